@@ -1,0 +1,160 @@
+"""Payload models (JSON, UTF-8). Every message carries ``v`` = :data:`WIRE_VERSION`.
+
+Sign conventions for site values:
+  * ``grid_w``    > 0 imports from the grid, < 0 exports to it.
+  * ``battery_w`` > 0 discharges the battery, < 0 charges it.
+  * ``pv_w``, ``load_w`` and every flow (``pv_to_home_w`` …) are ≥ 0.
+Energy counters (``*_wh``) only ever grow; consumers take deltas.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from powershare_wire.topics import ID_PATTERN
+
+WIRE_VERSION = 1
+MAX_BATCH = 1000
+
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+UtcTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+
+
+class Unit(StrEnum):
+    W = "W"
+    WH = "Wh"
+    PERCENT = "%"
+    V = "V"
+    A = "A"
+    HZ = "Hz"
+    CELSIUS = "°C"
+
+
+class Role(StrEnum):
+    PV = "pv"
+    WIND = "wind"
+    BATTERY = "battery"
+    METER = "meter"
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    v: Literal[1] = WIRE_VERSION
+
+
+class Quantity(BaseModel):
+    """A value with its unit; ``None`` when the device reports "not implemented"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: float | None = Field(allow_inf_nan=False)
+    unit: Unit
+
+
+class Reading(BaseModel):
+    """One sample of one device (or of the whole site when ``device`` is ``"site"``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seq: int = Field(ge=0, description="Per-agent sequence number; survives restarts.")
+    ts: UtcTime
+    device: str = Field(min_length=1, max_length=64, description="Serial number, or 'site'.")
+    values: dict[str, Quantity] = Field(min_length=1)
+
+
+class Telemetry(_Message):
+    """One or more readings of one site: one when live, up to MAX_BATCH when draining a backlog."""
+
+    site: Id
+    readings: list[Reading] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class DeviceInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    serial: str = Field(min_length=1, max_length=64)
+    role: Role
+    manufacturer: str = ""
+    model: str = ""
+    sunspec_models: list[int] = Field(default_factory=list)
+    ok: bool = True
+    problem: str | None = None
+
+
+class Status(_Message):
+    """Retained. The agent's birth message (``online``) and its last will (not ``online``)."""
+
+    site: Id
+    online: bool
+    ts: UtcTime
+    agent_version: str = ""
+    devices: list[DeviceInfo] = Field(default_factory=list)
+
+
+class SiteState(_Message):
+    """Retained. The latest site snapshot, so a new subscriber sees the site at once."""
+
+    site: Id
+    reading: Reading
+
+
+class DispatchMode(StrEnum):
+    CHARGE = "charge"
+    DISCHARGE = "discharge"
+    IDLE = "idle"
+
+
+class DispatchCommand(_Message):
+    """Hub → agent: run a battery at ``power_w`` for ``duration_s``, then revert."""
+
+    id: str = Field(min_length=1, max_length=64)
+    site: Id
+    device: str | None = Field(default=None, description="Battery serial; None = the site's battery.")
+    mode: DispatchMode
+    power_w: float = Field(ge=0, le=1_000_000, allow_inf_nan=False)
+    duration_s: int = Field(ge=1, le=86_400)
+    issued_at: UtcTime
+
+    @model_validator(mode="after")
+    def _idle_has_no_power(self) -> DispatchCommand:
+        if self.mode is DispatchMode.IDLE and self.power_w != 0:
+            raise ValueError("power_w must be 0 when mode is 'idle'")
+        return self
+
+
+class DispatchOutcome(StrEnum):
+    ACCEPTED = "accepted"
+    CLAMPED = "clamped"
+    REJECTED = "rejected"
+    COMPLETED = "completed"
+    REVERTED = "reverted"
+
+
+class DispatchAck(_Message):
+    id: str = Field(min_length=1, max_length=64)
+    site: Id
+    outcome: DispatchOutcome
+    power_w: float = Field(ge=0, allow_inf_nan=False, description="Power actually applied.")
+    until: UtcTime | None = None
+    reason: str | None = None
+    ts: UtcTime
+
+
+PAYLOADS: dict[str, type[BaseModel]] = {
+    "telemetry": Telemetry,
+    "status": Status,
+    "state": SiteState,
+    "cmd/dispatch": DispatchCommand,
+    "cmd/dispatch/ack": DispatchAck,
+}
