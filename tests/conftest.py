@@ -121,7 +121,9 @@ def broker(request: pytest.FixtureRequest) -> BrokerAddress:
 
 @pytest.fixture
 def chromium() -> str:
-    path = os.environ.get("POWERSHARE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = (
+        os.environ.get("POWERSHARE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
     if not path:
         service_missing("Debian's chromium is not installed (apt-get install chromium)")
     return str(path)

@@ -1,0 +1,98 @@
+"""The hub's ASGI app. The lifespan owns every resource: engine, broker, ingest tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from hub.api import ws
+from hub.api.routes import health, sites
+from hub.api.state import HubState
+from hub.broker import embedded_broker
+from hub.core.config import Settings
+from hub.db.engine import create_engine, migrate
+from hub.events import EventBus
+from hub.ingest.mqtt import BrokerTarget, MqttLink, consume
+from hub.ingest.pipeline import Ingest
+
+log = logging.getLogger("hub")
+
+NO_WEB_BUILD = """<!doctype html><title>PowerShare hub</title>
+<p>The hub is running, but the dashboard is not built. Run <code>make web</code> (or <code>make demo</code>).
+The API is at <a href="/docs">/docs</a>.</p>"""
+
+
+def operation_id(route: APIRoute) -> str:
+    return route.operation_id or f"{route.tags[0] if route.tags else 'hub'}-{route.name}"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[HubState]:
+        async with AsyncExitStack() as stack:
+            engine = create_engine(settings.database_url)
+            stack.push_async_callback(engine.dispose)
+            await migrate(engine)
+            if settings.mqtt_url is None:
+                await stack.enter_async_context(embedded_broker(settings.mqtt_host, settings.mqtt_port))
+                target = BrokerTarget(settings.mqtt_host, settings.mqtt_port)
+            else:
+                target = BrokerTarget.from_url(settings.mqtt_url)
+            bus = EventBus()
+            ingest = Ingest(engine, bus, settings)
+            await ingest.load_sites()
+            link = MqttLink(target.describe())
+            tasks = [
+                asyncio.create_task(ingest.run_writer(), name="ingest-writer"),
+                asyncio.create_task(
+                    consume(target, ingest, link, settings.mqtt_client_id, settings.mqtt_community),
+                    name="mqtt-consumer",
+                ),
+            ]
+            stack.push_async_callback(_cancel, tasks)
+            yield HubState(
+                settings=settings,
+                engine=engine,
+                sessions=async_sessionmaker(engine, expire_on_commit=False),
+                bus=bus,
+                ingest=ingest,
+                mqtt=link,
+            )
+
+    app = FastAPI(
+        title="PowerShare hub", version="0.1.0", lifespan=lifespan, generate_unique_id_function=operation_id
+    )
+    api = APIRouter(prefix="/api")
+    api.include_router(health.router)
+    api.include_router(sites.router)
+    app.include_router(api)
+    app.include_router(ws.router)
+    _mount_web(app, settings)
+    return app
+
+
+def _mount_web(app: FastAPI, settings: Settings) -> None:
+    if (settings.web_dist / "index.html").is_file():
+        app.mount("/", StaticFiles(directory=settings.web_dist, html=True), name="web")
+    else:
+
+        @app.get("/", include_in_schema=False)
+        async def no_web_build() -> HTMLResponse:
+            return HTMLResponse(NO_WEB_BUILD)
+
+
+async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    for task, result in zip(tasks, results, strict=True):
+        if isinstance(result, Exception):
+            log.error("task %s failed: %r", task.get_name(), result)

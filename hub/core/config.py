@@ -1,0 +1,69 @@
+"""Hub settings from ``POWERSHARE_*`` environment variables (and CLI flags on top)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names it and the expected form."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="POWERSHARE_", extra="forbid")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///var/powershare.db",
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+psycopg://host/db",
+    )
+    mqtt_url: str | None = Field(
+        default=None, description="External broker (mqtt://user:pass@host:1883); unset = embedded broker"
+    )
+    mqtt_host: str = Field(default="127.0.0.1", description="Where the embedded broker listens")
+    mqtt_port: int = Field(default=1883, ge=1, le=65535, description="Port of the embedded broker")
+    mqtt_client_id: str = Field(
+        default="powershare-hub", min_length=1, description="Stable id, so the broker keeps the session"
+    )
+    mqtt_community: str = Field(default="+", description="Community to ingest; '+' = all")
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8000, ge=1, le=65535)
+    web_dist: Path = REPO_ROOT / "web" / "dist"
+    max_clock_skew_s: float = Field(
+        default=300.0, gt=0, description="Readings further in the future are rejected"
+    )
+    ingest_batch_max: int = Field(default=5000, ge=1)
+    ingest_batch_wait_ms: int = Field(default=20, ge=0)
+    auto_register_sites: bool = Field(default=True, description="Create a site on its first reading")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+psycopg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+psycopg://")
+        return value
+
+    @field_validator("mqtt_url")
+    @classmethod
+    def _mqtt_scheme(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("mqtt", "mqtts"):
+            raise ValueError("must look like mqtt://host:1883 or mqtts://host:8883")
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment with CLI overrides; raises ConfigError naming the setting."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            key = ".".join(str(part) for part in error["loc"])
+            env = f"POWERSHARE_{key.upper()}"
+            problems.append(f"{env} (--{key.replace('_', '-')}): {error['msg']} (got {error.get('input')!r})")
+        raise ConfigError("invalid setting: " + "; ".join(problems)) from None

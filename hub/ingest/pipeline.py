@@ -1,0 +1,211 @@
+"""Telemetry ingest: validate each MQTT message, then write in batches, exactly once.
+
+``submit`` runs on the MQTT consumer's task and never touches the database; the writer task
+takes whatever has queued up (up to ``ingest_batch_max`` readings) and writes it in one
+transaction. The primary key (site, seq) plus ON CONFLICT DO NOTHING makes replays no-ops,
+and RETURNING tells which readings were new, so duplicates are neither counted nor pushed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hub.core.config import Settings
+from hub.db.models import RawReading, Site
+from hub.events import Event, EventBus
+from hub.ingest.stats import IngestStats
+from powershare_wire import Kind, Reading, Status, Telemetry
+from powershare_wire import topics as wire_topics
+
+SITE_DEVICE = "site"
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    community: str
+    message: Telemetry | Status
+
+
+def _dialect_insert(engine: AsyncEngine) -> Any:
+    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "payload"
+    return f"{where}: {error['msg']}"
+
+
+class Ingest:
+    def __init__(self, engine: AsyncEngine, bus: EventBus, settings: Settings) -> None:
+        self._engine = engine
+        self._bus = bus
+        self._settings = settings
+        self._insert = _dialect_insert(engine)
+        self._queue: asyncio.Queue[Accepted] = asyncio.Queue()
+        self._known_sites: dict[str, str] = {}  # site → community
+        self.stats = IngestStats()
+
+    async def load_sites(self) -> None:
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(select(Site.id, Site.community))
+            self._known_sites = {site: community for site, community in rows}  # noqa: C416 (typed rows)
+
+    # --- validation (consumer side) ---------------------------------------------------
+
+    def submit(self, topic: str, payload: bytes) -> bool:
+        """Validate one MQTT message and queue it for writing; False if it was rejected."""
+        parts = wire_topics.parse(topic)
+        if parts is None or parts.kind not in (Kind.TELEMETRY, Kind.STATUS):
+            return False  # not ours (brokers may replay other filters' retained messages)
+        model = Telemetry if parts.kind is Kind.TELEMETRY else Status
+        try:
+            message: Telemetry | Status = model.model_validate_json(payload)
+        except ValidationError as exc:
+            reason = "bad_json" if exc.errors()[0]["type"] == "json_invalid" else "invalid_payload"
+            self.stats.reject(reason, f"{topic}: {_first_error(exc)}")
+            return False
+        if message.site != parts.site:
+            self.stats.reject("site_mismatch", f"{topic}: payload site {message.site!r}")
+            return False
+        known = self._known_sites.get(parts.site)
+        if known is None and not self._settings.auto_register_sites:
+            self.stats.reject("unknown_site", f"{topic}: site {parts.site!r} is not provisioned")
+            return False
+        if known is not None and known != parts.community:
+            self.stats.reject("wrong_community", f"{topic}: site belongs to community {known!r}")
+            return False
+        if isinstance(message, Telemetry):
+            message = self._without_future_readings(topic, message)
+            if not message.readings:
+                return False
+        self._known_sites.setdefault(parts.site, parts.community)
+        self._queue.put_nowait(Accepted(parts.community, message))
+        return True
+
+    def _without_future_readings(self, topic: str, message: Telemetry) -> Telemetry:
+        horizon = datetime.now(UTC) + timedelta(seconds=self._settings.max_clock_skew_s)
+        keep = [reading for reading in message.readings if reading.ts <= horizon]
+        if len(keep) < len(message.readings):
+            self.stats.reject(
+                "future_timestamp",
+                f"{topic}: reading more than {self._settings.max_clock_skew_s:g} s ahead of the hub clock",
+                count=len(message.readings) - len(keep),
+            )
+            return message.model_copy(update={"readings": keep})
+        return message
+
+    # --- writing (writer task) ---------------------------------------------------------
+
+    async def run_writer(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            size = _size(batch[0])
+            deadline = asyncio.get_running_loop().time() + self._settings.ingest_batch_wait_ms / 1000
+            while size < self._settings.ingest_batch_max:
+                if self._queue.empty():
+                    remaining = deadline - asyncio.get_running_loop().time()
+                    if remaining <= 0:
+                        break
+                    try:
+                        item = await asyncio.wait_for(self._queue.get(), remaining)
+                    except TimeoutError:
+                        break
+                else:
+                    item = self._queue.get_nowait()
+                batch.append(item)
+                size += _size(item)
+            await self.write(batch)
+
+    async def write(self, batch: list[Accepted]) -> None:
+        now = datetime.now(UTC)
+        sites = {item.message.site: item.community for item in batch}
+        rows = [
+            {
+                "site_id": item.message.site,
+                "seq": reading.seq,
+                "ts": reading.ts,
+                "device": reading.device,
+                "values": {name: q.model_dump() for name, q in reading.values.items()},
+                "received_at": now,
+            }
+            for item in batch
+            if isinstance(item.message, Telemetry)
+            for reading in item.message.readings
+        ]
+        statuses = [item for item in batch if isinstance(item.message, Status)]
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                self._insert(Site).on_conflict_do_nothing(),
+                [{"id": site, "community": community} for site, community in sites.items()],
+            )
+            new: set[tuple[str, int]] = set()
+            if rows:
+                result = await conn.execute(
+                    self._insert(RawReading)
+                    .on_conflict_do_nothing()
+                    .returning(RawReading.site_id, RawReading.seq),
+                    rows,
+                )
+                new = {(site, seq) for site, seq in result}
+            latest = self._newest_snapshots(batch, new)
+            if latest:
+                await conn.execute(
+                    update(Site)
+                    .where(Site.id == bindparam("site"))
+                    .where(or_(Site.last_seen.is_(None), Site.last_seen < bindparam("ts")))
+                    .values(latest=bindparam("latest"), last_seen=bindparam("ts")),
+                    [
+                        {"site": site, "ts": reading.ts, "latest": reading.model_dump(mode="json")}
+                        for site, (_community, reading) in latest.items()
+                    ],
+                )
+            for item in statuses:
+                await conn.execute(
+                    update(Site).where(Site.id == item.message.site).values(online=item.message.online)  # type: ignore[union-attr]
+                )
+        self.stats.accepted += len(new)
+        self.stats.duplicates += len(rows) - len(new)
+        self.stats.batches += 1
+        self.stats.last_batch_size = len(rows)
+        for site, (community, reading) in latest.items():
+            self._bus.publish(
+                Event.build("reading", community, site, reading=reading.model_dump(mode="json"))
+            )
+        for item in statuses:
+            status = item.message
+            assert isinstance(status, Status)
+            self._bus.publish(
+                Event.build("status", item.community, status.site, online=status.online, ts=status.ts)
+            )
+
+    @staticmethod
+    def _newest_snapshots(batch: list[Accepted], new: set[tuple[str, int]]) -> dict[str, tuple[str, Reading]]:
+        """Per site, the newest site snapshot that this batch added."""
+        newest: dict[str, tuple[str, Reading]] = {}
+        for item in batch:
+            if not isinstance(item.message, Telemetry):
+                continue
+            site = item.message.site
+            for reading in item.message.readings:
+                if reading.device != SITE_DEVICE or (site, reading.seq) not in new:
+                    continue
+                current = newest.get(site)
+                if current is None or reading.ts > current[1].ts:
+                    newest[site] = (item.community, reading)
+        return newest
+
+    def queued(self) -> int:
+        return self._queue.qsize()
+
+
+def _size(item: Accepted) -> int:
+    return len(item.message.readings) if isinstance(item.message, Telemetry) else 1

@@ -1,0 +1,24 @@
+"""Alembic environment: always runs on a connection handed in by hub.db.engine.migrate.
+
+Alembic's template would call asyncio.run() here, which fails inside the hub's running
+event loop; the hub runs migrations through ``AsyncConnection.run_sync`` instead.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+
+from hub.db.models import Base
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run migrations with `powershare-hub migrate` (hub.db.engine.migrate)")
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

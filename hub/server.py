@@ -1,0 +1,49 @@
+"""Run the hub's HTTP server in the current event loop (for the CLI, the demo and tests)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+
+from hub.api.app import create_app
+from hub.core.config import Settings
+
+
+class HubStartError(RuntimeError):
+    pass
+
+
+def uvicorn_server(settings: Settings, log_level: str = "info") -> uvicorn.Server:
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level=log_level,
+        ws="websockets-sansio",
+        lifespan="on",
+        log_config=None,  # keep the program's own logging setup
+    )
+    return uvicorn.Server(config)
+
+
+@asynccontextmanager
+async def running_hub(settings: Settings, log_level: str = "warning") -> AsyncIterator[uvicorn.Server]:
+    """Serve the hub until the block exits; raises HubStartError if it cannot start."""
+    server = uvicorn_server(settings, log_level)
+    task = asyncio.create_task(server.serve(), name="hub-http")
+    while not server.started:
+        if task.done():
+            try:
+                await task
+            except SystemExit:  # uvicorn exits the process when the app's startup fails
+                pass
+            raise HubStartError("the hub did not start; see the log above for the reason")
+        await asyncio.sleep(0.02)
+    try:
+        yield server
+    finally:
+        server.should_exit = True
+        await task

@@ -1,0 +1,185 @@
+"""The wire contract: topic names, payload validation, and the published JSON Schemas."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from powershare_wire import DispatchCommand, Kind, Quantity, Reading, Telemetry, TopicParts, Unit
+from powershare_wire import topics as wire_topics
+from powershare_wire.__main__ import schemas
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "wire"
+
+
+@pytest.mark.parametrize(
+    ("topic", "expected"),
+    [
+        ("powershare/v1/north/home-1/telemetry", TopicParts("north", "home-1", Kind.TELEMETRY)),
+        ("powershare/v1/north/home-1/status", TopicParts("north", "home-1", Kind.STATUS)),
+        ("powershare/v1/north/home-1/cmd/dispatch", TopicParts("north", "home-1", Kind.DISPATCH)),
+        ("powershare/v1/north/home-1/cmd/dispatch/ack", TopicParts("north", "home-1", Kind.DISPATCH_ACK)),
+        ("powershare/v1/north/home-1/unknown", None),
+        ("powershare/v2/north/home-1/telemetry", None),
+        ("powershare/v1/North/home-1/telemetry", None),
+        ("powershare/v1/north/telemetry", None),
+        ("$SYS/broker/uptime", None),
+    ],
+)
+def test_topics_parse(topic: str, expected: TopicParts | None) -> None:
+    assert wire_topics.parse(topic) == expected
+
+
+@pytest.mark.parametrize("bad_id", ["", "Home", "a/b", "a+b", "#", "x" * 65, "-lead"])
+def test_topic_refuses_ids_that_would_break_the_layout(bad_id: str) -> None:
+    with pytest.raises(ValueError, match="must match"):
+        wire_topics.topic("north", bad_id, Kind.TELEMETRY)
+
+
+ids = st.from_regex(r"\A[a-z0-9][a-z0-9_-]{0,20}\Z")
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+quantities = st.builds(Quantity, value=st.one_of(st.none(), finite), unit=st.sampled_from(Unit))
+times = st.datetimes(
+    min_value=datetime(2000, 1, 1),
+    max_value=datetime(2100, 1, 1),
+    timezones=st.sampled_from([UTC, timezone(timedelta(hours=9))]),
+)
+readings = st.builds(
+    Reading,
+    seq=st.integers(0, 2**53),
+    ts=times,
+    device=st.text(min_size=1, max_size=64),
+    values=st.dictionaries(st.text(min_size=1, max_size=20), quantities, min_size=1, max_size=5),
+)
+
+
+@given(site=ids, batch=st.lists(readings, min_size=1, max_size=5))
+def test_telemetry_survives_the_wire(site: str, batch: list[Reading]) -> None:
+    message = Telemetry(site=site, readings=batch)
+    decoded = Telemetry.model_validate_json(message.model_dump_json())
+    assert decoded == message
+    assert all(r.ts.tzinfo is UTC for r in decoded.readings)  # any offset arrives as UTC
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"v": 1, "site": "a", "readings": []}, "readings"),
+        (
+            {
+                "v": 1,
+                "site": "A!",
+                "readings": [
+                    {
+                        "seq": 1,
+                        "ts": "2026-01-01T00:00:00Z",
+                        "device": "s",
+                        "values": {"w": {"value": 1, "unit": "W"}},
+                    }
+                ],
+            },
+            "site",
+        ),
+        (
+            {
+                "v": 1,
+                "site": "a",
+                "readings": [
+                    {
+                        "seq": -1,
+                        "ts": "2026-01-01T00:00:00Z",
+                        "device": "s",
+                        "values": {"w": {"value": 1, "unit": "W"}},
+                    }
+                ],
+            },
+            "readings.0.seq",
+        ),
+        (
+            {
+                "v": 1,
+                "site": "a",
+                "readings": [
+                    {
+                        "seq": 1,
+                        "ts": "2026-01-01T00:00:00",
+                        "device": "s",
+                        "values": {"w": {"value": 1, "unit": "W"}},
+                    }
+                ],
+            },
+            "readings.0.ts",
+        ),
+        (
+            {
+                "v": 1,
+                "site": "a",
+                "readings": [
+                    {
+                        "seq": 1,
+                        "ts": "2026-01-01T00:00:00Z",
+                        "device": "s",
+                        "values": {"w": {"value": 1, "unit": "kW"}},
+                    }
+                ],
+            },
+            "readings.0.values.w.unit",
+        ),
+        (
+            {
+                "v": 1,
+                "site": "a",
+                "readings": [
+                    {
+                        "seq": 1,
+                        "ts": "2026-01-01T00:00:00Z",
+                        "device": "s",
+                        "values": {"w": {"value": "NaN", "unit": "W"}},
+                    }
+                ],
+            },
+            "readings.0.values.w.value",
+        ),
+        (
+            {
+                "v": 1,
+                "site": "a",
+                "extra": 1,
+                "readings": [
+                    {
+                        "seq": 1,
+                        "ts": "2026-01-01T00:00:00Z",
+                        "device": "s",
+                        "values": {"w": {"value": 1, "unit": "W"}},
+                    }
+                ],
+            },
+            "extra",
+        ),
+    ],
+)
+def test_invalid_telemetry_names_the_field(payload: dict[str, object], field: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        Telemetry.model_validate_json(json.dumps(payload))
+    locations = {".".join(str(p) for p in error["loc"]) for error in info.value.errors()}
+    assert field in locations
+
+
+def test_idle_dispatch_carries_no_power() -> None:
+    with pytest.raises(ValidationError, match="power_w must be 0"):
+        DispatchCommand(
+            id="c1", site="a", mode="idle", power_w=100, duration_s=60, issued_at=datetime.now(UTC)
+        )
+
+
+def test_published_schemas_match_the_models() -> None:
+    """docs/wire is generated by `python -m powershare_wire docs/wire`; rerun it after a model change."""
+    expected = schemas()
+    published = {path.name: path.read_text(encoding="utf-8") for path in DOCS.glob("*.schema.json")}
+    assert published == expected
