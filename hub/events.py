@@ -1,5 +1,9 @@
 """In-process fan-out of hub events to /ws clients.
 
+Events travel on channels (``site:<id>``, ``community:<id>``, ``market:<community>``,
+``user:<id>``); the bus indexes subscriptions by channel, so publishing costs only as much
+as the clients that want the event, however many are connected.
+
 Each subscriber owns a bounded buffer: when a client is slow its oldest events are dropped
 (and counted), so one stalled browser never blocks ingest or grows the hub's memory.
 Events are serialised once and shared by every subscriber.
@@ -10,10 +14,26 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+
+def site_channel(site: str) -> str:
+    return f"site:{site}"
+
+
+def community_channel(community: str) -> str:
+    return f"community:{community}"
+
+
+def market_channel(community: str) -> str:
+    return f"market:{community}"
+
+
+def user_channel(user_id: int) -> str:
+    return f"user:{user_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,11 +42,33 @@ class Event:
     community: str | None
     site: str | None
     text: str  # the JSON sent to clients
+    channels: tuple[str, ...] = ()
 
     @classmethod
-    def build(cls, type_: str, community: str | None, site: str | None, **body: Any) -> Event:
+    def build(
+        cls,
+        type_: str,
+        community: str | None,
+        site: str | None,
+        *,
+        channels: Iterable[str] | None = None,
+        **body: Any,
+    ) -> Event:
         payload = {"type": type_, "community": community, "site": site, **body}
-        return cls(type_, community, site, json.dumps(payload, separators=(",", ":"), default=str))
+        text = json.dumps(payload, separators=(",", ":"), default=str)
+        if channels is None:
+            channels = _default_channels(type_, community, site)
+        return cls(type_, community, site, text, tuple(channels))
+
+
+def _default_channels(type_: str, community: str | None, site: str | None) -> list[str]:
+    """Readings are private to the site; a site going on- or offline is news for the community."""
+    found = []
+    if site is not None:
+        found.append(site_channel(site))
+    if community is not None and type_ != "reading":
+        found.append(community_channel(community))
+    return found
 
 
 EventFilter = Callable[[Event], bool]
@@ -38,20 +80,32 @@ def everything(_event: Event) -> bool:
 
 @dataclass(eq=False)
 class Subscription:
-    accepts: EventFilter
+    accepts: EventFilter | None  # None: only the channels subscribed to
     maxlen: int
     dropped: int = 0
+    channels: set[str] = field(default_factory=set)
     _buffer: deque[Event] = field(init=False)
     _ready: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+    _bus: EventBus | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._buffer = deque(maxlen=self.maxlen)
 
+    def join(self, channel: str) -> None:
+        self.channels.add(channel)
+        if self._bus is not None:
+            self._bus._index.setdefault(channel, set()).add(self)
+
+    def leave(self, channel: str) -> None:
+        self.channels.discard(channel)
+        if self._bus is not None:
+            self._bus._forget(self, channel)
+
     def offer(self, event: Event) -> None:
-        if not self.accepts(event):
-            return
         if len(self._buffer) == self.maxlen:
             self.dropped += 1
+            if self._bus is not None:
+                self._bus.dropped += 1
         self._buffer.append(event)
         self._ready.set()
 
@@ -68,18 +122,50 @@ class Subscription:
 class EventBus:
     def __init__(self) -> None:
         self._subscriptions: set[Subscription] = set()
+        self._filtered: set[Subscription] = set()
+        self._index: dict[str, set[Subscription]] = {}
+        self.dropped = 0  # events dropped for slow clients, all subscribers together
 
     @contextmanager
-    def subscribe(self, accepts: EventFilter = everything, maxlen: int = 256) -> Iterator[Subscription]:
-        subscription = Subscription(accepts, maxlen)
+    def subscribe(
+        self, accepts: EventFilter | None = everything, maxlen: int = 256, channels: Iterable[str] = ()
+    ) -> Iterator[Subscription]:
+        """Subscribe by filter (every event is checked) or, with ``accepts=None``, by channels."""
+        subscription = Subscription(accepts, maxlen, _bus=self)
         self._subscriptions.add(subscription)
+        if accepts is not None:
+            self._filtered.add(subscription)
+        for channel in channels:
+            subscription.join(channel)
         try:
             yield subscription
         finally:
             self._subscriptions.discard(subscription)
+            self._filtered.discard(subscription)
+            for channel in subscription.channels:
+                self._forget(subscription, channel)
+
+    def _forget(self, subscription: Subscription, channel: str) -> None:
+        members = self._index.get(channel)
+        if members is not None:
+            members.discard(subscription)
+            if not members:
+                del self._index[channel]
 
     def publish(self, event: Event) -> None:
-        for subscription in self._subscriptions:
+        targets: set[Subscription] = set()
+        for channel in event.channels:
+            members = self._index.get(channel)
+            if members:
+                targets.update(members)
+        for subscription in self._filtered:
+            if (
+                subscription not in targets
+                and subscription.accepts is not None
+                and subscription.accepts(event)
+            ):
+                targets.add(subscription)
+        for subscription in targets:
             subscription.offer(event)
 
     @property

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 
 import uvicorn
@@ -14,6 +15,14 @@ from hub.core.config import Settings
 
 class HubStartError(RuntimeError):
     pass
+
+
+class EmbeddedServer(uvicorn.Server):
+    """A server that leaves signals to the program embedding it (the demo stops its agents first)."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 def uvicorn_server(settings: Settings, log_level: str = "info") -> uvicorn.Server:
@@ -32,14 +41,12 @@ def uvicorn_server(settings: Settings, log_level: str = "info") -> uvicorn.Serve
 @asynccontextmanager
 async def running_hub(settings: Settings, log_level: str = "warning") -> AsyncIterator[uvicorn.Server]:
     """Serve the hub until the block exits; raises HubStartError if it cannot start."""
-    server = uvicorn_server(settings, log_level)
+    server = EmbeddedServer(uvicorn_server(settings, log_level).config)
     task = asyncio.create_task(server.serve(), name="hub-http")
     while not server.started:
         if task.done():
-            try:
+            with contextlib.suppress(SystemExit):  # uvicorn exits the process when startup fails
                 await task
-            except SystemExit:  # uvicorn exits the process when the app's startup fails
-                pass
             raise HubStartError("the hub did not start; see the log above for the reason")
         await asyncio.sleep(0.02)
     try:

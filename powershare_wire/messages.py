@@ -17,7 +17,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from powershare_wire.topics import ID_PATTERN
 
-WIRE_VERSION = 1
+WIRE_VERSION: Literal[1] = 1
 MAX_BATCH = 1000
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]

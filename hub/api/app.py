@@ -14,7 +14,19 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from hub.api import ws
-from hub.api.routes import health, sites
+from hub.api.routes import (
+    auth,
+    communities,
+    health,
+    history,
+    metrics,
+    mqtt_auth,
+    notifications,
+    offers,
+    requests,
+    sites,
+    transactions,
+)
 from hub.api.state import HubState
 from hub.broker import embedded_broker
 from hub.core.config import Settings
@@ -22,6 +34,7 @@ from hub.db.engine import create_engine, migrate
 from hub.events import EventBus
 from hub.ingest.mqtt import BrokerTarget, MqttLink, consume
 from hub.ingest.pipeline import Ingest
+from hub.metrics import HubMetrics
 
 log = logging.getLogger("hub")
 
@@ -47,7 +60,9 @@ def create_app(settings: Settings) -> FastAPI:
             else:
                 target = BrokerTarget.from_url(settings.mqtt_url)
             bus = EventBus()
-            ingest = Ingest(engine, bus, settings)
+            metrics = HubMetrics()
+            metrics.watch_bus(bus)
+            ingest = Ingest(engine, bus, settings, metrics)
             await ingest.load_sites()
             link = MqttLink(target.describe())
             tasks = [
@@ -65,15 +80,29 @@ def create_app(settings: Settings) -> FastAPI:
                 bus=bus,
                 ingest=ingest,
                 mqtt=link,
+                metrics=metrics,
             )
 
     app = FastAPI(
         title="PowerShare hub", version="0.1.0", lifespan=lifespan, generate_unique_id_function=operation_id
     )
     api = APIRouter(prefix="/api")
-    api.include_router(health.router)
-    api.include_router(sites.router)
+    for module in (
+        health,
+        auth,
+        sites,
+        history,
+        communities,
+        requests,
+        offers,
+        transactions,
+        notifications,
+        mqtt_auth,
+    ):
+        api.include_router(module.router)
+    api.include_router(auth.me_router)
     app.include_router(api)
+    app.include_router(metrics.router)
     app.include_router(ws.router)
     _mount_web(app, settings)
     return app

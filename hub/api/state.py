@@ -12,6 +12,7 @@ from hub.core.config import Settings
 from hub.events import EventBus
 from hub.ingest.mqtt import MqttLink
 from hub.ingest.pipeline import Ingest
+from hub.metrics import HubMetrics
 
 
 class HubState(TypedDict):
@@ -21,6 +22,7 @@ class HubState(TypedDict):
     bus: EventBus
     ingest: Ingest
     mqtt: MqttLink
+    metrics: HubMetrics
 
 
 def hub_state(request: Request) -> HubState:

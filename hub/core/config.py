@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
@@ -15,8 +17,15 @@ class ConfigError(Exception):
     """A setting is wrong; the message names it and the expected form."""
 
 
+Environment = Literal["development", "test", "production"]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="POWERSHARE_", extra="forbid")
+
+    env: Environment = Field(
+        default="development", description="'production' refuses demo secrets and sets Secure cookies"
+    )
 
     database_url: str = Field(
         default="sqlite+aiosqlite:///var/powershare.db",
@@ -40,6 +49,8 @@ class Settings(BaseSettings):
     ingest_batch_max: int = Field(default=5000, ge=1)
     ingest_batch_wait_ms: int = Field(default=20, ge=0)
     auto_register_sites: bool = Field(default=True, description="Create a site on its first reading")
+    session_days: int = Field(default=14, ge=1, le=365, description="Sign-in lifetime")
+    ws_buffer: int = Field(default=256, ge=1, description="Events buffered per /ws client before dropping")
 
     @field_validator("database_url")
     @classmethod
@@ -54,6 +65,11 @@ class Settings(BaseSettings):
         if value is not None and urlsplit(value).scheme not in ("mqtt", "mqtts"):
             raise ValueError("must look like mqtt://host:1883 or mqtts://host:8883")
         return value
+
+
+def running_in_production() -> bool:
+    """For code that runs without Settings (seeding): is POWERSHARE_ENV=production?"""
+    return os.environ.get("POWERSHARE_ENV", "").strip().lower() == "production"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -9,6 +9,7 @@ and RETURNING tells which readings were new, so duplicates are neither counted n
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,16 +17,22 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from hub.core.backoff import Backoff
 from hub.core.config import Settings
-from hub.db.models import RawReading, Site
+from hub.db.models import Community, Device, RawReading, Site
 from hub.events import Event, EventBus
+from hub.ingest.aggregates import IntervalAggregator
 from hub.ingest.stats import IngestStats
+from hub.metrics import HubMetrics
 from powershare_wire import Kind, Reading, Status, Telemetry
 from powershare_wire import topics as wire_topics
 
 SITE_DEVICE = "site"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,19 +52,31 @@ def _first_error(exc: ValidationError) -> str:
 
 
 class Ingest:
-    def __init__(self, engine: AsyncEngine, bus: EventBus, settings: Settings) -> None:
+    def __init__(
+        self, engine: AsyncEngine, bus: EventBus, settings: Settings, metrics: HubMetrics | None = None
+    ) -> None:
         self._engine = engine
         self._bus = bus
         self._settings = settings
         self._insert = _dialect_insert(engine)
         self._queue: asyncio.Queue[Accepted] = asyncio.Queue()
         self._known_sites: dict[str, str] = {}  # site → community
-        self.stats = IngestStats()
+        self._persisted: set[str] = set()  # sites with a row in the database
+        self._aggregates = IntervalAggregator(self._insert)
+        self.stats = IngestStats(metrics or HubMetrics())
 
     async def load_sites(self) -> None:
         async with self._engine.connect() as conn:
-            rows = await conn.execute(select(Site.id, Site.community))
-            self._known_sites = {site: community for site, community in rows}  # noqa: C416 (typed rows)
+            rows = await conn.execute(select(Site.id, Site.community, Site.latest))
+            for site, community, latest in rows:
+                self._known_sites[site] = community
+                self._persisted.add(site)
+                self._aggregates.remember(site, latest)
+
+    def register_site(self, site: str, community: str) -> None:
+        """A site provisioned through the API: accept its readings from now on."""
+        self._known_sites[site] = community
+        self._persisted.add(site)
 
     # --- validation (consumer side) ---------------------------------------------------
 
@@ -126,8 +145,23 @@ class Ingest:
             await self.write(batch)
 
     async def write(self, batch: list[Accepted]) -> None:
+        """Write one batch in one transaction; retried until the database takes it."""
+        backoff = Backoff(initial_s=0.2, maximum_s=10)
+        while True:
+            try:
+                await self._write_once(batch)
+                return
+            except (SQLAlchemyError, OSError) as exc:
+                # The broker has already been acknowledged: dropping the batch would lose data.
+                delay = backoff.next_delay()
+                log.error("writing %d messages failed (%r); retrying in %.1f s", len(batch), exc, delay)
+                self.stats.failed_write()
+                await asyncio.sleep(delay)
+
+    async def _write_once(self, batch: list[Accepted]) -> None:
         now = datetime.now(UTC)
         sites = {item.message.site: item.community for item in batch}
+        unseen = {site: community for site, community in sites.items() if site not in self._persisted}
         rows = [
             {
                 "site_id": item.message.site,
@@ -143,10 +177,18 @@ class Ingest:
         ]
         statuses = [item for item in batch if isinstance(item.message, Status)]
         async with self._engine.begin() as conn:
-            await conn.execute(
-                self._insert(Site).on_conflict_do_nothing(),
-                [{"id": site, "community": community} for site, community in sites.items()],
-            )
+            if unseen:
+                await conn.execute(
+                    self._insert(Community).on_conflict_do_nothing(),
+                    [{"id": community, "name": community} for community in set(unseen.values())],
+                )
+                await conn.execute(
+                    self._insert(Site).on_conflict_do_nothing(),
+                    [
+                        {"id": site, "community": community, "created_at": now}
+                        for site, community in unseen.items()
+                    ],
+                )
             new: set[tuple[str, int]] = set()
             if rows:
                 result = await conn.execute(
@@ -156,6 +198,7 @@ class Ingest:
                     rows,
                 )
                 new = {(site, seq) for site, seq in result}
+            heads = await self._aggregates.apply(conn, self._new_site_readings(batch, new))
             latest = self._newest_snapshots(batch, new)
             if latest:
                 await conn.execute(
@@ -169,13 +212,12 @@ class Ingest:
                     ],
                 )
             for item in statuses:
-                await conn.execute(
-                    update(Site).where(Site.id == item.message.site).values(online=item.message.online)  # type: ignore[union-attr]
-                )
-        self.stats.accepted += len(new)
-        self.stats.duplicates += len(rows) - len(new)
-        self.stats.batches += 1
-        self.stats.last_batch_size = len(rows)
+                await self._write_status(conn, item.message, now)  # type: ignore[arg-type]
+        committed = datetime.now(UTC)
+        self._persisted.update(unseen)
+        self._aggregates.advance(heads)
+        self.stats.committed(batch_messages=len(batch), rows=len(rows), new=len(new))
+        self.stats.observe_lag([committed - _newest_ts(item) for item in batch])
         for site, (community, reading) in latest.items():
             self._bus.publish(
                 Event.build("reading", community, site, reading=reading.model_dump(mode="json"))
@@ -186,6 +228,43 @@ class Ingest:
             self._bus.publish(
                 Event.build("status", item.community, status.site, online=status.online, ts=status.ts)
             )
+
+    async def _write_status(self, conn: AsyncConnection, status: Status, now: datetime) -> None:
+        await conn.execute(update(Site).where(Site.id == status.site).values(online=status.online))
+        if not status.devices:
+            return
+        statement = self._insert(Device)
+        columns = ("role", "manufacturer", "model", "ok", "problem", "last_seen")
+        await conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["site_id", "serial"],
+                set_={name: getattr(statement.excluded, name) for name in columns},
+            ),
+            [
+                {
+                    "site_id": status.site,
+                    "serial": d.serial,
+                    "role": d.role.value,
+                    "manufacturer": d.manufacturer,
+                    "model": d.model,
+                    "ok": d.ok,
+                    "problem": d.problem,
+                    "last_seen": now,
+                }
+                for d in status.devices
+            ],
+        )
+
+    @staticmethod
+    def _new_site_readings(batch: list[Accepted], new: set[tuple[str, int]]) -> dict[str, list[Reading]]:
+        found: dict[str, list[Reading]] = {}
+        for item in batch:
+            if isinstance(item.message, Telemetry):
+                site = item.message.site
+                for reading in item.message.readings:
+                    if reading.device == SITE_DEVICE and (site, reading.seq) in new:
+                        found.setdefault(site, []).append(reading)
+        return found
 
     @staticmethod
     def _newest_snapshots(batch: list[Accepted], new: set[tuple[str, int]]) -> dict[str, tuple[str, Reading]]:
@@ -205,6 +284,11 @@ class Ingest:
 
     def queued(self) -> int:
         return self._queue.qsize()
+
+
+def _newest_ts(item: Accepted) -> datetime:
+    message = item.message
+    return max(r.ts for r in message.readings) if isinstance(message, Telemetry) else message.ts
 
 
 def _size(item: Accepted) -> int:

@@ -43,7 +43,7 @@ async def test_readings_are_stored_once_and_the_latest_is_served(
         assert stats["ingest"]["accepted"] == 20
         assert stats["ingest"]["duplicates"] == 10
 
-        sites = (await hub.http.get("/api/sites")).json()
+        sites = (await (await hub.admin()).get("/api/sites")).json()
         assert [(s["community"], s["site"]) for s in sites] == [(community, "home-1")]
         assert sites[0]["reading"]["seq"] == 20
         assert sites[0]["reading"]["values"]["pv_w"] == {"value": 2000.0, "unit": "W"}
@@ -81,7 +81,7 @@ async def test_bad_messages_are_counted_by_reason_and_ingest_goes_on(
             "site_mismatch": 1,
             "future_timestamp": 1,
         }
-        sites = (await hub.http.get("/api/sites")).json()
+        sites = (await (await hub.admin()).get("/api/sites")).json()
         assert sites[0]["reading"]["values"]["pv_w"]["value"] == 42.0
 
 
@@ -98,7 +98,7 @@ async def test_late_reading_is_stored_but_does_not_replace_the_newer_snapshot(
         late = site_reading(4, pv_w=400.0, ts=now - timedelta(hours=3))
         await publish_telemetry(amqtt_broker.host, amqtt_broker.port, community, "home-3", [late])
         await eventually(lambda: health(hub), lambda h: h["ingest"]["accepted"] == 2, what="the late reading")
-        sites = (await hub.http.get("/api/sites")).json()
+        sites = (await (await hub.admin()).get("/api/sites")).json()
         assert sites[0]["reading"]["seq"] == 5
 
 
@@ -113,4 +113,4 @@ async def test_unprovisioned_site_is_rejected_when_auto_registration_is_off(
         )
         h = await eventually(lambda: health(hub), lambda h: bool(h["ingest"]["rejected"]))
         assert h["ingest"]["rejected"] == {"unknown_site": 1}
-        assert (await hub.http.get("/api/sites")).json() == []
+        assert (await (await hub.admin()).get("/api/sites")).json() == []

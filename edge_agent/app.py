@@ -1,0 +1,147 @@
+"""The agent: poll devices, spool readings, publish them, carry out dispatch commands.
+
+``run_agent`` is a nest of ``async with`` (spool) around a TaskGroup of named tasks:
+``poll``, ``mqtt`` (which runs live publishing and the backlog drain) and ``watchdog``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from edge_agent import __version__
+from edge_agent.config import AgentConfig
+from edge_agent.device_slot import DeviceSlot
+from edge_agent.dispatch import Dispatcher
+from edge_agent.mqtt_link import MqttLink
+from edge_agent.site import SiteAccounts
+from edge_agent.spool import Spool
+from edge_agent.sunspec.device import Sample
+from edge_agent.watchdog import Watchdog
+from powershare_wire import DeviceInfo, DispatchAck, Quantity, Reading, SiteState, Status
+from powershare_wire.topics import Kind
+
+log = logging.getLogger(__name__)
+
+SITE_DEVICE = "site"
+COUNTERS_KEY = "site_counters"
+
+
+class Agent:
+    def __init__(self, config: AgentConfig, spool: Spool, slots: Sequence[DeviceSlot]) -> None:
+        self.config = config
+        self.spool = spool
+        self.slots = list(slots)
+        self.accounts = SiteAccounts()
+        self.watchdog = Watchdog(config.watchdog_s)
+        self.dispatcher = Dispatcher(config, self.slots, self._send_ack)
+        self.mqtt = MqttLink(config, spool, self.status, self.dispatcher.handle)
+        self._inventory: list[DeviceInfo] = []
+        self.cycles = 0
+
+    def status(self, online: bool) -> Status:
+        return Status(
+            site=self.config.site,
+            online=online,
+            ts=datetime.now(UTC),
+            agent_version=__version__,
+            devices=self.inventory(),
+        )
+
+    def inventory(self) -> list[DeviceInfo]:
+        return [slot.info() for slot in self.slots]
+
+    def _send_ack(self, ack: DispatchAck) -> None:
+        self.mqtt.send(Kind.DISPATCH_ACK, ack)
+
+    async def run(self) -> None:
+        saved = await self.spool.get_meta(COUNTERS_KEY)
+        if isinstance(saved, dict):
+            self.accounts.restore(saved)
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                tasks.create_task(self.mqtt.run(), name="mqtt")
+                tasks.create_task(self._poll_forever(), name="poll")
+                tasks.create_task(self.watchdog.run(), name="watchdog")
+                tasks.create_task(self.dispatcher.run(), name="dispatch")
+        finally:
+            await asyncio.shield(self._shutdown())
+
+    async def _shutdown(self) -> None:
+        await self.dispatcher.release_all()
+        for slot in self.slots:
+            await slot.close()
+
+    async def _poll_forever(self) -> None:
+        interval = self.config.poll_interval_s
+        next_at = time.monotonic()
+        while True:
+            await self.poll_once()
+            self.watchdog.beat()
+            next_at += interval
+            delay = next_at - time.monotonic()
+            if delay < 0:  # fell behind (slow device): skip the missed ticks instead of bursting
+                next_at = time.monotonic()
+                delay = 0
+            await asyncio.sleep(delay)
+
+    async def poll_once(self) -> list[Reading]:
+        now = datetime.now(UTC)
+        samples = await asyncio.gather(*(self._poll_slot(slot) for slot in self.slots))
+        site_values = self.accounts.snapshot(
+            (
+                (slot.device, sample is not None)
+                for slot, sample in zip(self.slots, samples, strict=True)
+                if slot.device
+            ),
+            now,
+        )
+        device_values: list[tuple[str, dict[str, Quantity]]] = []
+        for slot, sample in zip(self.slots, samples, strict=True):
+            if sample is not None and slot.device is not None:
+                values = _quantities(sample)
+                if values:
+                    device_values.append((slot.device.serial, values))
+        device_values.append((SITE_DEVICE, site_values))
+
+        def build(first_seq: int) -> list[Reading]:
+            return [
+                Reading(seq=first_seq + i, ts=now, device=device, values=values)
+                for i, (device, values) in enumerate(device_values)
+            ]
+
+        readings = await self.spool.append(build, len(device_values))
+        await self.spool.set_meta(COUNTERS_KEY, self.accounts.export())
+        self.mqtt.offer_live(readings)
+        self.mqtt.send(Kind.STATE, SiteState(site=self.config.site, reading=readings[-1]), retain=True)
+        inventory = self.inventory()
+        # A changed inventory (discovery, a device failing or recovering) updates the retained status.
+        if inventory != self._inventory and self.mqtt.send(Kind.STATUS, self.status(True), retain=True):
+            self._inventory = inventory
+        self.cycles += 1
+        return readings
+
+    async def _poll_slot(self, slot: DeviceSlot) -> Sample | None:
+        # A device must never hold up the cycle for long: bound each poll.
+        budget = max(self.config.poll_interval_s * 3, 5.0)
+        try:
+            return await asyncio.wait_for(slot.poll(), budget)
+        except TimeoutError:
+            slot.ok = False
+            slot.problem = f"no complete answer within {budget:.0f} s"
+            await slot.close()
+            return None
+
+
+def _quantities(sample: Sample) -> dict[str, Quantity]:
+    return {name: Quantity(value=value, unit=unit) for name, (value, unit) in sample.values.items()}
+
+
+async def run_agent(config: AgentConfig) -> None:
+    """Run until cancelled; on cancellation publish status offline, then disconnect."""
+    slots = [DeviceSlot(device) for device in config.devices]
+    async with Spool(config.spool.path, config.spool.max_readings) as spool:
+        await Agent(config, spool, slots).run()

@@ -1,0 +1,216 @@
+"""The agent's configuration: one TOML file, validated by pydantic.
+
+Errors name the offending key and the expected form, e.g.
+``config error in agent.toml: devices[1].port: must be 1..65535 (got 70000)``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    SecretStr,
+    Tag,
+    ValidationError,
+    field_validator,
+)
+
+from powershare_wire import Role
+from powershare_wire.topics import ID_PATTERN
+
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is meant for the person who wrote it."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_unit_id(value: Any) -> Any:
+    if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 247):
+        return value
+    raise ValueError(f'must be 1..247 or "auto" (got {value!r})')
+
+
+class TcpDevice(_Strict):
+    """A device (or gateway) reached over Modbus TCP."""
+
+    name: str = ""
+    host: str = Field(min_length=1)
+    port: int = 502
+    unit_id: int | Literal["auto"] = "auto"
+    role: Role | None = Field(default=None, description="None: inferred from the SunSpec models.")
+    invert_power: bool = Field(
+        default=False,
+        description="Flip the sign of W: site convention is pv +produce, battery +discharge, meter +import.",
+    )
+    timeout_s: float = Field(default=2.0, gt=0, le=30)
+
+    @field_validator("port")
+    @classmethod
+    def _port_range(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError(f"must be 1..65535 (got {value})")
+        return value
+
+    @field_validator("unit_id", mode="before")
+    @classmethod
+    def _unit_range(cls, value: Any) -> Any:
+        return _check_unit_id(value)
+
+    @property
+    def label(self) -> str:
+        return self.name or f"{self.host}:{self.port}"
+
+
+class RtuDevice(_Strict):
+    """A device on a serial RS-485 bus (Modbus RTU)."""
+
+    name: str = ""
+    serial_port: str = Field(min_length=1, description="e.g. /dev/ttyUSB0")
+    baudrate: Literal[1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] = 9600
+    parity: Literal["N", "E", "O"] = "N"
+    stopbits: Literal[1, 2] = 1
+    unit_id: int | Literal["auto"] = "auto"
+    role: Role | None = None
+    invert_power: bool = False
+    timeout_s: float = Field(default=1.0, gt=0, le=30)
+
+    @field_validator("unit_id", mode="before")
+    @classmethod
+    def _unit_range(cls, value: Any) -> Any:
+        return _check_unit_id(value)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.serial_port
+
+
+def _device_kind(entry: Any) -> str | None:
+    """Tell the two device forms apart by their keys, so errors speak of the right one."""
+    keys = entry.keys() if isinstance(entry, dict) else vars(entry) if isinstance(entry, BaseModel) else ()
+    if "host" in keys:
+        return "tcp"
+    if "serial_port" in keys:
+        return "rtu"
+    return None
+
+
+DeviceConfig = Annotated[
+    Annotated[TcpDevice, Tag("tcp")] | Annotated[RtuDevice, Tag("rtu")],
+    Discriminator(
+        _device_kind,
+        custom_error_type="device_kind",
+        custom_error_message='needs host = "…" (Modbus TCP) or serial_port = "/dev/tty…" (Modbus RTU)',
+    ),
+]
+
+
+class MqttConfig(_Strict):
+    url: str = Field(description="mqtt://host[:1883] or mqtts://host[:8883]")
+    username: str | None = None
+    password: SecretStr | None = None
+    ca_file: Path | None = Field(default=None, description="CA bundle for mqtts://; system CAs if unset.")
+    keepalive_s: int = Field(default=30, ge=5, le=3600)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("mqtt", "mqtts") or not parts.hostname:
+            raise ValueError(f"must look like mqtt://host:1883 or mqtts://host:8883 (got {value!r})")
+        try:
+            parts.port  # noqa: B018 - raises on a bad port
+        except ValueError as exc:
+            raise ValueError(f"port must be 1..65535 (got {value!r})") from exc
+        return value
+
+    @property
+    def tls(self) -> bool:
+        return urlsplit(self.url).scheme == "mqtts"
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+    @property
+    def port(self) -> int:
+        return urlsplit(self.url).port or (8883 if self.tls else 1883)
+
+
+class SpoolConfig(_Strict):
+    path: Path = Path("/var/lib/powershare-agent/spool.sqlite3")
+    max_readings: int = Field(
+        default=1_000_000, ge=100, description="When full the oldest readings are dropped and counted."
+    )
+
+
+class DispatchConfig(_Strict):
+    revert_margin_s: int = Field(
+        default=30, ge=0, le=3600, description="Device revert timer beyond duration."
+    )
+    min_reserve_pct: float = Field(default=10.0, ge=0, le=100, description="Never discharge below this SoC.")
+    max_soc_pct: float = Field(default=100.0, ge=0, le=100, description="Never charge above this SoC.")
+
+
+class AgentConfig(_Strict):
+    community: Id
+    site: Id
+    mqtt: MqttConfig
+    poll_interval_s: float = Field(default=1.0, ge=0.1, le=3600)
+    spool: SpoolConfig = SpoolConfig()
+    dispatch: DispatchConfig = DispatchConfig()
+    watchdog_s: float = Field(default=60.0, ge=5, description="Exit if the poll loop stalls this long.")
+    devices: list[DeviceConfig] = Field(min_length=1)
+
+    @classmethod
+    def load(cls, path: str | Path) -> AgentConfig:
+        """Read and validate ``path``; any problem raises :class:`ConfigError`."""
+        path = Path(path)
+        try:
+            with path.open("rb") as file:
+                data = tomllib.load(file)
+        except OSError as exc:
+            raise ConfigError(f"config error: cannot read {path}: {exc.strerror or exc}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config error in {path.name}: not valid TOML: {exc}") from exc
+        return cls.from_mapping(data, source=path.name)
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], source: str = "config") -> AgentConfig:
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise ConfigError(
+                f"config error in {source}: " + "; ".join(_describe(e) for e in exc.errors())
+            ) from exc
+
+
+_UNION_BRANCHES = {"tcp", "rtu"}
+
+
+def _describe(error: Any) -> str:
+    location = ""
+    for part in error["loc"]:
+        if isinstance(part, int):
+            location += f"[{part}]"
+        elif part not in _UNION_BRANCHES and not str(part).startswith(("function-", "literal[", "int")):
+            location += f".{part}" if location else str(part)
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "missing":
+        message = "is required"
+    elif error["type"] == "extra_forbidden":
+        message = "is not a known setting"
+    elif "input" in error and error["type"] not in ("value_error",) and not isinstance(error["input"], dict):
+        message += f" (got {error['input']!r})"
+    return f"{location or '(top level)'}: {message}"

@@ -1,0 +1,219 @@
+"""The MQTT side of the agent: one reconnect loop, birth and will, live and backlog telemetry.
+
+aiomqtt has no automatic reconnect, so :meth:`MqttLink.run` wraps each session in a loop with
+jittered exponential backoff. Inside a session, live readings and the backlog drain run
+side by side; both delete readings from the spool only after ``publish(qos=1)`` returned,
+which aiomqtt does on PUBACK.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import aiomqtt
+from pydantic import BaseModel
+
+from edge_agent.backoff import Backoff
+from edge_agent.config import AgentConfig
+from edge_agent.spool import Spool
+from powershare_wire import Reading, SiteState, Status, Telemetry
+from powershare_wire.messages import MAX_BATCH
+from powershare_wire.topics import Kind, topic
+
+log = logging.getLogger(__name__)
+
+PUBLISH_TIMEOUT_S = 15.0
+DISCONNECT_TIMEOUT_S = 3.0
+
+
+class MqttLink:
+    def __init__(
+        self,
+        config: AgentConfig,
+        spool: Spool,
+        status: Callable[[bool], Status],
+        on_dispatch: Callable[[bytes], Awaitable[None]],
+    ) -> None:
+        self.config = config
+        self.spool = spool
+        self._status = status
+        self._on_dispatch = on_dispatch
+        self._live: asyncio.Queue[list[Reading]] = asyncio.Queue(maxsize=1000)
+        self._outbox: asyncio.Queue[tuple[str, bytes, bool]] = asyncio.Queue(maxsize=1000)
+        self._client: aiomqtt.Client | None = None
+        self.connected = asyncio.Event()
+        self.backoff = Backoff(initial_s=0.5, maximum_s=30.0)
+        self.published_batches = 0
+
+    def topic(self, kind: Kind) -> str:
+        return topic(self.config.community, self.config.site, kind)
+
+    # Called by the rest of the agent (never blocks, never raises when offline).
+
+    def offer_live(self, readings: list[Reading]) -> None:
+        """Readings already in the spool; published at once if connected, else drained later."""
+        if self.connected.is_set() and not self._live.full():
+            self._live.put_nowait(readings)
+
+    def send(self, kind: Kind, message: BaseModel, retain: bool = False) -> bool:
+        """Best effort for small control messages (acks, state, status); ``False`` if offline."""
+        if not self.connected.is_set() or self._outbox.full():
+            return False
+        self._outbox.put_nowait((self.topic(kind), message.model_dump_json().encode(), retain))
+        return True
+
+    # The reconnect loop.
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self._session()
+            except aiomqtt.MqttError as exc:
+                log.warning("MQTT %s: %s", self.config.mqtt.url, exc)
+            except (OSError, TimeoutError) as exc:
+                log.warning("MQTT %s unreachable: %s", self.config.mqtt.url, exc)
+            self.connected.clear()
+            self._client = None
+            delay = self.backoff.next_delay()
+            log.info("MQTT reconnect in %.1f s", delay)
+            await asyncio.sleep(delay)
+
+    def _client_for(self) -> aiomqtt.Client:
+        mqtt = self.config.mqtt
+        will = aiomqtt.Will(
+            self.topic(Kind.STATUS), self._status(False).model_dump_json().encode(), qos=1, retain=True
+        )
+        tls_context = None
+        if mqtt.tls:
+            tls_context = ssl.create_default_context(cafile=str(mqtt.ca_file) if mqtt.ca_file else None)
+        return aiomqtt.Client(
+            mqtt.host,
+            mqtt.port,
+            username=mqtt.username,
+            password=mqtt.password.get_secret_value() if mqtt.password else None,
+            identifier=f"ps-agent-{self.config.community}-{self.config.site}",
+            will=will,
+            keepalive=mqtt.keepalive_s,
+            tls_context=tls_context,
+            timeout=10,
+            max_inflight_messages=20,
+        )
+
+    async def _session(self) -> None:
+        client = self._client_for()
+        await client.__aenter__()
+        self._client = client
+        try:
+            await client.publish(
+                self.topic(Kind.STATUS), self._status(True).model_dump_json().encode(), qos=1, retain=True
+            )
+            await client.subscribe(self.topic(Kind.DISPATCH), qos=1)
+            # Everything spooled before this point is backlog; newer readings go out live.
+            watermark = (await self.spool.stats()).next_seq
+            self._drain_queue(self._live)
+            self._drain_queue(self._outbox)
+            self.connected.set()
+            self.backoff.reset()
+            log.info("MQTT connected to %s", self.config.mqtt.url)
+            try:
+                await self._serve(client, watermark)
+            except asyncio.CancelledError:
+                await self._say_goodbye(client)
+                raise
+        finally:
+            self.connected.clear()
+            await self._disconnect(client)
+
+    @staticmethod
+    async def _disconnect(client: aiomqtt.Client) -> None:
+        """aiomqtt waits without limit for the broker to see DISCONNECT; over a dead link that
+        would hang the shutdown, so bound it."""
+        try:
+            async with asyncio.timeout(DISCONNECT_TIMEOUT_S):
+                await client.__aexit__(None, None, None)
+        except (TimeoutError, aiomqtt.MqttError) as exc:
+            log.info("MQTT disconnect not confirmed: %s", exc or "timeout")
+
+    async def _serve(self, client: aiomqtt.Client, watermark: int) -> None:
+        """Run the session's tasks until one fails (usually: the connection dropped).
+
+        Plain tasks and ``asyncio.wait`` rather than a TaskGroup: on Python 3.11 a TaskGroup whose
+        child fails can leave the parent marked as cancelling, and a cancellation arriving at
+        the same time can be turned into the child's error; both would break the reconnect loop.
+        """
+        tasks = [
+            asyncio.create_task(self._publish_live(client, watermark), name="publish_live"),
+            asyncio.create_task(self._drain_backlog(client, watermark), name="drain_spool"),
+            asyncio.create_task(self._publish_outbox(client), name="publish_outbox"),
+            asyncio.create_task(self._receive(client), name="receive"),
+        ]
+        try:
+            while True:
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    error = task.exception()
+                    if error is not None:
+                        raise error
+                    tasks.remove(task)  # the drain finishes normally; the others run on
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _say_goodbye(self, client: aiomqtt.Client) -> None:
+        """Publish the offline status ourselves on a clean shutdown (the will is for crashes)."""
+        status = self._status(False).model_dump_json().encode()
+        try:
+            await client.publish(self.topic(Kind.STATUS), status, qos=1, retain=True, timeout=3)
+        except (aiomqtt.MqttError, TimeoutError) as exc:
+            log.warning("could not publish offline status: %s", exc)
+
+    @staticmethod
+    def _drain_queue(queue: asyncio.Queue[Any]) -> None:
+        while not queue.empty():
+            queue.get_nowait()
+
+    async def _publish_readings(self, client: aiomqtt.Client, readings: list[Reading]) -> None:
+        message = Telemetry(site=self.config.site, readings=readings)
+        await client.publish(
+            self.topic(Kind.TELEMETRY), message.model_dump_json().encode(), qos=1, timeout=PUBLISH_TIMEOUT_S
+        )
+        await self.spool.remove([r.seq for r in readings])
+        self.published_batches += 1
+
+    async def _publish_live(self, client: aiomqtt.Client, watermark: int) -> None:
+        while True:
+            readings = [r for r in await self._live.get() if r.seq >= watermark]
+            if readings:
+                await self._publish_readings(client, readings)
+
+    async def _drain_backlog(self, client: aiomqtt.Client, watermark: int) -> None:
+        while batch := await self.spool.oldest(MAX_BATCH, below_seq=watermark):
+            await self._publish_readings(client, batch)
+        log.info("backlog drained")
+
+    async def _publish_outbox(self, client: aiomqtt.Client) -> None:
+        while True:
+            name, payload, retain = await self._outbox.get()
+            await client.publish(name, payload, qos=1, retain=retain, timeout=PUBLISH_TIMEOUT_S)
+
+    async def _receive(self, client: aiomqtt.Client) -> None:
+        wanted = self.topic(Kind.DISPATCH)
+        async for message in client.messages:
+            # Brokers may replay retained messages of other filters (amqtt): check the topic.
+            if message.topic.value != wanted or not isinstance(message.payload, bytes):
+                continue
+            await self._on_dispatch(message.payload)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def site_state(site: str, reading: Reading) -> SiteState:
+    return SiteState(site=site, reading=reading)

@@ -1,0 +1,5 @@
+"""``python -m firmware_sims`` is ``powershare-sim``."""
+
+from firmware_sims.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Physics of simulated homes: sun, wind, household load, battery and grid meter."""

@@ -1,0 +1,129 @@
+"""Communities: tariffs, and the figures residents compare (shared energy, self-sufficiency, CO₂)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+
+from fastapi import APIRouter, HTTPException, status
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from hub.api.deps import AdminUser, CommunityId, CurrentUser, SessionDep
+from hub.api.errors import field_error, not_found
+from hub.db.models import Community, Site, SiteInterval, User, UserRole
+from hub.energy.community import Tariff, community_figures
+from hub.energy.intervals import Energy
+from hub.privacy import communities_of
+
+router = APIRouter(tags=["communities"])
+MAX_STATS_SPAN = timedelta(days=366)
+
+
+class CommunityOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+    currency: str
+    retail_price_per_kwh: float
+    feed_in_price_per_kwh: float
+    settlement_interval_min: int
+    co2_g_per_kwh: float
+
+
+class CommunityUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, max_length=120)
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    retail_price_per_kwh: float | None = Field(default=None, ge=0, le=100)
+    feed_in_price_per_kwh: float | None = Field(default=None, ge=0, le=100)
+    settlement_interval_min: int | None = Field(default=None, ge=15, le=15, description="15 for now")
+    co2_g_per_kwh: float | None = Field(default=None, ge=0, le=2000)
+
+
+class CommunityStats(BaseModel):
+    community: str
+    start: datetime
+    end: datetime
+    sites: int
+    produced_kwh: float
+    consumed_kwh: float
+    shared_kwh: float = Field(description="Exported by some homes while others imported, per interval")
+    imported_kwh: float = Field(description="Drawn from outside the community")
+    exported_kwh: float = Field(description="Sent outside the community")
+    self_sufficiency: float = Field(description="0…1, share of consumption met inside the community")
+    co2_avoided_kg: float
+    savings: float = Field(description="Value of shared energy against retail and feed-in prices")
+    currency: str
+
+
+async def _member_community(session: SessionDep, user: User, community_id: CommunityId) -> Community:
+    community = await session.get(Community, community_id)
+    if community is None:
+        raise not_found(f"community {community_id!r}")
+    if user.role is not UserRole.ADMIN and community_id not in await communities_of(session, user):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"you are not a member of {community_id!r}")
+    return community
+
+
+@router.get("/communities", operation_id="communities-list")
+async def list_communities(user: CurrentUser, session: SessionDep) -> list[CommunityOut]:
+    query = select(Community).order_by(Community.id)
+    if user.role is not UserRole.ADMIN:
+        query = query.where(Community.id.in_(await communities_of(session, user)))
+    return [CommunityOut.model_validate(c) for c in await session.scalars(query)]
+
+
+@router.patch("/communities/{community_id}", operation_id="communities-update")
+async def update_community(
+    community_id: CommunityId, body: CommunityUpdate, _admin: AdminUser, session: SessionDep
+) -> CommunityOut:
+    community = await session.get(Community, community_id)
+    if community is None:
+        raise not_found(f"community {community_id!r}")
+    for name, value in body.model_dump(exclude_none=True).items():
+        setattr(community, name, value)
+    await session.commit()
+    return CommunityOut.model_validate(community)
+
+
+@router.get("/communities/{community_id}/stats", operation_id="communities-stats")
+async def community_stats(
+    community_id: CommunityId,
+    user: CurrentUser,
+    session: SessionDep,
+    start: AwareDatetime | None = None,
+    end: AwareDatetime | None = None,
+) -> CommunityStats:
+    """Community totals between ``start`` and ``end`` (default: today, UTC)."""
+    community = await _member_community(session, user, community_id)
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = start or today
+    end = end or start + timedelta(days=1)
+    if end <= start:
+        raise field_error("end", "must be after start", where="query")
+    if end - start > MAX_STATS_SPAN:
+        raise field_error("start", "at most 366 days at once", where="query")
+    rows = await session.execute(
+        select(SiteInterval)
+        .join(Site, Site.id == SiteInterval.site_id)
+        .where(Site.community == community.id, SiteInterval.start >= start, SiteInterval.start < end)
+    )
+    by_interval: dict[datetime, list[Energy]] = defaultdict(list)
+    for r in rows.scalars():
+        by_interval[r.start].append(
+            Energy(r.import_wh, r.export_wh, r.production_wh, r.charge_wh, r.discharge_wh)
+        )
+    tariff = Tariff(community.retail_price_per_kwh, community.feed_in_price_per_kwh, community.co2_g_per_kwh)
+    figures = community_figures(by_interval.values(), tariff)
+    sites = len((await session.scalars(select(Site.id).where(Site.community == community.id))).all())
+    return CommunityStats(
+        community=community.id,
+        start=start,
+        end=end,
+        sites=sites,
+        currency=community.currency,
+        **{name: round(getattr(figures, name), 6) for name in figures.__slots__},
+    )

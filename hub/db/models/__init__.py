@@ -1,0 +1,34 @@
+"""Tables of the hub (SQLAlchemy 2 typed models), one module per domain.
+
+Migrations live in hub/migrations; generate a new revision after changing a model.
+"""
+
+from hub.db.models.accounts import AuthToken, User
+from hub.db.models.base import Base
+from hub.db.models.community import Community
+from hub.db.models.enums import AssetKind, OrderStatus, SiteKind, TransactionStatus, Urgency, UserRole
+from hub.db.models.market import EnergyRequest, Offer, Transaction
+from hub.db.models.notifications import Notification
+from hub.db.models.readings import RawReading, SiteInterval
+from hub.db.models.sites import Device, Site
+
+__all__ = [
+    "AssetKind",
+    "AuthToken",
+    "Base",
+    "Community",
+    "Device",
+    "EnergyRequest",
+    "Notification",
+    "Offer",
+    "OrderStatus",
+    "RawReading",
+    "Site",
+    "SiteInterval",
+    "SiteKind",
+    "Transaction",
+    "TransactionStatus",
+    "Urgency",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.db.models.base import Base
+
+
+class RawReading(Base):
+    """Every reading exactly once: the primary key (site, seq) makes replays no-ops."""
+
+    __tablename__ = "readings"
+
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    ts: Mapped[datetime]
+    device: Mapped[str] = mapped_column(String(64))
+    values: Mapped[dict[str, Any]]
+    received_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_readings_site_ts", "site_id", "ts"),)
+
+
+class SiteInterval(Base):
+    """Energy of one site in one 15-minute interval (UTC-aligned), kept up to date by ingest."""
+
+    __tablename__ = "site_intervals"
+
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True)
+    start: Mapped[datetime] = mapped_column(primary_key=True)
+    import_wh: Mapped[float] = mapped_column(default=0.0)
+    export_wh: Mapped[float] = mapped_column(default=0.0)
+    production_wh: Mapped[float] = mapped_column(default=0.0)
+    consumption_wh: Mapped[float] = mapped_column(default=0.0)
+    charge_wh: Mapped[float] = mapped_column(default=0.0)
+    discharge_wh: Mapped[float] = mapped_column(default=0.0)
+    readings: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (Index("ix_site_intervals_start", "start"),)

@@ -1,0 +1,61 @@
+"""Community figures from per-interval site energy: what was shared, self-sufficiency, CO₂.
+
+Within one settlement interval, energy exported by some homes while others import is
+taken to have been shared inside the community (the grid connection is local): shared =
+min(Σ export, Σ import). What the community still drew from outside is Σ import − shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from hub.energy.intervals import Energy
+
+
+@dataclass(frozen=True, slots=True)
+class Tariff:
+    retail_price_per_kwh: float
+    feed_in_price_per_kwh: float
+    co2_g_per_kwh: float
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityFigures:
+    produced_kwh: float
+    consumed_kwh: float
+    shared_kwh: float
+    imported_kwh: float  # from outside the community
+    exported_kwh: float  # to outside the community
+    self_sufficiency: float  # 0…1: share of consumption met inside the community
+    co2_avoided_kg: float
+    savings: float  # in the community's currency, against buying at retail and selling at feed-in
+
+
+def shared_wh(interval: Iterable[Energy]) -> float:
+    sites = list(interval)
+    return min(sum(e.export_wh for e in sites), sum(e.import_wh for e in sites))
+
+
+def community_figures(intervals: Iterable[Iterable[Energy]], tariff: Tariff) -> CommunityFigures:
+    """``intervals``: for each settlement interval, the energy of every site in it."""
+    produced = consumed = shared = imported = exported = 0.0
+    for interval in intervals:
+        sites = list(interval)
+        inside = shared_wh(sites)
+        shared += inside
+        produced += sum(e.production_wh for e in sites)
+        consumed += max(sum(e.consumption_wh for e in sites), 0.0)
+        imported += sum(e.import_wh for e in sites) - inside
+        exported += sum(e.export_wh for e in sites) - inside
+    met_inside = max(consumed - imported, 0.0)
+    return CommunityFigures(
+        produced_kwh=produced / 1000,
+        consumed_kwh=consumed / 1000,
+        shared_kwh=shared / 1000,
+        imported_kwh=imported / 1000,
+        exported_kwh=exported / 1000,
+        self_sufficiency=met_inside / consumed if consumed > 0 else 0.0,
+        co2_avoided_kg=met_inside / 1000 * tariff.co2_g_per_kwh / 1000,
+        savings=shared / 1000 * (tariff.retail_price_per_kwh - tariff.feed_in_price_per_kwh),
+    )

@@ -1,0 +1,100 @@
+"""Energy between two site snapshots, and the UTC intervals it is booked into. Pure functions.
+
+A snapshot's counters (``import_wh`` …) only grow; the energy between two snapshots is
+their difference. A counter that went backwards was reset (meter swap, agent reinstall):
+the energy since the reset is the new value, never a negative amount. Where a counter is
+missing the energy is estimated from power × time (trapezoid), but only across short gaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+INTERVAL = timedelta(minutes=15)
+MAX_POWER_GAP = timedelta(minutes=15)  # beyond this, power × time is a guess, not a measurement
+
+COUNTERS = ("import_wh", "export_wh", "production_wh", "charge_wh", "discharge_wh")
+PRODUCERS = ("pv_w", "wind_w")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    ts: datetime
+    values: Mapping[str, float]
+
+    @classmethod
+    def from_values(cls, ts: datetime, values: Mapping[str, Any]) -> Snapshot:
+        """From a reading's values, as wire models or their JSON (``{"value": …, "unit": …}``)."""
+        plain: dict[str, float] = {}
+        for name, quantity in values.items():
+            value = (
+                quantity.get("value") if isinstance(quantity, Mapping) else getattr(quantity, "value", None)
+            )
+            if value is not None:
+                plain[name] = float(value)
+        return cls(ts, plain)
+
+    def power(self, counter: str) -> float | None:
+        """The power (W, ≥ 0) that feeds ``counter``, by the wire's sign conventions."""
+        v = self.values
+        if counter in ("import_wh", "export_wh"):
+            if "grid_w" not in v:
+                return None
+            return max(v["grid_w"], 0.0) if counter == "import_wh" else max(-v["grid_w"], 0.0)
+        if counter in ("charge_wh", "discharge_wh"):
+            if "battery_w" not in v:
+                return None
+            return max(v["battery_w"], 0.0) if counter == "discharge_wh" else max(-v["battery_w"], 0.0)
+        present = [v[name] for name in PRODUCERS if name in v]
+        return max(sum(present), 0.0) if present else None
+
+
+@dataclass(slots=True)
+class Energy:
+    import_wh: float = 0.0
+    export_wh: float = 0.0
+    production_wh: float = 0.0
+    charge_wh: float = 0.0
+    discharge_wh: float = 0.0
+
+    @property
+    def consumption_wh(self) -> float:
+        """What the home used: everything that came in minus everything that went out.
+
+        Not clamped at zero: bookings are corrected by subtraction (late readings), which
+        only adds up if this stays linear. Readers clamp totals.
+        """
+        return self.import_wh + self.production_wh + self.discharge_wh - self.export_wh - self.charge_wh
+
+    def __add__(self, other: Energy) -> Energy:
+        return Energy(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    def __sub__(self, other: Energy) -> Energy:
+        return Energy(*(getattr(self, f.name) - getattr(other, f.name) for f in fields(self)))
+
+
+def counter_delta(previous: float, current: float) -> float:
+    return current - previous if current >= previous else current
+
+
+def energy_between(earlier: Snapshot, later: Snapshot) -> Energy:
+    energy = Energy()
+    gap = later.ts - earlier.ts
+    for counter in COUNTERS:
+        if counter in earlier.values and counter in later.values:
+            setattr(energy, counter, counter_delta(earlier.values[counter], later.values[counter]))
+            continue
+        if timedelta(0) < gap <= MAX_POWER_GAP:
+            p0, p1 = earlier.power(counter), later.power(counter)
+            if p0 is not None and p1 is not None:
+                setattr(energy, counter, (p0 + p1) / 2 * gap.total_seconds() / 3600)
+    return energy
+
+
+def interval_start(ts: datetime, length: timedelta = INTERVAL) -> datetime:
+    """The start of the UTC-aligned interval holding ``ts``."""
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    return epoch + ((ts - epoch) // length) * length

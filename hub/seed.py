@@ -1,0 +1,86 @@
+"""Idempotent seeding for the demo and tests: communities, users and sites, in-process.
+
+Every function may be called again with the same arguments; it then changes nothing.
+The demo password is refused when POWERSHARE_ENV=production (see hub.accounts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.accounts import new_user, user_by_email
+from hub.api.schemas.sites import Asset
+from hub.db.models import Community, Site, SiteKind, User, UserRole
+
+
+async def ensure_community(session: AsyncSession, community_id: str, **tariffs: Any) -> Community:
+    """The community row, created with default tariffs (or those given) when missing."""
+    community = await session.get(Community, community_id)
+    if community is None:
+        community = Community(id=community_id, name=tariffs.pop("name", community_id), **tariffs)
+        session.add(community)
+        await session.commit()
+    return community
+
+
+async def ensure_user(
+    session: AsyncSession,
+    email: str,
+    password: str,
+    role: UserRole | str = UserRole.RESIDENT,
+    community: str | None = None,
+    display_name: str = "",
+) -> User:
+    """The user with this email; created (with this password and role) when missing."""
+    user = await user_by_email(session, email)
+    if user is None:
+        if community is not None:
+            await ensure_community(session, community)
+        user = new_user(email, password, UserRole(role), display_name or email.split("@")[0], community)
+        session.add(user)
+        await session.commit()
+    return user
+
+
+async def ensure_site(
+    session: AsyncSession,
+    site_id: str,
+    community: str,
+    owner_email: str | None = None,
+    kind: SiteKind | str = SiteKind.HYBRID,
+    lat: float | None = None,
+    lon: float | None = None,
+    assets: Sequence[Asset | dict[str, Any]] = (),
+    name: str = "",
+) -> Site:
+    """Create the site or bring it to the given owner, kind, location and assets.
+
+    The owner must exist already (see ensure_user). A site that agents created over MQTT
+    (owner unset) is simply taken over.
+    """
+    await ensure_community(session, community)
+    owner = None
+    if owner_email is not None:
+        owner = await user_by_email(session, owner_email)
+        if owner is None:
+            raise LookupError(f"no user {owner_email!r}; call ensure_user first")
+    site = await session.get(Site, site_id)
+    if site is None:
+        site = Site(id=site_id, community=community, created_at=datetime.now(UTC))
+        session.add(site)
+    if site.community != community:
+        raise ValueError(f"site {site_id!r} belongs to community {site.community!r}, not {community!r}")
+    site.owner_id = owner.id if owner else site.owner_id
+    site.kind = SiteKind(kind)
+    site.lat, site.lon = lat, lon
+    site.name = name or site.name or site_id
+    site.assets = [Asset.model_validate(a).model_dump(mode="json") for a in assets]
+    await session.commit()
+    if owner is not None and owner.community is None:
+        owner.community = community
+        await session.commit()
+    return site

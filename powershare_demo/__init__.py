@@ -1,0 +1,142 @@
+"""``make demo``: the whole system on one machine, in one process.
+
+The hub (SQLite, embedded MQTT broker, API, /ws, dashboard), a simulated community of
+homes (real Modbus TCP servers with physics) and one edge agent per home that discovers
+its home's devices over Modbus and publishes over MQTT — the same code paths as production,
+with the simulated devices standing in for hardware.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from edge_agent.app import run_agent
+from edge_agent.config import AgentConfig
+from firmware_sims.community import RunningCommunity, run_community
+from firmware_sims.running import RunningHome
+from firmware_sims.scenario import ScenarioError
+from firmware_sims.scenario import load as load_scenario
+from hub.cli import MOSQUITTO_HINT, configure_logging
+from hub.core.config import ConfigError, Settings, load_settings
+from hub.core.ports import PortTakenError, ensure_free
+from hub.server import HubStartError, running_hub
+from powershare_demo.seeding import ADMIN_EMAIL, DEMO_PASSWORD, resident_email, seed_community
+
+DEFAULT_SCENARIO = Path(__file__).resolve().parents[1] / "firmware_sims" / "scenarios" / "demo.toml"
+COMMUNITY = "demo"
+
+log = logging.getLogger("powershare.demo")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="powershare-demo", description=__doc__.splitlines()[0])
+    p.add_argument(
+        "--http-port", type=int, help="dashboard/API port (env POWERSHARE_HTTP_PORT, default 8000)"
+    )
+    p.add_argument(
+        "--mqtt-port", type=int, help="embedded MQTT broker port (env POWERSHARE_MQTT_PORT, default 1883)"
+    )
+    p.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO, help="community scenario (TOML)")
+    p.add_argument("--data-dir", type=Path, default=Path(".demo"), help="database and agent spools")
+    p.add_argument("--fresh", action="store_true", help="start from an empty database")
+    p.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    return p
+
+
+def agent_config(
+    home: RunningHome, community: str, mqtt_url: str, spool_dir: Path, poll_interval_s: float = 1.0
+) -> AgentConfig:
+    """The edge agent configuration an installer would write for this home's devices."""
+    return AgentConfig.from_mapping(
+        {
+            "community": community,
+            "site": home.id,
+            "poll_interval_s": poll_interval_s,
+            "mqtt": {"url": mqtt_url},
+            "spool": {"path": str(spool_dir / f"{home.id}.sqlite3")},
+            "devices": [
+                {"name": str(device.kind), "host": device.host, "port": device.port, "unit_id": "auto"}
+                for device in home.devices
+            ],
+        }
+    )
+
+
+async def run(settings: Settings, scenario_path: Path, data_dir: Path) -> None:
+    scenario = load_scenario(scenario_path)
+    main_task = asyncio.current_task()
+    assert main_task is not None
+    # SIGTERM (systemd, `timeout`, CI) stops as cleanly as Ctrl-C: agents first, then sims, then hub.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
+    async with (
+        running_hub(settings, log_level="warning"),
+        run_community(scenario, free_ports=True, control_port=0) as community,
+    ):
+        await seed_community(settings.database_url, COMMUNITY, community.homes, scenario.name)
+        mqtt_url = f"mqtt://{settings.mqtt_host}:{settings.mqtt_port}"
+        configs = [agent_config(home, COMMUNITY, mqtt_url, data_dir / "spool") for home in community.homes]
+        announce(settings, community)
+        async with asyncio.TaskGroup() as agents:
+            for config in configs:
+                agents.create_task(run_agent(config), name=f"agent-{config.site}")
+
+
+def announce(settings: Settings, community: RunningCommunity) -> None:
+    kinds = sorted({str(d.kind) for d in community.devices})
+    print(
+        f"PowerShare demo: {len(community.homes)} homes, {len(community.devices)} simulated devices "
+        f"({', '.join(kinds)}), one edge agent per home.\n"
+        f"  dashboard   http://{settings.http_host}:{settings.http_port}\n"
+        f"  API docs    http://{settings.http_host}:{settings.http_port}/docs\n"
+        f"  MQTT        mqtt://{settings.mqtt_host}:{settings.mqtt_port}  (topics powershare/v1/{COMMUNITY}/#)\n"
+        + (
+            f"  sim control http://{settings.http_host}:{community.control_port}/homes\n"
+            if community.control_port
+            else ""
+        )
+        + f"Sign in as {ADMIN_EMAIL} or <home>@powershare.local (e.g. {resident_email(community.homes[0].id)}),"
+        f" password {DEMO_PASSWORD}.\nPress Ctrl-C to stop.",
+        flush=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    configure_logging(args.log_level)
+    data_dir: Path = args.data_dir
+    if args.fresh:
+        (data_dir / "hub.db").unlink(missing_ok=True)
+    try:
+        settings = load_settings(
+            http_port=args.http_port,
+            mqtt_port=args.mqtt_port,
+            database_url=f"sqlite+aiosqlite:///{data_dir / 'hub.db'}",
+        )
+        ensure_free(settings.http_host, settings.http_port, "HTTP", "POWERSHARE_HTTP_PORT", "--http-port")
+        ensure_free(
+            settings.mqtt_host,
+            settings.mqtt_port,
+            "MQTT",
+            "POWERSHARE_MQTT_PORT",
+            "--mqtt-port",
+            MOSQUITTO_HINT,
+        )
+        load_scenario(args.scenario)
+    except (ConfigError, PortTakenError, ScenarioError) as exc:
+        sys.exit(f"powershare-demo: {exc}")
+    try:
+        asyncio.run(run(settings, args.scenario, data_dir))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        pass
+    except HubStartError as exc:
+        sys.exit(f"powershare-demo: {exc}")
+    print("PowerShare demo stopped.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from powershare_demo import main
+
+main()

@@ -1,0 +1,65 @@
+"""Accounts and sites for a simulated community: an admin, and one resident per home.
+
+Demo credentials only: the hub refuses the demo password when POWERSHARE_ENV=production.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from firmware_sims.physics.specs import HomePhysicsSpec
+from firmware_sims.running import RunningHome
+from hub.db.engine import create_engine
+from hub.seed import ensure_community, ensure_site, ensure_user
+
+DEMO_PASSWORD = "powershare-demo"
+ADMIN_EMAIL = "admin@powershare.local"
+
+
+def resident_email(site: str) -> str:
+    return f"{site}@powershare.local"
+
+
+def assets(spec: HomePhysicsSpec) -> list[dict[str, object]]:
+    """The hub's asset list for a simulated home's plant."""
+    found: list[dict[str, object]] = []
+    if spec.pv is not None:
+        found.append({"kind": "solar", "power_kw": spec.pv.kwp})
+    if spec.wind is not None:
+        found.append({"kind": "wind", "power_kw": spec.wind.rated_w / 1000})
+    if spec.battery is not None:
+        found.append(
+            {
+                "kind": "battery",
+                "power_kw": spec.battery.max_discharge_w / 1000,
+                "energy_kwh": spec.battery.capacity_wh / 1000,
+            }
+        )
+    return found
+
+
+async def seed_community(
+    database_url: str, community: str, homes: Sequence[RunningHome], name: str = ""
+) -> None:
+    """Create (idempotently) the community, its admin and a resident owning each home."""
+    engine = create_engine(database_url)
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            await ensure_community(session, community, name=name or community)
+            await ensure_user(session, ADMIN_EMAIL, DEMO_PASSWORD, "admin", community, "Community admin")
+            for home in homes:
+                await ensure_user(session, resident_email(home.id), DEMO_PASSWORD, "resident", community)
+                await ensure_site(
+                    session,
+                    home.id,
+                    community,
+                    owner_email=resident_email(home.id),
+                    kind=home.role,
+                    lat=home.location[0],
+                    lon=home.location[1],
+                    assets=assets(home.physics.spec),
+                )
+    finally:
+        await engine.dispose()

@@ -1,0 +1,120 @@
+"""Broker outages: readings pile up in the spool and are delivered exactly once afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiomqtt
+import pytest
+
+from hub.broker import embedded_broker
+from powershare_wire import Telemetry
+from powershare_wire.topics import Kind, topic
+from tests.agent.proxy import TcpProxy
+from tests.agent.test_app import agent_config, running, three_devices
+from tests.conftest import BrokerAddress, free_port
+
+
+def pending(spool: Path) -> int:
+    with sqlite3.connect(spool) as db:
+        return int(db.execute("SELECT COUNT(*) FROM readings").fetchone()[0])
+
+
+class Collector:
+    """Subscribes to a site's telemetry, reconnecting when its broker goes away."""
+
+    def __init__(self, host: str, port: int, community: str) -> None:
+        self.address = (host, port)
+        self.topic = topic(community, "home-1", Kind.TELEMETRY)
+        self.seqs: Counter[int] = Counter()
+        self.batch_sizes: list[int] = []
+        self.connected = asyncio.Event()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                async with aiomqtt.Client(*self.address) as client:
+                    await client.subscribe(self.topic, qos=1)
+                    self.connected.set()
+                    async for message in client.messages:
+                        if str(message.topic) == self.topic and isinstance(message.payload, bytes):
+                            telemetry = Telemetry.model_validate_json(message.payload)
+                            self.batch_sizes.append(len(telemetry.readings))
+                            self.seqs.update(r.seq for r in telemetry.readings)
+            except aiomqtt.MqttError:
+                self.connected.clear()
+                await asyncio.sleep(0.02)
+
+    async def wait_for(self, seq: int, within: float = 20) -> None:
+        async with asyncio.timeout(within):
+            while seq not in self.seqs:
+                await asyncio.sleep(0.05)
+
+
+@asynccontextmanager
+async def collecting(collector: Collector) -> AsyncIterator[Collector]:
+    task = asyncio.create_task(collector.run())
+    try:
+        yield collector
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+def assert_exactly_once(collector: Collector) -> None:
+    top = max(collector.seqs)
+    missing = sorted(set(range(top + 1)) - set(collector.seqs))
+    duplicated = sorted(s for s, n in collector.seqs.items() if n > 1)
+    assert not missing, f"lost readings: {missing[:20]}"
+    assert not duplicated, f"duplicated readings: {duplicated[:20]}"
+
+
+async def wait_pending(spool: Path, at_least: int, within: float = 20) -> None:
+    async with asyncio.timeout(within):
+        while pending(spool) < at_least:
+            await asyncio.sleep(0.05)
+
+
+async def test_embedded_broker_restart(community: str, tmp_path: Path) -> None:
+    port = free_port()
+    spool = tmp_path / "spool.db"
+    async with three_devices() as devices:
+        config = agent_config(community, f"mqtt://127.0.0.1:{port}", devices, spool, poll_interval_s=0.1)
+        collector = Collector("127.0.0.1", port, community)
+        async with embedded_broker("127.0.0.1", port), collecting(collector), running(config):
+            await collector.wait_for(20)
+        # Broker down: the agent keeps reading into its spool.
+        async with running(config):
+            await wait_pending(spool, 60)
+            async with embedded_broker("127.0.0.1", port), collecting(collector):
+                before = max(collector.seqs)
+                await collector.wait_for(before + 100)
+    assert_exactly_once(collector)
+    assert any(size > 1 for size in collector.batch_sizes), "backlog should drain in batches"
+
+
+@pytest.mark.mosquitto
+async def test_network_outage_to_mosquitto(mosquitto: BrokerAddress, community: str, tmp_path: Path) -> None:
+    proxy_port = free_port()
+    proxy = TcpProxy(proxy_port, mosquitto.host, mosquitto.port)
+    spool = tmp_path / "spool.db"
+    collector = Collector(mosquitto.host, mosquitto.port, community)
+    async with three_devices() as devices, collecting(collector):
+        await collector.connected.wait()
+        config = agent_config(community, f"mqtt://127.0.0.1:{proxy_port}", devices, spool, poll_interval_s=0.1)
+        await proxy.start()
+        async with running(config):
+            await collector.wait_for(20)
+            await proxy.stop()
+            await wait_pending(spool, 80)
+            await proxy.start()
+            await collector.wait_for(max(collector.seqs) + 120)
+            await proxy.stop()
+    assert_exactly_once(collector)
+    assert pending(spool) >= 0

@@ -1,0 +1,125 @@
+"""Register, sign in with cookie or bearer token, sign out; errors name the field."""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.accounts import DemoSecretError
+from hub.auth.passwords import DEMO_PASSWORD
+from hub.db.models import UserRole
+from hub.seed import ensure_site, ensure_user
+from tests.conftest import BrokerAddress
+from tests.hub.conftest import PASSWORD, HubFactory
+
+
+async def test_register_login_cookie_bearer_logout(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        body = {"email": "Ada@Example.org", "password": PASSWORD, "display_name": "Ada"}
+        created = await hub.http.post("/api/auth/register", json=body)
+        assert created.status_code == 201, created.text
+        assert created.json()["email"] == "ada@example.org"
+        assert created.json()["role"] == "resident"
+        assert "password" not in created.text
+
+        again = await hub.http.post("/api/auth/register", json=body)
+        assert again.status_code == 409
+        assert again.json()["detail"][0]["loc"] == ["body", "email"]
+
+        login = await hub.http.post(
+            "/api/auth/login", json={"email": "ada@example.org", "password": PASSWORD}
+        )
+        assert login.status_code == 200
+        token = login.json()["token"]
+        assert hub.http.cookies.get("powershare_session") == token
+
+        by_cookie = await hub.http.get("/api/me")  # the client keeps the cookie
+        assert by_cookie.status_code == 200
+        assert by_cookie.json()["email"] == "ada@example.org"
+        hub.http.cookies.clear()
+        by_bearer = await hub.http.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+        assert by_bearer.json()["sites"] == []
+
+        out = await hub.http.post("/api/auth/logout", headers={"Authorization": f"Bearer {token}"})
+        assert out.status_code == 204
+        after = await hub.http.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+        assert after.status_code == 401
+        assert "sign in again" in after.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"email": "not-an-email", "password": PASSWORD}, 422, "email"),
+        ({"email": "bob@example.org", "password": "short"}, 422, "password"),
+        ({"email": "bob@example.org", "password": PASSWORD, "community": "nowhere"}, 422, "community"),
+        ({"email": "bob@example.org", "password": PASSWORD, "role": "admin"}, 422, "role"),
+    ],
+)
+async def test_invalid_registrations_name_the_field(
+    amqtt_broker: BrokerAddress,
+    sqlite_url: str,
+    start_hub: HubFactory,
+    body: dict[str, str],
+    status: int,
+    field: str,
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        response = await hub.http.post("/api/auth/register", json=body)
+        assert response.status_code == status
+        assert response.json()["detail"][0]["loc"][-1] == field
+
+
+async def test_wrong_password_and_anonymous_calls_are_refused(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        await hub.seed(lambda s: ensure_user(s, "cy@example.org", PASSWORD))
+        wrong = await hub.http.post(
+            "/api/auth/login", json={"email": "cy@example.org", "password": "nope-nope"}
+        )
+        unknown = await hub.http.post(
+            "/api/auth/login", json={"email": "zz@example.org", "password": PASSWORD}
+        )
+        assert wrong.status_code == unknown.status_code == 401
+        assert wrong.json() == unknown.json() == {"detail": "wrong email or password"}
+        for path in ("/api/me", "/api/sites"):
+            response = await hub.http.get(path)
+            assert response.status_code == 401, path
+            assert "sign in" in response.json()["detail"]
+
+
+async def test_seeding_is_idempotent_and_gives_sites_owners(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        for _ in range(2):
+            await hub.seed(lambda s: ensure_user(s, "home-1@powershare.local", PASSWORD, UserRole.RESIDENT))
+            await hub.seed(
+                lambda s: ensure_site(
+                    s,
+                    "home-1",
+                    community,
+                    "home-1@powershare.local",
+                    "provider",
+                    48.1371,
+                    11.5754,
+                    [
+                        {"kind": "solar", "power_kw": 8.0},
+                        {"kind": "battery", "power_kw": 5, "energy_kwh": 10},
+                    ],
+                )
+            )
+        me = await (await hub.client_for("home-1@powershare.local")).get("/api/me")
+        assert me.json()["sites"] == ["home-1"]
+        assert me.json()["community"] == community
+
+
+async def test_demo_password_is_refused_in_production(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        monkeypatch.setenv("POWERSHARE_ENV", "production")
+        with pytest.raises(DemoSecretError):
+            await hub.seed(lambda s: ensure_user(s, "admin@powershare.local", DEMO_PASSWORD, "admin"))

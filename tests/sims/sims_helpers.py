@@ -1,0 +1,46 @@
+"""Helpers for the simulator tests: pysunspec2 scans and raw Modbus clients."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import sunspec2.modbus.client as sunspec_client
+from pymodbus.client import AsyncModbusTcpClient
+
+NOON = datetime(2026, 6, 21, 11, 0, tzinfo=UTC)  # midsummer, sun high over Wolfhagen
+MIDNIGHT = datetime(2026, 6, 21, 23, 0, tzinfo=UTC)
+
+
+def _scan(port: int, unit_id: int, timeout: float) -> dict[int, dict[str, Any]]:
+    device = sunspec_client.SunSpecModbusClientDeviceTCP(
+        slave_id=unit_id, ipaddr="127.0.0.1", ipport=port, timeout=timeout
+    )
+    try:
+        device.scan()
+        return {
+            model_id: {name: point.cvalue for name, point in models[0].points.items()}
+            for model_id, models in device.models.items()
+            if isinstance(model_id, int)
+        }
+    finally:
+        device.disconnect()  # close() alone leaves the socket open after a failed scan
+        device.close()
+
+
+async def scan(port: int, unit_id: int = 1, response_timeout_s: float = 2.0) -> dict[int, dict[str, Any]]:
+    """pysunspec2 scan (blocking) in a thread; returns {model id: {point: computed value}}."""
+    return await asyncio.to_thread(_scan, port, unit_id, response_timeout_s)
+
+
+@asynccontextmanager
+async def modbus(port: int, response_timeout_s: float = 1.0) -> AsyncIterator[AsyncModbusTcpClient]:
+    client = AsyncModbusTcpClient("127.0.0.1", port=port, timeout=response_timeout_s, retries=0)
+    await client.connect()
+    try:
+        yield client
+    finally:
+        client.close()

@@ -1,0 +1,71 @@
+/** Parse one WebSocket frame into a known event; anything else is ignored (returns null). */
+import type { LiveEvent, NotificationEvent, Reading } from "./types";
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const isString = (value: unknown): value is string => typeof value === "string" && value.length > 0;
+
+function isReading(value: unknown): value is Reading {
+  return (
+    isObject(value) &&
+    typeof value.seq === "number" &&
+    isString(value.ts) &&
+    typeof value.device === "string" &&
+    isObject(value.values)
+  );
+}
+
+const LEVELS = new Set(["info", "success", "warning", "error"]);
+
+function optionalText(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function toNotification(data: Json): NotificationEvent | null {
+  const title = optionalText(data.title);
+  const message = optionalText(data.message) ?? optionalText(data.body) ?? optionalText(data.text);
+  if (!title && !message) return null;
+  const id = typeof data.id === "string" || typeof data.id === "number" ? data.id : undefined;
+  const level = typeof data.level === "string" && LEVELS.has(data.level) ? (data.level as NotificationEvent["level"]) : undefined;
+  return { type: "notification", id, title, message, level };
+}
+
+export function parseEvent(raw: unknown): LiveEvent | null {
+  if (typeof raw !== "string") return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isObject(data)) return null;
+  switch (data.type) {
+    case "reading":
+      return isString(data.community) && isString(data.site) && isReading(data.reading)
+        ? { type: "reading", community: data.community, site: data.site, reading: data.reading }
+        : null;
+    case "status":
+      return isString(data.community) && isString(data.site) && typeof data.online === "boolean"
+        ? {
+            type: "status",
+            community: data.community,
+            site: data.site,
+            online: data.online,
+            ts: optionalText(data.ts),
+          }
+        : null;
+    case "notification":
+      // The hub may nest the payload (`{type, notification: {...}}`) or flatten it.
+      return toNotification(isObject(data.notification) ? data.notification : data);
+    case "request":
+    case "offer":
+    case "transaction":
+    case "stats":
+      return { type: data.type };
+    default:
+      return null;
+  }
+}

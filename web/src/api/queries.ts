@@ -1,0 +1,37 @@
+/** One TanStack Query key and fetcher per hub resource. */
+import { getJson, getJsonOrNull } from "./client";
+import type { Health, SiteSnapshot } from "./types";
+
+export const endpoints = {
+  health: "/api/health",
+  sites: "/api/sites",
+  requests: "/api/requests",
+  offers: "/api/offers",
+  transactions: "/api/transactions",
+  notifications: "/api/notifications",
+  stats: "/api/stats",
+} as const;
+
+export const queryKeys = {
+  me: ["me"] as const,
+  health: ["health"] as const,
+  sites: ["sites"] as const,
+  requests: ["requests"] as const,
+  offers: ["offers"] as const,
+  transactions: ["transactions"] as const,
+  notifications: ["notifications"] as const,
+  stats: ["stats"] as const,
+};
+
+export function fetchSites({ signal }: { signal?: AbortSignal } = {}): Promise<SiteSnapshot[]> {
+  return getJson<SiteSnapshot[]>(endpoints.sites, signal);
+}
+
+export function fetchHealth({ signal }: { signal?: AbortSignal } = {}): Promise<Health> {
+  return getJson<Health>(endpoints.health, signal);
+}
+
+/** For endpoints the hub is still growing: `null` = not available yet. */
+export function fetchOptional<T>(path: string) {
+  return ({ signal }: { signal?: AbortSignal }): Promise<T | null> => getJsonOrNull<T>(path, signal);
+}

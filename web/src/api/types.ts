@@ -1,0 +1,159 @@
+/** Shapes served by the hub. Keep in step with hub's API (GET /api/sites, /ws). */
+
+export type Unit = "W" | "Wh" | "%" | "V" | "A" | "Hz" | "°C";
+
+export interface Quantity {
+  value: number | null;
+  unit: Unit;
+}
+
+export interface Reading {
+  seq: number;
+  /** ISO-8601, UTC. */
+  ts: string;
+  device: string;
+  values: Partial<Record<string, Quantity>>;
+}
+
+export type SiteKind = "provider" | "consumer" | "hybrid";
+
+export interface Asset {
+  kind: "solar" | "wind" | "battery" | string;
+  power_kw?: number;
+  energy_kwh?: number | null;
+}
+
+export interface SiteSnapshot {
+  community: string;
+  site: string;
+  online: boolean | null;
+  last_seen: string | null;
+  /** Newest snapshot; the hub sends null for neighbours' sites (privacy). */
+  reading: Reading | null;
+  name?: string;
+  kind?: SiteKind | string;
+  /** Owned by the signed-in user (admins: every site). Absent on hubs without accounts. */
+  mine?: boolean;
+  /** Exact for own sites, rounded for neighbours' providers, null otherwise. */
+  location?: GeoPoint | null;
+  assets?: Asset[];
+}
+
+export interface Health {
+  status: string;
+  ingest?: {
+    accepted: number;
+    duplicates: number;
+    rejected: Record<string, number>;
+  };
+}
+
+export interface ReadingEvent {
+  type: "reading";
+  community: string;
+  site: string;
+  reading: Reading;
+}
+
+export interface StatusEvent {
+  type: "status";
+  community: string;
+  site: string;
+  online: boolean;
+  ts?: string;
+}
+
+export interface NotificationEvent {
+  type: "notification";
+  id?: string | number;
+  title?: string;
+  message?: string;
+  level?: "info" | "success" | "warning" | "error";
+}
+
+/** Server pushes whose content we don't read yet; they only tell us a resource changed. */
+export interface ResourceEvent {
+  type: "request" | "offer" | "transaction" | "stats";
+}
+
+export type LiveEvent = ReadingEvent | StatusEvent | NotificationEvent | ResourceEvent;
+
+/*
+ * Resources the hub is still building. These are the shapes the dashboard reads;
+ * every field beyond `id` is optional so a partial hub response still renders.
+ */
+
+export interface GeoPoint {
+  lat: number;
+  lon: number;
+}
+
+export type Urgency = "low" | "normal" | "high";
+
+export interface EnergyRequest {
+  id: string | number;
+  community?: string;
+  site?: string;
+  amount_wh?: number;
+  urgency?: Urgency | string;
+  max_price_per_kwh?: number | null;
+  currency?: string;
+  status?: string;
+  created_at?: string;
+  window_start?: string | null;
+  window_end?: string | null;
+}
+
+export interface EnergyOffer {
+  id: string | number;
+  community?: string;
+  site?: string;
+  amount_wh?: number;
+  /** The least the seller accepts. */
+  price_per_kwh?: number | null;
+  currency?: string;
+  status?: string;
+  created_at?: string;
+  window_start?: string | null;
+  window_end?: string | null;
+}
+
+export interface Transaction {
+  id: string | number;
+  community?: string;
+  from_site?: string;
+  to_site?: string;
+  amount_wh?: number;
+  price_per_kwh?: number | null;
+  total_price?: number | null;
+  delivered_wh?: number;
+  currency?: string;
+  status?: string;
+  failure_reason?: string | null;
+  created_at?: string;
+  completed_at?: string | null;
+  window_start?: string | null;
+  window_end?: string | null;
+}
+
+export interface AppNotification {
+  id: string | number;
+  title?: string;
+  message?: string;
+  level?: "info" | "success" | "warning" | "error";
+  created_at?: string;
+  read?: boolean;
+}
+
+export interface CommunityStats {
+  community?: string;
+  sites?: number;
+  members?: number;
+  produced_wh?: number;
+  consumed_wh?: number;
+  shared_wh?: number;
+  imported_wh?: number;
+  exported_wh?: number;
+  transactions?: number;
+  self_sufficiency_pct?: number;
+}

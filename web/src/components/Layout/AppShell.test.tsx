@@ -1,0 +1,94 @@
+import { act, fireEvent, screen, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AppRoutes } from "../../App";
+import { FakeWebSocket } from "../../test/FakeWebSocket";
+import { json } from "../../test/fixtures";
+import { renderWithApp } from "../../test/render";
+import { AppShell } from "./AppShell";
+
+beforeEach(() => FakeWebSocket.reset());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+const shell = (
+  <AppShell>
+    <AppRoutes />
+  </AppShell>
+);
+
+describe("bottom tabs", () => {
+  it("offers every section and marks the current one", async () => {
+    const { location } = renderWithApp(shell, { routes: { "/api/sites": [] } });
+    const nav = screen.getByRole("navigation", { name: "Main" });
+    const links = within(nav).getAllByRole("link");
+    expect(links.map((link) => link.textContent)).toEqual(["Home", "Market", "Calendar", "Map", "History", "Community"]);
+    expect(within(nav).getByRole("link", { name: "Home" }).getAttribute("aria-current")).toBe("page");
+
+    fireEvent.click(within(nav).getByRole("link", { name: "Market" }));
+    expect(location.history?.at(-1)).toBe("/market");
+    expect(await screen.findByRole("heading", { name: "Market" })).toBeTruthy();
+    expect(within(nav).getByRole("link", { name: "Market" }).getAttribute("aria-current")).toBe("page");
+    expect(within(nav).getByRole("link", { name: "Home" }).getAttribute("aria-current")).toBeNull();
+  });
+
+  it("shows a not-found page for unknown paths", () => {
+    renderWithApp(shell, { path: "/nowhere" });
+    expect(screen.getByText("Page not found")).toBeTruthy();
+  });
+});
+
+describe("notification bell", () => {
+  it("counts unread notifications and refreshes when one arrives live", async () => {
+    let unread = 1;
+    renderWithApp(shell, {
+      routes: {
+        "/api/sites": [],
+        "/api/notifications": () =>
+          json(Array.from({ length: 3 }, (_, i) => ({ id: i, title: `n${i}`, read_at: i < unread ? null : "2026-01-01T00:00:00Z" }))),
+      },
+    });
+    expect((await screen.findByTestId("unread-count")).textContent).toBe("1");
+    expect(screen.getByRole("link", { name: "Notifications, 1 unread" })).toBeTruthy();
+    unread = 2;
+    act(() => {
+      FakeWebSocket.latest().open();
+      FakeWebSocket.latest().send({ type: "notification", id: 9, title: "New match" });
+    });
+    await vi.waitFor(() => expect(screen.getByTestId("unread-count").textContent).toBe("2"));
+  });
+});
+
+describe("notification toasts", () => {
+  it("pops up for a notification event, can be dismissed, and ignores other events", () => {
+    renderWithApp(shell, { routes: { "/api/sites": [] } });
+    const socket = FakeWebSocket.latest();
+    act(() => {
+      socket.open();
+      socket.send({ type: "notification", id: 1, title: "Request matched", message: "alpha sends you 2 kWh", level: "success" });
+      socket.send({ type: "something-new", title: "not for us" });
+    });
+    const toasts = screen.getByTestId("toasts");
+    expect(within(toasts).getByTestId("toast").textContent).toContain("Request matched");
+    expect(toasts.getAttribute("aria-live")).toBe("polite");
+    expect(within(toasts).queryByText("not for us")).toBeNull();
+
+    fireEvent.click(within(toasts).getByRole("button", { name: "Dismiss notification" }));
+    expect(within(toasts).queryByTestId("toast")).toBeNull();
+  });
+
+  it("disappears on its own after a few seconds and is not shown twice", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    renderWithApp(shell, { routes: { "/api/sites": [] } });
+    const socket = FakeWebSocket.latest();
+    act(() => {
+      socket.open();
+      socket.send({ type: "notification", id: 5, message: "Transfer complete" });
+      socket.send({ type: "notification", id: 5, message: "Transfer complete" });
+    });
+    expect(screen.getAllByText("Transfer complete")).toHaveLength(1);
+    act(() => vi.advanceTimersByTime(6000));
+    expect(screen.queryByText("Transfer complete")).toBeNull();
+  });
+});

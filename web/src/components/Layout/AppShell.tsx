@@ -1,0 +1,39 @@
+import type { ReactNode } from "react";
+import { NotificationBell } from "../Notifications/NotificationBell";
+import { Toasts } from "../Notifications/Toasts";
+import { Link, useLocation } from "wouter";
+import { ErrorBoundary } from "../Common/ErrorBoundary";
+import { BottomNav } from "./BottomNav";
+import { Icon } from "./Icon";
+import { LiveIndicator } from "./LiveIndicator";
+
+export function AppShell({ children }: { children: ReactNode }) {
+  const [location] = useLocation();
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">
+          <span className="brand__mark" aria-hidden="true">
+            ⚡
+          </span>
+          PowerShare
+        </span>
+        <div className="topbar__actions">
+          <LiveIndicator />
+          <NotificationBell />
+          <Link href="/account" className="icon-button" aria-label="Your account" data-testid="open-account">
+            <Icon name="user" />
+          </Link>
+        </div>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        <ErrorBoundary resetKey={location}>{children}</ErrorBoundary>
+      </main>
+      <BottomNav />
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import { Link, useLocation } from "wouter";
+import { Icon } from "./Icon";
+import { TABS } from "./routes";
+
+export function BottomNav() {
+  const [location] = useLocation();
+  return (
+    <nav className="tabs" aria-label="Main">
+      <ul className="tabs__list">
+        {TABS.map((tab) => {
+          const current = tab.path === "/" ? location === "/" : location.startsWith(tab.path);
+          return (
+            <li key={tab.path}>
+              <Link
+                href={tab.path}
+                className={`tabs__link${current ? " tabs__link--current" : ""}`}
+                aria-current={current ? "page" : undefined}
+                data-testid={`tab-${tab.label.toLowerCase()}`}
+              >
+                <span className="tabs__icon">
+                  <Icon name={tab.icon} />
+                </span>
+                <span className="tabs__label">{tab.label}</span>
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

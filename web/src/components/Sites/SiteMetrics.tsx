@@ -1,0 +1,41 @@
+import type { Reading } from "../../api/types";
+import { formatBattery, formatGrid, formatPercent, formatPower, gridDirection } from "../../lib/format";
+import { readValue } from "../../lib/reading";
+import { Metric } from "./Metric";
+
+/** A quantity is shown when the site reports it at all (possibly as null → "—"). */
+const reports = (reading: Reading, name: string) => name in reading.values;
+
+export function SiteMetrics({ site, reading }: { site: string; reading: Reading }) {
+  const id = (name: string) => `site-${site}-${name}`;
+  const grid = readValue(reading, "grid_w");
+  const gridText = formatGrid(grid);
+  const battery = formatBattery(readValue(reading, "battery_w"));
+  const direction = gridDirection(grid);
+
+  return (
+    <dl className="metrics">
+      {reports(reading, "pv_w") ? (
+        <Metric label="Solar" tone="pv" testId={id("pv_w")} value={formatPower(readValue(reading, "pv_w"))} />
+      ) : null}
+      {reports(reading, "load_w") ? (
+        <Metric label="Home" tone="load" testId={id("load_w")} value={formatPower(readValue(reading, "load_w"))} />
+      ) : null}
+      {reports(reading, "battery_w") ? (
+        <Metric label="Battery" tone="battery" testId={id("battery_w")} value={battery.value} detail={battery.label} />
+      ) : null}
+      {reports(reading, "soc_pct") ? (
+        <Metric label="Charge" tone="battery" testId={id("soc_pct")} value={formatPercent(readValue(reading, "soc_pct"))} />
+      ) : null}
+      {reports(reading, "grid_w") ? (
+        <Metric
+          label="Grid"
+          tone={direction === "export" ? "grid-export" : direction === "import" ? "grid-import" : "neutral"}
+          testId={id("grid_w")}
+          value={gridText.value}
+          detail={gridText.label}
+        />
+      ) : null}
+    </dl>
+  );
+}

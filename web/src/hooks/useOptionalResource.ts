@@ -1,0 +1,22 @@
+import { useQuery } from "@tanstack/react-query";
+import { fetchOptional } from "../api/queries";
+
+type Raw = Record<string, unknown>;
+
+/**
+ * A list resource the hub may not serve yet. `data` is `null` while the endpoint is missing
+ * (404), so pages render the same empty state as for an empty list. Accepts a bare array or
+ * `{items: [...]}`; each entry goes through `normalize`.
+ */
+export function useOptionalList<T>(queryKey: readonly string[], path: string, normalize: (raw: Raw) => T) {
+  return useQuery({
+    queryKey,
+    queryFn: fetchOptional<unknown>(path),
+    select: (data): T[] | null => {
+      if (data === null) return null;
+      const items: unknown = Array.isArray(data) ? data : (data as { items?: unknown } | undefined)?.items;
+      if (!Array.isArray(items)) return [];
+      return items.filter((item): item is Raw => typeof item === "object" && item !== null).map(normalize);
+    },
+  });
+}

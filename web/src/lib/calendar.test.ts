@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { daysFrom, entriesOn, toEntries } from "./calendar";
+
+const local = (d: number, h: number) => new Date(2026, 0, d, h).toISOString();
+
+describe("calendar entries", () => {
+  const entries = toEntries(
+    [
+      { id: 1, site: "gamma", amount_wh: 2000, window_start: local(5, 18), window_end: local(5, 20) },
+      { id: 2, site: "gamma", amount_wh: 500 }, // no window: not on the calendar
+    ],
+    [{ id: 9, site: "alpha", amount_wh: 3000, window_start: local(5, 23), window_end: local(6, 2) }],
+  );
+
+  it("keeps only items with a time window, sorted by start", () => {
+    expect(entries.map((e) => e.key)).toEqual(["request-1", "offer-9"]);
+  });
+
+  it("puts a window spanning midnight on both days", () => {
+    const [day5, day6, day7] = daysFrom(new Date(2026, 0, 5, 15), 3);
+    expect(entriesOn(entries, day5!).map((e) => e.key)).toEqual(["request-1", "offer-9"]);
+    expect(entriesOn(entries, day6!).map((e) => e.key)).toEqual(["offer-9"]);
+    expect(entriesOn(entries, day7!)).toEqual([]);
+  });
+
+  it("counts days from local midnight", () => {
+    const days = daysFrom(new Date(2026, 0, 31, 22), 2);
+    expect(days.map((d) => [d.getMonth(), d.getDate(), d.getHours()])).toEqual([
+      [0, 31, 0],
+      [1, 1, 0],
+    ]);
+  });
+});

@@ -1,0 +1,53 @@
+/** Pure updates of the cached site list from live events. */
+import type { ReadingEvent, SiteSnapshot, StatusEvent } from "../api/types";
+
+export const siteKey = (site: { community: string; site: string }): string => `${site.community}/${site.site}`;
+
+function isNewer(incoming: ReadingEvent["reading"], current: SiteSnapshot["reading"]): boolean {
+  if (current === null) return true;
+  if (incoming.seq !== current.seq) return incoming.seq > current.seq;
+  return Date.parse(incoming.ts) > Date.parse(current.ts);
+}
+
+/** Put a live reading into the list; stale or duplicate readings leave it unchanged (same array). */
+export function applyReading(sites: SiteSnapshot[], event: ReadingEvent): SiteSnapshot[] {
+  const index = sites.findIndex((entry) => entry.community === event.community && entry.site === event.site);
+  if (index === -1) {
+    // A hub with accounts decides who sees which site; only its list is authoritative.
+    if (sites.some((entry) => entry.mine !== undefined)) return sites;
+    const added: SiteSnapshot = {
+      community: event.community,
+      site: event.site,
+      online: true,
+      last_seen: event.reading.ts,
+      reading: event.reading,
+    };
+    return [...sites, added];
+  }
+  const current = sites[index] as SiteSnapshot;
+  // The hub keeps neighbours' live values private; don't fill them in from a broadcast.
+  if (current.mine === false) return sites;
+  if (!isNewer(event.reading, current.reading)) return sites;
+  const next = sites.slice();
+  next[index] = { ...current, online: true, last_seen: event.reading.ts, reading: event.reading };
+  return next;
+}
+
+export function applyStatus(sites: SiteSnapshot[], event: StatusEvent): SiteSnapshot[] {
+  const index = sites.findIndex((entry) => entry.community === event.community && entry.site === event.site);
+  if (index === -1) {
+    if (sites.some((entry) => entry.mine !== undefined)) return sites;
+    return [...sites, { community: event.community, site: event.site, online: event.online, last_seen: event.ts ?? null, reading: null }];
+  }
+  const current = sites[index] as SiteSnapshot;
+  const next = sites.slice();
+  next[index] = { ...current, online: event.online, last_seen: event.ts ?? current.last_seen };
+  return next;
+}
+
+export const siteTitle = (site: SiteSnapshot): string => site.name || site.site;
+
+/** Stable display order: by community, then site id. */
+export function sortSites(sites: SiteSnapshot[]): SiteSnapshot[] {
+  return sites.slice().sort((a, b) => siteKey(a).localeCompare(siteKey(b)));
+}

@@ -1,0 +1,58 @@
+/** Live community totals from the latest snapshot of every site. */
+import type { SiteSnapshot } from "../api/types";
+import { readValue } from "./reading";
+
+export interface Totals {
+  community: string;
+  sites: number;
+  online: number;
+  /** Sites whose live values the caller may see; the totals cover only these. */
+  visible: number;
+  pvW: number;
+  loadW: number;
+  importW: number;
+  exportW: number;
+  /** Power one neighbour exports while another imports: could stay inside the community. */
+  shareableW: number;
+  /** Share of the load not met from the grid, 0–100; null with no load. */
+  selfSufficiencyPct: number | null;
+  averageSocPct: number | null;
+}
+
+export function communityTotals(sites: SiteSnapshot[]): Totals[] {
+  const groups = new Map<string, SiteSnapshot[]>();
+  for (const site of sites) {
+    groups.set(site.community, [...(groups.get(site.community) ?? []), site]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([community, members]) => {
+      let pvW = 0;
+      let loadW = 0;
+      let importW = 0;
+      let exportW = 0;
+      const socs: number[] = [];
+      for (const { reading } of members) {
+        pvW += Math.max(0, readValue(reading, "pv_w") ?? 0);
+        loadW += Math.max(0, readValue(reading, "load_w") ?? 0);
+        const grid = readValue(reading, "grid_w") ?? 0;
+        if (grid > 0) importW += grid;
+        else exportW -= grid;
+        const soc = readValue(reading, "soc_pct");
+        if (soc !== null) socs.push(soc);
+      }
+      return {
+        community,
+        sites: members.length,
+        online: members.filter((site) => site.online === true).length,
+        visible: members.filter((site) => site.reading !== null).length,
+        pvW,
+        loadW,
+        importW,
+        exportW,
+        shareableW: Math.min(importW, exportW),
+        selfSufficiencyPct: loadW > 0 ? Math.max(0, Math.min(100, (1 - importW / loadW) * 100)) : null,
+        averageSocPct: socs.length > 0 ? socs.reduce((a, b) => a + b, 0) / socs.length : null,
+      };
+    });
+}

@@ -1,0 +1,133 @@
+import { fireEvent, screen, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakeWebSocket } from "../test/FakeWebSocket";
+import { site } from "../test/fixtures";
+import { renderWithApp } from "../test/render";
+import { CalendarPage } from "./CalendarPage";
+import { CommunityPage } from "./CommunityPage";
+import { HistoryPage } from "./HistoryPage";
+import { MapPage } from "./MapPage";
+import { MarketPage } from "./MarketPage";
+import { NotificationsPage } from "./NotificationsPage";
+
+beforeEach(() => FakeWebSocket.reset());
+afterEach(() => vi.unstubAllGlobals());
+
+describe("pages whose endpoint the hub doesn't serve yet (404)", () => {
+  it.each([
+    ["Market", <MarketPage />, "No requests yet"],
+    ["Calendar", <CalendarPage />, "Nothing scheduled yet"],
+    ["History", <HistoryPage />, "No transactions yet"],
+    ["Notifications", <NotificationsPage />, "No notifications yet"],
+  ])("%s shows an empty state", async (_name, page, text) => {
+    renderWithApp(page);
+    expect(await screen.findByText(text)).toBeTruthy();
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("Market's offers tab is empty too", async () => {
+    renderWithApp(<MarketPage />);
+    await screen.findByText("No requests yet");
+    fireEvent.click(screen.getByRole("tab", { name: "Offers" }));
+    expect(await screen.findByText("No offers yet")).toBeTruthy();
+    expect(screen.getByRole("tab", { name: "Offers" }).getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("a server error is reported with a retry, not hidden as empty", async () => {
+    const failing = vi.fn(async () => new Response("boom", { status: 500 }));
+    renderWithApp(<HistoryPage />, { fetch: failing });
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Couldn't load transactions");
+    expect(screen.queryByText("No transactions yet")).toBeNull();
+    fireEvent.click(within(alert).getByRole("button", { name: "Try again" }));
+    await vi.waitFor(() => expect(failing).toHaveBeenCalledTimes(2));
+  });
+
+  it("an HTML fallback page counts as 'not there yet'", async () => {
+    const html = vi.fn(async () => new Response("<!doctype html>", { status: 200, headers: { "content-type": "text/html" } }));
+    renderWithApp(<HistoryPage />, { fetch: html });
+    expect(await screen.findByText("No transactions yet")).toBeTruthy();
+  });
+});
+
+describe("pages with data", () => {
+  it("Market lists requests and offers", async () => {
+    renderWithApp(<MarketPage />, {
+      routes: {
+        "/api/requests": [{ id: 1, site: "gamma", amount_wh: 2000, urgency: "high", max_price_per_kwh: 0.3, currency: "EUR", status: "open" }],
+        "/api/offers": { items: [{ id: 7, site: "alpha", amount_wh: 3500, price_per_kwh: 0.25 }] },
+      },
+    });
+    const request = await screen.findByTestId("request-1");
+    expect(request.textContent).toContain("gamma needs");
+    expect(request.textContent).toContain("2.00 kWh");
+    expect(request.textContent).toContain("high");
+    fireEvent.click(screen.getByRole("tab", { name: "Offers" }));
+    const offer = await screen.findByTestId("offer-7");
+    expect(offer.textContent).toContain("alpha offers");
+    expect(offer.textContent).toContain("3.50 kWh");
+    expect(offer.textContent).toContain("0.25/kWh");
+  });
+
+  it("History lists transactions newest first", async () => {
+    renderWithApp(<HistoryPage />, {
+      routes: {
+        "/api/transactions": [
+          { id: "a", from_site: "alpha", to_site: "gamma", amount_wh: 500, created_at: "2026-01-01T10:00:00Z", status: "completed" },
+          { id: "b", from_site: "beta", to_site: "gamma", amount_wh: 1500, created_at: "2026-01-02T10:00:00Z", status: "pending" },
+        ],
+      },
+    });
+    const list = await screen.findByRole("list", { name: "Transactions" });
+    const items = within(list).getAllByRole("article");
+    expect(items.map((item) => item.getAttribute("data-testid"))).toEqual(["transaction-b", "transaction-a"]);
+    expect(items[0]?.textContent).toContain("beta → gamma");
+  });
+
+  it("Calendar shows today's scheduled offer", async () => {
+    const start = new Date();
+    start.setHours(23, 0, 0, 0);
+    renderWithApp(<CalendarPage />, {
+      routes: { "/api/offers": [{ id: 3, site: "alpha", amount_wh: 1000, window_start: start.toISOString() }], "/api/requests": [] },
+    });
+    expect((await screen.findByTestId("agenda-offer-3")).textContent).toContain("alpha offers 1.00 kWh");
+  });
+
+  it("Map lists providers but not meter-only consumers, and plots located ones", async () => {
+    renderWithApp(<MapPage />, {
+      routes: {
+        "/api/sites": [
+          { ...site("alpha", { pv_w: 3000, grid_w: -1200, soc_pct: 50 }), location: { lat: 50.1, lon: 8.6 } },
+          site("beta", { battery_w: 0, soc_pct: 80, grid_w: 100 }),
+          site("gamma", { grid_w: 400, load_w: 400 }),
+        ],
+      },
+    });
+    expect((await screen.findByTestId("provider-alpha")).textContent).toContain("1.20 kW spare");
+    expect(screen.getByTestId("provider-beta").textContent).toContain("battery 80%");
+    expect(screen.queryByTestId("provider-gamma")).toBeNull();
+    expect(screen.getByTestId("map-site-alpha")).toBeTruthy();
+    expect(screen.queryByTestId("map-site-beta")).toBeNull();
+  });
+
+  it("Community shows live totals and hub health, and an empty state for missing stats", async () => {
+    renderWithApp(<CommunityPage />, {
+      routes: {
+        "/api/sites": [site("alpha", { pv_w: 3000, load_w: 1000, grid_w: -1500 }), site("gamma", { load_w: 400, grid_w: 400 })],
+        "/api/health": { status: "ok", ingest: { accepted: 12, duplicates: 1, rejected: { schema: 2 } } },
+      },
+    });
+    expect((await screen.findByTestId("community-demo-pv")).textContent).toBe("3.00 kW");
+    expect(screen.getByTestId("community-demo-shareable").textContent).toBe("400 W");
+    expect(await screen.findByText("No sharing statistics yet")).toBeTruthy();
+    expect((await screen.findByTestId("hub-health")).textContent).toContain("12 readings received, 1 duplicates, 2 rejected");
+  });
+
+  it("Community shows sharing statistics when the hub has them", async () => {
+    renderWithApp(<CommunityPage />, {
+      routes: { "/api/sites": [], "/api/stats": { shared_wh: 12_500, transactions: 4 } },
+    });
+    expect((await screen.findByText("12.50 kWh")).tagName).toBe("DD");
+    expect(screen.getByText("Transactions").nextElementSibling?.textContent).toBe("4");
+  });
+});
