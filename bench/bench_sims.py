@@ -75,7 +75,8 @@ async def _serve_baseline(devices: int) -> list[tuple[int, int, int]]:
         block = SimDevice(1, simdata=[SimData(40000, count=200, values=0x1234, datatype=DataType.REGISTERS)])
         server = ModbusTcpServer(block, address=("127.0.0.1", 0))
         await server.serve_forever(background=True)
-        port = int(server.transport.sockets[0].getsockname()[1])  # type: ignore[attr-defined]
+        sockets = getattr(server.transport, "sockets", None) or []  # an asyncio.Server
+        port = int(sockets[0].getsockname()[1])
         _KEEP.append(server)
         targets.append((port, 40070, counts[index % 3]))
     return targets

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Sequence
@@ -14,12 +15,13 @@ from datetime import UTC, datetime
 
 from edge_agent import __version__
 from edge_agent.config import AgentConfig
-from edge_agent.device_slot import DeviceSlot
+from edge_agent.device_slot import DeviceSlot, link_for
 from edge_agent.dispatch import Dispatcher
 from edge_agent.mqtt_link import MqttLink
 from edge_agent.site import SiteAccounts
 from edge_agent.spool import Spool
 from edge_agent.sunspec.device import Sample
+from edge_agent.sunspec.transport import ModbusLink
 from edge_agent.watchdog import Watchdog
 from powershare_wire import DeviceInfo, DispatchAck, Quantity, Reading, SiteState, Status
 from powershare_wire.topics import Kind
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 
 SITE_DEVICE = "site"
 COUNTERS_KEY = "site_counters"
+FIRST_PROBE_WAIT_S = 10.0
+SHUTDOWN_TIMEOUT_S = 10.0
 
 
 class Agent:
@@ -63,17 +67,30 @@ class Agent:
             self.accounts.restore(saved)
         try:
             async with asyncio.TaskGroup() as tasks:
-                tasks.create_task(self.mqtt.run(), name="mqtt")
+                tasks.create_task(self._mqtt_after_first_probe(), name="mqtt")
                 tasks.create_task(self._poll_forever(), name="poll")
                 tasks.create_task(self.watchdog.run(), name="watchdog")
                 tasks.create_task(self.dispatcher.run(), name="dispatch")
         finally:
             await asyncio.shield(self._shutdown())
 
+    async def _mqtt_after_first_probe(self) -> None:
+        """Connect once every device was probed, so the birth message lists what was found
+        (but never wait longer than FIRST_PROBE_WAIT_S for slow or silent devices)."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(FIRST_PROBE_WAIT_S):
+                for slot in self.slots:
+                    await slot.probed.wait()
+        await self.mqtt.run()
+
     async def _shutdown(self) -> None:
-        await self.dispatcher.release_all()
-        for slot in self.slots:
-            await slot.close()
+        try:
+            async with asyncio.timeout(SHUTDOWN_TIMEOUT_S):
+                await self.dispatcher.release_all()
+                for slot in self.slots:
+                    await slot.close()
+        except TimeoutError:
+            log.warning("shutdown took longer than %.0f s; stopping anyway", SHUTDOWN_TIMEOUT_S)
 
     async def _poll_forever(self) -> None:
         interval = self.config.poll_interval_s
@@ -90,7 +107,9 @@ class Agent:
 
     async def poll_once(self) -> list[Reading]:
         now = datetime.now(UTC)
-        samples = await asyncio.gather(*(self._poll_slot(slot) for slot in self.slots))
+        # Wrap each poll in a task as soon as it is created, so none can be left unawaited.
+        polls = [asyncio.ensure_future(self._poll_slot(slot)) for slot in self.slots]
+        samples = await asyncio.gather(*polls)
         site_values = self.accounts.snapshot(
             (
                 (slot.device, sample is not None)
@@ -113,9 +132,8 @@ class Agent:
                 for i, (device, values) in enumerate(device_values)
             ]
 
-        readings = await self.spool.append(build, len(device_values))
-        await self.spool.set_meta(COUNTERS_KEY, self.accounts.export())
-        self.mqtt.offer_live(readings)
+        readings = await self.spool.append(build, len(device_values), {COUNTERS_KEY: self.accounts.export()})
+        self.mqtt.readings_added()
         self.mqtt.send(Kind.STATE, SiteState(site=self.config.site, reading=readings[-1]), retain=True)
         inventory = self.inventory()
         # A changed inventory (discovery, a device failing or recovering) updates the retained status.
@@ -140,8 +158,21 @@ def _quantities(sample: Sample) -> dict[str, Quantity]:
     return {name: Quantity(value=value, unit=unit) for name, (value, unit) in sample.values.items()}
 
 
+def make_slots(config: AgentConfig) -> list[DeviceSlot]:
+    """One slot per device; devices on the same bus or gateway share one link."""
+    links: dict[str, ModbusLink] = {}
+    users: dict[str, int] = {}
+    for device in config.devices:
+        links.setdefault(device.link_key, link_for(device))
+        users[device.link_key] = users.get(device.link_key, 0) + 1
+    return [
+        DeviceSlot(device, links[device.link_key], shared=users[device.link_key] > 1)
+        for device in config.devices
+    ]
+
+
 async def run_agent(config: AgentConfig) -> None:
     """Run until cancelled; on cancellation publish status offline, then disconnect."""
-    slots = [DeviceSlot(device) for device in config.devices]
+    slots = make_slots(config)
     async with Spool(config.spool.path, config.spool.max_readings) as spool:
         await Agent(config, spool, slots).run()

@@ -40,6 +40,9 @@ class BatterySoc(Protocol):
     def reserve_pct(self) -> float | None:
         """SoC below which the battery must not be discharged, %."""
 
+    def capacity_wh(self) -> float | None:
+        """Usable capacity, Wh (weights the site SoC when there are several batteries)."""
+
 
 @runtime_checkable
 class BatteryController(Protocol):
@@ -54,3 +57,14 @@ class BatteryController(Protocol):
 
     async def release(self) -> None:
         """Hand the battery back to its own control."""
+
+    def in_effect(self) -> bool | None:
+        """Whether the last command still shows in the device (``None``: not known yet)."""
+
+
+@runtime_checkable
+class DispatchableBattery(BatteryController, BatterySoc, Protocol):
+    """What dispatch needs: control plus state of charge, and an identity to match commands."""
+
+    @property
+    def serial(self) -> str: ...

@@ -20,6 +20,7 @@ from pydantic import (
     Tag,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from powershare_wire import Role
@@ -72,6 +73,11 @@ class TcpDevice(_Strict):
     def label(self) -> str:
         return self.name or f"{self.host}:{self.port}"
 
+    @property
+    def link_key(self) -> str:
+        """Devices with the same key share one connection (e.g. units behind one gateway)."""
+        return f"tcp:{self.host}:{self.port}"
+
 
 class RtuDevice(_Strict):
     """A device on a serial RS-485 bus (Modbus RTU)."""
@@ -94,6 +100,11 @@ class RtuDevice(_Strict):
     @property
     def label(self) -> str:
         return self.name or self.serial_port
+
+    @property
+    def link_key(self) -> str:
+        """All units on one RS-485 bus share the serial port."""
+        return f"rtu:{self.serial_port}"
 
 
 def _device_kind(entry: Any) -> str | None:
@@ -170,8 +181,33 @@ class AgentConfig(_Strict):
     poll_interval_s: float = Field(default=1.0, ge=0.1, le=3600)
     spool: SpoolConfig = SpoolConfig()
     dispatch: DispatchConfig = DispatchConfig()
-    watchdog_s: float = Field(default=60.0, ge=5, description="Exit if the poll loop stalls this long.")
+    watchdog_s: float = Field(
+        default=60.0,
+        ge=0,
+        description="Exit if the poll loop stalls this long (0: never exit; for agents run inside another process).",
+    )
     devices: list[DeviceConfig] = Field(min_length=1)
+
+    @field_validator("watchdog_s")
+    @classmethod
+    def _watchdog_range(cls, value: float) -> float:
+        if 0 < value < 5:
+            raise ValueError(f"must be 0 (off) or at least 5 seconds (got {value:g})")
+        return value
+
+    @model_validator(mode="after")
+    def _one_bus_one_setting(self) -> AgentConfig:
+        seen: dict[str, tuple[int, str, int]] = {}
+        for index, device in enumerate(self.devices):
+            if isinstance(device, RtuDevice):
+                settings = (device.baudrate, device.parity, device.stopbits)
+                first = seen.setdefault(device.serial_port, settings)
+                if first != settings:
+                    raise ValueError(
+                        f"devices[{index}]: {device.serial_port} is already used with baudrate/parity/stopbits "
+                        f"{first}; devices on one bus must share them"
+                    )
+        return self
 
     @classmethod
     def load(cls, path: str | Path) -> AgentConfig:

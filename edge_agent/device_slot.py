@@ -30,13 +30,17 @@ REDISCOVER_AFTER = 3
 def link_for(config: DeviceConfig) -> ModbusLink:
     if isinstance(config, TcpDevice):
         return ModbusLink.tcp(config.host, config.port, config.timeout_s)
-    return ModbusLink.rtu(config.serial_port, config.baudrate, config.parity, config.stopbits, config.timeout_s)
+    return ModbusLink.rtu(
+        config.serial_port, config.baudrate, config.parity, config.stopbits, config.timeout_s
+    )
 
 
 class DeviceSlot:
-    def __init__(self, config: DeviceConfig, link: RegisterLink | None = None) -> None:
+    def __init__(self, config: DeviceConfig, link: RegisterLink | None = None, shared: bool = False) -> None:
         self.config = config
         self.link = link or link_for(config)
+        # A shared link (RS-485 bus, gateway) stays open when one unit fails: the others use it.
+        self.shared = shared
         self.device: Device | None = None
         self.ok = False
         self.problem: str | None = "not yet discovered"
@@ -44,6 +48,7 @@ class DeviceSlot:
         self._backoff = Backoff(initial_s=1.0, maximum_s=60.0)
         self._retry_at = 0.0
         self._discovery: asyncio.Task[None] | None = None
+        self.probed = asyncio.Event()  # set after the first discovery attempt, found or not
         self._lock = asyncio.Lock()  # discovery and reads share the link
 
     @property
@@ -53,7 +58,9 @@ class DeviceSlot:
     def info(self) -> DeviceInfo:
         if self.device is None:
             # Never discovered: all we know is the configuration.
-            return DeviceInfo(serial=self.label[:64], role=self.config.role or Role.PV, ok=False, problem=self.problem)
+            return DeviceInfo(
+                serial=self.label[:64], role=self.config.role or Role.PV, ok=False, problem=self.problem
+            )
         return self.device.info(ok=self.ok, problem=self.problem)
 
     async def poll(self) -> Sample | None:
@@ -76,7 +83,11 @@ class DeviceSlot:
 
     def _explain(self, exc: Exception) -> str:
         reason = str(exc) or type(exc).__name__
-        if isinstance(exc, LinkError | TimeoutError) and self.device is not None and self.device.role is Role.PV:
+        if (
+            isinstance(exc, LinkError | TimeoutError)
+            and self.device is not None
+            and self.device.role is Role.PV
+        ):
             reason += " (inverters often stop answering while asleep at night)"
         return reason
 
@@ -95,14 +106,17 @@ class DeviceSlot:
             return
         finally:
             self._discovery = None
+            self.probed.set()
         if self.device is not None and self.device.sunspec.layout == layout:
             self._failures = 0  # same device, same layout: keep its counters and state
             return
-        self.device = make_device(SunSpecDevice(self.link, layout), self.config.role, self.config.invert_power)
+        self.device = make_device(
+            SunSpecDevice(self.link, layout), self.config.role, self.config.invert_power
+        )
         self._failures = 0
         self._backoff.reset()
         self._retry_at = 0.0
-        self.problem = None
+        self.ok, self.problem = True, None  # it answered; the next read confirms or reports
         log.info(
             "%s: found %s %s serial %s (unit %d, base %d, models %s)",
             self.label,
@@ -121,11 +135,12 @@ class DeviceSlot:
         delay = self._backoff.next_delay() if self._failures > 1 else 0.0
         self._retry_at = time.monotonic() + delay
         log.warning("%s: %s (retry in %.1f s)", self.label, reason, delay)
-        await self.link.close()  # the next attempt starts on a fresh connection
+        if not self.shared:
+            await self.link.close()  # the next attempt starts on a fresh connection
 
     async def close(self) -> None:
         if self._discovery is not None:
             self._discovery.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._discovery
-        await self.link.close()
+        await self.link.close()  # closing twice (shared link) is harmless

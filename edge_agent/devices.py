@@ -5,7 +5,7 @@ from __future__ import annotations
 from edge_agent.battery_control import Storage124Control, control_for
 from edge_agent.sunspec.device import Sample, SunSpecDevice
 from edge_agent.sunspec.maps import ModelKind
-from powershare_wire import DeviceInfo, Role
+from powershare_wire import DeviceInfo, DispatchMode, Role
 
 
 class Device:
@@ -70,6 +70,9 @@ class Battery(Device):
     def soc_pct(self) -> float | None:
         return self.sample.value("soc_pct")
 
+    def capacity_wh(self) -> float | None:
+        return self.sample.value("capacity_wh")
+
     def reserve_pct(self) -> float | None:
         reserve = self.sample.value("reserve_pct")
         minimum = self.sample.value("soc_min_pct")
@@ -92,6 +95,15 @@ class ControllableBattery(Battery):
 
     def max_discharge_w(self) -> float | None:
         return self.control.max_discharge_w()
+
+    async def command(self, mode: DispatchMode, power_w: float, revert_s: int) -> None:
+        await self.control.command(mode, power_w, revert_s)
+
+    async def release(self) -> None:
+        await self.control.release()
+
+    def in_effect(self) -> bool | None:
+        return self.control.in_effect()
 
 
 def infer_role(sunspec: SunSpecDevice) -> Role:

@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 from pydantic import ValidationError
 
 from edge_agent.battery_control import ControlError
+from edge_agent.capabilities import DispatchableBattery
 from edge_agent.config import AgentConfig
 from edge_agent.device_slot import DeviceSlot
-from edge_agent.devices import ControllableBattery
 from edge_agent.sunspec.transport import DeviceRefused, LinkError
 from powershare_wire import DispatchAck, DispatchCommand, DispatchMode, DispatchOutcome
 
@@ -73,7 +73,7 @@ def decide(
 @dataclass(slots=True)
 class Active:
     command: DispatchCommand
-    battery: ControllableBattery
+    battery: DispatchableBattery
     power_w: float
     until: datetime
     task: asyncio.Task[None] | None = None
@@ -117,10 +117,12 @@ class Dispatcher:
         )
         self.send(ack)
 
-    def _battery(self, serial: str | None) -> ControllableBattery | str:
-        batteries = [s.device for s in self.slots if isinstance(s.device, ControllableBattery)]
-        if serial is not None:
-            batteries = [b for b in batteries if b.serial == serial]
+    def _battery(self, serial: str | None) -> DispatchableBattery | str:
+        batteries: list[DispatchableBattery] = []
+        for slot in self.slots:
+            device = slot.device
+            if isinstance(device, DispatchableBattery) and serial in (None, device.serial):
+                batteries.append(device)
         if not batteries:
             return f"no controllable battery {serial}" if serial else "this site has no controllable battery"
         return batteries[0]
@@ -184,16 +186,16 @@ class Dispatcher:
                 command_id, DispatchOutcome.REJECTED, reason=f"invalid command: {where}: {error['msg']}"
             )
 
-    def _reserve(self, battery: ControllableBattery) -> float:
+    def _reserve(self, battery: DispatchableBattery) -> float:
         device_reserve = battery.reserve_pct()
         return max(self.config.dispatch.min_reserve_pct, device_reserve or 0.0)
 
     async def _write(
-        self, battery: ControllableBattery, mode: DispatchMode, power_w: float, until: datetime
+        self, battery: DispatchableBattery, mode: DispatchMode, power_w: float, until: datetime
     ) -> None:
         remaining = max(math.ceil((until - datetime.now(UTC)).total_seconds()), 1)
         revert_s = min(remaining, HEARTBEAT_S) + self.config.dispatch.revert_margin_s
-        await asyncio.wait_for(battery.control.command(mode, power_w, revert_s), 10)
+        await asyncio.wait_for(battery.command(mode, power_w, revert_s), 10)
 
     async def _supervise(self, active: Active) -> None:
         """Keep the command alive until it ends, then hand the battery back and say why."""
@@ -223,7 +225,7 @@ class Dispatcher:
                 # Re-write on the heartbeat, or at once if the device dropped our mode (its revert
                 # timer ran early, e.g. on a sim with an accelerated clock, or another master wrote).
                 stale = asyncio.get_running_loop().time() - last_write >= HEARTBEAT_S
-                if stale or battery.control.in_effect() is False:
+                if stale or battery.in_effect() is False:
                     try:
                         await self._write(battery, command.mode, active.power_w, active.until)
                         last_write = asyncio.get_running_loop().time()
@@ -243,7 +245,7 @@ class Dispatcher:
             del self.active[active.battery.serial]
         if release:
             try:
-                await asyncio.wait_for(active.battery.control.release(), 10)
+                await asyncio.wait_for(active.battery.release(), 10)
             except WRITE_ERRORS as exc:
                 # The device's revert timer (124) still returns it to its own control.
                 log.warning("dispatch %s: release failed: %s", active.command.id, exc)

@@ -12,7 +12,6 @@ import asyncio
 import logging
 import ssl
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import aiomqtt
@@ -21,7 +20,7 @@ from pydantic import BaseModel
 from edge_agent.backoff import Backoff
 from edge_agent.config import AgentConfig
 from edge_agent.spool import Spool
-from powershare_wire import Reading, SiteState, Status, Telemetry
+from powershare_wire import Reading, Status, Telemetry
 from powershare_wire.messages import MAX_BATCH
 from powershare_wire.topics import Kind, topic
 
@@ -43,10 +42,11 @@ class MqttLink:
         self.spool = spool
         self._status = status
         self._on_dispatch = on_dispatch
-        self._live: asyncio.Queue[list[Reading]] = asyncio.Queue(maxsize=1000)
+        self._new_readings = asyncio.Event()
         self._outbox: asyncio.Queue[tuple[str, bytes, bool]] = asyncio.Queue(maxsize=1000)
         self._client: aiomqtt.Client | None = None
         self.connected = asyncio.Event()
+        self.drained = asyncio.Event()  # set once a session has delivered the whole backlog
         self.backoff = Backoff(initial_s=0.5, maximum_s=30.0)
         self.published_batches = 0
 
@@ -55,10 +55,9 @@ class MqttLink:
 
     # Called by the rest of the agent (never blocks, never raises when offline).
 
-    def offer_live(self, readings: list[Reading]) -> None:
-        """Readings already in the spool; published at once if connected, else drained later."""
-        if self.connected.is_set() and not self._live.full():
-            self._live.put_nowait(readings)
+    def readings_added(self) -> None:
+        """New readings are in the spool: publish them now if connected (else they wait there)."""
+        self._new_readings.set()
 
     def send(self, kind: Kind, message: BaseModel, retain: bool = False) -> bool:
         """Best effort for small control messages (acks, state, status); ``False`` if offline."""
@@ -115,7 +114,6 @@ class MqttLink:
             await client.subscribe(self.topic(Kind.DISPATCH), qos=1)
             # Everything spooled before this point is backlog; newer readings go out live.
             watermark = (await self.spool.stats()).next_seq
-            self._drain_queue(self._live)
             self._drain_queue(self._outbox)
             self.connected.set()
             self.backoff.reset()
@@ -187,14 +185,21 @@ class MqttLink:
         self.published_batches += 1
 
     async def _publish_live(self, client: aiomqtt.Client, watermark: int) -> None:
+        """Readings spooled since this session began, read back from the spool in order, so
+        none is missed however far publishing falls behind (they then go out batched)."""
+        cursor = watermark
         while True:
-            readings = [r for r in await self._live.get() if r.seq >= watermark]
-            if readings:
-                await self._publish_readings(client, readings)
+            await self._new_readings.wait()
+            self._new_readings.clear()
+            while batch := await self.spool.since(cursor, MAX_BATCH):
+                await self._publish_readings(client, batch)
+                cursor = batch[-1].seq + 1
 
     async def _drain_backlog(self, client: aiomqtt.Client, watermark: int) -> None:
+        self.drained.clear()
         while batch := await self.spool.oldest(MAX_BATCH, below_seq=watermark):
             await self._publish_readings(client, batch)
+        self.drained.set()
         log.info("backlog drained")
 
     async def _publish_outbox(self, client: aiomqtt.Client) -> None:
@@ -209,11 +214,3 @@ class MqttLink:
             if message.topic.value != wanted or not isinstance(message.payload, bytes):
                 continue
             await self._on_dispatch(message.payload)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def site_state(site: str, reading: Reading) -> SiteState:
-    return SiteState(site=site, reading=reading)

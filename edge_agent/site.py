@@ -81,6 +81,18 @@ def _sum(values: Iterable[float | None]) -> float | None:
     return total
 
 
+def site_soc(batteries: list[tuple[float | None, float | None]]) -> float | None:
+    """Capacity-weighted SoC of all batteries (plain mean if a capacity is unknown)."""
+    if not batteries or any(soc is None for soc, _ in batteries):
+        return None
+    socs = [soc for soc, _ in batteries if soc is not None]
+    capacities = [capacity for _, capacity in batteries]
+    if all(c is not None and c > 0 for c in capacities):
+        weights = [c for c in capacities if c is not None]
+        return sum(s * w for s, w in zip(socs, weights, strict=True)) / sum(weights)
+    return sum(socs) / len(socs)
+
+
 @dataclass(slots=True)
 class SiteAccounts:
     """Carries the energy counters from one snapshot to the next (and across restarts)."""
@@ -106,7 +118,7 @@ class SiteAccounts:
         production: list[float | None] = []
         imports: list[float | None] = []
         exports: list[float | None] = []
-        socs: list[float | None] = []
+        socs: list[tuple[float | None, float | None]] = []  # (soc, capacity)
         for device, ok in devices:
             power = device.power_w() if ok and isinstance(device, PowerReader) else None
             if device.role in (Role.PV, Role.WIND):
@@ -116,7 +128,7 @@ class SiteAccounts:
             elif device.role is Role.BATTERY:
                 battery.append(power)
                 if isinstance(device, BatterySoc):
-                    socs.append(device.soc_pct() if ok else None)
+                    socs.append((device.soc_pct() if ok else None, device.capacity_wh()))
             elif device.role is Role.METER:
                 grid.append(power)
                 if isinstance(device, GridCounters):
@@ -141,8 +153,7 @@ class SiteAccounts:
             c["charge_wh"].add(max(-battery_w, 0.0) * hours)
         self.last_ts = now
 
-        known_socs = [s for s in socs if s is not None]
-        soc = sum(known_socs) / len(known_socs) if known_socs and len(known_socs) == len(socs) else None
+        soc = site_soc(socs)
 
         values: dict[str, Quantity] = {
             "pv_w": Quantity(value=pv_w, unit=Unit.W),

@@ -58,12 +58,19 @@ class Spool:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    async def append(self, make: Callable[[int], list[Reading]], count: int) -> list[Reading]:
-        """Reserve ``count`` sequence numbers, build the readings with the first one, store them."""
-        return await self._run(lambda: self._append(make, count))
+    async def append(
+        self, make: Callable[[int], list[Reading]], count: int, meta: dict[str, Any] | None = None
+    ) -> list[Reading]:
+        """Reserve ``count`` sequence numbers, build the readings with the first one, store them
+        (and ``meta`` entries) in one transaction."""
+        return await self._run(lambda: self._append(make, count, meta or {}))
 
     async def oldest(self, limit: int, below_seq: int | None = None) -> list[Reading]:
         return await self._run(lambda: self._oldest(limit, below_seq))
+
+    async def since(self, first_seq: int, limit: int) -> list[Reading]:
+        """Readings with ``seq >= first_seq``, oldest first."""
+        return await self._run(lambda: self._since(first_seq, limit))
 
     async def remove(self, seqs: Sequence[int]) -> None:
         await self._run(lambda: self._remove(seqs))
@@ -111,7 +118,9 @@ class Spool:
             (key, json.dumps(value)),
         )
 
-    def _append(self, make: Callable[[int], list[Reading]], count: int) -> list[Reading]:
+    def _append(
+        self, make: Callable[[int], list[Reading]], count: int, meta: dict[str, Any]
+    ) -> list[Reading]:
         db = self._conn
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -122,6 +131,8 @@ class Spool:
                 [(r.seq, r.model_dump_json()) for r in readings],
             )
             self._set_meta("next_seq", first + count)
+            for key, value in meta.items():
+                self._set_meta(key, value)
             overflow = db.execute("SELECT COUNT(*) FROM readings").fetchone()[0] - self.max_readings
             if overflow > 0:
                 db.execute(
@@ -139,6 +150,12 @@ class Spool:
         bound = below_seq if below_seq is not None else 2**62
         rows = self._conn.execute(
             "SELECT body FROM readings WHERE seq < ? ORDER BY seq LIMIT ?", (bound, limit)
+        ).fetchall()
+        return [Reading.model_validate_json(row[0]) for row in rows]
+
+    def _since(self, first_seq: int, limit: int) -> list[Reading]:
+        rows = self._conn.execute(
+            "SELECT body FROM readings WHERE seq >= ? ORDER BY seq LIMIT ?", (first_seq, limit)
         ).fetchall()
         return [Reading.model_validate_json(row[0]) for row in rows]
 

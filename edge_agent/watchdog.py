@@ -33,7 +33,8 @@ def sd_notify(message: str) -> bool:
 
 
 class Watchdog:
-    """The poll loop calls :meth:`beat`; :meth:`run` exits the process if beats stop."""
+    """The poll loop calls :meth:`beat`; :meth:`run` exits the process if beats stop
+    (``timeout_s = 0``: never exit, only feed systemd)."""
 
     def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
@@ -48,10 +49,16 @@ class Watchdog:
 
     async def run(self) -> None:
         sd_notify("READY=1")
-        interval = min(self.timeout_s / 4, 10.0)
+        interval = min(self.timeout_s / 4, 10.0) if self.timeout_s else 10.0
         while True:
+            slept_from = time.monotonic()
             await asyncio.sleep(interval)
-            if self.stalled_for > self.timeout_s:
+            if time.monotonic() - slept_from > 2 * interval:
+                # The whole event loop was blocked (we woke late too): the poll loop had no chance
+                # to beat. Give it one; a loop that stays frozen is systemd's WatchdogSec's job.
+                self.beat()
+                continue
+            if self.timeout_s and self.stalled_for > self.timeout_s:
                 log.critical(
                     "poll loop stalled for %.0f s; exiting so the service manager restarts us",
                     self.stalled_for,

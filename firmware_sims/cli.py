@@ -16,25 +16,12 @@ from typing import Any
 
 from firmware_sims.clock import SimClock
 from firmware_sims.community import RunningCommunity, run_community
-from firmware_sims.device import DeviceKind, SimulatedDevice, parse_variant
+from firmware_sims.device import DeviceKind
 from firmware_sims.faults import Fault
+from firmware_sims.registry import check_variant
 from firmware_sims.running import RunningDevice
 from firmware_sims.scenario import DEFAULT_LAT, DEFAULT_LON, ScenarioError, load
 from firmware_sims.serve import serve_device
-
-
-def _variants(kind: DeviceKind) -> tuple[list[str], str]:
-    from firmware_sims.battery import Battery
-    from firmware_sims.inverter import Inverter
-    from firmware_sims.meter import Meter
-
-    classes: dict[DeviceKind, type[SimulatedDevice]] = {
-        DeviceKind.INVERTER: Inverter,
-        DeviceKind.BATTERY: Battery,
-        DeviceKind.METER: Meter,
-    }
-    cls = classes[kind]
-    return list(cls.variants), cls.default_variant
 
 
 def _ranged(
@@ -172,9 +159,8 @@ async def _serve_community(args: argparse.Namespace) -> None:
 
 
 def _check_variant(parser: argparse.ArgumentParser, kind: DeviceKind, variant: str, source: str) -> None:
-    names, default = _variants(kind)
     try:
-        parse_variant(kind, variant, names, default)
+        check_variant(kind, variant)
     except ValueError as exc:
         parser.error(f"argument --variant: {exc}")
     if source == "wind" and kind is not DeviceKind.INVERTER:

@@ -17,6 +17,7 @@ from typing import Any
 from firmware_sims.clock import ClockMode
 from firmware_sims.device import DeviceKind
 from firmware_sims.physics.specs import BatterySpec, HomePhysicsSpec, LoadSpec, PvSpec, WindSpec
+from firmware_sims.registry import check_variant
 
 HOME_ID = re.compile(r"^[a-z0-9_-]{1,40}$")
 ROLES = ("provider", "consumer", "hybrid")
@@ -156,15 +157,23 @@ class _Reader:
             )
 
 
+def _check_variant(reader: _Reader, kind: DeviceKind, variant: str) -> None:
+    try:
+        check_variant(kind, variant)
+    except ValueError as exc:
+        raise reader.fail("variant", f"a variant and/or faults joined by '+' ({exc})", variant) from None
+
+
 def _device(reader: _Reader, kind: DeviceKind, *, source: str = "pv") -> DeviceScenario:
-    device = DeviceScenario(
+    variant = reader.string("variant", "")
+    _check_variant(reader, kind, variant)
+    return DeviceScenario(
         kind=kind,
-        variant=reader.string("variant", ""),
+        variant=variant,
         unit_id=reader.integer("unit_id", 1, low=1, high=247),
         port=reader.optional_integer("port", low=0, high=65535),
         source=source,
     )
-    return device
 
 
 def _home(reader: _Reader, defaults: tuple[float, float]) -> HomeScenario:

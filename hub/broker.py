@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import errno
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from amqtt.broker import Broker
 
@@ -18,6 +19,22 @@ log = logging.getLogger(__name__)
 
 class PortInUseError(RuntimeError):
     """A listener could not bind because something else holds the port."""
+
+
+class _SnapshotDict(dict[str, Any]):
+    """A dict whose iteration walks a copy.
+
+    amqtt 0.12 iterates its subscription table with awaits inside the loop (when a client
+    connects, and on every broadcast); another client subscribing meanwhile raises
+    "dictionary changed size during iteration" and drops the connecting client. Iterating a
+    snapshot is what those loops need.
+    """
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(super().keys()))
+
+    def items(self) -> Any:
+        return list(super().items())
 
 
 def broker_config(host: str, port: int) -> dict[str, object]:
@@ -33,6 +50,7 @@ def broker_config(host: str, port: int) -> dict[str, object]:
 async def embedded_broker(host: str = "127.0.0.1", port: int = 1883) -> AsyncIterator[Broker]:
     """Run an in-process broker on ``host:port`` for the duration of the block."""
     broker = Broker(broker_config(host, port))
+    broker._subscriptions = _SnapshotDict()
     try:
         await broker.start()
     except OSError as exc:

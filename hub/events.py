@@ -168,6 +168,10 @@ class EventBus:
         for subscription in targets:
             subscription.offer(event)
 
+    def backlogs(self) -> list[tuple[int, int]]:
+        """(pending, dropped) of every subscriber: to check that slow clients stay bounded."""
+        return [(s.pending(), s.dropped) for s in self._subscriptions]
+
     @property
     def subscribers(self) -> int:
         return len(self._subscriptions)

@@ -32,6 +32,9 @@ def uvicorn_server(settings: Settings, log_level: str = "info") -> uvicorn.Serve
         port=settings.http_port,
         log_level=log_level,
         ws="websockets-sansio",
+        # Events are small JSON; compressing each one per client costs more CPU than the
+        # bandwidth it saves, and fan-out to thousands of clients is CPU-bound.
+        ws_per_message_deflate=False,
         lifespan="on",
         log_config=None,  # keep the program's own logging setup
     )

@@ -21,9 +21,9 @@ from firmware_sims.community import RunningCommunity, run_community
 from firmware_sims.running import RunningHome
 from firmware_sims.scenario import ScenarioError
 from firmware_sims.scenario import load as load_scenario
-from hub.cli import MOSQUITTO_HINT, configure_logging
+from hub.cli import check_ports, configure_logging
 from hub.core.config import ConfigError, Settings, load_settings
-from hub.core.ports import PortTakenError, ensure_free
+from hub.core.ports import PortTakenError
 from hub.server import HubStartError, running_hub
 from powershare_demo.seeding import ADMIN_EMAIL, DEMO_PASSWORD, resident_email, seed_community
 
@@ -117,15 +117,7 @@ def main(argv: list[str] | None = None) -> None:
             mqtt_port=args.mqtt_port,
             database_url=f"sqlite+aiosqlite:///{data_dir / 'hub.db'}",
         )
-        ensure_free(settings.http_host, settings.http_port, "HTTP", "POWERSHARE_HTTP_PORT", "--http-port")
-        ensure_free(
-            settings.mqtt_host,
-            settings.mqtt_port,
-            "MQTT",
-            "POWERSHARE_MQTT_PORT",
-            "--mqtt-port",
-            MOSQUITTO_HINT,
-        )
+        check_ports(settings)
         load_scenario(args.scenario)
     except (ConfigError, PortTakenError, ScenarioError) as exc:
         sys.exit(f"powershare-demo: {exc}")

@@ -36,7 +36,9 @@ def _scale_factor(raw: dict[str, Raw], name: str | None) -> tuple[bool, int | No
 _WRAPPING = {PointType.ACC16: 16, PointType.ACC32: 32}
 
 
-def decode_block(model: ModelMap, block: Sequence[int], unwrap: AccumulatorUnwrapper | None = None) -> Decoded:
+def decode_block(
+    model: ModelMap, block: Sequence[int], unwrap: AccumulatorUnwrapper | None = None
+) -> Decoded:
     """``block`` starts at the model's ID register and holds ``2 + L`` registers.
 
     With ``unwrap``, acc16/acc32 points are published as lifetime counts across rollovers.

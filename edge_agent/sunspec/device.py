@@ -59,7 +59,10 @@ class SunSpecDevice:
 
     @property
     def serial(self) -> str:
-        return self.layout.identity.serial
+        """The device's identity on the wire. A device without SN (sentinel) falls back to where
+        it is, which is stable as long as the wiring is."""
+        serial = self.layout.identity.serial or f"{self.link.description}#{self.layout.unit_id}"
+        return serial[:64]
 
     def kinds(self) -> set[ModelKind]:
         return {MODELS[m.model_id].kind for m in self.models}

@@ -59,11 +59,14 @@ class BatteryArrays:
     connected: FloatArray
 
 
-def step(arrays: BatteryArrays, soc: FloatArray, surplus_w: FloatArray, t: float, dt: float) -> FloatArray:
+def step(
+    arrays: BatteryArrays, soc: FloatArray, surplus_w: FloatArray, measured_w: FloatArray, t: float, dt: float
+) -> FloatArray:
     """Battery power (W, > 0 = discharge) for one step; updates ``soc`` (percent) in place.
 
-    ``surplus_w`` is generation minus load: the automatic self-consumption mode discharges
-    into a deficit and charges from a surplus.
+    ``surplus_w`` is generation minus load now; ``measured_w`` is what the battery's own
+    controller last saw (one step earlier), so self-consumption tracks the home with a small
+    lag and the grid meter hovers around zero instead of sitting on it, as on real systems.
     """
     active = t < arrays.revert_at
     mode = np.where(active, arrays.mode, 0.0).astype(np.int64)
@@ -78,7 +81,7 @@ def step(arrays: BatteryArrays, soc: FloatArray, surplus_w: FloatArray, t: float
     )
     lower = -charge_limit
     upper = discharge_limit
-    desired = -surplus_w
+    desired = -measured_w
     forced_charge = discharge_on & (out_pct < 0)
     forced_discharge = charge_on & (in_pct < 0)
     desired = np.where(forced_charge, out_pct / 100.0 * arrays.max_charge_w, desired)

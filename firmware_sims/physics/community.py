@@ -13,7 +13,7 @@ community costs nothing and a seeded one is reproducible however it is polled.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -140,8 +140,8 @@ class Home:
         }
 
 
-def _column(specs: Sequence[HomePhysicsSpec], pick: object) -> FloatArray:
-    return np.array([pick(spec) for spec in specs], dtype=np.float64)  # type: ignore[operator]
+def _column(specs: Sequence[HomePhysicsSpec], pick: Callable[[HomePhysicsSpec], float]) -> FloatArray:
+    return np.array([pick(spec) for spec in specs], dtype=np.float64)
 
 
 class CommunityPhysics:
@@ -176,6 +176,7 @@ class CommunityPhysics:
         self.wind_w, self.wind_wh, self.load_w, self.load_wh = (np.zeros(size) for _ in range(4))
         self.battery_w, self.charged_wh, self.discharged_wh = (np.zeros(size) for _ in range(3))
         self.meter_w, self.import_wh, self.export_wh = (np.zeros(size) for _ in range(3))
+        self.last_surplus: FloatArray | None = None  # what battery controllers measured last step
         self.soc = _column(specs, lambda s: s.battery.initial_soc_pct if s.battery else 0.0)
         self._lifetime_counters()
         self.sun_elevation_deg = -90.0
@@ -306,8 +307,11 @@ class CommunityPhysics:
         battery_w = np.zeros_like(surplus)
         if self.has_battery:
             arrays = self._battery_arrays()
+            previous = surplus[0] if self.last_surplus is None else self.last_surplus
+            measured = np.vstack([previous[None, :], surplus[:-1]])
             for k, t in enumerate(times):
-                battery_w[k] = battery.step(arrays, self.soc, surplus[k], float(t), dt)
+                battery_w[k] = battery.step(arrays, self.soc, surplus[k], measured[k], float(t), dt)
+        self.last_surplus = surplus[-1]
         meter = load_w - pv_ac - wind_w - battery_w
         hours_per_step = dt / 3600.0
         self.pv_wh += pv_ac.sum(axis=0) * hours_per_step

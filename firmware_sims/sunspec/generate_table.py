@@ -1,6 +1,7 @@
 """Regenerate ``model_table.py`` from the SunSpec model JSON shipped with pysunspec2.
 
-Run with the dev install: ``python -m firmware_sims.sunspec.generate_table``. The simulator
+Run with the dev install: ``python -m firmware_sims.sunspec.generate_table`` and then
+``ruff format firmware_sims/sunspec/model_table.py``. The simulator
 itself never imports pysunspec2; it only reads the generated table.
 """
 

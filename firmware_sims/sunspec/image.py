@@ -64,9 +64,10 @@ class RegisterImage:
         self.regs[start] = spec.model_id
         self.regs[start + 1] = length
         for key, placed in list(self._points.items()):
-            if placed.index >= len(self.regs):  # truncated away
+            if placed.index + placed.point.size > len(self.regs):  # truncated away
                 del self._points[key]
-                self._by_index.pop(placed.index, None)
+                for offset in range(placed.point.size):
+                    self._by_index.pop(placed.index + offset, None)
 
     def _add(self, model_id: int, point: Point, index: int, group: int) -> None:
         needed = index + point.size

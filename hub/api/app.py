@@ -30,10 +30,12 @@ from hub.api.routes import (
 from hub.api.state import HubState
 from hub.broker import embedded_broker
 from hub.core.config import Settings
+from hub.core.gc_tuning import tune_gc
 from hub.db.engine import create_engine, migrate
 from hub.events import EventBus
 from hub.ingest.mqtt import BrokerTarget, MqttLink, consume
 from hub.ingest.pipeline import Ingest
+from hub.live_stats import publish_live_stats
 from hub.metrics import HubMetrics
 
 log = logging.getLogger("hub")
@@ -71,8 +73,12 @@ def create_app(settings: Settings) -> FastAPI:
                     consume(target, ingest, link, settings.mqtt_client_id, settings.mqtt_community),
                     name="mqtt-consumer",
                 ),
+                asyncio.create_task(
+                    publish_live_stats(bus, ingest.live, settings.stats_interval_s), name="live-stats"
+                ),
             ]
             stack.push_async_callback(_cancel, tasks)
+            tune_gc()
             yield HubState(
                 settings=settings,
                 engine=engine,

@@ -47,10 +47,13 @@ class Settings(BaseSettings):
         default=300.0, gt=0, description="Readings further in the future are rejected"
     )
     ingest_batch_max: int = Field(default=5000, ge=1)
-    ingest_batch_wait_ms: int = Field(default=20, ge=0)
+    ingest_batch_wait_ms: int = Field(
+        default=50, ge=0, description="How long a batch waits to fill; each batch costs a few round trips"
+    )
     auto_register_sites: bool = Field(default=True, description="Create a site on its first reading")
     session_days: int = Field(default=14, ge=1, le=365, description="Sign-in lifetime")
     ws_buffer: int = Field(default=256, ge=1, description="Events buffered per /ws client before dropping")
+    stats_interval_s: float = Field(default=5.0, gt=0, description="How often /ws gets live community stats")
 
     @field_validator("database_url")
     @classmethod

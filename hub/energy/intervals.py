@@ -9,7 +9,7 @@ missing the energy is estimated from power × time (trapezoid), but only across 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -69,11 +69,24 @@ class Energy:
         """
         return self.import_wh + self.production_wh + self.discharge_wh - self.export_wh - self.charge_wh
 
+    # Spelt out rather than looping over fields(): these run for every reading ingested.
     def __add__(self, other: Energy) -> Energy:
-        return Energy(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+        return Energy(
+            self.import_wh + other.import_wh,
+            self.export_wh + other.export_wh,
+            self.production_wh + other.production_wh,
+            self.charge_wh + other.charge_wh,
+            self.discharge_wh + other.discharge_wh,
+        )
 
     def __sub__(self, other: Energy) -> Energy:
-        return Energy(*(getattr(self, f.name) - getattr(other, f.name) for f in fields(self)))
+        return Energy(
+            self.import_wh - other.import_wh,
+            self.export_wh - other.export_wh,
+            self.production_wh - other.production_wh,
+            self.charge_wh - other.charge_wh,
+            self.discharge_wh - other.discharge_wh,
+        )
 
 
 def counter_delta(previous: float, current: float) -> float:

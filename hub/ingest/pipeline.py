@@ -17,15 +17,17 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.core.backoff import Backoff
 from hub.core.config import Settings
-from hub.db.models import Community, Device, RawReading, Site
+from hub.db.models import Community, Device, Site
 from hub.events import Event, EventBus
 from hub.ingest.aggregates import IntervalAggregator
+from hub.ingest.raw_rows import RawRows
 from hub.ingest.stats import IngestStats
+from hub.live_stats import LiveStats
 from hub.metrics import HubMetrics
 from powershare_wire import Kind, Reading, Status, Telemetry
 from powershare_wire import topics as wire_topics
@@ -39,6 +41,9 @@ log = logging.getLogger(__name__)
 class Accepted:
     community: str
     message: Telemetry | Status
+    # The payload as received, when every reading in it was kept: PostgreSQL stores it as is,
+    # sparing a serialisation per reading. None when readings were dropped (or in tests).
+    raw: bytes | None = None
 
 
 def _dialect_insert(engine: AsyncEngine) -> Any:
@@ -62,16 +67,20 @@ class Ingest:
         self._queue: asyncio.Queue[Accepted] = asyncio.Queue()
         self._known_sites: dict[str, str] = {}  # site → community
         self._persisted: set[str] = set()  # sites with a row in the database
+        self._shown: dict[str, datetime] = {}  # site → time of the newest snapshot pushed to /ws
         self._aggregates = IntervalAggregator(self._insert)
         self.stats = IngestStats(metrics or HubMetrics())
+        self.live = LiveStats()
 
     async def load_sites(self) -> None:
         async with self._engine.connect() as conn:
-            rows = await conn.execute(select(Site.id, Site.community, Site.latest))
-            for site, community, latest in rows:
+            rows = await conn.execute(select(Site.id, Site.community, Site.latest, Site.last_seen))
+            for site, community, latest, last_seen in rows:
                 self._known_sites[site] = community
                 self._persisted.add(site)
                 self._aggregates.remember(site, latest)
+                if last_seen is not None:
+                    self._shown[site] = last_seen
 
     def register_site(self, site: str, community: str) -> None:
         """A site provisioned through the API: accept its readings from now on."""
@@ -102,12 +111,15 @@ class Ingest:
         if known is not None and known != parts.community:
             self.stats.reject("wrong_community", f"{topic}: site belongs to community {known!r}")
             return False
+        raw: bytes | None = payload
         if isinstance(message, Telemetry):
-            message = self._without_future_readings(topic, message)
-            if not message.readings:
+            kept = self._without_future_readings(topic, message)
+            if not kept.readings:
                 return False
+            if kept is not message:
+                message, raw = kept, None
         self._known_sites.setdefault(parts.site, parts.community)
-        self._queue.put_nowait(Accepted(parts.community, message))
+        self._queue.put_nowait(Accepted(parts.community, message, raw))
         return True
 
     def _without_future_readings(self, topic: str, message: Telemetry) -> Telemetry:
@@ -125,24 +137,24 @@ class Ingest:
     # --- writing (writer task) ---------------------------------------------------------
 
     async def run_writer(self) -> None:
+        """Take what has queued (waiting up to ingest_batch_wait_ms for more) and write it."""
+        limit = self._settings.ingest_batch_max
+        wait_s = self._settings.ingest_batch_wait_ms / 1000
         while True:
             batch = [await self._queue.get()]
             size = _size(batch[0])
-            deadline = asyncio.get_running_loop().time() + self._settings.ingest_batch_wait_ms / 1000
-            while size < self._settings.ingest_batch_max:
-                if self._queue.empty():
-                    remaining = deadline - asyncio.get_running_loop().time()
-                    if remaining <= 0:
-                        break
-                    try:
-                        item = await asyncio.wait_for(self._queue.get(), remaining)
-                    except TimeoutError:
-                        break
-                else:
-                    item = self._queue.get_nowait()
-                batch.append(item)
-                size += _size(item)
+            size = self._drain(batch, size, limit)
+            if size < limit and wait_s > 0:
+                await asyncio.sleep(wait_s)  # one wait per batch, not one per message
+                self._drain(batch, size, limit)
             await self.write(batch)
+
+    def _drain(self, batch: list[Accepted], size: int, limit: int) -> int:
+        while size < limit and not self._queue.empty():
+            item = self._queue.get_nowait()
+            batch.append(item)
+            size += _size(item)
+        return size
 
     async def write(self, batch: list[Accepted]) -> None:
         """Write one batch in one transaction; retried until the database takes it."""
@@ -151,30 +163,29 @@ class Ingest:
             try:
                 await self._write_once(batch)
                 return
-            except (SQLAlchemyError, OSError) as exc:
-                # The broker has already been acknowledged: dropping the batch would lose data.
+            except (OperationalError, InterfaceError, OSError) as exc:
+                # The database went away. The broker has already been acknowledged, so
+                # dropping the batch would lose data: wait and write it again.
                 delay = backoff.next_delay()
                 log.error("writing %d messages failed (%r); retrying in %.1f s", len(batch), exc, delay)
                 self.stats.failed_write()
                 await asyncio.sleep(delay)
+            except SQLAlchemyError as exc:
+                # A batch the database refuses (a bug, not an outage): retrying would stall
+                # ingest for good, so count it, log it and go on with the next one.
+                log.exception("dropping a batch of %d messages the database refused", len(batch))
+                self.stats.failed_write()
+                self.stats.reject("write_refused", repr(exc), count=len(batch))
+                return
 
     async def _write_once(self, batch: list[Accepted]) -> None:
         now = datetime.now(UTC)
         sites = {item.message.site: item.community for item in batch}
         unseen = {site: community for site, community in sites.items() if site not in self._persisted}
-        rows = [
-            {
-                "site_id": item.message.site,
-                "seq": reading.seq,
-                "ts": reading.ts,
-                "device": reading.device,
-                "values": {name: q.model_dump() for name, q in reading.values.items()},
-                "received_at": now,
-            }
-            for item in batch
-            if isinstance(item.message, Telemetry)
-            for reading in item.message.readings
-        ]
+        rows = RawRows()
+        for item in batch:
+            if isinstance(item.message, Telemetry):
+                rows.add_message(item.message, item.raw)
         statuses = [item for item in batch if isinstance(item.message, Status)]
         async with self._engine.begin() as conn:
             if unseen:
@@ -189,15 +200,7 @@ class Ingest:
                         for site, community in unseen.items()
                     ],
                 )
-            new: set[tuple[str, int]] = set()
-            if rows:
-                result = await conn.execute(
-                    self._insert(RawReading)
-                    .on_conflict_do_nothing()
-                    .returning(RawReading.site_id, RawReading.seq),
-                    rows,
-                )
-                new = {(site, seq) for site, seq in result}
+            new = await rows.insert(conn, self._insert, now)
             heads = await self._aggregates.apply(conn, self._new_site_readings(batch, new))
             latest = self._newest_snapshots(batch, new)
             if latest:
@@ -219,6 +222,11 @@ class Ingest:
         self.stats.committed(batch_messages=len(batch), rows=len(rows), new=len(new))
         self.stats.observe_lag([committed - _newest_ts(item) for item in batch])
         for site, (community, reading) in latest.items():
+            shown = self._shown.get(site)
+            if shown is not None and reading.ts <= shown:
+                continue  # a late reading (an agent draining its spool): stored, but not news
+            self._shown[site] = reading.ts
+            self.live.update(community, site, reading)
             self._bus.publish(
                 Event.build("reading", community, site, reading=reading.model_dump(mode="json"))
             )

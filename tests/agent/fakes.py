@@ -117,4 +117,4 @@ async def serve_image(
     try:
         yield
     finally:
-        await server.shutdown()
+        await server.shutdown()  # type: ignore[no-untyped-call]

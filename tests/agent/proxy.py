@@ -15,7 +15,9 @@ class TcpProxy:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.listen_port, reuse_address=True)
+        self._server = await asyncio.start_server(
+            self._accept, "127.0.0.1", self.listen_port, reuse_address=True
+        )
 
     async def stop(self) -> None:
         """Refuse new connections and drop the open ones, as a dead link would."""

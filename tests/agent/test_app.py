@@ -51,8 +51,10 @@ async def running(config: AgentConfig) -> AsyncIterator[asyncio.Task[None]]:
         yield task
     finally:
         task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+        # Shutting down must be quick and bounded, whatever state the agent was in.
+        async with asyncio.timeout(15):
+            with pytest.raises(asyncio.CancelledError):
+                await task
 
 
 async def test_publishes_telemetry_state_and_status(
@@ -76,7 +78,7 @@ async def test_publishes_telemetry_state_and_status(
                     elif kind == "state":
                         states.append(SiteState.model_validate_json(message.payload))
                     devices = {r.device for t in telemetry for r in t.readings}
-                    inventory = {d.serial for d in statuses[-1].devices} if statuses else set()
+                    inventory = {d.serial for d in statuses[-1].devices if d.ok} if statuses else set()
                     if (
                         {"INV-1", "BAT-1", "MTR-1", "site"} <= devices
                         and inventory == {"INV-1", "BAT-1", "MTR-1"}
@@ -95,7 +97,7 @@ async def test_publishes_telemetry_state_and_status(
 
     birth = statuses[0]
     assert birth.online
-    assert len(birth.devices) == 3
+    assert {d.serial for d in birth.devices} == {"INV-1", "BAT-1", "MTR-1"}  # probed before connecting
     assert {d.serial for d in statuses[-1].devices} == {"INV-1", "BAT-1", "MTR-1"}
     assert all(d.ok for d in statuses[-1].devices)
     site = [r for t in telemetry for r in t.readings if r.device == "site"][-1]

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from edge_agent.sunspec.codec import AccumulatorUnwrapper, PointType, accumulator_delta, decode, encode, scaled
+from edge_agent.sunspec.codec import (
+    AccumulatorUnwrapper,
+    PointType,
+    accumulator_delta,
+    decode,
+    encode,
+    scaled,
+)
 
 INT_RANGES = {
     PointType.INT16: (-(2**15) + 1, 2**15 - 1),

@@ -53,7 +53,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("path", "value", "message"), CASES, ids=[c[0] + "=" + repr(c[1])[:20] for c in CASES])
+@pytest.mark.parametrize(
+    ("path", "value", "message"), CASES, ids=[c[0] + "=" + repr(c[1])[:20] for c in CASES]
+)
 def test_config_errors(path: str, value: Any, message: str) -> None:
     with pytest.raises(ConfigError) as error:
         AgentConfig.from_mapping(_set(path, value), source="agent.toml")
@@ -91,6 +93,22 @@ def test_cli_exits_with_the_message(tmp_path: Path, capsys: pytest.CaptureFixtur
     from edge_agent.cli import main
 
     path = tmp_path / "agent.toml"
-    path.write_text('community = "c"\nsite = "s"\n[mqtt]\nurl = "mqtt://h"\n[[devices]]\nhost = "h"\nport = 70000\n')
+    path.write_text(
+        'community = "c"\nsite = "s"\n[mqtt]\nurl = "mqtt://h"\n[[devices]]\nhost = "h"\nport = 70000\n'
+    )
     assert main(["run", "--config", str(path)]) == 2
-    assert "config error in agent.toml: devices[0].port: must be 1..65535 (got 70000)" in capsys.readouterr().err
+    assert (
+        "config error in agent.toml: devices[0].port: must be 1..65535 (got 70000)" in capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize(("value", "ok"), [(0, True), (5, True), (2, False)])
+def test_watchdog_is_off_or_at_least_5_s(value: float, ok: bool) -> None:
+    data = {**GOOD, "watchdog_s": value}
+    if ok:
+        assert AgentConfig.from_mapping(data).watchdog_s == value
+    else:
+        with pytest.raises(
+            ConfigError, match=r"watchdog_s: must be 0 \(off\) or at least 5 seconds \(got 2\)"
+        ):
+            AgentConfig.from_mapping(data)

@@ -104,7 +104,9 @@ async def test_scale_factor_change_at_runtime() -> None:
 
 
 async def test_mppt_modules_are_read() -> None:
-    image = device_image("MP-1", [ModelSpec(160, {"N": 2, "DCW_SF": 0, "DCV_SF": 0, "DCA_SF": 0, "DCWH_SF": 0})])
+    image = device_image(
+        "MP-1", [ModelSpec(160, {"N": 2, "DCW_SF": 0, "DCV_SF": 0, "DCA_SF": 0, "DCWH_SF": 0})]
+    )
     module_2_dcw = 40070 + 10 + 20 + 11
     image[module_2_dcw - 40000] = 1500
     link = MemoryLink.single(image)
@@ -124,7 +126,11 @@ async def test_refused_register_inside_a_model_degrades_only_that_model() -> Non
 
 
 async def test_capabilities_by_role() -> None:
-    for image, kind in ((images.inverter(), PvInverter), (images.meter(), Meter), (images.battery(), ControllableBattery)):
+    for image, kind in (
+        (images.inverter(), PvInverter),
+        (images.meter(), Meter),
+        (images.battery(), ControllableBattery),
+    ):
         link = MemoryLink.single(image)
         device = make_device(SunSpecDevice(link, await discover(link, [1])))
         assert type(device) is kind
@@ -150,3 +156,9 @@ async def test_silent_unit_says_check_unit_id() -> None:
     link = MemoryLink({5: {}})
     with pytest.raises(DiscoveryError, match="unit id"):
         await discover(link, [1, 2])
+
+
+async def test_device_without_serial_gets_a_stable_id() -> None:
+    link = MemoryLink.single(device_image("", [ModelSpec(203, {})]))
+    device = SunSpecDevice(link, await discover(link, [1]))
+    assert device.serial == "memory#1"

@@ -18,6 +18,7 @@ from powershare_wire.topics import Kind, topic
 from tests.agent.proxy import TcpProxy
 from tests.agent.test_app import agent_config, running, three_devices
 from tests.conftest import BrokerAddress, free_port
+from tests.helpers import eventually
 
 
 def pending(spool: Path) -> int:
@@ -51,9 +52,10 @@ class Collector:
                 await asyncio.sleep(0.02)
 
     async def wait_for(self, seq: int, within: float = 20) -> None:
-        async with asyncio.timeout(within):
-            while seq not in self.seqs:
-                await asyncio.sleep(0.05)
+        async def seen() -> bool:
+            return seq in self.seqs
+
+        await eventually(seen, bool, within, what=f"reading {seq}")
 
 
 @asynccontextmanager
@@ -76,9 +78,10 @@ def assert_exactly_once(collector: Collector) -> None:
 
 
 async def wait_pending(spool: Path, at_least: int, within: float = 20) -> None:
-    async with asyncio.timeout(within):
-        while pending(spool) < at_least:
-            await asyncio.sleep(0.05)
+    async def count() -> int:
+        return pending(spool)
+
+    await eventually(count, lambda n: n >= at_least, within, what=f"{at_least} readings in the spool")
 
 
 async def test_embedded_broker_restart(community: str, tmp_path: Path) -> None:
@@ -107,7 +110,9 @@ async def test_network_outage_to_mosquitto(mosquitto: BrokerAddress, community: 
     collector = Collector(mosquitto.host, mosquitto.port, community)
     async with three_devices() as devices, collecting(collector):
         await collector.connected.wait()
-        config = agent_config(community, f"mqtt://127.0.0.1:{proxy_port}", devices, spool, poll_interval_s=0.1)
+        config = agent_config(
+            community, f"mqtt://127.0.0.1:{proxy_port}", devices, spool, poll_interval_s=0.1
+        )
         await proxy.start()
         async with running(config):
             await collector.wait_for(20)

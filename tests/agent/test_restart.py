@@ -1,4 +1,4 @@
-"""The agent killed mid-run (SIGKILL) keeps its spool and its sequence; the will says offline."""
+"""The agent killed mid-run (SIGKILL) keeps its spool and sequence; the will says offline; SIGTERM stops cleanly."""
 
 from __future__ import annotations
 
@@ -56,7 +56,9 @@ def next_seq(spool: Path) -> int:
         return int(db.execute("SELECT value FROM meta WHERE key = 'next_seq'").fetchone()[0])
 
 
-async def test_sigkill_keeps_spool_and_sequence(amqtt_broker: BrokerAddress, community: str, tmp_path: Path) -> None:
+async def test_sigkill_keeps_spool_and_sequence(
+    amqtt_broker: BrokerAddress, community: str, tmp_path: Path
+) -> None:
     config, spool = tmp_path / "agent.toml", tmp_path / "spool.db"
     seen: dict[int, datetime] = {}
     reused: list[int] = []
@@ -89,8 +91,13 @@ async def test_sigkill_keeps_spool_and_sequence(amqtt_broker: BrokerAddress, com
         assert killed_at > 40
         if not wills:  # the broker publishes the last will once it notices the dead connection
             wills.append(await offline_status(hub))
-        async with agent_process(config):
+        async with agent_process(config) as second:
             await collect(hub, until_seq=killed_at + 40)
+            wills.clear()
+            second.send_signal(signal.SIGTERM)  # what systemd sends: a clean stop
+            assert await asyncio.wait_for(second.wait(), 15) == 0
+            stopped = await offline_status(hub)
+            assert not stopped.online
     assert not reused, f"sequence numbers reused after restart: {reused[:10]}"
     missing = sorted(set(range(max(seen) + 1)) - set(seen))
     assert not missing, f"readings lost across the kill: {missing[:10]}"

@@ -25,7 +25,9 @@ FLOWS = [
 ]
 
 
-@pytest.mark.parametrize(("pv", "battery", "grid", "expected"), [c[1:] for c in FLOWS], ids=[c[0] for c in FLOWS])
+@pytest.mark.parametrize(
+    ("pv", "battery", "grid", "expected"), [c[1:] for c in FLOWS], ids=[c[0] for c in FLOWS]
+)
 def test_flow_split(pv: float, battery: float, grid: float, expected: dict[str, float]) -> None:
     flows = split_flows(pv, battery, grid)
     for name, value in flows.items():
@@ -60,9 +62,20 @@ async def test_snapshot_from_devices() -> None:
     assert values["discharge_wh"].value == 0
     assert values["production_wh"].value == 10_000
     # The meter fails: grid and everything derived from it become unknown, not zero.
-    failed = accounts.snapshot([(devices[0], True), (devices[1], True), (devices[2], False)], t0 + timedelta(hours=2))
+    failed = accounts.snapshot(
+        [(devices[0], True), (devices[1], True), (devices[2], False)], t0 + timedelta(hours=2)
+    )
     assert failed["grid_w"].value is None
     assert failed["load_w"].value is None
     assert failed["pv_to_home_w"].value is None
     assert failed["pv_w"].value == 3000
     assert failed["import_wh"].value == 200_000  # counters keep their last total
+
+
+def testsite_soc_weights_by_capacity() -> None:
+    from edge_agent.site import site_soc
+
+    assert site_soc([(50.0, 10_000.0), (100.0, 5_000.0)]) == pytest.approx(66.667, abs=0.01)
+    assert site_soc([(50.0, None), (100.0, 5_000.0)]) == 75.0
+    assert site_soc([(50.0, 10_000.0), (None, 5_000.0)]) is None
+    assert site_soc([]) is None

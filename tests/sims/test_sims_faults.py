@@ -10,8 +10,13 @@ import sunspec2.modbus.client as sunspec_client
 from pymodbus.exceptions import ModbusIOException
 from sims_helpers import modbus, scan
 
+from firmware_sims.battery import Battery
 from firmware_sims.clock import SimClock
 from firmware_sims.faults import Fault
+from firmware_sims.inverter import Inverter
+from firmware_sims.meter import Meter
+from firmware_sims.physics.community import CommunityPhysics
+from firmware_sims.physics.specs import HomePhysicsSpec
 from firmware_sims.serve import serve_device
 
 ILLEGAL_ADDRESS = 2
@@ -88,6 +93,25 @@ async def test_illegal_register_inside_a_model(clock: SimClock) -> None:
         device.set_fault(Fault.ILLEGAL_REGISTER, enabled=False)
         fixed = await client.read_holding_registers(bad, count=1)
         assert not fixed.isError()
+
+
+ALL_VARIANTS = [(cls.kind.value, variant) for cls in (Inverter, Battery, Meter) for variant in cls.variants]
+
+
+@pytest.mark.parametrize(("kind", "variant"), ALL_VARIANTS)
+async def test_every_variant_can_hide_a_register(clock: SimClock, kind: str, variant: str) -> None:
+    """Reading the whole map in 125-register requests hits exactly one exception 2."""
+    async with (
+        serve_device(kind, f"{variant}+illegal_register", clock=clock) as device,
+        modbus(device.port) as client,
+    ):
+        image = device.device.image
+        failures = 0
+        for start in range(image.base, image.base + len(image.regs), 125):
+            count = min(125, image.base + len(image.regs) - start)
+            answer = await client.read_holding_registers(start, count=count)
+            failures += answer.isError() and answer.exception_code == ILLEGAL_ADDRESS
+    assert failures == 1
 
 
 async def test_refuse_then_recover(clock: SimClock) -> None:
@@ -189,10 +213,6 @@ async def test_unknown_unit_id_gets_gateway_exception(clock: SimClock) -> None:
 
 
 def test_layout_faults_cannot_change_at_run_time() -> None:
-    from firmware_sims.meter import Meter
-    from firmware_sims.physics.community import CommunityPhysics
-    from firmware_sims.physics.specs import HomePhysicsSpec
-
     physics = CommunityPhysics([HomePhysicsSpec("h", 51.3, 9.2)], SimClock.stepped())
     meter = Meter(physics.homes[0])
     with pytest.raises(ValueError, match="layout"):

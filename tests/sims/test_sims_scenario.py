@@ -50,7 +50,7 @@ def with_change(path: str, value: Any) -> dict[str, Any]:
     [
         ("home.0.id", "Bad Id", r"home\[0\]\.id: expected lower-case"),
         ("home.0.pv.kwp", "ten", r"home\[0\]\.pv\.kwp: expected a number > 0"),
-        ("home.0.pv.variant", "quantum", r"unknown inverter variant 'quantum'"),
+        ("home.0.pv.variant", "quantum", r"home\[0\]\.pv\.variant: expected a variant"),
         ("home.0.role", "consumer", r"home\[0\]\.role: expected provider or hybrid"),
         ("home.0.lat", 123, r"home\[0\]\.lat: expected a number >= -90 and <= 90"),
         ("home.0.colour", "red", r"home\[0\]\.colour: unknown key"),

@@ -29,6 +29,19 @@ describe("parseEvent", () => {
     ).toEqual({ type: "notification", id: 7, title: undefined, message: "Request filled", level: "success" });
   });
 
+  it("colours the hub's trade notifications by outcome", () => {
+    const note = (status: string) =>
+      JSON.stringify({
+        type: "notification",
+        community: null,
+        site: null,
+        notification: { id: 3, kind: "transaction", title: `Energy trade ${status}`, body: "", data: { status } },
+      });
+    expect(parseEvent(note("failed"))).toEqual({ type: "notification", id: 3, title: "Energy trade failed", message: undefined, level: "error" });
+    expect(parseEvent(note("settled"))).toMatchObject({ level: "success" });
+    expect(parseEvent(note("matched"))).toMatchObject({ level: undefined });
+  });
+
   it.each([
     ["unknown type", JSON.stringify({ type: "weather", temp: 3 })],
     ["no type", JSON.stringify({ site: "s" })],

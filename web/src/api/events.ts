@@ -24,13 +24,21 @@ function optionalText(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/** The hub sends `kind` and `data`; a trade that failed or settled deserves a matching colour. */
+function levelOf(data: Json): NotificationEvent["level"] {
+  if (typeof data.level === "string" && LEVELS.has(data.level)) return data.level as NotificationEvent["level"];
+  const status = isObject(data.data) ? data.data.status : undefined;
+  if (status === "failed") return "error";
+  if (status === "settled") return "success";
+  return undefined;
+}
+
 function toNotification(data: Json): NotificationEvent | null {
   const title = optionalText(data.title);
   const message = optionalText(data.message) ?? optionalText(data.body) ?? optionalText(data.text);
   if (!title && !message) return null;
   const id = typeof data.id === "string" || typeof data.id === "number" ? data.id : undefined;
-  const level = typeof data.level === "string" && LEVELS.has(data.level) ? (data.level as NotificationEvent["level"]) : undefined;
-  return { type: "notification", id, title, message, level };
+  return { type: "notification", id, title, message: message || undefined, level: levelOf(data) };
 }
 
 export function parseEvent(raw: unknown): LiveEvent | null {

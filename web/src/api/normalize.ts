@@ -21,6 +21,7 @@ const common = (raw: Raw) => ({
   id: id(raw),
   community: str(raw.community),
   site: str(raw.site) ?? str(raw.site_id),
+  mine: typeof raw.mine === "boolean" ? raw.mine : undefined,
   amount_wh: wattHours(raw, "amount"),
   currency: str(raw.currency),
   status: str(raw.status),

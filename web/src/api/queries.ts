@@ -9,7 +9,9 @@ export const endpoints = {
   offers: "/api/offers",
   transactions: "/api/transactions",
   notifications: "/api/notifications",
-  stats: "/api/stats",
+  communities: "/api/communities",
+  communityStats: (community: string) => `/api/communities/${encodeURIComponent(community)}/stats`,
+  siteHistory: (site: string) => `/api/sites/${encodeURIComponent(site)}/history`,
 } as const;
 
 export const queryKeys = {
@@ -20,7 +22,11 @@ export const queryKeys = {
   offers: ["offers"] as const,
   transactions: ["transactions"] as const,
   notifications: ["notifications"] as const,
+  /** Prefix of every community's stats key: invalidating it refreshes them all. */
   stats: ["stats"] as const,
+  communities: ["communities"] as const,
+  communityStats: (community: string) => ["stats", community] as const,
+  siteHistory: (site: string, period: string) => ["history", site, period] as const,
 };
 
 export function fetchSites({ signal }: { signal?: AbortSignal } = {}): Promise<SiteSnapshot[]> {

@@ -93,7 +93,10 @@ export type Urgency = "low" | "normal" | "high";
 export interface EnergyRequest {
   id: string | number;
   community?: string;
+  /** Null for neighbours' requests (the hub hides whose they are). */
   site?: string;
+  /** Posted from one of the caller's sites. */
+  mine?: boolean;
   amount_wh?: number;
   urgency?: Urgency | string;
   max_price_per_kwh?: number | null;
@@ -108,6 +111,7 @@ export interface EnergyOffer {
   id: string | number;
   community?: string;
   site?: string;
+  mine?: boolean;
   amount_wh?: number;
   /** The least the seller accepts. */
   price_per_kwh?: number | null;
@@ -145,15 +149,50 @@ export interface AppNotification {
   read?: boolean;
 }
 
+/** GET /api/communities/{id}/stats: totals over a period (kWh, self-sufficiency 0…1). */
 export interface CommunityStats {
-  community?: string;
+  community: string;
+  start?: string;
+  end?: string;
   sites?: number;
-  members?: number;
-  produced_wh?: number;
-  consumed_wh?: number;
-  shared_wh?: number;
-  imported_wh?: number;
-  exported_wh?: number;
-  transactions?: number;
-  self_sufficiency_pct?: number;
+  produced_kwh?: number;
+  consumed_kwh?: number;
+  shared_kwh?: number;
+  imported_kwh?: number;
+  exported_kwh?: number;
+  self_sufficiency?: number;
+  co2_avoided_kg?: number;
+  savings?: number;
+  currency?: string;
+}
+
+/** GET /api/communities: the caller's communities and their tariffs. */
+export interface Community {
+  id: string;
+  name: string;
+  currency: string;
+  retail_price_per_kwh?: number;
+  feed_in_price_per_kwh?: number;
+  settlement_interval_min?: number;
+  co2_g_per_kwh?: number;
+}
+
+/** One bucket of GET /api/sites/{id}/history (energy in kWh over the bucket). */
+export interface HistoryPoint {
+  start: string;
+  import_kwh: number;
+  export_kwh: number;
+  production_kwh: number;
+  consumption_kwh: number;
+  charge_kwh: number;
+  discharge_kwh: number;
+  readings: number;
+}
+
+export interface SiteHistory {
+  site: string;
+  period: "15min" | "hour" | "day" | "month";
+  start: string;
+  end: string;
+  points: HistoryPoint[];
 }

@@ -84,23 +84,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get Me */
-        get: operations["me-get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/sites": {
         parameters: {
             query?: never;
@@ -202,6 +185,244 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sites/{site_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get History
+         * @description Energy per period for one of the caller's sites; ``start``/``end`` default to a recent span.
+         */
+        get: operations["history-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Communities */
+        get: operations["communities-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities/{community_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Community */
+        patch: operations["communities-update"];
+        trace?: never;
+    };
+    "/api/communities/{community_id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Community Stats
+         * @description Community totals between ``start`` and ``end`` (default: today, UTC).
+         */
+        get: operations["communities-stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Requests
+         * @description Requests in the caller's communities, newest first (others' without their site).
+         */
+        get: operations["requests-list"];
+        put?: never;
+        /** Create Request */
+        post: operations["requests-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/requests/{request_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel Request */
+        post: operations["requests-cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Offers
+         * @description Offers in the caller's communities, newest first (others' without their site).
+         */
+        get: operations["offers-list"];
+        put?: never;
+        /** Create Offer */
+        post: operations["offers-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offers/{offer_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel Offer */
+        post: operations["offers-cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Transactions
+         * @description The caller's trades (as buyer or seller), newest first. Admins see all.
+         */
+        get: operations["transactions-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transactions/{transaction_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Transaction */
+        get: operations["transactions-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Notifications */
+        get: operations["notifications-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark Read */
+        post: operations["notifications-mark-read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark All Read */
+        post: operations["notifications-mark-all-read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mqtt/auth": {
         parameters: {
             query?: never;
@@ -233,6 +454,23 @@ export interface paths {
          * @description An agent may only publish its own site's messages and read its own commands.
          */
         post: operations["mqtt-authorize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Me */
+        get: operations["me-get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -299,6 +537,91 @@ export interface components {
              */
             is_superuser: boolean;
         };
+        /** CommunityOut */
+        CommunityOut: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Currency */
+            currency: string;
+            /** Retail Price Per Kwh */
+            retail_price_per_kwh: number;
+            /** Feed In Price Per Kwh */
+            feed_in_price_per_kwh: number;
+            /** Settlement Interval Min */
+            settlement_interval_min: number;
+            /** Co2 G Per Kwh */
+            co2_g_per_kwh: number;
+        };
+        /** CommunityStats */
+        CommunityStats: {
+            /** Community */
+            community: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Sites */
+            sites: number;
+            /** Produced Kwh */
+            produced_kwh: number;
+            /** Consumed Kwh */
+            consumed_kwh: number;
+            /**
+             * Shared Kwh
+             * @description Exported by some homes while others imported, per interval
+             */
+            shared_kwh: number;
+            /**
+             * Imported Kwh
+             * @description Drawn from outside the community
+             */
+            imported_kwh: number;
+            /**
+             * Exported Kwh
+             * @description Sent outside the community
+             */
+            exported_kwh: number;
+            /**
+             * Self Sufficiency
+             * @description 0…1, share of consumption met inside the community
+             */
+            self_sufficiency: number;
+            /** Co2 Avoided Kg */
+            co2_avoided_kg: number;
+            /**
+             * Savings
+             * @description Value of shared energy against retail and feed-in prices
+             */
+            savings: number;
+            /** Currency */
+            currency: string;
+        };
+        /** CommunityUpdate */
+        CommunityUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Currency */
+            currency?: string | null;
+            /** Retail Price Per Kwh */
+            retail_price_per_kwh?: number | null;
+            /** Feed In Price Per Kwh */
+            feed_in_price_per_kwh?: number | null;
+            /**
+             * Settlement Interval Min
+             * @description 15 for now
+             */
+            settlement_interval_min?: number | null;
+            /** Co2 G Per Kwh */
+            co2_g_per_kwh?: number | null;
+        };
         /** DeviceOut */
         DeviceOut: {
             /** Serial */
@@ -323,6 +646,46 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** History */
+        History: {
+            /** Site */
+            site: string;
+            period: components["schemas"]["Period"];
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Points */
+            points: components["schemas"]["HistoryPoint"][];
+        };
+        /** HistoryPoint */
+        HistoryPoint: {
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /** Import Kwh */
+            import_kwh: number;
+            /** Export Kwh */
+            export_kwh: number;
+            /** Production Kwh */
+            production_kwh: number;
+            /** Consumption Kwh */
+            consumption_kwh: number;
+            /** Charge Kwh */
+            charge_kwh: number;
+            /** Discharge Kwh */
+            discharge_kwh: number;
+            /** Readings */
+            readings: number;
         };
         /** Location */
         Location: {
@@ -360,6 +723,11 @@ export interface components {
             expires_at: string;
             user: components["schemas"]["UserPublic"];
         };
+        /** MarkedRead */
+        MarkedRead: {
+            /** Updated */
+            updated: number;
+        };
         /** Me */
         Me: {
             /** Id */
@@ -394,6 +762,99 @@ export interface components {
             /** Topic Prefix */
             topic_prefix: string;
         };
+        /** NotificationOut */
+        NotificationOut: {
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Read At */
+            read_at: string | null;
+        };
+        /**
+         * OfferCreate
+         * @description A provider offers energy.
+         */
+        OfferCreate: {
+            /**
+             * Site
+             * @description One of the caller's sites
+             */
+            site: string;
+            /**
+             * Amount Kwh
+             * @description kWh
+             */
+            amount_kwh: number;
+            /**
+             * Window Start
+             * Format: date-time
+             */
+            window_start: string;
+            /**
+             * Window End
+             * Format: date-time
+             */
+            window_end: string;
+            /**
+             * Min Price Per Kwh
+             * @description per kWh, in the community currency
+             */
+            min_price_per_kwh: number;
+        };
+        /** OfferOut */
+        OfferOut: {
+            /** Id */
+            id: number;
+            /** Community */
+            community: string;
+            /**
+             * Site
+             * @description Only shown on the caller's own requests and offers
+             */
+            site: string | null;
+            /** Mine */
+            mine: boolean;
+            /** Amount Kwh */
+            amount_kwh: number;
+            /**
+             * Window Start
+             * Format: date-time
+             */
+            window_start: string;
+            /**
+             * Window End
+             * Format: date-time
+             */
+            window_end: string;
+            status: components["schemas"]["OrderStatus"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Min Price Per Kwh */
+            min_price_per_kwh: number;
+        };
+        /**
+         * OrderStatus
+         * @description Lifecycle of a request or an offer.
+         * @enum {string}
+         */
+        OrderStatus: "open" | "matched" | "cancelled" | "expired";
         /** OwnerAssignment */
         OwnerAssignment: {
             /**
@@ -402,6 +863,11 @@ export interface components {
              */
             owner_email: string | null;
         };
+        /**
+         * Period
+         * @enum {string}
+         */
+        Period: "15min" | "hour" | "day" | "month";
         /** Provisioned */
         Provisioned: {
             site: components["schemas"]["SiteDetail"];
@@ -460,6 +926,74 @@ export interface components {
              * @description Community to join
              */
             community?: string | null;
+        };
+        /**
+         * RequestCreate
+         * @description A consumer asks for energy.
+         */
+        RequestCreate: {
+            /**
+             * Site
+             * @description One of the caller's sites
+             */
+            site: string;
+            /**
+             * Amount Kwh
+             * @description kWh
+             */
+            amount_kwh: number;
+            /**
+             * Window Start
+             * Format: date-time
+             */
+            window_start: string;
+            /**
+             * Window End
+             * Format: date-time
+             */
+            window_end: string;
+            /** @default normal */
+            urgency: components["schemas"]["Urgency"];
+            /**
+             * Max Price Per Kwh
+             * @description per kWh, in the community currency
+             */
+            max_price_per_kwh: number;
+        };
+        /** RequestOut */
+        RequestOut: {
+            /** Id */
+            id: number;
+            /** Community */
+            community: string;
+            /**
+             * Site
+             * @description Only shown on the caller's own requests and offers
+             */
+            site: string | null;
+            /** Mine */
+            mine: boolean;
+            /** Amount Kwh */
+            amount_kwh: number;
+            /**
+             * Window Start
+             * Format: date-time
+             */
+            window_start: string;
+            /**
+             * Window End
+             * Format: date-time
+             */
+            window_end: string;
+            status: components["schemas"]["OrderStatus"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            urgency: components["schemas"]["Urgency"];
+            /** Max Price Per Kwh */
+            max_price_per_kwh: number;
         };
         /** SiteDetail */
         SiteDetail: {
@@ -565,11 +1099,65 @@ export interface components {
                 [key: string]: boolean | number | string;
             } | null;
         };
+        /** TransactionOut */
+        TransactionOut: {
+            /** Id */
+            id: number;
+            /** Community */
+            community: string;
+            /** Request Id */
+            request_id: number | null;
+            /** Offer Id */
+            offer_id: number | null;
+            /** Seller Site Id */
+            seller_site_id: string;
+            /** Buyer Site Id */
+            buyer_site_id: string;
+            /** Amount Kwh */
+            amount_kwh: number;
+            /** Price Per Kwh */
+            price_per_kwh: number;
+            /** Delivered Kwh */
+            delivered_kwh: number;
+            status: components["schemas"]["TransactionStatus"];
+            /**
+             * Window Start
+             * Format: date-time
+             */
+            window_start: string;
+            /**
+             * Window End
+             * Format: date-time
+             */
+            window_end: string;
+            /** Failure Reason */
+            failure_reason: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * TransactionStatus
+         * @enum {string}
+         */
+        TransactionStatus: "matched" | "delivering" | "settled" | "failed";
         /**
          * Unit
          * @enum {string}
          */
         Unit: "W" | "Wh" | "%" | "V" | "A" | "Hz" | "°C";
+        /**
+         * Urgency
+         * @enum {string}
+         */
+        Urgency: "low" | "normal" | "high";
         /** UserPublic */
         UserPublic: {
             /** Id */
@@ -720,26 +1308,6 @@ export interface operations {
             };
         };
     };
-    "me-get": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Me"];
-                };
-            };
-        };
-    };
     "sites-list": {
         parameters: {
             query?: never;
@@ -798,6 +1366,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Site id */
                 site_id: string;
             };
             cookie?: never;
@@ -829,6 +1398,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Site id */
                 site_id: string;
             };
             cookie?: never;
@@ -864,6 +1434,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Site id */
                 site_id: string;
             };
             cookie?: never;
@@ -895,6 +1466,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Site id */
                 site_id: string;
             };
             cookie?: never;
@@ -926,6 +1498,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Site id */
                 site_id: string;
             };
             cookie?: never;
@@ -952,6 +1525,472 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "history-get": {
+        parameters: {
+            query?: {
+                period?: components["schemas"]["Period"];
+                start?: string | null;
+                end?: string | null;
+                /** @description csv downloads a spreadsheet */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Site id */
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "communities-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunityOut"][];
+                };
+            };
+        };
+    };
+    "communities-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommunityUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunityOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "communities-stats": {
+        parameters: {
+            query?: {
+                start?: string | null;
+                end?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunityStats"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "requests-list": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["OrderStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "requests-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "requests-cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "offers-list": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["OrderStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "offers-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "offers-cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "transactions-list": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["TransactionStatus"] | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "transactions-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transaction_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "notifications-list": {
+        parameters: {
+            query?: {
+                unread_only?: boolean;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "notifications-mark-read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "notifications-mark-all-read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkedRead"];
                 };
             };
         };
@@ -1018,6 +2057,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "me-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
                 };
             };
         };

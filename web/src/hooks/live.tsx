@@ -8,7 +8,7 @@ import { queryKeys } from "../api/queries";
 import type { LiveEvent, SiteSnapshot } from "../api/types";
 import { applyReading, applyStatus } from "../lib/sites";
 import { useToasts } from "./toasts";
-import { useLiveSocket, type Backoff, type LiveStatus, type SocketFactory } from "./useLiveSocket";
+import { UNAUTHORISED_CLOSE, useLiveSocket, type Backoff, type LiveStatus, type SocketFactory } from "./useLiveSocket";
 
 const LiveStatusContext = createContext<LiveStatus>("connecting");
 
@@ -33,9 +33,21 @@ export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
           // Before the first fetch there is nothing to update; the fetch brings the snapshot.
           queryClient.setQueryData<SiteSnapshot[]>(queryKeys.sites, (sites) => sites && applyReading(sites, event));
           break;
-        case "status":
+        case "status": {
+          const before = queryClient
+            .getQueryData<SiteSnapshot[]>(queryKeys.sites)
+            ?.find((site) => site.community === event.community && site.site === event.site);
           queryClient.setQueryData<SiteSnapshot[]>(queryKeys.sites, (sites) => sites && applyStatus(sites, event));
+          // Tell owners at once when their own site drops off or comes back.
+          if (before && before.mine !== false && before.online !== null && before.online !== event.online) {
+            const name = before.name || before.site;
+            push({
+              level: event.online ? "success" : "warning",
+              title: event.online ? `${name} is back online` : `${name} went offline`,
+            });
+          }
           break;
+        }
         case "notification":
           push({ id: event.id, title: event.title, message: event.message, level: event.level });
           void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
@@ -48,9 +60,10 @@ export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
           break;
         case "transaction":
           void queryClient.invalidateQueries({ queryKey: queryKeys.transactions });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.stats });
           break;
         case "stats":
-          void queryClient.invalidateQueries({ queryKey: queryKeys.stats });
+          void queryClient.invalidateQueries({ queryKey: queryKeys.stats }); // every community's
           break;
       }
     },
@@ -65,7 +78,15 @@ export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
     [queryClient],
   );
 
-  return useLiveSocket({ onEvent, onOpen, ...options });
+  const onClose = useCallback(
+    (code: number) => {
+      // The session ended: "who am I?" again brings up the sign-in screen if it is really gone.
+      if (code === UNAUTHORISED_CLOSE) void queryClient.invalidateQueries({ queryKey: queryKeys.me });
+    },
+    [queryClient],
+  );
+
+  return useLiveSocket({ onEvent, onOpen, onClose, ...options });
 }
 
 export function LiveProvider({ children, ...options }: LiveSyncOptions & { children: ReactNode }) {

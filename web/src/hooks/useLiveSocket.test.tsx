@@ -53,12 +53,33 @@ describe("useLiveSocket", () => {
     act(() => vi.advanceTimersByTime(1));
     expect(FakeWebSocket.instances).toHaveLength(4);
 
-    // A successful open resets the backoff.
+    // A connection that stays up resets the backoff.
     act(() => FakeWebSocket.latest().open());
     expect(result.current).toBe("live");
+    act(() => vi.advanceTimersByTime(5000));
     act(() => FakeWebSocket.latest().drop());
     act(() => vi.advanceTimersByTime(100));
     expect(FakeWebSocket.instances).toHaveLength(5);
+  });
+
+  it("keeps backing off when the server accepts and closes at once", () => {
+    vi.useFakeTimers();
+    renderHook(() => useLiveSocket({ onEvent: () => {}, url: "ws://t/ws", factory: FakeWebSocket.factory, backoff: BACKOFF }));
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      act(() => {
+        FakeWebSocket.latest().open();
+        FakeWebSocket.latest().drop();
+      });
+      const before = FakeWebSocket.instances.length;
+      let waited = 0;
+      while (FakeWebSocket.instances.length === before) {
+        act(() => vi.advanceTimersByTime(10));
+        waited += 10;
+      }
+      delays.push(waited);
+    }
+    expect(delays).toEqual([100, 200, 400, 800]);
   });
 
   it("caps the delay and adds jitter", () => {
@@ -77,6 +98,16 @@ describe("useLiveSocket", () => {
       socket.send({ type: "reading", community: "demo", site: "alpha", reading: reading({ pv_w: 1 }) });
     });
     expect(events.map((e) => e.type)).toEqual(["reading"]);
+  });
+
+  it("closes a socket still connecting once it opens, not mid-handshake", () => {
+    const { unmount } = renderHook(() => useLiveSocket({ onEvent: () => {}, url: "ws://t/ws", factory: FakeWebSocket.factory }));
+    const socket = FakeWebSocket.latest();
+    socket.readyState = 0;
+    unmount();
+    expect(socket.closed).toBe(false);
+    socket.open();
+    expect(socket.closed).toBe(true);
   });
 
   it("closes the socket and stops reconnecting on unmount", () => {
@@ -125,6 +156,16 @@ describe("useLiveSync", () => {
     expect(client.getQueryData<SiteSnapshot[]>(queryKeys.sites)?.[0]?.online).toBe(false);
   });
 
+  it("warns when one's own site goes offline, but not about neighbours", () => {
+    const { hook, socket } = setup([{ ...site("alpha", { pv_w: 1 }), mine: true }, { ...site("beta", null), mine: false, online: true }]);
+    act(() => {
+      socket.send({ type: "status", community: "demo", site: "beta", online: false });
+      socket.send({ type: "status", community: "demo", site: "alpha", online: false });
+      socket.send({ type: "status", community: "demo", site: "alpha", online: false }); // no change, no toast
+    });
+    expect(hook.result.current.toasts.map((t) => [t.level, t.title])).toEqual([["warning", "alpha went offline"]]);
+  });
+
   it("leaves the cache alone for unknown events", () => {
     const sites = [site("alpha", { pv_w: 100 })];
     const { client, socket } = setup(sites);
@@ -138,6 +179,20 @@ describe("useLiveSync", () => {
     expect(hook.result.current.toasts).toEqual([
       { id: "n-1", level: "info", title: "Request matched", message: "alpha sends you 2 kWh" },
     ]);
+  });
+
+  it("asks who is signed in when the hub closes with 4401", () => {
+    const { client, socket } = setup([]);
+    const invalidate = vi.spyOn(client, "invalidateQueries");
+    act(() => socket.drop(4401));
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: queryKeys.me });
+  });
+
+  it("doesn't question the session when the network drops", () => {
+    const { client, socket } = setup([]);
+    const invalidate = vi.spyOn(client, "invalidateQueries");
+    act(() => socket.drop(1006));
+    expect(invalidate).not.toHaveBeenCalledWith({ queryKey: queryKeys.me });
   });
 
   it("refetches the site list after a reconnect", () => {

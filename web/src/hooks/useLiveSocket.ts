@@ -14,6 +14,8 @@ export interface WebSocketLike {
   onclose: ((event: CloseEvent) => void) | null;
   onerror: ((event: Event) => void) | null;
   onmessage: ((event: MessageEvent) => void) | null;
+  /** 0 while connecting (as in the browser's WebSocket). */
+  readonly readyState?: number;
   close(code?: number, reason?: string): void;
 }
 
@@ -29,6 +31,9 @@ export interface Backoff {
 
 export const DEFAULT_BACKOFF: Backoff = { initialMs: 500, factor: 2, maxMs: 10_000, jitter: 0.2 };
 
+/** A connection must stay up this long before the backoff starts over (guards against accept-then-close loops). */
+export const STABLE_AFTER_MS = 5_000;
+
 export function backoffDelay(attempt: number, backoff: Backoff, random: () => number = Math.random): number {
   const base = Math.min(backoff.maxMs, backoff.initialMs * backoff.factor ** attempt);
   return Math.round(base * (1 + backoff.jitter * random()));
@@ -38,12 +43,17 @@ export function defaultSocketUrl(location: Pick<Location, "protocol" | "host"> =
   return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
 }
 
+/** Close code the hub sends when the socket has no valid session. */
+export const UNAUTHORISED_CLOSE = 4401;
+
 export const browserSocketFactory: SocketFactory = (url) => new WebSocket(url);
 
 export interface LiveSocketOptions {
   onEvent: (event: LiveEvent) => void;
   /** Called on every successful (re)connect, e.g. to refetch what was missed. */
   onOpen?: (reconnected: boolean) => void;
+  /** Called with the close code whenever the socket closes (the hub uses 4401 for "sign in first"). */
+  onClose?: (code: number) => void;
   url?: string;
   factory?: SocketFactory;
   backoff?: Backoff;
@@ -52,13 +62,14 @@ export interface LiveSocketOptions {
 export function useLiveSocket({
   onEvent,
   onOpen,
+  onClose,
   url,
   factory = browserSocketFactory,
   backoff = DEFAULT_BACKOFF,
 }: LiveSocketOptions): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>("connecting");
-  const handlers = useRef({ onEvent, onOpen });
-  handlers.current = { onEvent, onOpen };
+  const handlers = useRef({ onEvent, onOpen, onClose });
+  handlers.current = { onEvent, onOpen, onClose };
   const backoffRef = useRef(backoff);
   backoffRef.current = backoff;
 
@@ -67,6 +78,7 @@ export function useLiveSocket({
     let socket: WebSocketLike | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let attempt = 0;
+    let openedAt: number | null = null;
     let everOpened = false;
     let disposed = false;
 
@@ -83,7 +95,7 @@ export function useLiveSocket({
       socket = next;
       next.onopen = () => {
         if (disposed || socket !== next) return;
-        attempt = 0;
+        openedAt = Date.now();
         setStatus("live");
         handlers.current.onOpen?.(everOpened);
         everOpened = true;
@@ -96,9 +108,12 @@ export function useLiveSocket({
       next.onerror = () => {
         // A close event always follows; reconnecting is handled there.
       };
-      next.onclose = () => {
+      next.onclose = (event) => {
         if (disposed || socket !== next) return;
         socket = null;
+        handlers.current.onClose?.(event.code);
+        if (openedAt !== null && Date.now() - openedAt >= STABLE_AFTER_MS) attempt = 0;
+        openedAt = null;
         scheduleReconnect();
       };
     };
@@ -128,9 +143,16 @@ export function useLiveSocket({
       document.removeEventListener("visibilitychange", retryNow);
       if (timer !== undefined) clearTimeout(timer);
       if (socket) {
-        socket.onopen = socket.onclose = socket.onerror = null;
-        socket.onmessage = null;
-        socket.close();
+        const last = socket;
+        last.onclose = last.onerror = null;
+        last.onmessage = null;
+        if (last.readyState === 0) {
+          // Closing mid-handshake makes browsers log an error; close once it is open instead.
+          last.onopen = () => last.close();
+        } else {
+          last.onopen = null;
+          last.close();
+        }
       }
     };
   }, [url, factory]);

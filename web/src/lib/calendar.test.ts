@@ -8,6 +8,7 @@ describe("calendar entries", () => {
     [
       { id: 1, site: "gamma", amount_wh: 2000, window_start: local(5, 18), window_end: local(5, 20) },
       { id: 2, site: "gamma", amount_wh: 500 }, // no window: not on the calendar
+      { id: 3, amount_wh: 500, window_start: local(5, 9), status: "cancelled" }, // won't happen
     ],
     [{ id: 9, site: "alpha", amount_wh: 3000, window_start: local(5, 23), window_end: local(6, 2) }],
   );

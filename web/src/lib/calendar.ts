@@ -5,6 +5,7 @@ export interface CalendarEntry {
   key: string;
   kind: "request" | "offer";
   site?: string;
+  mine: boolean;
   amountWh?: number;
   start: Date;
   end: Date | null;
@@ -20,8 +21,17 @@ export function toEntries(requests: EnergyRequest[], offers: EnergyOffer[]): Cal
   const entries: CalendarEntry[] = [];
   const add = (kind: CalendarEntry["kind"], item: EnergyRequest | EnergyOffer) => {
     const start = parse(item.window_start);
-    if (!start) return;
-    entries.push({ key: `${kind}-${item.id}`, kind, site: item.site, amountWh: item.amount_wh, start, end: parse(item.window_end) });
+    // Cancelled and expired orders won't happen: keep them off the plan.
+    if (!start || item.status === "cancelled" || item.status === "expired") return;
+    entries.push({
+      key: `${kind}-${item.id}`,
+      kind,
+      site: item.site,
+      mine: item.mine === true,
+      amountWh: item.amount_wh,
+      start,
+      end: parse(item.window_end),
+    });
   };
   requests.forEach((item) => add("request", item));
   offers.forEach((item) => add("offer", item));

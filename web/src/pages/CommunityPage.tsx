@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { endpoints, fetchHealth, fetchOptional, queryKeys } from "../api/queries";
+import { fetchHealth, queryKeys } from "../api/queries";
 import type { CommunityStats } from "../api/types";
 import { EmptyState } from "../components/Common/EmptyState";
 import { ErrorState } from "../components/Common/ErrorState";
@@ -7,22 +7,39 @@ import { Loading } from "../components/Common/Loading";
 import { HubHealth } from "../components/Community/HubHealth";
 import { LiveTotals } from "../components/Community/LiveTotals";
 import { SharingStats } from "../components/Community/SharingStats";
+import { useCommunities, useCommunityStats } from "../hooks/useCommunities";
+import { usePageTitle } from "../hooks/usePageTitle";
 import { useSites } from "../hooks/useSites";
 import { communityTotals } from "../lib/totals";
-import { usePageTitle } from "../hooks/usePageTitle";
 
-function useStats() {
-  return useQuery({
-    queryKey: queryKeys.stats,
-    queryFn: fetchOptional<CommunityStats | CommunityStats[]>(endpoints.stats),
-    select: (data): CommunityStats[] => (data === null ? [] : Array.isArray(data) ? data : [data]),
-  });
+function SharingSoFar() {
+  const communities = useCommunities();
+  const ids = (communities.data ?? []).map((c) => c.id);
+  const stats = useCommunityStats(ids);
+
+  if (communities.isPending || stats.some((s) => s.isPending)) return <Loading what="statistics" />;
+  const failed = communities.isError ? communities : stats.find((s) => s.isError);
+  if (failed) return <ErrorState what="statistics" error={failed.error} onRetry={() => void failed.refetch()} />;
+  const found = stats.map((s) => s.data).filter((s): s is CommunityStats => s != null);
+  if (found.length === 0) {
+    return (
+      <EmptyState title="No sharing statistics yet">
+        <p>Totals of energy shared between neighbours appear once the first exchanges are recorded.</p>
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="stack">
+      {found.map((s) => (
+        <SharingStats key={s.community} stats={s} />
+      ))}
+    </div>
+  );
 }
 
 export function CommunityPage() {
   usePageTitle("Community");
   const sites = useSites();
-  const stats = useStats();
   const health = useQuery({ queryKey: queryKeys.health, queryFn: fetchHealth, refetchInterval: 30_000 });
 
   return (
@@ -41,17 +58,7 @@ export function CommunityPage() {
         <h2 id="sharing-heading" className="section-title">
           Sharing so far
         </h2>
-        {stats.isPending ? (
-          <Loading what="statistics" />
-        ) : stats.isError ? (
-          <ErrorState what="statistics" error={stats.error} onRetry={() => void stats.refetch()} />
-        ) : stats.data.length === 0 ? (
-          <EmptyState title="No sharing statistics yet">
-            <p>Totals of energy shared between neighbours appear once the first exchanges are recorded.</p>
-          </EmptyState>
-        ) : (
-          stats.data.map((s, i) => <SharingStats key={s.community ?? i} stats={s} />)
-        )}
+        <SharingSoFar />
       </section>
       {health.data ? <HubHealth health={health.data} /> : null}
     </div>

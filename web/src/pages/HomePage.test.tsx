@@ -74,6 +74,33 @@ describe("HomePage", () => {
     expect(screen.getByTestId("flow-panel-alpha")).toBeTruthy();
   });
 
+  it("charts the selected site's last 24 hours", async () => {
+    const lastHour = new Date();
+    lastHour.setMinutes(0, 0, 0);
+    const points = [2, 1, 0].map((h) => ({
+      start: new Date(lastHour.getTime() - h * 3_600_000).toISOString(),
+      production_kwh: 2 - h,
+      consumption_kwh: 0.5,
+      import_kwh: h === 2 ? 0.5 : 0,
+      export_kwh: h === 0 ? 1.5 : 0,
+      charge_kwh: 0,
+      discharge_kwh: 0,
+      readings: 60,
+    }));
+    const { fetchMock } = renderWithApp(<HomePage />, {
+      routes: {
+        "/api/sites": [{ ...SITES[0]!, mine: true }],
+        "/api/sites/alpha/history": { site: "alpha", period: "hour", start: "", end: "", points },
+      },
+    });
+    const card = await screen.findByTestId("energy-card-alpha");
+    expect(within(card).getByTestId("energy-produced").textContent).toBe("3.00 kWh");
+    expect(within(card).getByText("67%")).toBeTruthy(); // 1.5 kWh used, 0.5 kWh bought
+    expect(within(card).getByRole("img").querySelectorAll("rect.chart__pv")).toHaveLength(3);
+    const url = String(fetchMock.mock.calls.find(([u]) => String(u).startsWith("/api/sites/alpha/history"))?.[0]);
+    expect(url).toMatch(/\?period=hour&start=\d{4}-/);
+  });
+
   it("says so when the hub has no sites", async () => {
     renderWithApp(<HomePage />, { routes: { "/api/sites": [] } });
     expect(await screen.findByText("No sites yet")).toBeTruthy();

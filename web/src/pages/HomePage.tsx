@@ -4,6 +4,7 @@ import { EmptyState } from "../components/Common/EmptyState";
 import { ErrorState } from "../components/Common/ErrorState";
 import { Loading } from "../components/Common/Loading";
 import { FlowPanel } from "../components/Flow/FlowPanel";
+import { SiteEnergyCard } from "../components/History/SiteEnergyCard";
 import { SiteList } from "../components/Sites/SiteList";
 import { useSites } from "../hooks/useSites";
 import { siteKey, sortSites } from "../lib/sites";
@@ -69,6 +70,11 @@ export function HomePage() {
           </section>
         ) : null}
       </div>
+      {selected ? (
+        <div className="home__energy">
+          <SiteEnergyCard site={selected} />
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -1,14 +1,23 @@
 import { QueryState } from "../components/Common/QueryState";
-import { useNotifications } from "../hooks/useNotifications";
-import { formatWhen } from "../lib/format";
+import { NotificationItem } from "../components/Notifications/NotificationItem";
+import { useMarkRead, useNotifications } from "../hooks/useNotifications";
 import { usePageTitle } from "../hooks/usePageTitle";
 
 export function NotificationsPage() {
   usePageTitle("Notifications");
   const notifications = useNotifications();
+  const mark = useMarkRead();
+  const unread = (notifications.data ?? []).some((n) => n.read === false);
   return (
     <div>
-      <h1 className="page-title">Notifications</h1>
+      <div className="market__bar">
+        <h1 className="page-title">Notifications</h1>
+        {unread ? (
+          <button type="button" className="button button--ghost button--small" onClick={() => mark.mutate("all")}>
+            Mark all as read
+          </button>
+        ) : null}
+      </div>
       <QueryState
         query={notifications}
         what="notifications"
@@ -19,15 +28,7 @@ export function NotificationsPage() {
           <ul className="list" aria-label="Notifications">
             {items.map((n) => (
               <li key={n.id}>
-                <article className={`card list-item${n.read === false ? " list-item--unread" : ""}`}>
-                  <div className="list-item__row">
-                    <span className="list-item__title">{n.title ?? n.message}</span>
-                    <time className="list-item__meta" dateTime={n.created_at}>
-                      {formatWhen(n.created_at)}
-                    </time>
-                  </div>
-                  {n.title && n.message ? <p>{n.message}</p> : null}
-                </article>
+                <NotificationItem notification={n} />
               </li>
             ))}
           </ul>

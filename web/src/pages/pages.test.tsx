@@ -123,11 +123,24 @@ describe("pages with data", () => {
     expect((await screen.findByTestId("hub-health")).textContent).toContain("12 readings received, 1 duplicates, 2 rejected");
   });
 
-  it("Community shows sharing statistics when the hub has them", async () => {
+  it("Community shows each community's sharing statistics", async () => {
     renderWithApp(<CommunityPage />, {
-      routes: { "/api/sites": [], "/api/stats": { shared_wh: 12_500, transactions: 4 } },
+      routes: {
+        "/api/sites": [],
+        "/api/communities": [{ id: "demo", name: "Demo", currency: "EUR" }],
+        "/api/communities/demo/stats": {
+          community: "demo",
+          shared_kwh: 12.5,
+          self_sufficiency: 0.42,
+          savings: 2.75,
+          co2_avoided_kg: 4.75,
+          currency: "EUR",
+        },
+      },
     });
-    expect((await screen.findByText("12.50 kWh")).tagName).toBe("DD");
-    expect(screen.getByText("Transactions").nextElementSibling?.textContent).toBe("4");
+    expect((await screen.findByTestId("stats-demo-shared")).textContent).toBe("12.50 kWh");
+    expect(screen.getByTestId("stats-demo-self").textContent).toBe("42%");
+    expect(screen.getByTestId("stats-demo-savings").textContent).toContain("2.75");
+    expect(screen.getByTestId("stats-demo-co2").textContent).toBe("4.8 kg");
   });
 });

@@ -21,6 +21,8 @@ export class FakeWebSocket implements WebSocketLike {
   onerror: ((event: Event) => void) | null = null;
   onmessage: ((event: MessageEvent) => void) | null = null;
   closed = false;
+  /** Tests set 0 to model a socket still connecting; undefined behaves like the open state. */
+  readyState: number | undefined = undefined;
 
   constructor(readonly url: string) {
     FakeWebSocket.instances.push(this);
@@ -39,9 +41,9 @@ export class FakeWebSocket implements WebSocketLike {
     this.onmessage?.(new MessageEvent("message", { data: typeof data === "string" ? data : JSON.stringify(data) }));
   }
 
-  drop(): void {
+  drop(code = 1006): void {
     this.closed = true;
-    this.onerror?.(new Event("error"));
-    this.onclose?.(new CloseEvent("close", { code: 1006 }));
+    if (code === 1006) this.onerror?.(new Event("error"));
+    this.onclose?.(new CloseEvent("close", { code }));
   }
 }

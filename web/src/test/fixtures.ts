@@ -25,7 +25,9 @@ export const json = (body: unknown, status = 200): Response =>
  */
 export function stubFetch(routes: Record<string, RouteAnswer>) {
   return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const path = typeof input === "string" ? input : input instanceof URL ? input.pathname : input.url;
+    const url = typeof input === "string" ? input : input instanceof URL ? input.pathname + input.search : input.url;
+    // Match on the path; the query string is the page's business (tests may inspect fetch calls).
+    const path = url.split("?")[0] ?? url;
     const method = (init?.method ?? "GET").toUpperCase();
     const key = `${method} ${path}` in routes ? `${method} ${path}` : method === "GET" && path in routes ? path : null;
     if (key === null) return json({ detail: "Not Found" }, 404);

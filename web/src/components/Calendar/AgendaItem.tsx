@@ -9,7 +9,9 @@ export function AgendaItem({ entry }: { entry: CalendarEntry }) {
     <article className={`card list-item agenda agenda--${entry.kind}`} data-testid={`agenda-${entry.key}`}>
       <div className="list-item__row">
         <span className="list-item__title">
-          {entry.site ?? "A neighbour"} {verb} {formatEnergy(entry.amountWh)}
+          {entry.mine ? "You" : (entry.site ?? "A neighbour")} {entry.mine ? verb.replace(/s$/, "") : verb}{" "}
+          {formatEnergy(entry.amountWh)}
+          {entry.mine && entry.site ? <span className="muted"> · {entry.site}</span> : null}
         </span>
         <span className={`badge badge--${entry.kind === "offer" ? "ok" : "unknown"}`}>{entry.kind}</span>
       </div>

@@ -1,23 +1,42 @@
 import type { CommunityStats } from "../../api/types";
-import { formatEnergy, formatPercent } from "../../lib/format";
+import { formatEnergy, formatMoney, formatPercent, formatWhen } from "../../lib/format";
 import { StatGrid, type Stat } from "./StatGrid";
 
-/** Long-run figures from GET /api/stats; only the fields the hub provides are shown. */
+const kwh = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
+
+/** Totals over a period from GET /api/communities/{id}/stats. */
 export function SharingStats({ stats }: { stats: CommunityStats }) {
-  const items: Stat[] = [];
-  const energy = (label: string, value: number | undefined) => {
-    if (typeof value === "number") items.push({ label, value: formatEnergy(value) });
-  };
-  energy("Shared", stats.shared_wh);
-  energy("Produced", stats.produced_wh);
-  energy("Consumed", stats.consumed_wh);
-  energy("Imported", stats.imported_wh);
-  energy("Exported", stats.exported_wh);
-  if (typeof stats.transactions === "number") items.push({ label: "Transactions", value: String(stats.transactions) });
-  if (typeof stats.members === "number") items.push({ label: "Members", value: String(stats.members) });
-  if (typeof stats.self_sufficiency_pct === "number") {
-    items.push({ label: "Self-sufficiency", value: formatPercent(stats.self_sufficiency_pct) });
-  }
-  if (items.length === 0) return null;
-  return <StatGrid label={`Sharing statistics${stats.community ? ` for ${stats.community}` : ""}`} stats={items} />;
+  const id = (name: string) => `stats-${stats.community}-${name}`;
+  const items: Stat[] = [
+    { label: "Shared", value: formatEnergy(kwh(stats.shared_kwh)), testId: id("shared") },
+    {
+      label: "Met in community",
+      value: formatPercent(stats.self_sufficiency === undefined ? undefined : stats.self_sufficiency * 100),
+      testId: id("self"),
+    },
+    { label: "Savings", value: formatMoney(stats.savings, stats.currency), testId: id("savings") },
+    {
+      label: "CO₂ avoided",
+      value: stats.co2_avoided_kg === undefined ? "—" : `${stats.co2_avoided_kg.toFixed(1)} kg`,
+      testId: id("co2"),
+    },
+    { label: "Produced", value: formatEnergy(kwh(stats.produced_kwh)) },
+    { label: "Consumed", value: formatEnergy(kwh(stats.consumed_kwh)) },
+    { label: "Imported", value: formatEnergy(kwh(stats.imported_kwh)) },
+    { label: "Exported", value: formatEnergy(kwh(stats.exported_kwh)) },
+  ];
+  return (
+    <section aria-labelledby={id("heading")}>
+      <h3 id={id("heading")} className="subsection-title">
+        {stats.community}
+        {stats.start && stats.end ? (
+          <span className="muted">
+            {" "}
+            · {formatWhen(stats.start)} – {formatWhen(stats.end)}
+          </span>
+        ) : null}
+      </h3>
+      <StatGrid label={`Sharing statistics for ${stats.community}`} stats={items} />
+    </section>
+  );
 }

@@ -1,8 +1,10 @@
 import type { Transaction } from "../../api/types";
+import { useCurrency } from "../../hooks/useCommunities";
 import { formatEnergy, formatMoney, formatPrice, formatWhen } from "../../lib/format";
 import { StatusBadge } from "../Common/StatusBadge";
 
 export function TransactionCard({ transaction: t }: { transaction: Transaction }) {
+  const currency = useCurrency(t.community) ?? t.currency;
   return (
     <article className="card list-item" data-testid={`transaction-${t.id}`}>
       <div className="list-item__row">
@@ -13,8 +15,8 @@ export function TransactionCard({ transaction: t }: { transaction: Transaction }
       </div>
       <div className="list-item__row list-item__meta">
         <span>
-          {formatPrice(t.price_per_kwh, t.currency)}
-          {t.total_price != null ? ` · total ${formatMoney(t.total_price, t.currency)}` : null}
+          {formatPrice(t.price_per_kwh, currency)}
+          {t.total_price != null ? ` · total ${formatMoney(t.total_price, currency)}` : null}
         </span>
         <StatusBadge status={t.status} />
       </div>

@@ -33,6 +33,13 @@ describe("bottom tabs", () => {
     expect(within(nav).getByRole("link", { name: "Home" }).getAttribute("aria-current")).toBeNull();
   });
 
+  it("skips to the content without leaving the page", () => {
+    const { location } = renderWithApp(shell, { path: "/market" });
+    fireEvent.click(screen.getByText("Skip to content"));
+    expect(document.activeElement?.id).toBe("main");
+    expect(location.history?.at(-1)).toBe("/market");
+  });
+
   it("shows a not-found page for unknown paths", () => {
     renderWithApp(shell, { path: "/nowhere" });
     expect(screen.getByText("Page not found")).toBeTruthy();

@@ -1,17 +1,23 @@
-import type { ReactNode } from "react";
-import { NotificationBell } from "../Notifications/NotificationBell";
-import { Toasts } from "../Notifications/Toasts";
+import type { MouseEvent, ReactNode } from "react";
 import { Link, useLocation } from "wouter";
 import { ErrorBoundary } from "../Common/ErrorBoundary";
+import { NotificationBell } from "../Notifications/NotificationBell";
+import { Toasts } from "../Notifications/Toasts";
 import { BottomNav } from "./BottomNav";
 import { Icon } from "./Icon";
 import { LiveIndicator } from "./LiveIndicator";
+
+/** The URL hash holds the route, so the skip link moves focus itself instead of navigating. */
+function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  document.getElementById("main")?.focus();
+}
 
 export function AppShell({ children }: { children: ReactNode }) {
   const [location] = useLocation();
   return (
     <div className="shell">
-      <a className="skip-link" href="#main">
+      <a className="skip-link" href="#main" onClick={skipToContent}>
         Skip to content
       </a>
       <header className="topbar">

@@ -1,0 +1,83 @@
+"""Insert a batch of raw readings and learn which were new, as fast as each database allows.
+
+PostgreSQL gets one ``INSERT … SELECT FROM json_to_recordset(%s)``: the whole batch is one
+JSON parameter, made of the validated MQTT payloads as they arrived, so neither SQLAlchemy
+nor psycopg builds, parses or escapes a statement with tens of thousands of placeholders,
+and no reading is serialised again. SQLite takes SQLAlchemy's multi-row insert.
+Either way ``ON CONFLICT DO NOTHING RETURNING`` reports only the readings not seen before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import TypeAdapter
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hub.db.models import RawReading
+from powershare_wire import Quantity, Reading, Telemetry
+
+_values_json = TypeAdapter(dict[str, Quantity])
+
+PG_INSERT = """
+INSERT INTO readings (site_id, seq, ts, device, "values", received_at)
+SELECT m.site, r.seq, r.ts, r.device, r."values", %(now)s
+FROM json_to_recordset(%(messages)s::json) AS m(site varchar, readings json),
+     json_to_recordset(m.readings) AS r(seq bigint, ts timestamptz, device varchar, "values" json)
+ON CONFLICT DO NOTHING
+RETURNING site_id, seq
+"""
+
+
+@dataclass
+class RawRows:
+    """Column-wise readings of one batch."""
+
+    sites: list[str] = field(default_factory=list)
+    seqs: list[int] = field(default_factory=list)
+    times: list[datetime] = field(default_factory=list)
+    devices: list[str] = field(default_factory=list)
+    values: list[Reading] = field(default_factory=list)
+    payloads: list[bytes] = field(default_factory=list)  # Telemetry JSON, one per message
+
+    def add_message(self, message: Telemetry, raw: bytes | None) -> None:
+        for reading in message.readings:
+            self.add(message.site, reading)
+        self.payloads.append(raw if raw is not None else message.model_dump_json().encode())
+
+    def add(self, site: str, reading: Reading) -> None:
+        self.sites.append(site)
+        self.seqs.append(reading.seq)
+        self.times.append(reading.ts)
+        self.devices.append(reading.device)
+        self.values.append(reading)
+
+    def __len__(self) -> int:
+        return len(self.seqs)
+
+    async def insert(self, conn: AsyncConnection, insert: Any, now: datetime) -> set[tuple[str, int]]:
+        if not self.seqs:
+            return set()
+        result: Any  # rows of (site_id, seq)
+        if conn.dialect.name == "postgresql":
+            messages = b"[" + b",".join(self.payloads) + b"]"
+            result = await conn.exec_driver_sql(PG_INSERT, {"now": now, "messages": messages.decode()})
+        else:
+            rows = [
+                {
+                    "site_id": site,
+                    "seq": r.seq,
+                    "ts": r.ts,
+                    "device": r.device,
+                    "values": _values_json.dump_python(r.values, mode="json"),
+                    "received_at": now,
+                }
+                for site, r in zip(self.sites, self.values, strict=True)
+            ]
+            result = await conn.execute(
+                insert(RawReading).on_conflict_do_nothing().returning(RawReading.site_id, RawReading.seq),
+                rows,
+            )
+        return {(str(row[0]), int(row[1])) for row in result}

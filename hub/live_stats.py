@@ -1,0 +1,66 @@
+"""Live community figures (watts, now) from each site's newest snapshot, pushed on /ws.
+
+Cheap by design: ingest hands over each site's newest snapshot per batch; every few seconds
+one ``stats`` event per community goes to ``community:<id>``. Only totals leave this
+module, never a single home's figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from hub.events import Event, EventBus, community_channel
+from powershare_wire import Reading
+
+
+def _watts(reading: Reading, name: str) -> float:
+    quantity = reading.values.get(name)
+    return float(quantity.value) if quantity is not None and quantity.value is not None else 0.0
+
+
+class LiveStats:
+    def __init__(self) -> None:
+        self._latest: dict[str, dict[str, Reading]] = {}  # community → site → snapshot
+
+    def update(self, community: str, site: str, reading: Reading) -> None:
+        self._latest.setdefault(community, {})[site] = reading
+
+    def figures(self, community: str) -> dict[str, float]:
+        production = consumption = imported = exported = 0.0
+        readings = self._latest.get(community, {}).values()
+        for r in readings:
+            grid = _watts(r, "grid_w")
+            production += _watts(r, "pv_w") + _watts(r, "wind_w")
+            consumption += _watts(r, "load_w")
+            imported += max(grid, 0.0)
+            exported += max(-grid, 0.0)
+        return {
+            "sites": len(readings),
+            "production_w": round(production, 1),
+            "consumption_w": round(consumption, 1),
+            "import_w": round(imported, 1),
+            "export_w": round(exported, 1),
+            "shared_w": round(min(imported, exported), 1),
+        }
+
+    def communities(self) -> list[str]:
+        return sorted(self._latest)
+
+
+async def publish_live_stats(bus: EventBus, live: LiveStats, every_s: float) -> None:
+    """Run until cancelled: one ``stats`` event per community every ``every_s`` seconds."""
+    while True:
+        await asyncio.sleep(every_s)
+        now = datetime.now(UTC)
+        for community in live.communities():
+            bus.publish(
+                Event.build(
+                    "stats",
+                    community,
+                    None,
+                    channels=[community_channel(community)],
+                    ts=now,
+                    live=live.figures(community),
+                )
+            )
