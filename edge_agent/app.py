@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from edge_agent import __version__
+from edge_agent.cancellation import raise_if_cancelling
 from edge_agent.config import AgentConfig
 from edge_agent.device_slot import DeviceSlot, link_for
 from edge_agent.dispatch import Dispatcher
@@ -97,6 +98,7 @@ class Agent:
         next_at = time.monotonic()
         while True:
             await self.poll_once()
+            raise_if_cancelling()
             self.watchdog.beat()
             next_at += interval
             delay = next_at - time.monotonic()

@@ -8,11 +8,11 @@ so that a slow probe (unit ids that time out) never holds up the poll cycle.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 
 from edge_agent.backoff import Backoff
+from edge_agent.cancellation import cancel_and_wait
 from edge_agent.config import DeviceConfig, TcpDevice
 from edge_agent.devices import Device, make_device
 from edge_agent.sunspec.device import Sample, SunSpecDevice
@@ -140,7 +140,5 @@ class DeviceSlot:
 
     async def close(self) -> None:
         if self._discovery is not None:
-            self._discovery.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._discovery
+            await cancel_and_wait([self._discovery])
         await self.link.close()  # closing twice (shared link) is harmless

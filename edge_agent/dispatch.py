@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pydantic import ValidationError
 
 from edge_agent.battery_control import ControlError
+from edge_agent.cancellation import cancel_and_wait, raise_if_cancelling
 from edge_agent.capabilities import DispatchableBattery
 from edge_agent.config import AgentConfig
 from edge_agent.device_slot import DeviceSlot
@@ -231,6 +232,7 @@ class Dispatcher:
                         last_write = asyncio.get_running_loop().time()
                     except WRITE_ERRORS as exc:
                         log.warning("dispatch %s: refresh failed: %s", command.id, exc)
+                raise_if_cancelling()
                 await asyncio.sleep(min(CHECK_S, max((active.until - now).total_seconds(), 0.01)))
         except asyncio.CancelledError:
             outcome, reason = active.end_reason or (DispatchOutcome.REVERTED, "agent stopping")
@@ -253,8 +255,4 @@ class Dispatcher:
 
     async def release_all(self) -> None:
         """On shutdown: cancel every running command (each releases its battery and acks)."""
-        tasks = [a.task for a in self.active.values() if a.task is not None and not a.task.done()]
-        for task in tasks:
-            task.cancel()
-        if tasks:
-            await asyncio.gather(*tasks, return_exceptions=True)
+        await cancel_and_wait([a.task for a in self.active.values() if a.task is not None])

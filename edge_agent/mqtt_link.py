@@ -18,6 +18,7 @@ import aiomqtt
 from pydantic import BaseModel
 
 from edge_agent.backoff import Backoff
+from edge_agent.cancellation import cancel_and_wait, raise_if_cancelling
 from edge_agent.config import AgentConfig
 from edge_agent.spool import Spool
 from powershare_wire import Reading, Status, Telemetry
@@ -78,6 +79,7 @@ class MqttLink:
                 log.warning("MQTT %s unreachable: %s", self.config.mqtt.url, exc)
             self.connected.clear()
             self._client = None
+            raise_if_cancelling()
             delay = self.backoff.next_delay()
             log.info("MQTT reconnect in %.1f s", delay)
             await asyncio.sleep(delay)
@@ -112,6 +114,7 @@ class MqttLink:
                 self.topic(Kind.STATUS), self._status(True).model_dump_json().encode(), qos=1, retain=True
             )
             await client.subscribe(self.topic(Kind.DISPATCH), qos=1)
+            raise_if_cancelling()
             # Everything spooled before this point is backlog; newer readings go out live.
             watermark = (await self.spool.stats()).next_seq
             self._drain_queue(self._outbox)
@@ -153,15 +156,14 @@ class MqttLink:
         try:
             while True:
                 done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                raise_if_cancelling()
                 for task in done:
                     error = task.exception()
                     if error is not None:
                         raise error
                     tasks.remove(task)  # the drain finishes normally; the others run on
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await cancel_and_wait(tasks)
 
     async def _say_goodbye(self, client: aiomqtt.Client) -> None:
         """Publish the offline status ourselves on a clean shutdown (the will is for crashes)."""
@@ -183,6 +185,7 @@ class MqttLink:
         )
         await self.spool.remove([r.seq for r in readings])
         self.published_batches += 1
+        raise_if_cancelling()
 
     async def _publish_live(self, client: aiomqtt.Client, watermark: int) -> None:
         """Readings spooled since this session began, read back from the spool in order, so
@@ -206,6 +209,7 @@ class MqttLink:
         while True:
             name, payload, retain = await self._outbox.get()
             await client.publish(name, payload, qos=1, retain=retain, timeout=PUBLISH_TIMEOUT_S)
+            raise_if_cancelling()
 
     async def _receive(self, client: aiomqtt.Client) -> None:
         wanted = self.topic(Kind.DISPATCH)

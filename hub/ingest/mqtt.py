@@ -3,6 +3,12 @@
 aiomqtt has no automatic reconnect, so this loop reconnects with jittered backoff and
 reports its state (``MqttLink``) to /api/health. The session is persistent (clean_session
 off, a stable client id), so a broker holds QoS 1 messages while the hub restarts.
+
+Acknowledgements are manual: a message is PUBACKed only once ingest has committed it (or
+rejected and counted it), so a hub crash loses nothing the broker handed over; the broker
+redelivers what was not acknowledged and the (site, seq) key drops what was in fact stored.
+The broker's in-flight window per client (Mosquitto ``max_inflight_messages``) therefore
+bounds both the hub's backlog in memory and, divided by the commit time, its throughput.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
@@ -48,6 +56,54 @@ class BrokerTarget:
         return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
 
 
+class InOrderAcks:
+    """PUBACKs of one connection, each sent once its message is done, in the order received.
+
+    MQTT 3.1.1 (4.6) wants PUBACKs in the order the PUBLISH packets came; ingest finishes a
+    rejected message at once but a stored one only after its batch commits, so a finished
+    message waits here until every earlier one is finished too.
+    """
+
+    def __init__(self, send: Callable[[int, int], object]) -> None:
+        self._send = send
+        self._waiting: deque[_Ack] = deque()
+        self.closed = False  # the connection is gone: its message ids mean nothing any more
+
+    def track(self, mid: int, qos: int) -> Callable[[], None]:
+        """A callable that marks the message done; QoS 0 messages need no acknowledgement."""
+        if qos == 0:
+            return _nothing
+        ack = _Ack(self, mid, qos)
+        self._waiting.append(ack)
+        return ack
+
+    def release(self) -> None:
+        waiting = self._waiting
+        while waiting and waiting[0].done:
+            ack = waiting.popleft()
+            if not self.closed:
+                self._send(ack.mid, ack.qos)
+
+    def pending(self) -> int:
+        return len(self._waiting)
+
+
+class _Ack:
+    __slots__ = ("acks", "done", "mid", "qos")
+
+    def __init__(self, acks: InOrderAcks, mid: int, qos: int) -> None:
+        self.acks, self.mid, self.qos, self.done = acks, mid, qos, False
+
+    def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            self.acks.release()
+
+
+def _nothing() -> None:
+    return None
+
+
 @dataclass
 class MqttLink:
     target: str
@@ -64,8 +120,9 @@ async def consume(
     backoff = Backoff()
     filters = [(wire_topics.subscription(kind, community), 1) for kind in (Kind.TELEMETRY, Kind.STATUS)]
     while True:
+        acks: InOrderAcks | None = None
         try:
-            async with aiomqtt.Client(
+            client = aiomqtt.Client(
                 target.host,
                 target.port,
                 username=target.username,
@@ -73,8 +130,13 @@ async def consume(
                 identifier=client_id,
                 clean_session=False,
                 tls_context=ssl.create_default_context() if target.tls else None,
-                max_queued_incoming_messages=0,
-            ) as client:
+                max_queued_incoming_messages=0,  # unbounded: the broker's in-flight window bounds it
+            )
+            # aiomqtt has no option for it, but its paho client does: acknowledge after commit.
+            paho = client._client
+            paho.manual_ack_set(True)
+            acks = InOrderAcks(paho.ack)
+            async with client:
                 await client.subscribe(filters)
                 link.connected, link.last_error, link.since = True, None, datetime.now(UTC)
                 backoff.reset()
@@ -85,10 +147,13 @@ async def consume(
                         payload = payload.encode()
                     elif not isinstance(payload, bytes | bytearray):
                         payload = b""
-                    ingest.submit(message.topic.value, bytes(payload))
+                    ingest.submit(message.topic.value, bytes(payload), acks.track(message.mid, message.qos))
         except aiomqtt.MqttError as exc:
             delay = backoff.next_delay()
             link.connected, link.last_error, link.since = False, str(exc), datetime.now(UTC)
             link.reconnects += 1
             log.warning("MQTT broker %s unreachable (%s); retrying in %.1f s", target.describe(), exc, delay)
             await asyncio.sleep(delay)
+        finally:
+            if acks is not None:
+                acks.closed = True  # the broker redelivers what this connection did not acknowledge

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -44,6 +45,12 @@ class Accepted:
     # The payload as received, when every reading in it was kept: PostgreSQL stores it as is,
     # sparing a serialisation per reading. None when readings were dropped (or in tests).
     raw: bytes | None = None
+    # Called once the message is committed (or refused): the MQTT consumer acknowledges it then.
+    done: Callable[[], None] | None = None
+
+
+def _no_ack() -> None:
+    return None
 
 
 def _dialect_insert(engine: AsyncEngine) -> Any:
@@ -89,8 +96,18 @@ class Ingest:
 
     # --- validation (consumer side) ---------------------------------------------------
 
-    def submit(self, topic: str, payload: bytes) -> bool:
-        """Validate one MQTT message and queue it for writing; False if it was rejected."""
+    def submit(self, topic: str, payload: bytes, done: Callable[[], None] = _no_ack) -> bool:
+        """Validate one MQTT message and queue it for writing; False if it was rejected.
+
+        ``done`` is called when the message needs no more work: at once when it is rejected,
+        else after the transaction that stores it has committed.
+        """
+        if self._queue_message(topic, payload, done):
+            return True
+        done()
+        return False
+
+    def _queue_message(self, topic: str, payload: bytes, done: Callable[[], None]) -> bool:
         parts = wire_topics.parse(topic)
         if parts is None or parts.kind not in (Kind.TELEMETRY, Kind.STATUS):
             return False  # not ours (brokers may replay other filters' retained messages)
@@ -119,7 +136,7 @@ class Ingest:
             if kept is not message:
                 message, raw = kept, None
         self._known_sites.setdefault(parts.site, parts.community)
-        self._queue.put_nowait(Accepted(parts.community, message, raw))
+        self._queue.put_nowait(Accepted(parts.community, message, raw, done))
         return True
 
     def _without_future_readings(self, topic: str, message: Telemetry) -> Telemetry:
@@ -176,6 +193,7 @@ class Ingest:
                 log.exception("dropping a batch of %d messages the database refused", len(batch))
                 self.stats.failed_write()
                 self.stats.reject("write_refused", repr(exc), count=len(batch))
+                _acknowledge(batch)
                 return
 
     async def _write_once(self, batch: list[Accepted]) -> None:
@@ -217,6 +235,7 @@ class Ingest:
             for item in statuses:
                 await self._write_status(conn, item.message, now)  # type: ignore[arg-type]
         committed = datetime.now(UTC)
+        _acknowledge(batch)  # stored for good: the broker may forget these messages now
         self._persisted.update(unseen)
         self._aggregates.advance(heads)
         self.stats.committed(batch_messages=len(batch), rows=len(rows), new=len(new))
@@ -292,6 +311,12 @@ class Ingest:
 
     def queued(self) -> int:
         return self._queue.qsize()
+
+
+def _acknowledge(batch: list[Accepted]) -> None:
+    for item in batch:
+        if item.done is not None:
+            item.done()
 
 
 def _newest_ts(item: Accepted) -> datetime:

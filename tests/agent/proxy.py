@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
+import socket
+from pathlib import Path
 
 
 class TcpProxy:
@@ -56,3 +59,22 @@ class TcpProxy:
             self._writers.discard(sink)
             with contextlib.suppress(OSError, RuntimeError):
                 sink.transport.abort()
+
+
+def port_outside_ephemeral_range() -> int:
+    """A free port for a listener that will be stopped and restarted.
+
+    While nothing listens on a port from the ephemeral range, a client retrying to connect to
+    it can be given that very port as its source and connect to itself (TCP simultaneous open);
+    the restarted listener then finds the port in use. Ports below the range avoid that.
+    """
+    low, _ = (int(part) for part in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    for _ in range(200):
+        port = random.randrange(max(1024, low - 12000), low)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")

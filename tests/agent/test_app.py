@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
-import aiomqtt
 import pytest
 
 from edge_agent.app import run_agent
@@ -17,6 +16,7 @@ from powershare_wire import SiteState, Status, Telemetry
 from powershare_wire.topics import Kind, topic
 from tests.agent import images
 from tests.agent.fakes import serve_image
+from tests.agent.mqtt_client import mqtt_client
 from tests.conftest import BrokerAddress, free_port
 
 
@@ -60,7 +60,7 @@ async def running(config: AgentConfig) -> AsyncIterator[asyncio.Task[None]]:
 async def test_publishes_telemetry_state_and_status(
     broker: BrokerAddress, community: str, tmp_path: Path
 ) -> None:
-    async with three_devices() as ports, aiomqtt.Client(broker.host, broker.port) as watcher:
+    async with three_devices() as ports, mqtt_client(broker.host, broker.port) as watcher:
         await watcher.subscribe(f"powershare/v1/{community}/#", qos=1)
         config = agent_config(community, broker.url, ports, tmp_path / "spool.db")
         telemetry: list[Telemetry] = []
@@ -86,7 +86,7 @@ async def test_publishes_telemetry_state_and_status(
                     ):
                         break
         # After a clean shutdown the retained status says offline.
-        async with aiomqtt.Client(broker.host, broker.port) as late:
+        async with mqtt_client(broker.host, broker.port) as late:
             await late.subscribe(topic(community, "home-1", Kind.STATUS), qos=1)
             async with asyncio.timeout(5):
                 async for message in late.messages:

@@ -123,7 +123,10 @@ def test_unwrapped_acc32_is_the_true_lifetime_count(start: int, steps: list[int]
     assert unwrap("wh", start, 32) == start
     for step in steps:
         true_total += step
-        assert unwrap("wh", true_total % 2**32, 32) == true_total
+        raw = true_total % 2**32
+        if raw == 0:
+            continue  # an acc32 reading of 0 decodes to None ("unknown") and is never unwrapped
+        assert unwrap("wh", raw, 32) == true_total
 
 
 def test_unwrapper_bridges_a_device_reset() -> None:

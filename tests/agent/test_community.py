@@ -6,7 +6,6 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-import aiomqtt
 import pytest
 
 from edge_agent.config import AgentConfig
@@ -15,6 +14,7 @@ from firmware_sims.community import run_community
 from firmware_sims.scenario import parse
 from powershare_wire import Reading, Telemetry
 from powershare_wire.topics import Kind, topic
+from tests.agent.mqtt_client import mqtt_client
 from tests.agent.test_app import running
 from tests.conftest import BrokerAddress
 
@@ -48,7 +48,7 @@ async def test_site_snapshot_matches_physics(
             }
         )
         site: Reading | None = None
-        async with aiomqtt.Client(amqtt_broker.host, amqtt_broker.port) as hub, running(config):
+        async with mqtt_client(amqtt_broker.host, amqtt_broker.port) as hub, running(config):
             await hub.subscribe(topic(community, home.id, Kind.TELEMETRY), qos=1)
             async with asyncio.timeout(15):
                 async for message in hub.messages:

@@ -20,6 +20,7 @@ from powershare_wire import DispatchAck, DispatchCommand, DispatchMode, Dispatch
 from powershare_wire.topics import Kind, topic
 from tests.agent import images
 from tests.agent.fakes import MemoryLink, serve_image
+from tests.agent.mqtt_client import mqtt_client
 from tests.agent.test_app import agent_config, running
 from tests.conftest import BrokerAddress, free_port
 from tests.helpers import eventually
@@ -87,7 +88,7 @@ async def test_dispatch_round_trip_clamp_and_revert(
     broker: BrokerAddress, community: str, tmp_path: Path
 ) -> None:
     port = free_port()
-    async with serve_image(images.battery(soc=55), port), aiomqtt.Client(broker.host, broker.port) as hub:
+    async with serve_image(images.battery(soc=55), port), mqtt_client(broker.host, broker.port) as hub:
         await hub.subscribe(topic(community, "home-1", Kind.DISPATCH_ACK), qos=1)
         config = agent_config(community, broker.url, [port], tmp_path / "spool.db")
         async with running(config):

@@ -15,9 +15,10 @@ import pytest
 from hub.broker import embedded_broker
 from powershare_wire import Telemetry
 from powershare_wire.topics import Kind, topic
-from tests.agent.proxy import TcpProxy
+from tests.agent.mqtt_client import mqtt_client
+from tests.agent.proxy import TcpProxy, port_outside_ephemeral_range
 from tests.agent.test_app import agent_config, running, three_devices
-from tests.conftest import BrokerAddress, free_port
+from tests.conftest import BrokerAddress
 from tests.helpers import eventually
 
 
@@ -39,7 +40,7 @@ class Collector:
     async def run(self) -> None:
         while True:
             try:
-                async with aiomqtt.Client(*self.address) as client:
+                async with mqtt_client(*self.address) as client:
                     await client.subscribe(self.topic, qos=1)
                     self.connected.set()
                     async for message in client.messages:
@@ -85,7 +86,7 @@ async def wait_pending(spool: Path, at_least: int, within: float = 20) -> None:
 
 
 async def test_embedded_broker_restart(community: str, tmp_path: Path) -> None:
-    port = free_port()
+    port = port_outside_ephemeral_range()  # the broker restarts on it
     spool = tmp_path / "spool.db"
     async with three_devices() as devices:
         config = agent_config(community, f"mqtt://127.0.0.1:{port}", devices, spool, poll_interval_s=0.1)
@@ -104,7 +105,7 @@ async def test_embedded_broker_restart(community: str, tmp_path: Path) -> None:
 
 @pytest.mark.mosquitto
 async def test_network_outage_to_mosquitto(mosquitto: BrokerAddress, community: str, tmp_path: Path) -> None:
-    proxy_port = free_port()
+    proxy_port = port_outside_ephemeral_range()  # the proxy restarts on it
     proxy = TcpProxy(proxy_port, mosquitto.host, mosquitto.port)
     spool = tmp_path / "spool.db"
     collector = Collector(mosquitto.host, mosquitto.port, community)

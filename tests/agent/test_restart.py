@@ -15,6 +15,7 @@ import aiomqtt
 
 from powershare_wire import Status, Telemetry
 from powershare_wire.topics import Kind, topic
+from tests.agent.mqtt_client import mqtt_client
 from tests.agent.test_app import three_devices
 from tests.conftest import BrokerAddress
 
@@ -79,7 +80,7 @@ async def test_sigkill_keeps_spool_and_sequence(
                 if seen and max(seen) >= until_seq:
                     return
 
-    async with three_devices() as ports, aiomqtt.Client(amqtt_broker.host, amqtt_broker.port) as hub:
+    async with three_devices() as ports, mqtt_client(amqtt_broker.host, amqtt_broker.port) as hub:
         await hub.subscribe(topic(community, "home-1", Kind.TELEMETRY), qos=1)
         await hub.subscribe(topic(community, "home-1", Kind.STATUS), qos=1)
         write_config(config, community, amqtt_broker, ports, spool)

@@ -92,9 +92,8 @@ def start_hub(community: str) -> HubFactory:
             database_url=database_url,
             mqtt_url=broker.url,
             http_port=free_port(),
-            mqtt_client_id=f"hub-{uuid.uuid4().hex[:10]}",
             mqtt_community=community,
-            **overrides,  # type: ignore[arg-type]
+            **{"mqtt_client_id": f"hub-{uuid.uuid4().hex[:10]}", **overrides},  # type: ignore[arg-type]
         )
         async with running_hub(settings) as server, AsyncExitStack() as stack:
             base = f"http://{settings.http_host}:{settings.http_port}"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from hub.ingest.mqtt import InOrderAcks
 from powershare_wire import Kind
 from powershare_wire import topics as wire_topics
 from tests.conftest import BrokerAddress
@@ -114,3 +116,47 @@ async def test_unprovisioned_site_is_rejected_when_auto_registration_is_off(
         h = await eventually(lambda: health(hub), lambda h: bool(h["ingest"]["rejected"]))
         assert h["ingest"]["rejected"] == {"unknown_site": 1}
         assert (await (await hub.admin()).get("/api/sites")).json() == []
+
+
+@pytest.mark.mosquitto
+async def test_a_message_is_acknowledged_only_once_committed(
+    mosquitto: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    """A hub that dies before committing loses nothing: the broker redelivers to its successor."""
+    client_id = f"hub-{community}"  # the same persistent session for both hubs
+    readings = [site_reading(seq) for seq in range(1, 6)]
+    async with start_hub(mosquitto, sqlite_url, mqtt_client_id=client_id) as hub:
+        await wait_connected(hub)
+        received: list[object] = []
+
+        async def never_commits(batch: list[object]) -> None:
+            received.extend(batch)
+            await asyncio.Event().wait()  # the database hangs until the hub goes down
+
+        hub.state["ingest"].write = never_commits  # type: ignore[method-assign]
+        await publish_telemetry(mosquitto.host, mosquitto.port, community, "home-9", readings)
+        await eventually(lambda: _value(len(received)), lambda n: n == 5, what="the hub to receive all")
+    async with start_hub(mosquitto, sqlite_url, mqtt_client_id=client_id) as hub:
+        h = await eventually(
+            lambda: health(hub), lambda h: h["ingest"]["accepted"] >= 5, what="the broker to redeliver"
+        )
+        assert h["ingest"]["accepted"] == 5
+
+
+async def _value(value: int) -> int:
+    return value
+
+
+def test_acknowledgements_go_out_in_arrival_order_and_never_on_a_closed_connection() -> None:
+    sent: list[tuple[int, int]] = []
+    acks = InOrderAcks(lambda mid, qos: sent.append((mid, qos)))
+    first, second, third = acks.track(1, 1), acks.track(2, 1), acks.track(3, 1)
+    acks.track(4, 0)()  # QoS 0: nothing to acknowledge
+    second()  # rejected at once, but 1 is still being written
+    assert sent == []
+    first()
+    assert sent == [(1, 1), (2, 1)]
+    acks.closed = True  # the connection dropped: the broker will redeliver 3
+    third()
+    assert sent == [(1, 1), (2, 1)]
+    assert acks.pending() == 0

@@ -64,7 +64,9 @@ def test_telemetry_survives_the_wire(site: str, batch: list[Reading]) -> None:
     message = Telemetry(site=site, readings=batch)
     decoded = Telemetry.model_validate_json(message.model_dump_json())
     assert decoded == message
-    assert all(r.ts.tzinfo is UTC for r in decoded.readings)  # any offset arrives as UTC
+    # any offset arrives aware and at the same instant (the database stores it as UTC)
+    assert [r.ts.utcoffset() is not None for r in decoded.readings] == [True] * len(batch)
+    assert [r.ts.astimezone(UTC) for r in decoded.readings] == [r.ts.astimezone(UTC) for r in batch]
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ export interface CalendarEntry {
   kind: "request" | "offer";
   site?: string;
   mine: boolean;
+  status?: string;
   amountWh?: number;
   start: Date;
   end: Date | null;
@@ -28,6 +29,7 @@ export function toEntries(requests: EnergyRequest[], offers: EnergyOffer[]): Cal
       kind,
       site: item.site,
       mine: item.mine === true,
+      status: item.status,
       amountWh: item.amount_wh,
       start,
       end: parse(item.window_end),

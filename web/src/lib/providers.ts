@@ -1,6 +1,7 @@
 /** Which sites can share energy, and what they have to offer right now. */
 import type { SiteSnapshot } from "../api/types";
-import { readValue } from "./reading";
+import { formatPower, IDLE_WATTS } from "./format";
+import { hasValue, readValue } from "./reading";
 
 export interface Provider {
   site: SiteSnapshot;
@@ -13,11 +14,14 @@ export interface Provider {
 
 export function toProvider(site: SiteSnapshot): Provider {
   const r = site.reading;
-  const assets = new Set((site.assets ?? []).map((asset) => asset.kind));
-  const hasPv = assets.has("solar") || (r !== null && "pv_w" in r.values);
-  const hasBattery = assets.has("battery") || (r !== null && ("battery_w" in r.values || "soc_pct" in r.values));
   const grid = readValue(r, "grid_w");
-  return { site, hasPv, hasBattery, hasWind: assets.has("wind"), surplusW: grid === null ? null : Math.max(0, -grid) };
+  const surplusW = grid === null ? null : Math.max(0, -grid);
+  if (site.assets) {
+    // Declared equipment is authoritative: readings carry every field, often as 0 or null.
+    const kinds = new Set(site.assets.map((asset) => asset.kind));
+    return { site, hasPv: kinds.has("solar"), hasBattery: kinds.has("battery"), hasWind: kinds.has("wind"), surplusW };
+  }
+  return { site, hasPv: hasValue(r, "pv_w"), hasBattery: hasValue(r, "soc_pct"), hasWind: false, surplusW };
 }
 
 /** Sites that can supply energy: declared providers, or anything with generation or storage. */
@@ -25,4 +29,16 @@ export function providers(sites: SiteSnapshot[]): Provider[] {
   return sites
     .map(toProvider)
     .filter((p) => p.site.kind !== "consumer" && (p.site.kind === "provider" || p.hasPv || p.hasBattery || p.hasWind));
+}
+
+/** "solar + battery", "wind", or "provider" when nothing is declared. */
+export function capabilities(p: Provider): string {
+  const parts = [p.hasPv ? "solar" : null, p.hasWind ? "wind" : null, p.hasBattery ? "battery" : null];
+  return parts.filter(Boolean).join(" + ") || "provider";
+}
+
+/** "1.20 kW spare", "no surplus", "offline", or "" when the value is private. */
+export function surplusText(p: Provider): string {
+  if (p.surplusW === null) return p.site.online === false ? "offline" : "";
+  return p.surplusW >= IDLE_WATTS ? `${formatPower(p.surplusW)} spare` : "no surplus";
 }

@@ -69,7 +69,9 @@ describe("HomePage", () => {
     const list = await screen.findByRole("list", { name: "Neighbours' sites" });
     const card = within(list).getByTestId("site-card-delta");
     expect(within(card).getByRole("heading").textContent).toBe("Delta house");
-    expect(card.textContent).toContain("solar · live values are private to the owner");
+    expect(card.textContent).toContain("solar");
+    expect(card.textContent).not.toMatch(/W\b/); // no power values of a neighbour
+    expect(screen.getByText(/live values stay private to each owner/)).toBeTruthy();
     expect(within(card).queryByRole("button")).toBeNull();
     expect(screen.getByTestId("flow-panel-alpha")).toBeTruthy();
   });

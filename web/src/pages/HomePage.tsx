@@ -66,6 +66,7 @@ export function HomePage() {
             <h2 id="neighbours-heading" className="section-title">
               Neighbours <span className="muted">({neighbours.length})</span>
             </h2>
+            <p className="muted note">Their live values stay private to each owner; you see what they have and whether they're online.</p>
             <SiteList sites={neighbours} label="Neighbours' sites" />
           </section>
         ) : null}

@@ -48,8 +48,12 @@ describe("posting to the market", () => {
     fireEvent.click(within(form).getByRole("button", { name: "Post request" }));
 
     const card = await screen.findByTestId("request-5");
-    expect(card.textContent).toContain("Your site alpha needs");
+    expect(card.textContent).toContain("You need");
+    expect(card.textContent).toContain("for alpha");
     expect(card.textContent).toContain("3.50 kWh");
+    // Nothing matches orders automatically yet: say so instead of a bare "open".
+    expect(within(card).getByText("Waiting for a match")).toBeTruthy();
+    expect(card.textContent).toContain("aren't matched automatically yet");
     expect(posted).toEqual([
       {
         site: "alpha",
@@ -111,7 +115,8 @@ describe("posting to the market", () => {
     expect(within(screen.getByTestId("request-6")).queryByRole("button")).toBeNull();
     expect(screen.getByTestId("request-6").textContent).toContain("A neighbour needs");
     fireEvent.click(within(own).getByRole("button", { name: "Cancel request" }));
-    await vi.waitFor(() => expect(screen.getByTestId("request-5").textContent).toContain("cancelled"));
+    await vi.waitFor(() => expect(screen.getByTestId("request-5").textContent).toContain("Cancelled"));
+    expect(screen.getByTestId("request-5").textContent).not.toContain("matched automatically");
     expect(cancel).toHaveBeenCalledTimes(1);
   });
 });

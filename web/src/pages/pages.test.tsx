@@ -110,6 +110,33 @@ describe("pages with data", () => {
     expect(screen.queryByTestId("map-site-beta")).toBeNull();
   });
 
+  it("Map groups neighbours at one rounded point into a marker with a count, and lists them together", async () => {
+    const near = (name: string) => ({ ...site(name, null), online: true, mine: false, location: { lat: 51.33, lon: 9.17 }, assets: [{ kind: "solar" }] });
+    renderWithApp(<MapPage />, {
+      routes: {
+        "/api/sites": [
+          near("b-street"),
+          near("a-street"),
+          { ...near("far-farm"), location: { lat: 51.34, lon: 9.15 }, assets: [{ kind: "wind" }] },
+          { ...site("home", { pv_w: 500, grid_w: -200 }), mine: true, location: { lat: 51.3282, lon: 9.1655 }, assets: [{ kind: "solar" }] },
+        ],
+      },
+    });
+    const group = await screen.findByTestId("map-group-a-street");
+    expect(group.textContent).toContain("2 providers");
+    expect(group.getAttribute("aria-label")).toContain("a-street, b-street");
+    expect(screen.getByTestId("map-site-far-farm")).toBeTruthy();
+    expect(screen.getByTestId("map-site-home").textContent).toContain("home (yours)");
+    const listed = screen.getByRole("region", { name: "2 providers in one area" });
+    expect(within(listed).getAllByRole("article").map((a) => a.getAttribute("data-testid"))).toEqual([
+      "provider-a-street",
+      "provider-b-street",
+    ]);
+    fireEvent.keyDown(group, { key: "Enter" });
+    expect(group.getAttribute("aria-pressed")).toBe("true");
+    expect(document.activeElement).toBe(listed);
+  });
+
   it("Community shows live totals and hub health, and an empty state for missing stats", async () => {
     renderWithApp(<CommunityPage />, {
       routes: {
@@ -120,7 +147,7 @@ describe("pages with data", () => {
     expect((await screen.findByTestId("community-demo-pv")).textContent).toBe("3.00 kW");
     expect(screen.getByTestId("community-demo-shareable").textContent).toBe("400 W");
     expect(await screen.findByText("No sharing statistics yet")).toBeTruthy();
-    expect((await screen.findByTestId("hub-health")).textContent).toContain("12 readings received, 1 duplicates, 2 rejected");
+    expect((await screen.findByTestId("hub-health")).textContent).toContain("12 readings received, 1 duplicate, 2 rejected");
   });
 
   it("Community shows each community's sharing statistics", async () => {
@@ -130,6 +157,8 @@ describe("pages with data", () => {
         "/api/communities": [{ id: "demo", name: "Demo", currency: "EUR" }],
         "/api/communities/demo/stats": {
           community: "demo",
+          start: `${new Date().toISOString().slice(0, 10)}T00:00:00Z`,
+          end: new Date(Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`) + 86_400_000).toISOString(),
           shared_kwh: 12.5,
           self_sufficiency: 0.42,
           savings: 2.75,
@@ -142,5 +171,6 @@ describe("pages with data", () => {
     expect(screen.getByTestId("stats-demo-self").textContent).toBe("42%");
     expect(screen.getByTestId("stats-demo-savings").textContent).toContain("2.75");
     expect(screen.getByTestId("stats-demo-co2").textContent).toBe("4.8 kg");
+    expect(screen.getByRole("heading", { name: /demo/ }).textContent).toBe("demo · Today");
   });
 });

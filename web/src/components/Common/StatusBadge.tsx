@@ -11,7 +11,8 @@ const TONES: Record<string, string> = {
   failed: "off",
 };
 
-export function StatusBadge({ status }: { status?: string }) {
+/** A status as a coloured pill; `label` replaces the raw status word when given. */
+export function StatusBadge({ status, label }: { status?: string; label?: string }) {
   if (!status) return null;
-  return <span className={`badge badge--${TONES[status.toLowerCase()] ?? "unknown"}`}>{status}</span>;
+  return <span className={`badge badge--${TONES[status.toLowerCase()] ?? "unknown"}`}>{label ?? status}</span>;
 }

@@ -28,7 +28,11 @@ export function LiveTotals({ totals }: { totals: Totals }) {
           { label: "Grid import", value: formatPower(totals.importW), testId: id("import") },
           { label: "Grid export", value: formatPower(totals.exportW), testId: id("export") },
           { label: "Avg. battery", value: formatPercent(totals.averageSocPct), testId: id("soc") },
-          { label: "Sites", value: String(totals.sites), testId: id("sites") },
+          {
+            label: totals.visible < totals.sites ? "Sites counted" : "Sites",
+            value: totals.visible < totals.sites ? `${totals.visible} of ${totals.sites}` : String(totals.sites),
+            testId: id("sites"),
+          },
         ]}
       />
     </section>

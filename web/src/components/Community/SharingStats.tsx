@@ -1,5 +1,6 @@
 import type { CommunityStats } from "../../api/types";
-import { formatEnergy, formatMoney, formatPercent, formatWhen } from "../../lib/format";
+import { formatEnergy, formatMoney, formatPercent } from "../../lib/format";
+import { formatPeriod } from "../../lib/period";
 import { StatGrid, type Stat } from "./StatGrid";
 
 const kwh = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
@@ -32,7 +33,7 @@ export function SharingStats({ stats }: { stats: CommunityStats }) {
         {stats.start && stats.end ? (
           <span className="muted">
             {" "}
-            · {formatWhen(stats.start)} – {formatWhen(stats.end)}
+            · {formatPeriod(stats.start, stats.end)}
           </span>
         ) : null}
       </h3>

@@ -1,7 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { reading } from "../../test/fixtures";
-import { FlowDiagram } from "./FlowDiagram";
+import { FlowDiagram, nodeCaption } from "./FlowDiagram";
 
 describe("FlowDiagram", () => {
   it("draws each flow as an edge labelled with its watts", () => {
@@ -22,6 +22,17 @@ describe("FlowDiagram", () => {
     expect(screen.getByTestId("flow-grid_to_home_w").getAttribute("class")).not.toContain("flow__edge--active");
     // Battery node shows the state of charge.
     expect(within(screen.getByTestId("flow-node-battery")).getByText("64%")).toBeTruthy();
+    // Grid and battery nodes say which way the power goes.
+    expect(within(screen.getByTestId("flow-node-grid")).getByText("Exporting")).toBeTruthy();
+    expect(within(screen.getByTestId("flow-node-battery")).getByText("Charging")).toBeTruthy();
+  });
+
+  it.each([
+    [{ grid_w: 500, battery_w: 900 }, "Importing", "Discharging"],
+    [{ grid_w: 2, battery_w: -1 }, "Grid", "Battery"],
+  ])("captions grid and battery for %o", (values, grid, battery) => {
+    expect(nodeCaption("grid", reading(values))).toBe(grid);
+    expect(nodeCaption("battery", reading(values))).toBe(battery);
   });
 
   it("is an accessible image that describes the flows in words", () => {

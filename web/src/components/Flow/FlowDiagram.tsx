@@ -1,7 +1,7 @@
 /** SVG energy-flow diagram: PV on top, home in the middle, grid and battery below. */
 import { useId } from "react";
 import type { Reading } from "../../api/types";
-import { IDLE_WATTS, formatPercent, formatPower } from "../../lib/format";
+import { IDLE_WATTS, batteryDirection, formatPercent, formatPower, gridDirection } from "../../lib/format";
 import { splitFlows, type Flow, type FlowNode } from "../../lib/flows";
 import { readValue } from "../../lib/reading";
 
@@ -59,6 +59,21 @@ function edgeGeometry(flow: Flow) {
 }
 
 const magnitude = (value: number | null) => (value === null ? null : Math.abs(value));
+
+/** A node's caption: grid and battery say which way the power goes when it moves. */
+export function nodeCaption(node: FlowNode, reading: Reading | null): string {
+  if (node === "grid") {
+    const direction = gridDirection(readValue(reading, "grid_w"));
+    if (direction === "import") return "Importing";
+    if (direction === "export") return "Exporting";
+  }
+  if (node === "battery") {
+    const direction = batteryDirection(readValue(reading, "battery_w"));
+    if (direction === "charging") return "Charging";
+    if (direction === "discharging") return "Discharging";
+  }
+  return NODE_LABELS[node];
+}
 
 export function describeFlow(flow: Flow): string {
   return `${NODE_LABELS[flow.from]} to ${NODE_LABELS[flow.to].toLowerCase()}: ${formatPower(flow.watts)}`;
@@ -127,7 +142,7 @@ export function FlowDiagram({ reading, title }: { reading: Reading | null; title
               <circle cx={p.x} cy={p.y} r={RADIUS} />
               <path className="flow__icon" d={ICONS[node]} transform={`translate(${p.x} ${p.y - 17})`} aria-hidden="true" />
               <text x={p.x} y={p.y + 3} className="flow__node-label">
-                {NODE_LABELS[node]}
+                {nodeCaption(node, reading)}
               </text>
               {nodeValue[node] ? (
                 <text x={p.x} y={p.y + 18} className="flow__node-value" data-testid={`flow-node-${node}-value`}>

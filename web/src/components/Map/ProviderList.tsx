@@ -1,33 +1,41 @@
-import { formatPercent, formatPower } from "../../lib/format";
-import { readValue } from "../../lib/reading";
+import { clusterDomId, type ProviderCluster } from "../../lib/clusters";
 import type { Provider } from "../../lib/providers";
-import { siteTitle } from "../../lib/sites";
+import { ProviderCard } from "./ProviderCard";
+import { ProviderGroup } from "./ProviderGroup";
 
-function capabilities(p: Provider): string {
-  return [p.hasPv ? "solar" : null, p.hasWind ? "wind" : null, p.hasBattery ? "battery" : null].filter(Boolean).join(" + ") || "provider";
+interface Props {
+  /** Providers with a location, in the map's grouping and order. */
+  clusters: ProviderCluster[];
+  /** Providers without a location, listed after the rest. */
+  unlocated: Provider[];
+  selectedKey?: string | null;
 }
 
-function surplus(p: Provider): string {
-  if (p.surplusW === null) return p.site.online === false ? "offline" : "";
-  return p.surplusW > 0 ? `${formatPower(p.surplusW)} spare` : "no surplus";
-}
-
-export function ProviderList({ providers }: { providers: Provider[] }) {
+export function ProviderList({ clusters, unlocated, selectedKey = null }: Props) {
   return (
     <ul className="list" aria-label="Providers">
-      {providers.map((p) => (
-        <li key={`${p.site.community}/${p.site.site}`}>
-          <article className="card list-item" data-testid={`provider-${p.site.site}`}>
-            <div className="list-item__row">
-              <span className="list-item__title">{siteTitle(p.site)}</span>
-              <span className="amount">{surplus(p)}</span>
-            </div>
-            <p className="list-item__meta">
-              {p.site.community} · {capabilities(p)}
-              {p.site.reading && p.hasPv ? ` · solar ${formatPower(readValue(p.site.reading, "pv_w"))}` : null}
-              {p.site.reading && p.hasBattery ? ` · battery ${formatPercent(readValue(p.site.reading, "soc_pct"))}` : null}
-            </p>
-          </article>
+      {clusters.map((cluster) => {
+        const selected = cluster.key === selectedKey;
+        const [only] = cluster.providers;
+        return (
+          <li key={cluster.key}>
+            {cluster.providers.length === 1 && only ? (
+              <div
+                id={clusterDomId(cluster)}
+                tabIndex={-1}
+                className={`provider-single${selected ? " provider-group--selected" : ""}`}
+              >
+                <ProviderCard provider={only} />
+              </div>
+            ) : (
+              <ProviderGroup cluster={cluster} selected={selected} />
+            )}
+          </li>
+        );
+      })}
+      {unlocated.map((provider) => (
+        <li key={`${provider.site.community}/${provider.site.site}`}>
+          <ProviderCard provider={provider} />
         </li>
       ))}
     </ul>

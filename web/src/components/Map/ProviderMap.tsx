@@ -1,68 +1,82 @@
-/** Providers drawn at their coordinates: a schematic map with a scale bar, no tiles needed. */
-import type { GeoPoint } from "../../api/types";
-import { formatPower } from "../../lib/format";
-import { fitPoints, scaleBar } from "../../lib/geo";
-import type { Provider } from "../../lib/providers";
-import { siteTitle } from "../../lib/sites";
+/**
+ * Providers drawn at their coordinates: a schematic map with a scale bar, no tiles needed.
+ * The drawing's units are the rendered CSS pixels (the viewBox follows the element's width), so
+ * markers and labels keep their size on any screen.
+ */
+import { useElementWidth } from "../../hooks/useElementWidth";
+import { fitPoints } from "../../lib/geo";
+import { clusterLabel, type ProviderCluster } from "../../lib/clusters";
+import { placeLabels } from "../../lib/labels";
+import { MapMarker, markerRadius } from "./MapMarker";
+import { MapScale } from "./MapScale";
 
-const WIDTH = 360;
-const HEIGHT = 260;
-const PADDING = 40;
+const PADDING = 36;
 /** Strip along the bottom kept free for the scale bar. */
-const FOOTER = 22;
+const FOOTER = 26;
 
-function formatKm(km: number): string {
-  return km >= 1 ? `${km} km` : `${Math.round(km * 1000)} m`;
+/** Map height for a given width: a landscape box, neither a sliver on phones nor a wall on desktops. */
+export function mapHeight(width: number): number {
+  return Math.round(Math.min(400, Math.max(240, width * 0.55)));
 }
 
-export function ProviderMap({ located }: { located: Array<{ provider: Provider; at: GeoPoint }> }) {
+interface Props {
+  clusters: ProviderCluster[];
+  selectedKey: string | null;
+  onSelect: (cluster: ProviderCluster) => void;
+}
+
+export function ProviderMap({ clusters, selectedKey, onSelect }: Props) {
+  const [frame, width] = useElementWidth<HTMLDivElement>(360);
+  const height = mapHeight(width);
   const { points, unitsPerKm } = fitPoints(
-    located.map((l) => l.at),
-    WIDTH,
-    HEIGHT - FOOTER,
+    clusters.map((c) => c.at),
+    width,
+    height - FOOTER,
     PADDING,
   );
-  const bar = scaleBar(unitsPerKm, 90);
+  const markOwn = clusters.some((c) => !c.mine);
+  const labels = placeLabels(
+    clusters.map((cluster, i) => ({
+      x: points[i]?.x ?? 0,
+      y: points[i]?.y ?? 0,
+      r: markerRadius(cluster),
+      text: clusterLabel(cluster, markOwn),
+    })),
+    { width, height: height - FOOTER },
+  );
+  const providerCount = clusters.reduce((sum, c) => sum + c.providers.length, 0);
   return (
-    <svg className="map" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Map of ${located.length} providers`}>
-      <defs>
-        <pattern id="map-grid" width="30" height="30" patternUnits="userSpaceOnUse">
-          <path d="M30 0H0V30" className="map__grid" />
-        </pattern>
-      </defs>
-      <rect width={WIDTH} height={HEIGHT} fill="url(#map-grid)" />
-      <text x={WIDTH - 14} y={22} className="map__north" aria-hidden="true">
-        N ↑
-      </text>
-      {bar ? (
-        <g className="map__scale" aria-hidden="true">
-          <path d={`M14 ${HEIGHT - 18}v6h${bar.units}v-6`} />
-          <text x={14} y={HEIGHT - 22}>
-            {formatKm(bar.km)}
-          </text>
-        </g>
-      ) : null}
-      {located.map(({ provider }, i) => {
-        const p = points[i];
-        if (!p) return null;
-        const surplus = provider.surplusW ?? 0;
-        const labelLeft = p.x > WIDTH * 0.62;
-        const mine = provider.site.mine === true;
-        return (
-          <g
-            key={`${provider.site.community}/${provider.site.site}`}
-            className={`map__site${provider.hasPv ? " map__site--pv" : ""}${mine ? " map__site--mine" : ""}`}
-            data-testid={`map-site-${provider.site.site}`}
-          >
-            <circle cx={p.x} cy={p.y} r={7 + Math.min(9, surplus / 500)} />
-            <text x={labelLeft ? p.x - 14 : p.x + 14} y={p.y + 4} textAnchor={labelLeft ? "end" : "start"}>
-              {siteTitle(provider.site)}
-              {mine ? " (yours)" : ""}
-              {surplus > 0 ? ` · ${formatPower(surplus)}` : ""}
-            </text>
-          </g>
-        );
-      })}
-    </svg>
+    <div ref={frame} className="map-frame">
+      <svg
+        className="map"
+        width={width}
+        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        role="group"
+        aria-label={`Map of ${providerCount} providers at ${clusters.length} places`}
+      >
+        <defs>
+          <pattern id="map-grid" width="30" height="30" patternUnits="userSpaceOnUse">
+            <path d="M30 0H0V30" className="map__grid" />
+          </pattern>
+        </defs>
+        <rect width={width} height={height} fill="url(#map-grid)" />
+        <MapScale unitsPerKm={unitsPerKm} width={width} height={height} />
+        {clusters.map((cluster, i) => {
+          const at = points[i];
+          return at ? (
+            <MapMarker
+              key={cluster.key}
+              cluster={cluster}
+              at={at}
+              label={labels[i] ?? null}
+              markOwn={markOwn}
+              selected={cluster.key === selectedKey}
+              onSelect={onSelect}
+            />
+          ) : null;
+        })}
+      </svg>
+    </div>
   );
 }

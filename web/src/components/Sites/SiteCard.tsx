@@ -51,9 +51,7 @@ export function SiteCard({ site, selected = false, onSelect }: Props) {
       {site.reading ? (
         <SiteMetrics site={site.site} reading={site.reading} />
       ) : neighbour ? (
-        <p className="site-card__waiting">
-          {assetsText(site) ? `${assetsText(site)} · ` : null}live values are private to the owner
-        </p>
+        <p className="site-card__waiting">{assetsText(site) || "Live values are private"}</p>
       ) : (
         <p className="site-card__waiting">Waiting for the first reading…</p>
       )}

@@ -1,0 +1,31 @@
+"""Honour cancellations that Python 3.11's ``asyncio.wait_for`` swallowed.
+
+When the awaited future completes at the moment the task is cancelled, 3.11's ``wait_for``
+returns the result and drops the cancellation (gh-86296, fixed in 3.12). aiomqtt and pymodbus
+await through ``wait_for``, so a loop around them can keep running after ``cancel()``. The task
+still counts the request (``Task.cancelling()``), so loops check it, and code that cancels
+tasks repeats the request until they are done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+
+RECANCEL_EVERY_S = 0.5
+
+
+def raise_if_cancelling() -> None:
+    """Raise ``CancelledError`` if the current task was asked to stop."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+async def cancel_and_wait(tasks: Iterable[asyncio.Task[object]] | Iterable[asyncio.Task[None]]) -> None:
+    """Cancel ``tasks`` and wait until all are done, cancelling again any that ignored it."""
+    pending = {task for task in tasks if not task.done()}
+    while pending:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=RECANCEL_EVERY_S)

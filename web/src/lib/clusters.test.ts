@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import type { GeoPoint } from "../api/types";
+import { site } from "../test/fixtures";
+import { clusterDescription, clusterLabel, clusterProviders, type Located } from "./clusters";
+import { toProvider } from "./providers";
+
+function at(name: string, lat: number, lon: number, mine = false): Located {
+  const location: GeoPoint = { lat, lon };
+  return { provider: toProvider({ ...site(name, null), mine, location, assets: [{ kind: "solar" }] }), at: location };
+}
+
+const shape = (located: Located[]) => clusterProviders(located).map((c) => c.providers.map((p) => p.site.site));
+
+describe("clusterProviders", () => {
+  it.each<[string, Located[], string[][]]>([
+    ["nothing", [], []],
+    ["one provider", [at("a", 51.33, 9.17)], [["a"]]],
+    [
+      "neighbours at the same rounded point share a marker",
+      [at("b", 51.33, 9.17), at("a", 51.33, 9.17), at("c", 51.33, 9.17)],
+      [["a", "b", "c"]],
+    ],
+    [
+      "float noise still counts as the same point",
+      [at("a", 51.33, 9.17), at("b", 51.330000000001, 9.169999999999)],
+      [["a", "b"]],
+    ],
+    [
+      "neighbouring grid points stay apart",
+      [at("a", 51.33, 9.17), at("b", 51.33, 9.18), at("c", 51.34, 9.17)],
+      [["a"], ["b"], ["c"]],
+    ],
+    [
+      "bigger groups come first",
+      [at("x", 51.34, 9.15), at("a", 51.33, 9.17), at("b", 51.33, 9.17)],
+      [["a", "b"], ["x"]],
+    ],
+    [
+      "an own site never merges with neighbours, and comes first",
+      [at("n1", 51.33, 9.17), at("n2", 51.33, 9.17), at("own", 51.33, 9.17, true)],
+      [["own"], ["n1", "n2"]],
+    ],
+    [
+      "own sites at distinct exact points stay apart",
+      [at("p", 51.3282, 9.1655, true), at("q", 51.3259, 9.1623, true)],
+      [["p"], ["q"]],
+    ],
+  ])("%s", (_name, located, expected) => {
+    expect(shape(located)).toEqual(expected);
+  });
+
+  it("keeps the shared point and gives each group its own key", () => {
+    const clusters = clusterProviders([at("a", 51.33, 9.17), at("b", 51.33, 9.17), at("c", 51.33, 9.18)]);
+    expect(clusters[0]?.at).toEqual({ lat: 51.33, lon: 9.17 });
+    expect(new Set(clusters.map((c) => c.key)).size).toBe(2);
+  });
+});
+
+describe("cluster labels", () => {
+  it("counts a group and names a single site", () => {
+    const [group, single] = clusterProviders([at("a", 1, 1), at("b", 1, 1), at("c", 1, 1), at("d", 1, 1), at("e", 2, 2)]);
+    expect(clusterLabel(group!)).toBe("4 providers");
+    expect(clusterDescription(group!)).toContain("a, b, c, d");
+    expect(clusterLabel(single!)).toBe("e");
+  });
+
+  it("marks own sites", () => {
+    const [own] = clusterProviders([at("home", 1, 1, true)]);
+    expect(clusterLabel(own!)).toBe("home (yours)");
+    expect(clusterDescription(own!)).toBe("home, your site");
+  });
+});
+
+describe("clusterLabel for admins", () => {
+  it("can leave out '(yours)' when every site is one's own", () => {
+    const [own] = clusterProviders([at("home", 1, 1, true)]);
+    expect(clusterLabel(own!, false)).toBe("home");
+  });
+});
