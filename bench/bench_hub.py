@@ -285,6 +285,19 @@ def hub_process(
             while not stop.is_set():  # noqa: ASYNC110 (a multiprocessing event, set by another process)
                 await asyncio.sleep(0.1)
 
+    ws_impl = os.environ.get("BENCH_WS")  # e.g. "websockets": compare uvicorn's /ws implementations
+    if ws_impl:
+        import hub.server
+
+        make_server = hub.server.uvicorn_server
+
+        def uvicorn_server(settings: Settings, log_level: str = "info") -> Any:
+            server = make_server(settings, log_level)
+            server.config.ws = ws_impl
+            return server
+
+        hub.server.uvicorn_server = uvicorn_server  # type: ignore[assignment]
+
     profile_to = os.environ.get("BENCH_PROFILE")  # a file name: profile the hub process into it
     if profile_to:
         import cProfile

@@ -119,6 +119,7 @@ class Agent:
                 if slot.device
             ),
             now,
+            unidentified=(slot.config.role for slot in self.slots if slot.device is None),
         )
         device_values: list[tuple[str, dict[str, Quantity]]] = []
         for slot, sample in zip(self.slots, samples, strict=True):

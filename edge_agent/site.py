@@ -110,11 +110,25 @@ class SiteAccounts:
             if name in self.counters:
                 self.counters[name] = MonotonicCounter(total=total)
 
-    def snapshot(self, devices: Iterable[tuple[Device, bool]], now: datetime) -> dict[str, Quantity]:
-        """``devices`` pairs each device with whether its latest read succeeded."""
+    def snapshot(
+        self, devices: Iterable[tuple[Device, bool]], now: datetime, unidentified: Iterable[Role | None] = ()
+    ) -> dict[str, Quantity]:
+        """``devices`` pairs each device with whether its latest read succeeded.
+
+        ``unidentified`` holds the configured roles of devices not found yet (None: role not
+        configured). What they would add is unknown, so the sums they belong to are too: a
+        site whose inverter has not answered yet has an unknown PV power, not 0 W.
+        """
         pv: list[float | None] = []
         battery: list[float | None] = []
         grid: list[float | None] = []
+        for role in unidentified:
+            if role in (None, Role.PV, Role.WIND):
+                pv.append(None)
+            if role in (None, Role.BATTERY):
+                battery.append(None)
+            if role in (None, Role.METER):
+                grid.append(None)
         production: list[float | None] = []
         imports: list[float | None] = []
         exports: list[float | None] = []

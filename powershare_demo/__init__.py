@@ -57,6 +57,8 @@ def agent_config(
             "community": community,
             "site": home.id,
             "poll_interval_s": poll_interval_s,
+            # Many agents share this process: one stalled poll loop must not exit all of them.
+            "watchdog_s": 0,
             "mqtt": {"url": mqtt_url},
             "spool": {"path": str(spool_dir / f"{home.id}.sqlite3")},
             "devices": [

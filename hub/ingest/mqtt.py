@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from urllib.parse import unquote, urlsplit
 
 import aiomqtt
+import paho.mqtt.client as paho_mqtt
+from paho.mqtt.client import MQTTMessage
 
 from hub.core.backoff import Backoff
 from hub.ingest.pipeline import Ingest
@@ -104,6 +106,13 @@ def _nothing() -> None:
     return None
 
 
+def _handler(ingest: Ingest, acks: InOrderAcks) -> Callable[[paho_mqtt.Client, object, MQTTMessage], None]:
+    def on_message(_client: paho_mqtt.Client, _userdata: object, message: MQTTMessage) -> None:
+        ingest.submit(message.topic, bytes(message.payload), acks.track(message.mid, message.qos))
+
+    return on_message
+
+
 @dataclass
 class MqttLink:
     target: str
@@ -132,22 +141,20 @@ async def consume(
                 tls_context=ssl.create_default_context() if target.tls else None,
                 max_queued_incoming_messages=0,  # unbounded: the broker's in-flight window bounds it
             )
-            # aiomqtt has no option for it, but its paho client does: acknowledge after commit.
+            # aiomqtt has no option for these, but its paho client does. Acknowledge after
+            # commit; and take each message straight from paho's callback: aiomqtt's message
+            # iterator costs a task and an asyncio.wait per message, as much as validating it.
             paho = client._client
             paho.manual_ack_set(True)
             acks = InOrderAcks(paho.ack)
+            paho.on_message = _handler(ingest, acks)
             async with client:
                 await client.subscribe(filters)
                 link.connected, link.last_error, link.since = True, None, datetime.now(UTC)
                 backoff.reset()
                 log.info("subscribed to %s at %s", ", ".join(f for f, _ in filters), target.describe())
-                async for message in client.messages:
-                    payload = message.payload
-                    if isinstance(payload, str):
-                        payload = payload.encode()
-                    elif not isinstance(payload, bytes | bytearray):
-                        payload = b""
-                    ingest.submit(message.topic.value, bytes(payload), acks.track(message.mid, message.qos))
+                async for _message in client.messages:  # none arrive here: this waits for a disconnect
+                    pass
         except aiomqtt.MqttError as exc:
             delay = backoff.next_delay()
             link.connected, link.last_error, link.since = False, str(exc), datetime.now(UTC)

@@ -1,8 +1,8 @@
 """Telemetry ingest: validate each MQTT message, then write in batches, exactly once.
 
-``submit`` runs on the MQTT consumer's task and never touches the database; the writer task
-takes whatever has queued up (up to ``ingest_batch_max`` readings) and writes it in one
-transaction. The primary key (site, seq) plus ON CONFLICT DO NOTHING makes replays no-ops,
+``submit`` runs in the MQTT client's receive callback and never touches the database; the
+writer task takes whatever has queued up (up to ``ingest_batch_max`` readings) and writes it
+in one transaction. The primary key (site, seq) plus ON CONFLICT DO NOTHING makes replays no-ops,
 and RETURNING tells which readings were new, so duplicates are neither counted nor pushed.
 """
 
@@ -157,21 +157,18 @@ class Ingest:
         """Take what has queued (waiting up to ingest_batch_wait_ms for more) and write it."""
         limit = self._settings.ingest_batch_max
         wait_s = self._settings.ingest_batch_wait_ms / 1000
+        queue = self._queue
+        previous = 0  # messages in the previous batch
         while True:
-            batch = [await self._queue.get()]
-            size = _size(batch[0])
-            size = self._drain(batch, size, limit)
-            if size < limit and wait_s > 0:
-                await asyncio.sleep(wait_s)  # one wait per batch, not one per message
-                self._drain(batch, size, limit)
+            batch = [await queue.get()]
+            size = _drain(queue, batch, _size(batch[0]), limit)
+            # One wait per batch, not one per message; and none while messages come one at a
+            # time (the previous batch held one): waiting would then add latency, not batching.
+            if size < limit and wait_s > 0 and previous > 1:
+                await asyncio.sleep(wait_s)
+                _drain(queue, batch, size, limit)
+            previous = len(batch)
             await self.write(batch)
-
-    def _drain(self, batch: list[Accepted], size: int, limit: int) -> int:
-        while size < limit and not self._queue.empty():
-            item = self._queue.get_nowait()
-            batch.append(item)
-            size += _size(item)
-        return size
 
     async def write(self, batch: list[Accepted]) -> None:
         """Write one batch in one transaction; retried until the database takes it."""
@@ -181,8 +178,8 @@ class Ingest:
                 await self._write_once(batch)
                 return
             except (OperationalError, InterfaceError, OSError) as exc:
-                # The database went away. The broker has already been acknowledged, so
-                # dropping the batch would lose data: wait and write it again.
+                # The database went away. Dropping the batch would lose data (the broker
+                # would redeliver it only after a reconnect): wait and write it again.
                 delay = backoff.next_delay()
                 log.error("writing %d messages failed (%r); retrying in %.1f s", len(batch), exc, delay)
                 self.stats.failed_write()
@@ -219,8 +216,8 @@ class Ingest:
                     ],
                 )
             new = await rows.insert(conn, self._insert, now)
-            heads = await self._aggregates.apply(conn, self._new_site_readings(batch, new))
-            latest = self._newest_snapshots(batch, new)
+            added, latest = self._new_site_readings(batch, new)
+            heads = await self._aggregates.apply(conn, added)
             if latest:
                 await conn.execute(
                     update(Site)
@@ -283,34 +280,36 @@ class Ingest:
         )
 
     @staticmethod
-    def _new_site_readings(batch: list[Accepted], new: set[tuple[str, int]]) -> dict[str, list[Reading]]:
+    def _new_site_readings(
+        batch: list[Accepted], new: set[tuple[str, int]]
+    ) -> tuple[dict[str, list[Reading]], dict[str, tuple[str, Reading]]]:
+        """Per site, the site snapshots this batch added, and the newest of them (one pass)."""
         found: dict[str, list[Reading]] = {}
-        for item in batch:
-            if isinstance(item.message, Telemetry):
-                site = item.message.site
-                for reading in item.message.readings:
-                    if reading.device == SITE_DEVICE and (site, reading.seq) in new:
-                        found.setdefault(site, []).append(reading)
-        return found
-
-    @staticmethod
-    def _newest_snapshots(batch: list[Accepted], new: set[tuple[str, int]]) -> dict[str, tuple[str, Reading]]:
-        """Per site, the newest site snapshot that this batch added."""
         newest: dict[str, tuple[str, Reading]] = {}
         for item in batch:
-            if not isinstance(item.message, Telemetry):
+            message = item.message
+            if not isinstance(message, Telemetry):
                 continue
-            site = item.message.site
-            for reading in item.message.readings:
+            site = message.site
+            for reading in message.readings:
                 if reading.device != SITE_DEVICE or (site, reading.seq) not in new:
                     continue
+                found.setdefault(site, []).append(reading)
                 current = newest.get(site)
                 if current is None or reading.ts > current[1].ts:
                     newest[site] = (item.community, reading)
-        return newest
+        return found, newest
 
     def queued(self) -> int:
         return self._queue.qsize()
+
+
+def _drain(queue: asyncio.Queue[Accepted], batch: list[Accepted], size: int, limit: int) -> int:
+    while size < limit and not queue.empty():
+        item = queue.get_nowait()
+        batch.append(item)
+        size += _size(item)
+    return size
 
 
 def _acknowledge(batch: list[Accepted]) -> None:

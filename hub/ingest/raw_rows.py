@@ -17,7 +17,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.db.models import RawReading
-from powershare_wire import Quantity, Reading, Telemetry
+from powershare_wire import Quantity, Telemetry
 
 _values_json = TypeAdapter(dict[str, Quantity])
 
@@ -33,32 +33,22 @@ RETURNING site_id, seq
 
 @dataclass
 class RawRows:
-    """Column-wise readings of one batch."""
+    """The readings of one batch: whole messages, unpacked per reading only where needed (SQLite)."""
 
-    sites: list[str] = field(default_factory=list)
-    seqs: list[int] = field(default_factory=list)
-    times: list[datetime] = field(default_factory=list)
-    devices: list[str] = field(default_factory=list)
-    values: list[Reading] = field(default_factory=list)
+    messages: list[Telemetry] = field(default_factory=list)
     payloads: list[bytes] = field(default_factory=list)  # Telemetry JSON, one per message
+    count: int = 0
 
     def add_message(self, message: Telemetry, raw: bytes | None) -> None:
-        for reading in message.readings:
-            self.add(message.site, reading)
+        self.messages.append(message)
+        self.count += len(message.readings)
         self.payloads.append(raw if raw is not None else message.model_dump_json().encode())
 
-    def add(self, site: str, reading: Reading) -> None:
-        self.sites.append(site)
-        self.seqs.append(reading.seq)
-        self.times.append(reading.ts)
-        self.devices.append(reading.device)
-        self.values.append(reading)
-
     def __len__(self) -> int:
-        return len(self.seqs)
+        return self.count
 
     async def insert(self, conn: AsyncConnection, insert: Any, now: datetime) -> set[tuple[str, int]]:
-        if not self.seqs:
+        if not self.count:
             return set()
         result: Any  # rows of (site_id, seq)
         if conn.dialect.name == "postgresql":
@@ -67,14 +57,15 @@ class RawRows:
         else:
             rows = [
                 {
-                    "site_id": site,
+                    "site_id": message.site,
                     "seq": r.seq,
                     "ts": r.ts,
                     "device": r.device,
                     "values": _values_json.dump_python(r.values, mode="json"),
                     "received_at": now,
                 }
-                for site, r in zip(self.sites, self.values, strict=True)
+                for message in self.messages
+                for r in message.readings
             ]
             result = await conn.execute(
                 insert(RawReading).on_conflict_do_nothing().returning(RawReading.site_id, RawReading.seq),

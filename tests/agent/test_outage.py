@@ -12,6 +12,7 @@ from pathlib import Path
 import aiomqtt
 import pytest
 
+from edge_agent.cancellation import cancel_and_wait, raise_if_cancelling
 from hub.broker import embedded_broker
 from powershare_wire import Telemetry
 from powershare_wire.topics import Kind, topic
@@ -50,6 +51,7 @@ class Collector:
                             self.seqs.update(r.seq for r in telemetry.readings)
             except aiomqtt.MqttError:
                 self.connected.clear()
+                raise_if_cancelling()  # aiomqtt on 3.11 can swallow a cancel (see edge_agent.cancellation)
                 await asyncio.sleep(0.02)
 
     async def wait_for(self, seq: int, within: float = 20) -> None:
@@ -65,9 +67,7 @@ async def collecting(collector: Collector) -> AsyncIterator[Collector]:
     try:
         yield collector
     finally:
-        task.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await task
+        await cancel_and_wait([task])
 
 
 def assert_exactly_once(collector: Collector) -> None:

@@ -10,6 +10,7 @@ from edge_agent.devices import make_device
 from edge_agent.site import MonotonicCounter, SiteAccounts, split_flows
 from edge_agent.sunspec.device import SunSpecDevice
 from edge_agent.sunspec.discovery import discover
+from powershare_wire import Role
 from tests.agent import images
 from tests.agent.fakes import MemoryLink
 
@@ -79,3 +80,27 @@ def testsite_soc_weights_by_capacity() -> None:
     assert site_soc([(50.0, None), (100.0, 5_000.0)]) == 75.0
     assert site_soc([(50.0, 10_000.0), (None, 5_000.0)]) is None
     assert site_soc([]) is None
+
+
+@pytest.mark.parametrize(
+    ("unidentified", "unknown", "known"),
+    [
+        ([None], {"pv_w", "battery_w", "grid_w", "load_w"}, set()),
+        ([Role.PV], {"pv_w", "load_w"}, {"battery_w", "grid_w"}),
+        ([Role.METER], {"grid_w", "load_w"}, {"pv_w", "battery_w"}),
+        ([], set(), {"pv_w", "battery_w", "grid_w", "load_w"}),
+    ],
+)
+async def test_a_device_not_found_yet_makes_its_sums_unknown_not_zero(
+    unidentified: list[Role | None], unknown: set[str], known: set[str]
+) -> None:
+    devices = []
+    for image in (images.inverter(w=3000, wh=10_000), images.battery(w=-1000, soc=55), images.meter(w=500)):
+        link = MemoryLink.single(image)
+        device = make_device(SunSpecDevice(link, await discover(link, [1])))
+        await device.refresh()
+        devices.append(device)
+    values = SiteAccounts().snapshot(
+        [(d, True) for d in devices], datetime(2026, 6, 1, 12, tzinfo=UTC), unidentified=unidentified
+    )
+    assert {name for name in unknown | known if values[name].value is None} == unknown

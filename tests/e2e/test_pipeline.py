@@ -20,7 +20,10 @@ async def next_site_reading(socket: websockets.ClientConnection, within: float =
     async with asyncio.timeout(within):
         while True:
             event = json.loads(await socket.recv())
-            if event.get("type") == "reading" and event.get("site") == SITE:
+            if event.get("type") != "reading" or event.get("site") != SITE:
+                continue
+            # until the agent has found every device, the sums they feed are unknown (null)
+            if event["reading"]["values"]["pv_w"]["value"] is not None:
                 return event["reading"]  # type: ignore[no-any-return]
 
 

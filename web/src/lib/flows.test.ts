@@ -77,6 +77,13 @@ describe("splitFlows", () => {
     expect(split.nodes).not.toContain("battery");
   });
 
+  it("leaves out devices the site doesn't declare, though the snapshot carries their fields as 0", () => {
+    const snapshot = reading({ pv_w: 0, load_w: 200, battery_w: 0, soc_pct: null, grid_w: 200, pv_to_battery_w: 0 });
+    expect(splitFlows(snapshot).nodes).toEqual(["pv", "battery", "grid", "home"]);
+    expect(splitFlows(snapshot, { generation: false, battery: false }).nodes).toEqual(["grid", "home"]);
+    expect(splitFlows(snapshot, { generation: false, battery: false }).flows.map((f) => f.name)).toEqual(["grid_to_home_w"]);
+  });
+
   it("has nothing to draw without a reading", () => {
     expect(splitFlows(null).flows).toEqual([]);
   });

@@ -79,20 +79,28 @@ function derive(reading: Reading): Record<FlowName, number> {
   };
 }
 
-function presentNodes(reading: Reading): FlowNode[] {
+/** Declared equipment: false leaves a node out even when the reading carries its fields. */
+export interface Declared {
+  generation?: boolean | null;
+  battery?: boolean | null;
+}
+
+function presentNodes(reading: Reading, declared: Declared): FlowNode[] {
   const has = (...names: string[]) => names.some((name) => readValue(reading, name) !== null);
   const nodes: FlowNode[] = [];
-  if (has("pv_w", "production_wh", "pv_to_home_w", "pv_to_battery_w", "pv_to_grid_w")) nodes.push("pv");
-  if (has("battery_w", "soc_pct", "pv_to_battery_w", "battery_to_home_w", "grid_to_battery_w")) {
+  if (declared.generation !== false && has("pv_w", "production_wh", "pv_to_home_w", "pv_to_battery_w", "pv_to_grid_w")) {
+    nodes.push("pv");
+  }
+  if (declared.battery !== false && has("battery_w", "soc_pct", "pv_to_battery_w", "battery_to_home_w", "grid_to_battery_w")) {
     nodes.push("battery");
   }
   nodes.push("grid", "home");
   return nodes;
 }
 
-export function splitFlows(reading: Reading | null | undefined): FlowSplit {
+export function splitFlows(reading: Reading | null | undefined, declared: Declared = {}): FlowSplit {
   if (!reading) return { nodes: ["grid", "home"], flows: [] };
-  const nodes = presentNodes(reading);
+  const nodes = presentNodes(reading, declared);
   const derived = derive(reading);
   const flows = FLOW_EDGES.filter((edge) => nodes.includes(edge.from) && nodes.includes(edge.to)).map(
     (edge): Flow => {

@@ -14,6 +14,12 @@ describe("toProvider", () => {
     expect(toProvider(site("a", { battery_w: 0, soc_pct: 55 })).hasBattery).toBe(true);
   });
 
+  it("falls back to the reading when the hub lists no assets", () => {
+    const undeclared = { ...site("h", { pv_w: 800, soc_pct: 40, grid_w: -100 }), kind: "hybrid", assets: [] };
+    expect(capabilities(toProvider(undeclared))).toBe("solar + battery");
+    expect(providers([undeclared])).toHaveLength(1);
+  });
+
   it("leaves out consumers", () => {
     const consumer = { ...site("c", { pv_w: 0, grid_w: 200 }), kind: "consumer" };
     expect(providers([consumer])).toEqual([]);

@@ -16,8 +16,9 @@ export function toProvider(site: SiteSnapshot): Provider {
   const r = site.reading;
   const grid = readValue(r, "grid_w");
   const surplusW = grid === null ? null : Math.max(0, -grid);
-  if (site.assets) {
+  if (site.assets && site.assets.length > 0) {
     // Declared equipment is authoritative: readings carry every field, often as 0 or null.
+    // (An empty list may just mean "not declared yet", so then the reading decides.)
     const kinds = new Set(site.assets.map((asset) => asset.kind));
     return { site, hasPv: kinds.has("solar"), hasBattery: kinds.has("battery"), hasWind: kinds.has("wind"), surplusW };
   }

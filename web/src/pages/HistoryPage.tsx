@@ -16,7 +16,12 @@ export function HistoryPage() {
         query={transactions}
         what="transactions"
         empty="No transactions yet"
-        emptyHint={<p>Every energy exchange in your community is listed here once it happens.</p>}
+        emptyHint={
+          <p>
+            Every energy exchange in your community is listed here once it happens. Requests and offers aren't matched
+            automatically yet, so exchanges are rare for now.
+          </p>
+        }
       >
         {(items) => (
           <ul className="list" aria-label="Transactions">

@@ -76,6 +76,18 @@ describe("HomePage", () => {
     expect(screen.getByTestId("flow-panel-alpha")).toBeTruthy();
   });
 
+  it("shows only the devices a site declares, naming wind as wind", async () => {
+    const zeros = { pv_w: 900, load_w: 300, battery_w: 0, soc_pct: null, grid_w: -600 };
+    const farm = { ...site("farm", zeros), mine: true, assets: [{ kind: "wind" }] };
+    renderWithApp(<HomePage />, { routes: { "/api/sites": [farm] } });
+    const card = await screen.findByTestId("site-card-farm");
+    expect(within(card).queryByTestId("site-farm-battery_w")).toBeNull();
+    expect(within(card).queryByTestId("site-farm-soc_pct")).toBeNull();
+    expect(within(card).getByText("Wind")).toBeTruthy();
+    expect(screen.queryByTestId("flow-node-battery")).toBeNull();
+    expect(within(screen.getByTestId("flow-node-pv")).getByText("Wind")).toBeTruthy();
+  });
+
   it("charts the selected site's last 24 hours", async () => {
     const lastHour = new Date();
     lastHour.setMinutes(0, 0, 0);

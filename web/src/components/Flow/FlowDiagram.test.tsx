@@ -49,5 +49,7 @@ describe("FlowDiagram", () => {
     expect(screen.queryByTestId("flow-node-pv")).toBeNull();
     expect(screen.queryByTestId("flow-node-battery")).toBeNull();
     expect(screen.getByTestId("flow-grid_to_home_w-value").textContent).toBe("420 W");
+    // No empty band where solar would be.
+    expect(screen.getByTestId("flow-diagram").getAttribute("viewBox")).not.toMatch(/^0 0 /);
   });
 });

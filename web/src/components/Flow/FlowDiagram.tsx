@@ -2,6 +2,7 @@
 import { useId } from "react";
 import type { Reading } from "../../api/types";
 import { IDLE_WATTS, batteryDirection, formatPercent, formatPower, gridDirection } from "../../lib/format";
+import { UNKNOWN_EQUIPMENT, type Equipment } from "../../lib/equipment";
 import { splitFlows, type Flow, type FlowNode } from "../../lib/flows";
 import { readValue } from "../../lib/reading";
 
@@ -61,7 +62,7 @@ function edgeGeometry(flow: Flow) {
 const magnitude = (value: number | null) => (value === null ? null : Math.abs(value));
 
 /** A node's caption: grid and battery say which way the power goes when it moves. */
-export function nodeCaption(node: FlowNode, reading: Reading | null): string {
+export function nodeCaption(node: FlowNode, reading: Reading | null, generationLabel = "Solar"): string {
   if (node === "grid") {
     const direction = gridDirection(readValue(reading, "grid_w"));
     if (direction === "import") return "Importing";
@@ -72,18 +73,27 @@ export function nodeCaption(node: FlowNode, reading: Reading | null): string {
     if (direction === "charging") return "Charging";
     if (direction === "discharging") return "Discharging";
   }
-  return NODE_LABELS[node];
+  return node === "pv" ? generationLabel : NODE_LABELS[node];
 }
 
 export function describeFlow(flow: Flow): string {
   return `${NODE_LABELS[flow.from]} to ${NODE_LABELS[flow.to].toLowerCase()}: ${formatPower(flow.watts)}`;
 }
 
-export function FlowDiagram({ reading, title }: { reading: Reading | null; title: string }) {
+interface Props {
+  reading: Reading | null;
+  title: string;
+  /** Declared equipment: leaves out absent devices and names the generation. */
+  equipment?: Equipment;
+}
+
+export function FlowDiagram({ reading, title, equipment = UNKNOWN_EQUIPMENT }: Props) {
   // useId() may contain characters that break `url(#…)` references.
   const id = `flow${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
   const arrowId = `${id}-arrow`;
-  const { nodes, flows } = splitFlows(reading);
+  const { nodes, flows } = splitFlows(reading, equipment);
+  // Without generation the top row is empty: start the drawing just above the home node.
+  const top = nodes.includes("pv") ? 0 : POSITIONS.home.y - RADIUS - 16;
   const nodeValue: Partial<Record<FlowNode, string>> = {
     pv: formatPower(readValue(reading, "pv_w")),
     home: formatPower(readValue(reading, "load_w")),
@@ -95,7 +105,7 @@ export function FlowDiagram({ reading, title }: { reading: Reading | null; title
     <figure className="flow">
       <svg
         className="flow__svg"
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        viewBox={`0 ${top} ${WIDTH} ${HEIGHT - top}`}
         role="img"
         aria-labelledby={`${id}-title ${id}-desc`}
         data-testid="flow-diagram"
@@ -142,7 +152,7 @@ export function FlowDiagram({ reading, title }: { reading: Reading | null; title
               <circle cx={p.x} cy={p.y} r={RADIUS} />
               <path className="flow__icon" d={ICONS[node]} transform={`translate(${p.x} ${p.y - 17})`} aria-hidden="true" />
               <text x={p.x} y={p.y + 3} className="flow__node-label">
-                {nodeCaption(node, reading)}
+                {nodeCaption(node, reading, equipment.generationLabel)}
               </text>
               {nodeValue[node] ? (
                 <text x={p.x} y={p.y + 18} className="flow__node-value" data-testid={`flow-node-${node}-value`}>

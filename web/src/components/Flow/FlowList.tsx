@@ -1,6 +1,7 @@
 /** The same flows as the diagram, as text: readable by screen readers and on tiny screens. */
 import type { Reading } from "../../api/types";
 import { IDLE_WATTS, formatPower } from "../../lib/format";
+import { UNKNOWN_EQUIPMENT, type Equipment } from "../../lib/equipment";
 import { splitFlows } from "../../lib/flows";
 
 const LABELS: Record<string, string> = {
@@ -12,8 +13,9 @@ const LABELS: Record<string, string> = {
   grid_to_battery_w: "Grid → battery",
 };
 
-export function FlowList({ reading }: { reading: Reading | null }) {
-  const { flows } = splitFlows(reading);
+export function FlowList({ reading, equipment = UNKNOWN_EQUIPMENT }: { reading: Reading | null; equipment?: Equipment }) {
+  const { flows } = splitFlows(reading, equipment);
+  const label = (name: string) => (LABELS[name] ?? name).replace("Solar", equipment.generationLabel);
   if (flows.length === 0) return null;
   const estimated = flows.some((flow) => flow.derived);
   return (
@@ -21,7 +23,7 @@ export function FlowList({ reading }: { reading: Reading | null }) {
       <dl className="flow-list">
         {flows.map((flow) => (
           <div key={flow.name} className={`flow-list__row${flow.watts >= IDLE_WATTS ? " flow-list__row--active" : ""}`}>
-            <dt>{LABELS[flow.name]}</dt>
+            <dt>{label(flow.name)}</dt>
             <dd>
               {formatPower(flow.watts)}
               {flow.derived ? (

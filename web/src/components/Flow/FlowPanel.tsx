@@ -1,9 +1,11 @@
 import type { SiteSnapshot } from "../../api/types";
+import { equipmentOf } from "../../lib/equipment";
 import { Age } from "../Common/Age";
 import { FlowDiagram } from "./FlowDiagram";
 import { FlowList } from "./FlowList";
 
 export function FlowPanel({ site }: { site: SiteSnapshot }) {
+  const equipment = equipmentOf(site);
   return (
     <section className="card flow-panel" aria-labelledby="flow-heading" data-testid={`flow-panel-${site.site}`}>
       <header className="flow-panel__header">
@@ -14,8 +16,8 @@ export function FlowPanel({ site }: { site: SiteSnapshot }) {
       </header>
       {site.reading ? (
         <>
-          <FlowDiagram reading={site.reading} title={`Energy flow at ${site.site}`} />
-          <FlowList reading={site.reading} />
+          <FlowDiagram reading={site.reading} title={`Energy flow at ${site.site}`} equipment={equipment} />
+          <FlowList reading={site.reading} equipment={equipment} />
         </>
       ) : (
         <p className="muted">No reading from this site yet.</p>

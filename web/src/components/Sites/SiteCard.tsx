@@ -1,4 +1,5 @@
 import type { SiteSnapshot } from "../../api/types";
+import { equipmentOf } from "../../lib/equipment";
 import { siteTitle } from "../../lib/sites";
 import { Age } from "../Common/Age";
 import { SiteMetrics } from "./SiteMetrics";
@@ -49,7 +50,7 @@ export function SiteCard({ site, selected = false, onSelect }: Props) {
         {site.community} · <Age iso={site.last_seen} />
       </p>
       {site.reading ? (
-        <SiteMetrics site={site.site} reading={site.reading} />
+        <SiteMetrics site={site.site} reading={site.reading} equipment={equipmentOf(site)} />
       ) : neighbour ? (
         <p className="site-card__waiting">{assetsText(site) || "Live values are private"}</p>
       ) : (

@@ -1,4 +1,5 @@
 import type { Reading } from "../../api/types";
+import { UNKNOWN_EQUIPMENT, type Equipment } from "../../lib/equipment";
 import { formatBattery, formatGrid, formatPercent, formatPower, gridDirection } from "../../lib/format";
 import { readValue } from "../../lib/reading";
 import { Metric } from "./Metric";
@@ -6,7 +7,14 @@ import { Metric } from "./Metric";
 /** A quantity is shown when the site reports it at all (possibly as null → "—"). */
 const reports = (reading: Reading, name: string) => name in reading.values;
 
-export function SiteMetrics({ site, reading }: { site: string; reading: Reading }) {
+interface Props {
+  site: string;
+  reading: Reading;
+  /** Declared equipment: absent devices are left out even though the reading carries their fields. */
+  equipment?: Equipment;
+}
+
+export function SiteMetrics({ site, reading, equipment = UNKNOWN_EQUIPMENT }: Props) {
   const id = (name: string) => `site-${site}-${name}`;
   const grid = readValue(reading, "grid_w");
   const gridText = formatGrid(grid);
@@ -15,16 +23,16 @@ export function SiteMetrics({ site, reading }: { site: string; reading: Reading 
 
   return (
     <dl className="metrics">
-      {reports(reading, "pv_w") ? (
-        <Metric label="Solar" tone="pv" testId={id("pv_w")} value={formatPower(readValue(reading, "pv_w"))} />
+      {equipment.generation !== false && reports(reading, "pv_w") ? (
+        <Metric label={equipment.generationLabel} tone="pv" testId={id("pv_w")} value={formatPower(readValue(reading, "pv_w"))} />
       ) : null}
       {reports(reading, "load_w") ? (
         <Metric label="Home" tone="load" testId={id("load_w")} value={formatPower(readValue(reading, "load_w"))} />
       ) : null}
-      {reports(reading, "battery_w") ? (
+      {equipment.battery !== false && reports(reading, "battery_w") ? (
         <Metric label="Battery" tone="battery" testId={id("battery_w")} value={battery.value} detail={battery.label} />
       ) : null}
-      {reports(reading, "soc_pct") ? (
+      {equipment.battery !== false && reports(reading, "soc_pct") ? (
         <Metric label="Charge" tone="battery" testId={id("soc_pct")} value={formatPercent(readValue(reading, "soc_pct"))} />
       ) : null}
       {reports(reading, "grid_w") ? (
