@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from edge_agent.devices import make_device
+from edge_agent.devices import Device, make_device
 from edge_agent.site import MonotonicCounter, SiteAccounts, split_flows
 from edge_agent.sunspec.device import SunSpecDevice
 from edge_agent.sunspec.discovery import discover
@@ -47,13 +47,19 @@ def test_counter_only_grows() -> None:
     assert counter.follow(260) == 1560
 
 
-async def test_snapshot_from_devices() -> None:
+async def pv_battery_meter() -> list[Device]:
+    """An inverter making 3 kW, a battery charging at 1 kW and a meter importing 500 W."""
     devices = []
     for image in (images.inverter(w=3000, wh=10_000), images.battery(w=-1000, soc=55), images.meter(w=500)):
         link = MemoryLink.single(image)
         device = make_device(SunSpecDevice(link, await discover(link, [1])))
         await device.refresh()
         devices.append(device)
+    return devices
+
+
+async def test_snapshot_from_devices() -> None:
+    devices = await pv_battery_meter()
     accounts = SiteAccounts()
     t0 = datetime(2026, 6, 1, 12, tzinfo=UTC)
     accounts.snapshot([(d, True) for d in devices], t0)
@@ -94,12 +100,7 @@ def testsite_soc_weights_by_capacity() -> None:
 async def test_a_device_not_found_yet_makes_its_sums_unknown_not_zero(
     unidentified: list[Role | None], unknown: set[str], known: set[str]
 ) -> None:
-    devices = []
-    for image in (images.inverter(w=3000, wh=10_000), images.battery(w=-1000, soc=55), images.meter(w=500)):
-        link = MemoryLink.single(image)
-        device = make_device(SunSpecDevice(link, await discover(link, [1])))
-        await device.refresh()
-        devices.append(device)
+    devices = await pv_battery_meter()
     values = SiteAccounts().snapshot(
         [(d, True) for d in devices], datetime(2026, 6, 1, 12, tzinfo=UTC), unidentified=unidentified
     )
