@@ -10,12 +10,12 @@ class Fault(StrEnum):
     COMMON_L65 = "common_l65"  # Common model reports L=65 (SolarEdge); everything after shifts by -1
     BASE_0 = "base_0"  # SunS marker at address 0 instead of 40000
     BASE_50000 = "base_50000"  # SunS marker at address 50000
-    NOT_SUNSPEC = "not_sunspec"  # answers every read, but with no SunS marker (pysunspec2 #100)
+    NOT_SUNSPEC = "not_sunspec"  # answers every read, but with no SunS marker
     # Run-time faults: may be switched on and off while serving.
     SENTINELS = "sentinels"  # optional points (Hz, VA, VAr, PF, temperatures...) read "not implemented"
     ACC32_ROLLOVER = "acc32_rollover"  # acc32 energy counters start just below 2**32 and wrap
     NIGHT_TIMEOUT = "night_timeout"  # while sleeping (sun down) the device does not answer at all
-    ILLEGAL_REGISTER = "illegal_register"  # one register inside a model answers exception 2 (pysunspec2 #89)
+    ILLEGAL_REGISTER = "illegal_register"  # one register inside a model answers exception 2
     REFUSE_THEN_RECOVER = "refuse_then_recover"  # refuses connections for a while after start, then serves
     DYNAMIC_SF = "dynamic_sf"  # W_SF follows the magnitude of W, so a cached SF goes stale
     EXPORT_POSITIVE = "export_positive"  # meter W sign flipped: > 0 = export

@@ -185,7 +185,7 @@ class Inverter(SimulatedDevice):
         image.set(702, "VNom", GRID_V)
 
     def _illegal_register(self) -> int:
-        # A vendor register in the middle of the main model, like SMA's 714 mismatch (pysunspec2 #89).
+        # A vendor register in the middle of the main model.
         model = self.main_model
         name = {101: "Evt2", 103: "Evt2", 111: "Evt2", 113: "Evt2", 701: "ThrotSrc"}[model]
         return self.image.address_of(model, name)

@@ -78,7 +78,7 @@ class SunSpecDevice:
             try:
                 registers = await self.link.read(self.layout.unit_id, address, count)
             except DeviceRefused:
-                # Some devices refuse a register inside a model (pysunspec2 #89): retry model by model.
+                # Some devices refuse a register inside a model: retry model by model.
                 registers = []
                 await self._read_models_within(address, count, image, problems)
             image.update(zip(range(address, address + len(registers)), registers, strict=True))

@@ -116,7 +116,7 @@ async def test_mppt_modules_are_read() -> None:
 
 
 async def test_refused_register_inside_a_model_degrades_only_that_model() -> None:
-    """pysunspec2 #89: exception 2 on a register inside a model."""
+    """exception 2 on a register inside a model."""
     link = MemoryLink.single(images.battery())
     device = SunSpecDevice(link, await discover(link, [1]))
     del link.units[1][40134 + 20]  # a register inside model 124

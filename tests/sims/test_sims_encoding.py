@@ -72,7 +72,7 @@ def test_decode_int(point_type: str, registers: list[int], raw: int) -> None:
 @pytest.mark.parametrize(
     ("models", "model_id", "point", "address"),
     [
-        # Reference layouts, /work/shared/reference/sunspec.md section 3.
+        # The reference simulator layouts (PDU addresses) of the SunSpec models.
         ((1, 103, 160), 103, "W", 40084),
         ((1, 103, 160), 103, "W_SF", 40085),
         ((1, 103, 160), 103, "WH", 40094),

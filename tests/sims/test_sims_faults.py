@@ -57,7 +57,7 @@ async def test_not_sunspec_device_fails_the_scan(clock: SimClock) -> None:
         answer = await client.read_holding_registers(40000, count=2)
         assert answer.registers == [0, 0]  # it answers...
         with pytest.raises(sunspec_client.SunSpecModbusClientError):
-            await scan(device.port)  # ...but is not SunSpec (pysunspec2 #100)
+            await scan(device.port)  # ...but is not SunSpec
 
 
 async def test_sleeping_inverter_times_out_at_night(night_clock: SimClock) -> None:
