@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 
 import pytest
 from sims_helpers import scan
 
+import firmware_sims
 from firmware_sims import cli
+
+DEMO_SCENARIO = Path(firmware_sims.__file__).parent / "scenarios" / "demo.toml"
 
 
 @pytest.mark.parametrize(
@@ -53,3 +57,39 @@ async def test_device_module_serves_on_its_own() -> None:
     finally:
         process.terminate()
         await asyncio.wait_for(process.communicate(), timeout=10)
+
+
+async def test_community_command_serves_every_home_of_the_scenario() -> None:
+    """``powershare-sim community`` lists each device's endpoint; each one answers SunSpec."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *[
+            "-m",
+            "firmware_sims",
+            "community",
+            "--scenario",
+            "firmware_sims/scenarios/demo.toml",
+            "--free-ports",
+        ],
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        header = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
+        assert "12 homes" in header
+        devices = []
+        for _ in range(25):
+            fields = (await asyncio.wait_for(process.stdout.readline(), timeout=10)).decode().split()
+            home, kind, endpoint, unit = fields[0], fields[1], fields[3], int(fields[5])
+            devices.append((home, kind, int(endpoint.rsplit(":", 1)[1]), unit))
+        assert len({home for home, *_ in devices}) == 12
+        assert {kind for _, kind, *_ in devices} == {"inverter", "battery", "meter"}
+        # one home's meter, scanned as a SunSpec client would
+        _, _, port, unit = next(d for d in devices if d[0] == "am-markt-3" and d[1] == "meter")
+        models = await scan(port, unit_id=unit)
+        assert 203 in models
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.communicate(), timeout=10)
+    assert process.returncode == 0
