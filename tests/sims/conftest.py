@@ -6,9 +6,9 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sims_helpers import MIDNIGHT, NOON
 
 from firmware_sims.clock import SimClock
+from tests.sims.sims_helpers import MIDNIGHT, NOON
 
 
 @pytest.fixture

@@ -11,6 +11,9 @@ from typing import Any
 import sunspec2.modbus.client as sunspec_client
 from pymodbus.client import AsyncModbusTcpClient
 
+from firmware_sims.inverter import InverterState
+from firmware_sims.running import RunningDevice
+
 NOON = datetime(2026, 6, 21, 11, 0, tzinfo=UTC)  # midsummer, sun high over Wolfhagen
 MIDNIGHT = datetime(2026, 6, 21, 23, 0, tzinfo=UTC)
 
@@ -44,3 +47,10 @@ async def modbus(port: int, response_timeout_s: float = 1.0) -> AsyncIterator[As
         yield client
     finally:
         client.close()
+
+
+def inverter_wh(device: RunningDevice) -> float:
+    """The lifetime energy of a simulated inverter (its state is typed per device kind)."""
+    state = device.state
+    assert isinstance(state, InverterState), f"{device.kind} has no inverter state"
+    return state.wh

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from sims_helpers import scan
 
 import firmware_sims
 from firmware_sims import cli
+from tests.sims.sims_helpers import scan
 
 DEMO_SCENARIO = Path(firmware_sims.__file__).parent / "scenarios" / "demo.toml"
 

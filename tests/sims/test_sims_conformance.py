@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sims_helpers import scan
 
 from firmware_sims.battery import BatteryState
 from firmware_sims.clock import SimClock
 from firmware_sims.inverter import InverterState, InverterStatus
 from firmware_sims.meter import MeterState
 from firmware_sims.serve import serve_device
+from tests.sims.sims_helpers import inverter_wh, scan
 
 INVERTERS = [("three_phase", 103), ("single_phase", 101), ("float", 113), ("float_single_phase", 111)]
 
@@ -117,6 +117,6 @@ async def test_values_follow_the_clock(clock: SimClock) -> None:
         before = await scan(device.port)
         clock.advance(600)
         after = await scan(device.port)
-        wh = device.state.wh
+        wh = inverter_wh(device)
     assert after[103]["WH"] > before[103]["WH"]
     assert close(after[103]["WH"], wh, 0.5)

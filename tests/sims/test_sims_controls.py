@@ -6,13 +6,13 @@ import asyncio
 
 import pytest
 import sunspec2.modbus.client as sunspec_client
-from sims_helpers import modbus
 
 from firmware_sims.battery import BatteryState, ChargeStatus
 from firmware_sims.clock import SimClock
 from firmware_sims.inverter import InverterStatus
 from firmware_sims.running import RunningDevice
 from firmware_sims.serve import serve_device
+from tests.sims.sims_helpers import modbus
 
 ILLEGAL_ADDRESS = 2
 ILLEGAL_VALUE = 3

@@ -8,7 +8,6 @@ import socket
 import pytest
 import sunspec2.modbus.client as sunspec_client
 from pymodbus.exceptions import ModbusIOException
-from sims_helpers import modbus, scan
 
 from firmware_sims.battery import Battery
 from firmware_sims.clock import SimClock
@@ -18,6 +17,7 @@ from firmware_sims.meter import Meter
 from firmware_sims.physics.community import CommunityPhysics
 from firmware_sims.physics.specs import HomePhysicsSpec
 from firmware_sims.serve import serve_device
+from tests.sims.sims_helpers import inverter_wh, modbus, scan
 
 ILLEGAL_ADDRESS = 2
 GATEWAY_NO_RESPONSE = 0x0B
@@ -145,7 +145,7 @@ async def test_acc32_rollover_keeps_deltas_right(clock: SimClock) -> None:
         previous_raw: int | None = None
         first = (await client.read_holding_registers(address, count=2)).registers
         assert (first[0] << 16) | first[1] == 2**32 - 3600
-        start_wh = device.state.wh
+        start_wh = inverter_wh(device)
         for _ in range(12):
             clock.advance(300)
             registers = (await client.read_holding_registers(address, count=2)).registers
@@ -153,9 +153,10 @@ async def test_acc32_rollover_keeps_deltas_right(clock: SimClock) -> None:
             if previous_raw is not None and raw < previous_raw:
                 wraps += 1
             previous_raw = raw
-        end_wh = device.state.wh
+        end_wh = inverter_wh(device)
     assert wraps == 1  # 3600 counts of headroom, ~5 kW for an hour
     first_raw = 2**32 - 3600  # where the counter stood when first read
+    assert previous_raw is not None
     assert (previous_raw - first_raw) % 2**32 == pytest.approx(end_wh - start_wh, abs=1)
 
 

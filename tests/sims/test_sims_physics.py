@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
@@ -49,7 +50,9 @@ def community_at(offset_s: float, seed: int = 3, step_s: float = 10.0) -> tuple[
 
 @SETTINGS
 @given(start=st.floats(0, 86400 * 2), advance=st.floats(1, 7200), settings_=controls)
-def test_meter_is_load_minus_generation_minus_battery(start: float, advance: float, settings_: dict) -> None:
+def test_meter_is_load_minus_generation_minus_battery(
+    start: float, advance: float, settings_: dict[str, Any]
+) -> None:
     physics, clock = community_at(start, step_s=5.0)
     for home in physics.homes:
         c = home.controls
@@ -73,7 +76,9 @@ def test_meter_is_load_minus_generation_minus_battery(start: float, advance: flo
 @given(
     start=st.floats(0, 86400), settings_=controls, steps=st.lists(st.floats(30, 1800), min_size=1, max_size=6)
 )
-def test_soc_stays_within_bounds_and_rates(start: float, settings_: dict, steps: list[float]) -> None:
+def test_soc_stays_within_bounds_and_rates(
+    start: float, settings_: dict[str, Any], steps: list[float]
+) -> None:
     physics, clock = community_at(start, step_s=30.0)
     for home in physics.homes:
         c = home.controls

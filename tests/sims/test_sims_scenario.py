@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sims_helpers import scan
 
 from firmware_sims.clock import SimClock
 from firmware_sims.community import build_device, run_community
@@ -16,6 +15,7 @@ from firmware_sims.device import DeviceKind
 from firmware_sims.physics.community import CommunityPhysics
 from firmware_sims.scenario import ScenarioError, load, parse
 from firmware_sims.serve import serve_device
+from tests.sims.sims_helpers import scan
 
 DEMO = Path(__file__).parents[2] / "firmware_sims" / "scenarios" / "demo.toml"
 
@@ -36,13 +36,13 @@ MINIMAL = {"community": {"name": "t"}, "home": [{"id": "a", "pv": {"kwp": 5}}]}
 
 
 def with_change(path: str, value: Any) -> dict[str, Any]:
-    data = json.loads(json.dumps(MINIMAL))
+    data: Any = json.loads(json.dumps(MINIMAL))
     target = data
     keys = path.split(".")
     for key in keys[:-1]:
         target = target[int(key)] if key.isdigit() else target[key]
     target[keys[-1]] = value
-    return data
+    return dict(data)
 
 
 @pytest.mark.parametrize(
