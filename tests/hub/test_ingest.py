@@ -135,7 +135,10 @@ async def test_a_message_is_acknowledged_only_once_committed(
 
         hub.state["ingest"].write = never_commits  # type: ignore[method-assign]
         await publish_telemetry(mosquitto.host, mosquitto.port, community, "home-9", readings)
-        await eventually(lambda: _value(len(received)), lambda n: n == 5, what="the hub to receive all")
+        ingest = hub.state["ingest"]
+        await eventually(
+            lambda: _value(len(received) + ingest.queued()), lambda n: n == 5, what="the hub to receive all"
+        )
     async with start_hub(mosquitto, sqlite_url, mqtt_client_id=client_id) as hub:
         h = await eventually(
             lambda: health(hub), lambda h: h["ingest"]["accepted"] >= 5, what="the broker to redeliver"
