@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
 
@@ -94,8 +95,13 @@ def fresh_database() -> Iterator[str]:
 
 def reading(seq: int, ts: float) -> dict[str, Any]:
     """A site snapshot as agents send it: powers and energy counters."""
-    w = lambda v: {"value": v, "unit": "W"}  # noqa: E731
-    wh = lambda v: {"value": v, "unit": "Wh"}  # noqa: E731
+
+    def w(v: float) -> dict[str, Any]:
+        return {"value": v, "unit": "W"}
+
+    def wh(v: float) -> dict[str, Any]:
+        return {"value": v, "unit": "Wh"}
+
     return {
         "seq": seq,
         "ts": datetime.fromtimestamp(ts, UTC).isoformat(),
@@ -216,7 +222,8 @@ def bare_subscriber(community: str, expected: int, ready: Any, result: Any) -> N
 
 def baseline_rate(messages: int, per_message: int) -> float:
     community = f"b{uuid.uuid4().hex[:10]}"
-    ready, result = mp.Event(), mp.Queue()
+    ready = mp.Event()
+    result: Queue[tuple[float, float]] = mp.Queue()
     process = mp.Process(target=bare_subscriber, args=(community, messages, ready, result))
     process.start()
     ready.wait(10)
@@ -296,7 +303,7 @@ def hub_process(
             server.config.ws = ws_impl
             return server
 
-        hub.server.uvicorn_server = uvicorn_server  # type: ignore[assignment]
+        hub.server.uvicorn_server = uvicorn_server
 
     profile_to = os.environ.get("BENCH_PROFILE")  # a file name: profile the hub process into it
     if profile_to:
@@ -355,12 +362,14 @@ def ingest_run(
     wait_for(lambda: accepted(base) >= before + messages * per_message, 120, every=0.02)
     sync_url = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
     with psycopg.connect(sync_url) as conn:
-        last, p99 = conn.execute(
+        row = conn.execute(
             "SELECT extract(epoch FROM max(received_at)),"
             " percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - ts))"
             " FROM readings WHERE received_at >= to_timestamp(%s)",
             (started,),
         ).fetchone()
+        assert row is not None  # an aggregate query always returns one row
+        last, p99 = row
     return messages * per_message / (float(last) - started), float(p99)
 
 
@@ -397,9 +406,11 @@ def ws_clients(url: str, count: int, stop: Any, ready: Any, result: Any) -> None
     asyncio.run(run())
 
 
-def fan_out(url: str, clients: int, seconds: float, send: Callable[[float], None]) -> tuple[float, int]:
+def fan_out(url: str, clients: int, seconds: float, send: Callable[[int], None]) -> tuple[float, int]:
     """p99 delay (s) over ``seconds`` of one update per second to ``clients`` clients in two processes."""
-    ready, result, stop = mp.Queue(), mp.Queue(), mp.Event()
+    ready: Queue[int] = mp.Queue()
+    result: Queue[list[float]] = mp.Queue()
+    stop = mp.Event()
     halves = [clients // 2, clients - clients // 2]
     processes = [mp.Process(target=ws_clients, args=(url, n, stop, ready, result)) for n in halves]
     for p in processes:
@@ -515,13 +526,16 @@ def run_all(quick: bool, only: str | None, single: int, batched: int, rows: list
             for clients in (1000, 5000):
                 print(f"/ws: {clients} clients, bare websockets baseline …", flush=True)
                 port = free_port()
-                updates, ready, stop = mp.Queue(), mp.Event(), mp.Event()
+                updates: Queue[str | None] = mp.Queue()
+                ready, stop = mp.Event(), mp.Event()
                 server = mp.Process(target=bare_ws_server, args=(port, updates, ready, stop))
                 server.start()
                 ready.wait(20)
-                bare_p99, _ = fan_out(
-                    f"ws://127.0.0.1:{port}", clients, seconds, lambda n, q=updates: q.put(update_text(n))
-                )
+
+                def send_bare(n: int, q: Queue[str | None] = updates) -> None:
+                    q.put(update_text(n))
+
+                bare_p99, _ = fan_out(f"ws://127.0.0.1:{port}", clients, seconds, send_bare)
                 stop.set()
                 updates.put(None)
                 server.join(10)

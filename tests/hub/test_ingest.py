@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from hub.ingest.mqtt import InOrderAcks
+from hub.ingest.pipeline import Accepted
 from powershare_wire import Kind
 from powershare_wire import topics as wire_topics
 from tests.conftest import BrokerAddress
@@ -127,9 +128,9 @@ async def test_a_message_is_acknowledged_only_once_committed(
     readings = [site_reading(seq) for seq in range(1, 6)]
     async with start_hub(mosquitto, sqlite_url, mqtt_client_id=client_id) as hub:
         await wait_connected(hub)
-        received: list[object] = []
+        received: list[Accepted] = []
 
-        async def never_commits(batch: list[object]) -> None:
+        async def never_commits(batch: list[Accepted]) -> None:
             received.extend(batch)
             await asyncio.Event().wait()  # the database hangs until the hub goes down
 

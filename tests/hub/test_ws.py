@@ -15,6 +15,7 @@ import pytest
 import websockets
 
 from hub.events import Event, site_channel
+from powershare_wire import Reading
 from tests.conftest import BrokerAddress
 from tests.helpers import eventually, publish_telemetry, site_reading
 from tests.hub.conftest import HubFactory, RunningHub
@@ -200,9 +201,10 @@ async def test_a_late_reading_is_stored_but_not_pushed_as_the_current_state(
         now = datetime.now(UTC)
         async with websockets.connect(f"{hub.ws_url}?token={token}") as socket:
             await next_of(socket, "hello")
-            publish = lambda readings: publish_telemetry(  # noqa: E731
-                amqtt_broker.host, amqtt_broker.port, community, "home-g", readings
-            )
+
+            async def publish(readings: list[Reading]) -> None:
+                await publish_telemetry(amqtt_broker.host, amqtt_broker.port, community, "home-g", readings)
+
             await publish([site_reading(5, pv_w=500.0, ts=now)])
             assert (await next_of(socket, "reading"))["reading"]["seq"] == 5
             await publish([site_reading(4, pv_w=0.0, ts=now - timedelta(minutes=10))])  # from the spool
