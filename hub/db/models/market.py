@@ -9,37 +9,34 @@ from hub.db.models.base import Base, utcnow
 from hub.db.models.enums import OrderStatus, TransactionStatus, Urgency
 
 
-class EnergyRequest(Base):
+class _Order:
+    """What requests and offers share: a site, an amount of energy, a time window, a status."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community: Mapped[str] = mapped_column(ForeignKey("communities.id"), index=True)
+    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    amount_kwh: Mapped[float]
+    window_start: Mapped[datetime]
+    window_end: Mapped[datetime]
+    status: Mapped[OrderStatus] = mapped_column(default=OrderStatus.OPEN, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EnergyRequest(_Order, Base):
     """A consumer asks for energy within a time window, up to a price."""
 
     __tablename__ = "energy_requests"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community: Mapped[str] = mapped_column(ForeignKey("communities.id"), index=True)
-    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
-    amount_kwh: Mapped[float]
-    window_start: Mapped[datetime]
-    window_end: Mapped[datetime]
     urgency: Mapped[Urgency] = mapped_column(default=Urgency.NORMAL)
     max_price_per_kwh: Mapped[float]
-    status: Mapped[OrderStatus] = mapped_column(default=OrderStatus.OPEN, index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Offer(Base):
+class Offer(_Order, Base):
     """A provider offers energy within a time window, at no less than a price."""
 
     __tablename__ = "offers"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    community: Mapped[str] = mapped_column(ForeignKey("communities.id"), index=True)
-    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
-    amount_kwh: Mapped[float]
-    window_start: Mapped[datetime]
-    window_end: Mapped[datetime]
     min_price_per_kwh: Mapped[float]
-    status: Mapped[OrderStatus] = mapped_column(default=OrderStatus.OPEN, index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Transaction(Base):
