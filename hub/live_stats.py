@@ -16,7 +16,7 @@ from powershare_wire import Reading
 
 def _watts(reading: Reading, name: str) -> float:
     quantity = reading.values.get(name)
-    return float(quantity.value) if quantity is not None and quantity.value is not None else 0.0
+    return float(quantity["value"]) if quantity is not None and quantity["value"] is not None else 0.0
 
 
 class LiveStats:

@@ -48,7 +48,9 @@ class Settings(BaseSettings):
     )
     ingest_batch_max: int = Field(default=5000, ge=1)
     ingest_batch_wait_ms: int = Field(
-        default=50, ge=0, description="How long a batch waits to fill; each batch costs a few round trips"
+        default=25,
+        ge=0,
+        description="Under load, how long a batch may wait to fill; each costs a few round trips",
     )
     auto_register_sites: bool = Field(default=True, description="Create a site on its first reading")
     session_days: int = Field(default=14, ge=1, le=365, description="Sign-in lifetime")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 INTERVAL = timedelta(minutes=15)
@@ -107,7 +108,17 @@ def energy_between(earlier: Snapshot, later: Snapshot) -> Energy:
     return energy
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def interval_start(ts: datetime, length: timedelta = INTERVAL) -> datetime:
     """The start of the UTC-aligned interval holding ``ts``."""
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    return epoch + ((ts - epoch) // length) * length
+    if length == INTERVAL:
+        return _quarter_hour((ts - EPOCH) // INTERVAL)
+    return EPOCH + ((ts - EPOCH) // length) * length
+
+
+@lru_cache(maxsize=4096)
+def _quarter_hour(index: int) -> datetime:
+    # Ingest asks for every reading's interval; consecutive readings share one, so cache it.
+    return EPOCH + index * INTERVAL

@@ -31,10 +31,16 @@ class Chained:
     snapshot: Snapshot
 
 
+def _chain_order(reading: Reading) -> tuple[datetime, int]:
+    return reading.ts, reading.seq
+
+
 def snapshot_of(reading: Reading) -> Snapshot:
     # Snapshot.from_values also takes JSON; wire models are known here, which is 3× cheaper
     # (no Mapping check per value), and this runs for every site reading ingested.
-    return Snapshot(reading.ts, {name: q.value for name, q in reading.values.items() if q.value is not None})
+    return Snapshot(
+        reading.ts, {name: q["value"] for name, q in reading.values.items() if q["value"] is not None}
+    )
 
 
 class Bookings:
@@ -47,15 +53,40 @@ class Bookings:
     def book(self, site: str, ts: datetime, energy: Energy) -> None:
         self.energy[(site, interval_start(ts))] += energy
 
-    def count(self, site: str, ts: datetime, energy: Energy | None = None) -> None:
-        """One more reading in ts's interval, with the energy booked there (if any)."""
+    def count(self, site: str, ts: datetime, energy: Energy | None = None, readings: int = 1) -> None:
+        """More readings in ts's interval, with the energy booked there (if any)."""
         key = (site, interval_start(ts))
-        self.readings[key] += 1
+        self.readings[key] += readings
         booked = self.energy.get(key)
         if booked is None:
             self.energy[key] = energy if energy is not None else Energy()
         elif energy is not None:
             self.energy[key] = booked + energy
+
+    def chain(self, site: str, head: Chained | None, fresh: list[Reading]) -> Chained | None:
+        """Book in-order readings after ``head``; return the new head.
+
+        Runs for every site reading ingested, so it sums each interval locally and touches
+        the per-interval tables once per interval rather than once per reading.
+        """
+        start: datetime | None = None
+        energy: Energy | None = None
+        count = 0
+        for reading in fresh:
+            snapshot = snapshot_of(reading)
+            here = interval_start(reading.ts)
+            if here != start:
+                if start is not None:
+                    self.count(site, start, energy, count)
+                start, energy, count = here, None, 0
+            if head is not None:
+                step = energy_between(head.snapshot, snapshot)
+                energy = step if energy is None else energy + step
+            count += 1
+            head = Chained(reading.seq, snapshot)
+        if start is not None:
+            self.count(site, start, energy, count)
+        return head
 
     def rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -77,10 +108,72 @@ class Bookings:
         return rows
 
 
+class Plan:
+    """A batch's bookings, worked out while the batch before it is being written.
+
+    It assumes every reading in the batch is new and arrives after its site's chain head,
+    as when agents send live readings. The writer uses it only if both hold once the
+    readings are stored (``usable``); otherwise it books the batch again from what was
+    stored (``IntervalAggregator.apply``).
+    """
+
+    def __init__(self, aggregator: IntervalAggregator) -> None:
+        self._aggregator = aggregator
+        self.bookings = Bookings()
+        self.assumed: dict[str, Chained | None] = {}  # site → the head this plan starts from
+        self.heads: dict[str, Chained] = {}
+        self.in_order = True
+
+    def add(self, site: str, readings: list[Reading]) -> None:
+        if not self.in_order or not readings:
+            return
+        if site not in self.assumed:
+            self.assumed[site] = self._aggregator.planned_head(site)
+        head = self.heads.get(site, self.assumed[site])
+        ordered = sorted(readings, key=_chain_order)
+        if head is not None and _chain_order(ordered[0]) <= (head.snapshot.ts, head.seq):
+            self.in_order = False  # a late reading: its neighbours must be read from the database
+            return
+        new_head = self.bookings.chain(site, head, ordered)
+        if new_head is not None:
+            self.heads[site] = new_head
+
+    def usable(self) -> bool:
+        """Still valid: in order, and built on the heads the database now holds."""
+        last = self._aggregator.committed_heads()
+        return self.in_order and all(last.get(site) is head for site, head in self.assumed.items())
+
+
 class IntervalAggregator:
     def __init__(self, insert: Any) -> None:
-        self._insert = insert
-        self._last: dict[str, Chained] = {}
+        self._upsert = _add_to_intervals(insert)  # built once: SQLAlchemy makes it slowly
+        self._last: dict[str, Chained] = {}  # committed chain heads
+        self._planned: dict[str, Chained] = {}  # heads of plans sealed but not yet committed
+
+    def plan(self) -> Plan:
+        return Plan(self)
+
+    def seal(self, plan: Plan) -> None:
+        """The plan's batch goes to the database next: later plans build on its heads."""
+        self._planned.update(plan.heads)
+
+    def planned_head(self, site: str) -> Chained | None:
+        return self._planned.get(site) or self._last.get(site)
+
+    def committed_heads(self) -> dict[str, Chained]:
+        return self._last
+
+    def settle(self, plan: Plan, heads: dict[str, Chained]) -> None:
+        """The plan's batch committed with these heads (or, with none, was dropped)."""
+        self._last.update(heads)
+        for site, head in plan.heads.items():
+            if self._planned.get(site) is head:
+                del self._planned[site]
+
+    async def write_plan(self, conn: AsyncConnection, plan: Plan) -> None:
+        rows = plan.bookings.rows()
+        if rows:
+            await conn.execute(self._upsert, rows)
 
     def remember(self, site: str, latest: dict[str, Any] | None) -> None:
         """Seed the chain from a stored snapshot (sites.latest) at startup."""
@@ -94,28 +187,25 @@ class IntervalAggregator:
         heads: dict[str, Chained] = {}
         for site, readings in new.items():
             head = self._last.get(site)
-            ordered = sorted(readings, key=lambda r: (r.ts, r.seq))
-            # Sorted, so the readings at or before the chain head form a prefix.
-            late = [r for r in ordered if head is not None and (r.ts, r.seq) <= (head.snapshot.ts, head.seq)]
-            fresh = ordered[len(late) :]
-            pending = {r.seq for r in ordered}
-            for reading in late:
-                pending.discard(reading.seq)
-                await self._book_late(conn, bookings, site, reading, pending)
-            for reading in fresh:
-                snapshot = snapshot_of(reading)
-                energy = energy_between(head.snapshot, snapshot) if head is not None else None
-                bookings.count(site, reading.ts, energy)
-                head = Chained(reading.seq, snapshot)
+            ordered = sorted(readings, key=_chain_order)
+            # Sorted, so the readings at or before the chain head form a prefix (usually empty).
+            split = 0
+            if head is not None:
+                mark = (head.snapshot.ts, head.seq)
+                while split < len(ordered) and _chain_order(ordered[split]) <= mark:
+                    split += 1
+            if split:
+                pending = {r.seq for r in ordered}
+                for reading in ordered[:split]:
+                    pending.discard(reading.seq)
+                    await self._book_late(conn, bookings, site, reading, pending)
+            head = bookings.chain(site, head, ordered[split:])
             if head is not None:
                 heads[site] = head
         rows = bookings.rows()
         if rows:
-            await conn.execute(self._upsert(), rows)
+            await conn.execute(self._upsert, rows)
         return heads
-
-    def advance(self, heads: dict[str, Chained]) -> None:
-        self._last.update(heads)
 
     async def _book_late(
         self, conn: AsyncConnection, bookings: Bookings, site: str, late: Reading, pending: set[int]
@@ -131,13 +221,14 @@ class IntervalAggregator:
                 correction = correction - energy_between(before, after)
             bookings.book(site, after.ts, correction)
 
-    def _upsert(self) -> Any:
-        statement = self._insert(SiteInterval)
-        added = {
-            name: getattr(SiteInterval, name) + getattr(statement.excluded, name)
-            for name in (*ENERGY_COLUMNS, "readings")
-        }
-        return statement.on_conflict_do_update(index_elements=["site_id", "start"], set_=added)
+
+def _add_to_intervals(insert: Any) -> Any:
+    statement = insert(SiteInterval)
+    added = {
+        name: getattr(SiteInterval, name) + getattr(statement.excluded, name)
+        for name in (*ENERGY_COLUMNS, "readings")
+    }
+    return statement.on_conflict_do_update(index_elements=["site_id", "start"], set_=added)
 
 
 async def _neighbours(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,28 +24,24 @@ from hub.core.backoff import Backoff
 from hub.core.config import Settings
 from hub.db.models import Community, Device, Site
 from hub.events import Event, EventBus
-from hub.ingest.aggregates import IntervalAggregator
-from hub.ingest.raw_rows import RawRows
+from hub.ingest.aggregates import SITE_DEVICE, IntervalAggregator
+from hub.ingest.batch import Accepted, Batch, by_time
 from hub.ingest.stats import IngestStats
 from hub.live_stats import LiveStats
 from hub.metrics import HubMetrics
 from powershare_wire import Kind, Reading, Status, Telemetry
 from powershare_wire import topics as wire_topics
 
-SITE_DEVICE = "site"
-
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Accepted:
-    community: str
-    message: Telemetry | Status
-    # The payload as received, when every reading in it was kept: PostgreSQL stores it as is,
-    # sparing a serialisation per reading. None when readings were dropped (or in tests).
-    raw: bytes | None = None
-    # Called once the message is committed (or refused): the MQTT consumer acknowledges it then.
-    done: Callable[[], None] | None = None
+# Built once: SQLAlchemy takes longer to build a statement than PostgreSQL to run this one.
+_NEWER_SNAPSHOT = (
+    update(Site)
+    .where(Site.id == bindparam("site"))
+    .where(or_(Site.last_seen.is_(None), Site.last_seen < bindparam("ts")))
+    .values(latest=bindparam("latest"), last_seen=bindparam("ts"))
+)
 
 
 def _no_ack() -> None:
@@ -71,11 +66,12 @@ class Ingest:
         self._bus = bus
         self._settings = settings
         self._insert = _dialect_insert(engine)
-        self._queue: asyncio.Queue[Accepted] = asyncio.Queue()
+        self._queue: asyncio.Queue[Accepted | None] = asyncio.Queue()  # None: a write finished
         self._known_sites: dict[str, str] = {}  # site → community
         self._persisted: set[str] = set()  # sites with a row in the database
         self._shown: dict[str, datetime] = {}  # site → time of the newest snapshot pushed to /ws
         self._aggregates = IntervalAggregator(self._insert)
+        self._gathering = self._new_batch()  # the next batch, filling while one is written
         self.stats = IngestStats(metrics or HubMetrics())
         self.live = LiveStats()
 
@@ -130,47 +126,79 @@ class Ingest:
             return False
         raw: bytes | None = payload
         if isinstance(message, Telemetry):
-            kept = self._without_future_readings(topic, message)
-            if not kept.readings:
-                return False
-            if kept is not message:
-                message, raw = kept, None
+            newest = max(r.ts for r in message.readings)
+            horizon = datetime.now(UTC) + timedelta(seconds=self._settings.max_clock_skew_s)
+            if newest > horizon:
+                message, raw = self._without_future_readings(topic, message, horizon), None
+                if not message.readings:
+                    return False
+                newest = max(r.ts for r in message.readings)
+        else:
+            newest = message.ts
         self._known_sites.setdefault(parts.site, parts.community)
-        self._queue.put_nowait(Accepted(parts.community, message, raw, done))
+        self._queue.put_nowait(Accepted(parts.community, message, raw, done, newest))
         return True
 
-    def _without_future_readings(self, topic: str, message: Telemetry) -> Telemetry:
-        horizon = datetime.now(UTC) + timedelta(seconds=self._settings.max_clock_skew_s)
+    def _without_future_readings(self, topic: str, message: Telemetry, horizon: datetime) -> Telemetry:
         keep = [reading for reading in message.readings if reading.ts <= horizon]
-        if len(keep) < len(message.readings):
-            self.stats.reject(
-                "future_timestamp",
-                f"{topic}: reading more than {self._settings.max_clock_skew_s:g} s ahead of the hub clock",
-                count=len(message.readings) - len(keep),
-            )
-            return message.model_copy(update={"readings": keep})
-        return message
+        self.stats.reject(
+            "future_timestamp",
+            f"{topic}: reading more than {self._settings.max_clock_skew_s:g} s ahead of the hub clock",
+            count=len(message.readings) - len(keep),
+        )
+        return message.model_copy(update={"readings": keep})
 
     # --- writing (writer task) ---------------------------------------------------------
 
     async def run_writer(self) -> None:
-        """Take what has queued (waiting up to ingest_batch_wait_ms for more) and write it."""
+        """Write batches one after another, gathering the next while the current one is written.
+
+        Everything arriving during a write joins the next batch, so under load batches grow
+        by themselves, up to ``ingest_batch_max`` readings. A lone message finding the writer
+        idle is written at once.
+        """
         limit = self._settings.ingest_batch_max
         wait_s = self._settings.ingest_batch_wait_ms / 1000
         queue = self._queue
+        writing: asyncio.Task[None] | None = None
         previous = 0  # messages in the previous batch
-        while True:
-            batch = [await queue.get()]
-            size = _drain(queue, batch, _size(batch[0]), limit)
-            # One wait per batch, not one per message; and none while messages come one at a
-            # time (the previous batch held one): waiting would then add latency, not batching.
-            if size < limit and wait_s > 0 and previous > 1:
-                await asyncio.sleep(wait_s)
-                _drain(queue, batch, size, limit)
-            previous = len(batch)
-            await self.write(batch)
+        self._gathering = batch = self._new_batch()
+        try:
+            while True:
+                if writing is not None and batch.size >= limit:
+                    await writing  # full: let the write finish before taking more
+                else:
+                    item = await queue.get()  # None: the write in flight has finished
+                    if item is not None:
+                        batch.add(item)
+                        _fill(queue, batch, limit)
+                if batch.items and (writing is None or writing.done()):
+                    # Under load (the last batch held more than one message) let this one
+                    # fill a little: each transaction has a fixed cost. A lone message goes at once.
+                    if previous > 1 and wait_s > 0 and batch.size < limit:
+                        await asyncio.sleep(wait_s)
+                        _fill(queue, batch, limit)
+                    previous = len(batch.items)
+                    self._aggregates.seal(batch.plan)  # before the next batch plans on top of it
+                    writing = asyncio.create_task(self.write_batch(batch))
+                    writing.add_done_callback(lambda _task: queue.put_nowait(None))
+                    self._gathering = batch = self._new_batch()
+        finally:
+            if writing is not None:
+                writing.cancel()  # unacknowledged: the broker sends it again
 
-    async def write(self, batch: list[Accepted]) -> None:
+    def _new_batch(self) -> Batch:
+        return Batch(self._aggregates.plan())
+
+    async def write(self, items: list[Accepted]) -> None:
+        """Write these messages as one batch (the writer task's path, for callers and tests)."""
+        batch = self._new_batch()
+        for item in items:
+            batch.add(item)
+        self._aggregates.seal(batch.plan)
+        await self.write_batch(batch)
+
+    async def write_batch(self, batch: Batch) -> None:
         """Write one batch in one transaction; retried until the database takes it."""
         backoff = Backoff(initial_s=0.2, maximum_s=10)
         while True:
@@ -181,27 +209,24 @@ class Ingest:
                 # The database went away. Dropping the batch would lose data (the broker
                 # would redeliver it only after a reconnect): wait and write it again.
                 delay = backoff.next_delay()
-                log.error("writing %d messages failed (%r); retrying in %.1f s", len(batch), exc, delay)
+                log.error("writing %d messages failed (%r); retrying in %.1f s", len(batch.items), exc, delay)
                 self.stats.failed_write()
                 await asyncio.sleep(delay)
             except SQLAlchemyError as exc:
                 # A batch the database refuses (a bug, not an outage): retrying would stall
                 # ingest for good, so count it, log it and go on with the next one.
-                log.exception("dropping a batch of %d messages the database refused", len(batch))
+                log.exception("dropping a batch of %d messages the database refused", len(batch.items))
                 self.stats.failed_write()
-                self.stats.reject("write_refused", repr(exc), count=len(batch))
-                _acknowledge(batch)
+                self.stats.reject("write_refused", repr(exc), count=len(batch.items))
+                self._aggregates.settle(batch.plan, {})
+                batch.acknowledge()
                 return
 
-    async def _write_once(self, batch: list[Accepted]) -> None:
+    async def _write_once(self, batch: Batch) -> None:
         now = datetime.now(UTC)
-        sites = {item.message.site: item.community for item in batch}
+        sites = {item.message.site: item.community for item in batch.items}
         unseen = {site: community for site, community in sites.items() if site not in self._persisted}
-        rows = RawRows()
-        for item in batch:
-            if isinstance(item.message, Telemetry):
-                rows.add_message(item.message, item.raw)
-        statuses = [item for item in batch if isinstance(item.message, Status)]
+        rows = batch.rows
         async with self._engine.begin() as conn:
             if unseen:
                 await conn.execute(
@@ -216,27 +241,29 @@ class Ingest:
                     ],
                 )
             new = await rows.insert(conn, self._insert, now)
-            added, latest = self._new_site_readings(batch, new)
-            heads = await self._aggregates.apply(conn, added)
+            all_new = len(new) == len(rows)
+            if all_new and batch.plan.usable():
+                latest, heads = batch.latest, batch.plan.heads
+                await self._aggregates.write_plan(conn, batch.plan)
+            else:  # replays or late readings: book what was in fact stored
+                added, latest = self._new_site_readings(batch.items, new, all_new)
+                heads = await self._aggregates.apply(conn, added)
             if latest:
                 await conn.execute(
-                    update(Site)
-                    .where(Site.id == bindparam("site"))
-                    .where(or_(Site.last_seen.is_(None), Site.last_seen < bindparam("ts")))
-                    .values(latest=bindparam("latest"), last_seen=bindparam("ts")),
+                    _NEWER_SNAPSHOT,
                     [
                         {"site": site, "ts": reading.ts, "latest": reading.model_dump(mode="json")}
                         for site, (_community, reading) in latest.items()
                     ],
                 )
-            for item in statuses:
-                await self._write_status(conn, item.message, now)  # type: ignore[arg-type]
+            for status in batch.statuses:
+                await self._write_status(conn, status, now)
         committed = datetime.now(UTC)
-        _acknowledge(batch)  # stored for good: the broker may forget these messages now
+        batch.acknowledge()  # stored for good: the broker may forget these messages now
         self._persisted.update(unseen)
-        self._aggregates.advance(heads)
-        self.stats.committed(batch_messages=len(batch), rows=len(rows), new=len(new))
-        self.stats.observe_lag([committed - _newest_ts(item) for item in batch])
+        self._aggregates.settle(batch.plan, heads)
+        self.stats.committed(batch_messages=len(batch.items), rows=len(rows), new=len(new))
+        self.stats.observe_lag([committed - item.newest for item in batch.items])
         for site, (community, reading) in latest.items():
             shown = self._shown.get(site)
             if shown is not None and reading.ts <= shown:
@@ -246,12 +273,12 @@ class Ingest:
             self._bus.publish(
                 Event.build("reading", community, site, reading=reading.model_dump(mode="json"))
             )
-        for item in statuses:
-            status = item.message
-            assert isinstance(status, Status)
-            self._bus.publish(
-                Event.build("status", item.community, status.site, online=status.online, ts=status.ts)
-            )
+        for item in batch.items:
+            if isinstance(item.message, Status):
+                status = item.message
+                self._bus.publish(
+                    Event.build("status", item.community, status.site, online=status.online, ts=status.ts)
+                )
 
     async def _write_status(self, conn: AsyncConnection, status: Status, now: datetime) -> None:
         await conn.execute(update(Site).where(Site.id == status.site).values(online=status.online))
@@ -281,9 +308,13 @@ class Ingest:
 
     @staticmethod
     def _new_site_readings(
-        batch: list[Accepted], new: set[tuple[str, int]]
+        batch: list[Accepted], new: set[tuple[str, int]], all_new: bool
     ) -> tuple[dict[str, list[Reading]], dict[str, tuple[str, Reading]]]:
-        """Per site, the site snapshots this batch added, and the newest of them (one pass)."""
+        """Per site, the site snapshots this batch added, and the newest of them.
+
+        ``all_new``: the database stored every reading (no replays), so ``new`` need not be
+        consulted reading by reading.
+        """
         found: dict[str, list[Reading]] = {}
         newest: dict[str, tuple[str, Reading]] = {}
         for item in batch:
@@ -291,37 +322,26 @@ class Ingest:
             if not isinstance(message, Telemetry):
                 continue
             site = message.site
-            for reading in message.readings:
-                if reading.device != SITE_DEVICE or (site, reading.seq) not in new:
-                    continue
-                found.setdefault(site, []).append(reading)
-                current = newest.get(site)
-                if current is None or reading.ts > current[1].ts:
-                    newest[site] = (item.community, reading)
+            added = [
+                r for r in message.readings if r.device == SITE_DEVICE and (all_new or (site, r.seq) in new)
+            ]
+            if not added:
+                continue
+            found.setdefault(site, []).extend(added)
+            latest = max(added, key=by_time)
+            current = newest.get(site)
+            if current is None or latest.ts > current[1].ts:
+                newest[site] = (item.community, latest)
         return found, newest
 
     def queued(self) -> int:
-        return self._queue.qsize()
+        """Messages accepted but not yet being written."""
+        return self._queue.qsize() + len(self._gathering.items)
 
 
-def _drain(queue: asyncio.Queue[Accepted], batch: list[Accepted], size: int, limit: int) -> int:
-    while size < limit and not queue.empty():
+def _fill(queue: asyncio.Queue[Accepted | None], batch: Batch, limit: int) -> None:
+    """Move what has queued into the batch, up to ``limit`` readings (None marks are skipped)."""
+    while batch.size < limit and not queue.empty():
         item = queue.get_nowait()
-        batch.append(item)
-        size += _size(item)
-    return size
-
-
-def _acknowledge(batch: list[Accepted]) -> None:
-    for item in batch:
-        if item.done is not None:
-            item.done()
-
-
-def _newest_ts(item: Accepted) -> datetime:
-    message = item.message
-    return max(r.ts for r in message.readings) if isinstance(message, Telemetry) else message.ts
-
-
-def _size(item: Accepted) -> int:
-    return len(item.message.readings) if isinstance(item.message, Telemetry) else 1
+        if item is not None:
+            batch.add(item)

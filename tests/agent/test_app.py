@@ -101,7 +101,7 @@ async def test_publishes_telemetry_state_and_status(
     assert {d.serial for d in statuses[-1].devices} == {"INV-1", "BAT-1", "MTR-1"}
     assert all(d.ok for d in statuses[-1].devices)
     site = [r for t in telemetry for r in t.readings if r.device == "site"][-1]
-    values = {name: q.value for name, q in site.values.items()}
+    values = {name: q["value"] for name, q in site.values.items()}
     assert values["pv_w"] == 3000
     assert values["battery_w"] == -1000
     assert values["grid_w"] == 500

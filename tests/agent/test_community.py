@@ -54,13 +54,13 @@ async def test_site_snapshot_matches_physics(
                 async for message in hub.messages:
                     assert isinstance(message.payload, bytes)
                     for reading in Telemetry.model_validate_json(message.payload).readings:
-                        if reading.device == "site" and reading.values["load_w"].value is not None:
+                        if reading.device == "site" and reading.values["load_w"]["value"] is not None:
                             site = reading
                     if site is not None:
                         break
         physics = home.physics.snapshot()
     assert site is not None
-    values = {name: q.value for name, q in site.values.items()}
+    values = {name: q["value"] for name, q in site.values.items()}
     assert values["pv_w"] == pytest.approx(physics["pv_w"], abs=2)
     assert values["battery_w"] == pytest.approx(physics["battery_w"], abs=2)
     assert values["grid_w"] == pytest.approx(physics["meter_w"], abs=2)

@@ -64,19 +64,19 @@ async def test_snapshot_from_devices() -> None:
     t0 = datetime(2026, 6, 1, 12, tzinfo=UTC)
     accounts.snapshot([(d, True) for d in devices], t0)
     values = accounts.snapshot([(d, True) for d in devices], t0 + timedelta(hours=1))
-    assert values["load_w"].value == 2500
-    assert values["charge_wh"].value == pytest.approx(1000)
-    assert values["discharge_wh"].value == 0
-    assert values["production_wh"].value == 10_000
+    assert values["load_w"]["value"] == 2500
+    assert values["charge_wh"]["value"] == pytest.approx(1000)
+    assert values["discharge_wh"]["value"] == 0
+    assert values["production_wh"]["value"] == 10_000
     # The meter fails: grid and everything derived from it become unknown, not zero.
     failed = accounts.snapshot(
         [(devices[0], True), (devices[1], True), (devices[2], False)], t0 + timedelta(hours=2)
     )
-    assert failed["grid_w"].value is None
-    assert failed["load_w"].value is None
-    assert failed["pv_to_home_w"].value is None
-    assert failed["pv_w"].value == 3000
-    assert failed["import_wh"].value == 200_000  # counters keep their last total
+    assert failed["grid_w"]["value"] is None
+    assert failed["load_w"]["value"] is None
+    assert failed["pv_to_home_w"]["value"] is None
+    assert failed["pv_w"]["value"] == 3000
+    assert failed["import_wh"]["value"] == 200_000  # counters keep their last total
 
 
 def testsite_soc_weights_by_capacity() -> None:
@@ -104,4 +104,4 @@ async def test_a_device_not_found_yet_makes_its_sums_unknown_not_zero(
     values = SiteAccounts().snapshot(
         [(d, True) for d in devices], datetime(2026, 6, 1, 12, tzinfo=UTC), unidentified=unidentified
     )
-    assert {name for name in unknown | known if values[name].value is None} == unknown
+    assert {name for name in unknown | known if values[name]["value"] is None} == unknown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
@@ -16,8 +17,11 @@ from sqlalchemy import select
 from hub.core.config import Settings
 from hub.db.engine import create_engine, migrate
 from hub.db.models import SiteInterval
+from hub.energy.intervals import Energy, energy_between
 from hub.events import EventBus
-from hub.ingest.pipeline import Accepted, Ingest
+from hub.ingest.aggregates import Bookings, snapshot_of
+from hub.ingest.batch import Accepted
+from hub.ingest.pipeline import Ingest
 from powershare_wire import Quantity, Reading, Telemetry, Unit
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -129,3 +133,24 @@ async def test_arrival_order_does_not_change_the_intervals(
     for key, (imp, exp, count) in expected.items():
         assert got[key][0] == pytest.approx(imp, abs=1e-6)
         assert got[key][1:] == (exp, count)
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=arrivals())
+def test_a_chain_books_each_step_into_the_interval_it_ends_in(
+    case: tuple[list[Reading], list[list[Reading]]],
+) -> None:
+    """Summing per interval (the fast path) equals booking reading by reading."""
+    readings, _batches = case
+    expected = Bookings()
+    for earlier, later in itertools.pairwise(readings):
+        expected.count(SITE, later.ts, energy_between(snapshot_of(earlier), snapshot_of(later)))
+    expected.count(SITE, readings[0].ts, Energy())  # the first reading is counted, with no energy
+    got = Bookings()
+    head = got.chain(SITE, None, readings)
+    assert head is not None
+    assert head.seq == readings[-1].seq
+    assert sorted(got.readings.items()) == sorted(expected.readings.items())
+    for key, energy in expected.energy.items():
+        assert got.energy[key].import_wh == pytest.approx(energy.import_wh, abs=1e-6)
+        assert got.energy[key].export_wh == pytest.approx(energy.export_wh, abs=1e-6)

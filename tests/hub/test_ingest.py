@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from hub.ingest.batch import Accepted, Batch
 from hub.ingest.mqtt import InOrderAcks
-from hub.ingest.pipeline import Accepted
 from powershare_wire import Kind
 from powershare_wire import topics as wire_topics
 from tests.conftest import BrokerAddress
@@ -130,11 +130,11 @@ async def test_a_message_is_acknowledged_only_once_committed(
         await wait_connected(hub)
         received: list[Accepted] = []
 
-        async def never_commits(batch: list[Accepted]) -> None:
-            received.extend(batch)
+        async def never_commits(batch: Batch) -> None:
+            received.extend(batch.items)
             await asyncio.Event().wait()  # the database hangs until the hub goes down
 
-        hub.state["ingest"].write = never_commits  # type: ignore[method-assign]
+        hub.state["ingest"].write_batch = never_commits  # type: ignore[method-assign]
         await publish_telemetry(mosquitto.host, mosquitto.port, community, "home-9", readings)
         ingest = hub.state["ingest"]
         await eventually(

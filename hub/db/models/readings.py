@@ -14,7 +14,9 @@ class RawReading(Base):
 
     __tablename__ = "readings"
 
-    site_id: Mapped[str] = mapped_column(ForeignKey("sites.id"), primary_key=True)
+    # No foreign key to sites: ingest writes only readings of sites it has just made sure
+    # exist, and the check would cost PostgreSQL a fifth of the time of each inserted reading.
+    site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     ts: Mapped[datetime]
     device: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,67 @@
+"""A batch of accepted messages, gathered while the batch before it is being written.
+
+Each message is sorted in as it is taken from the queue: its raw readings, its statuses,
+each site's newest snapshot, and the interval bookings it would add (a ``Plan``). The
+writer then only has to store the batch, so working this out overlaps the database's
+work on the previous batch instead of adding to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from hub.ingest.aggregates import SITE_DEVICE, Plan
+from hub.ingest.raw_rows import RawRows
+from powershare_wire import Reading, Status, Telemetry
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    community: str
+    message: Telemetry | Status
+    # The payload as received, when every reading in it was kept: PostgreSQL stores it as is,
+    # sparing a serialisation per reading. None when readings were dropped (or in tests).
+    raw: bytes | None = None
+    # Called once the message is committed (or refused): the MQTT consumer acknowledges it then.
+    done: Callable[[], None] | None = None
+    newest: datetime = field(default_factory=lambda: datetime.now(UTC))  # its newest timestamp: for the lag
+
+
+def by_time(reading: Reading) -> datetime:
+    return reading.ts
+
+
+@dataclass
+class Batch:
+    plan: Plan
+    items: list[Accepted] = field(default_factory=list)
+    rows: RawRows = field(default_factory=RawRows)
+    statuses: list[Status] = field(default_factory=list)
+    # site → (community, newest snapshot), if every reading turns out to be new
+    latest: dict[str, tuple[str, Reading]] = field(default_factory=dict)
+    size: int = 0  # readings and statuses
+
+    def add(self, item: Accepted) -> None:
+        self.items.append(item)
+        message = item.message
+        if isinstance(message, Status):
+            self.statuses.append(message)
+            self.size += 1
+            return
+        self.rows.add_message(message, item.raw)
+        self.size += len(message.readings)
+        snapshots = [r for r in message.readings if r.device == SITE_DEVICE]
+        if not snapshots:
+            return
+        self.plan.add(message.site, snapshots)
+        newest = max(snapshots, key=by_time)
+        current = self.latest.get(message.site)
+        if current is None or newest.ts > current[1].ts:
+            self.latest[message.site] = (item.community, newest)
+
+    def acknowledge(self) -> None:
+        for item in self.items:
+            if item.done is not None:
+                item.done()
