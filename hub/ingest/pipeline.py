@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,6 +43,13 @@ _NEWER_SNAPSHOT = (
     .where(or_(Site.last_seen.is_(None), Site.last_seen < bindparam("ts")))
     .values(latest=bindparam("latest"), last_seen=bindparam("ts"))
 )
+
+
+ORDER_WAIT_S = 5.0  # how long a write waits, in its transaction, for the one before it
+
+
+class _EarlierWriteStuck(Exception):
+    """The write before this one has not committed in time; roll back and retry after it."""
 
 
 def _no_ack() -> None:
@@ -151,28 +159,32 @@ class Ingest:
     # --- writing (writer task) ---------------------------------------------------------
 
     async def run_writer(self) -> None:
-        """Write batches one after another, gathering the next while the current one is written.
+        """Write batches in order, gathering the next while earlier ones are written.
 
         Everything arriving during a write joins the next batch, so under load batches grow
         by themselves, up to ``ingest_batch_max`` readings. A lone message finding the writer
-        idle is written at once.
+        idle is written at once. On PostgreSQL two batches are written at a time: the second
+        inserts its readings while the first finishes, and commits after it (``write_batch``).
         """
         limit = self._settings.ingest_batch_max
         wait_s = self._settings.ingest_batch_wait_ms / 1000
+        depth = 2 if self._engine.dialect.name == "postgresql" else 1  # SQLite has one writer
         queue = self._queue
-        writing: asyncio.Task[None] | None = None
+        writing: deque[asyncio.Task[None]] = deque()
         previous = 0  # messages in the previous batch
         self._gathering = batch = self._new_batch()
         try:
             while True:
-                if writing is not None and batch.size >= limit:
-                    await writing  # full: let the write finish before taking more
+                if len(writing) >= depth and batch.size >= limit:
+                    await asyncio.wait({writing[0]})  # full: let the oldest write finish first
                 else:
-                    item = await queue.get()  # None: the write in flight has finished
+                    item = await queue.get()  # None: a write has finished
                     if item is not None:
                         batch.add(item)
                         _fill(queue, batch, limit)
-                if batch.items and (writing is None or writing.done()):
+                while writing and writing[0].done():
+                    writing.popleft()
+                if batch.items and len(writing) < depth:
                     # Under load (the last batch held more than one message) let this one
                     # fill a little: each transaction has a fixed cost. A lone message goes at once.
                     if previous > 1 and wait_s > 0 and batch.size < limit:
@@ -180,12 +192,13 @@ class Ingest:
                         _fill(queue, batch, limit)
                     previous = len(batch.items)
                     self._aggregates.seal(batch.plan)  # before the next batch plans on top of it
-                    writing = asyncio.create_task(self.write_batch(batch))
-                    writing.add_done_callback(lambda _task: queue.put_nowait(None))
+                    task = asyncio.create_task(self.write_batch(batch, writing[-1] if writing else None))
+                    task.add_done_callback(lambda _task: queue.put_nowait(None))
+                    writing.append(task)
                     self._gathering = batch = self._new_batch()
         finally:
-            if writing is not None:
-                writing.cancel()  # unacknowledged: the broker sends it again
+            for task in writing:
+                task.cancel()  # unacknowledged: the broker sends these again
 
     def _new_batch(self) -> Batch:
         return Batch(self._aggregates.plan())
@@ -198,13 +211,19 @@ class Ingest:
         self._aggregates.seal(batch.plan)
         await self.write_batch(batch)
 
-    async def write_batch(self, batch: Batch) -> None:
-        """Write one batch in one transaction; retried until the database takes it."""
+    async def write_batch(self, batch: Batch, after: asyncio.Task[None] | None = None) -> None:
+        """Write one batch in one transaction, committed after ``after``; retried until it is stored."""
         backoff = Backoff(initial_s=0.2, maximum_s=10)
         while True:
             try:
-                await self._write_once(batch)
+                await self._write_once(batch, after)
                 return
+            except _EarlierWriteStuck:
+                # Our uncommitted rows may be what the earlier write waits for (a replayed
+                # reading in both): we rolled back; let it finish, then go again.
+                assert after is not None
+                await asyncio.wait({after})
+                after = None
             except (OperationalError, InterfaceError, OSError) as exc:
                 # The database went away. Dropping the batch would lose data (the broker
                 # would redeliver it only after a reconnect): wait and write it again.
@@ -222,7 +241,7 @@ class Ingest:
                 batch.acknowledge()
                 return
 
-    async def _write_once(self, batch: Batch) -> None:
+    async def _write_once(self, batch: Batch, after: asyncio.Task[None] | None) -> None:
         now = datetime.now(UTC)
         sites = {item.message.site: item.community for item in batch.items}
         unseen = {site: community for site, community in sites.items() if site not in self._persisted}
@@ -241,6 +260,11 @@ class Ingest:
                     ],
                 )
             new = await rows.insert(conn, self._insert, now)
+            if after is not None and not after.done():
+                # Bookings build on the batch before: commit in order.
+                finished, _ = await asyncio.wait({after}, timeout=ORDER_WAIT_S)
+                if not finished:
+                    raise _EarlierWriteStuck
             all_new = len(new) == len(rows)
             if all_new and batch.plan.usable():
                 latest, heads = batch.latest, batch.plan.heads

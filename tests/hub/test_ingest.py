@@ -130,7 +130,7 @@ async def test_a_message_is_acknowledged_only_once_committed(
         await wait_connected(hub)
         received: list[Accepted] = []
 
-        async def never_commits(batch: Batch) -> None:
+        async def never_commits(batch: Batch, after: asyncio.Task[None] | None = None) -> None:
             received.extend(batch.items)
             await asyncio.Event().wait()  # the database hangs until the hub goes down
 
