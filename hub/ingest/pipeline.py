@@ -3,7 +3,7 @@
 ``submit`` runs in the MQTT client's receive callback and never touches the database; the
 writer task takes whatever has queued up (up to ``ingest_batch_max`` readings) and writes it
 in one transaction. The primary key (site, seq) plus ON CONFLICT DO NOTHING makes replays no-ops,
-and RETURNING tells which readings were new, so duplicates are neither counted nor pushed.
+and the insert tells which readings were new, so duplicates are neither counted nor pushed.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from hub.db.models import Community, Device, Site
 from hub.events import Event, EventBus
 from hub.ingest.aggregates import SITE_DEVICE, IntervalAggregator
 from hub.ingest.batch import Accepted, Batch, by_time
+from hub.ingest.raw_rows import Stored
 from hub.ingest.stats import IngestStats
 from hub.live_stats import LiveStats
 from hub.metrics import HubMetrics
@@ -265,12 +266,11 @@ class Ingest:
                 finished, _ = await asyncio.wait({after}, timeout=ORDER_WAIT_S)
                 if not finished:
                     raise _EarlierWriteStuck
-            all_new = len(new) == len(rows)
-            if all_new and batch.plan.usable():
+            if new.everything and batch.plan.usable():
                 latest, heads = batch.latest, batch.plan.heads
                 await self._aggregates.write_plan(conn, batch.plan)
             else:  # replays or late readings: book what was in fact stored
-                added, latest = self._new_site_readings(batch.items, new, all_new)
+                added, latest = self._new_site_readings(batch.items, new)
                 heads = await self._aggregates.apply(conn, added)
             if latest:
                 await conn.execute(
@@ -286,7 +286,7 @@ class Ingest:
         batch.acknowledge()  # stored for good: the broker may forget these messages now
         self._persisted.update(unseen)
         self._aggregates.settle(batch.plan, heads)
-        self.stats.committed(batch_messages=len(batch.items), rows=len(rows), new=len(new))
+        self.stats.committed(batch_messages=len(batch.items), rows=len(rows), new=new.count)
         self.stats.observe_lag([committed - item.newest for item in batch.items])
         for site, (community, reading) in latest.items():
             shown = self._shown.get(site)
@@ -332,13 +332,9 @@ class Ingest:
 
     @staticmethod
     def _new_site_readings(
-        batch: list[Accepted], new: set[tuple[str, int]], all_new: bool
+        batch: list[Accepted], new: Stored
     ) -> tuple[dict[str, list[Reading]], dict[str, tuple[str, Reading]]]:
-        """Per site, the site snapshots this batch added, and the newest of them.
-
-        ``all_new``: the database stored every reading (no replays), so ``new`` need not be
-        consulted reading by reading.
-        """
+        """Per site, the site snapshots this batch added, and the newest of them."""
         found: dict[str, list[Reading]] = {}
         newest: dict[str, tuple[str, Reading]] = {}
         for item in batch:
@@ -346,9 +342,7 @@ class Ingest:
             if not isinstance(message, Telemetry):
                 continue
             site = message.site
-            added = [
-                r for r in message.readings if r.device == SITE_DEVICE and (all_new or (site, r.seq) in new)
-            ]
+            added = [r for r in message.readings if r.device == SITE_DEVICE and (site, r.seq) in new]
             if not added:
                 continue
             found.setdefault(site, []).extend(added)

@@ -3,8 +3,10 @@
 PostgreSQL gets one ``INSERT … SELECT FROM json_to_recordset(%s)``: the whole batch is one
 JSON parameter, made of the validated MQTT payloads as they arrived, so neither SQLAlchemy
 nor psycopg builds, parses or escapes a statement with tens of thousands of placeholders,
-and no reading is serialised again. SQLite takes SQLAlchemy's multi-row insert.
-Either way ``ON CONFLICT DO NOTHING RETURNING`` reports only the readings not seen before.
+and no reading is serialised again. ``ON CONFLICT DO NOTHING`` skips readings seen before;
+the row count says whether any were, and only then are the new ones looked up (they carry
+this batch's ``received_at``), which spares returning a row per reading in the usual case.
+SQLite takes SQLAlchemy's multi-row insert with ``RETURNING``.
 """
 
 from __future__ import annotations
@@ -27,8 +29,30 @@ SELECT m.site, r.seq, r.ts, r.device, r."values", %(now)s
 FROM json_to_recordset(%(messages)s::json) AS m(site varchar, readings json),
      json_to_recordset(m.readings) AS r(seq bigint, ts timestamptz, device varchar, "values" json)
 ON CONFLICT DO NOTHING
-RETURNING site_id, seq
 """
+
+PG_STORED_NOW = """
+SELECT r.site_id, r.seq
+FROM json_to_recordset(%(messages)s::json) AS m(site varchar, readings json),
+     json_to_recordset(m.readings) AS k(seq bigint),
+     readings AS r
+WHERE r.site_id = m.site AND r.seq = k.seq AND r.received_at = %(now)s
+"""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What one insert added: how many readings, and which, when not all of the batch."""
+
+    count: int
+    keys: set[tuple[str, int]] | None = None  # None: every reading of the batch was new
+
+    @property
+    def everything(self) -> bool:
+        return self.keys is None
+
+    def __contains__(self, key: tuple[str, int]) -> bool:
+        return self.keys is None or key in self.keys
 
 
 @dataclass
@@ -47,13 +71,16 @@ class RawRows:
     def __len__(self) -> int:
         return self.count
 
-    async def insert(self, conn: AsyncConnection, insert: Any, now: datetime) -> set[tuple[str, int]]:
+    async def insert(self, conn: AsyncConnection, insert: Any, now: datetime) -> Stored:
         if not self.count:
-            return set()
+            return Stored(0)
         result: Any  # rows of (site_id, seq)
         if conn.dialect.name == "postgresql":
-            messages = b"[" + b",".join(self.payloads) + b"]"
-            result = await conn.exec_driver_sql(PG_INSERT, {"now": now, "messages": messages.decode()})
+            params = {"now": now, "messages": (b"[" + b",".join(self.payloads) + b"]").decode()}
+            added = (await conn.exec_driver_sql(PG_INSERT, params)).rowcount
+            if added == self.count:
+                return Stored(added)
+            result = await conn.exec_driver_sql(PG_STORED_NOW, params)
         else:
             rows = [
                 {
@@ -71,4 +98,5 @@ class RawRows:
                 insert(RawReading).on_conflict_do_nothing().returning(RawReading.site_id, RawReading.seq),
                 rows,
             )
-        return {(str(row[0]), int(row[1])) for row in result}
+        keys = {(str(row[0]), int(row[1])) for row in result}
+        return Stored(len(keys), None if len(keys) == self.count else keys)
