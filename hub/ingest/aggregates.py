@@ -18,7 +18,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.db.models import RawReading, SiteInterval
-from hub.energy.intervals import Energy, Snapshot, energy_between, interval_start
+from hub.energy.intervals import EPOCH, INTERVAL, Energy, Snapshot, energy_between, interval_start
 from powershare_wire import Reading
 
 SITE_DEVICE = "site"
@@ -70,15 +70,16 @@ class Bookings:
         the per-interval tables once per interval rather than once per reading.
         """
         start: datetime | None = None
+        end = EPOCH  # of the interval being summed; readings before it start a new one
         energy: Energy | None = None
         count = 0
         for reading in fresh:
             snapshot = snapshot_of(reading)
-            here = interval_start(reading.ts)
-            if here != start:
+            if start is None or not start <= reading.ts < end:
                 if start is not None:
                     self.count(site, start, energy, count)
-                start, energy, count = here, None, 0
+                start, energy, count = interval_start(reading.ts), None, 0
+                end = start + INTERVAL
             if head is not None:
                 step = energy_between(head.snapshot, snapshot)
                 energy = step if energy is None else energy + step
