@@ -7,6 +7,10 @@ as the clients that want the event, however many are connected.
 Each subscriber owns a bounded buffer: when a client is slow its oldest events are dropped
 (and counted), so one stalled browser never blocks ingest or grows the hub's memory.
 Events are serialised once and shared by every subscriber.
+
+Publishing is on the hot path of /ws fan-out (one call reaches thousands of admins'
+buffers), so subscribers who want everything sit in a set of their own rather than behind a
+filter, and a waiting reader is woken through one future rather than an ``asyncio.Event``.
 """
 
 from __future__ import annotations
@@ -80,12 +84,14 @@ def everything(_event: Event) -> bool:
 
 @dataclass(eq=False)
 class Subscription:
+    """One reader's bounded buffer of events; read by a single consumer through ``get``."""
+
     accepts: EventFilter | None  # None: only the channels subscribed to
     maxlen: int
     dropped: int = 0
     channels: set[str] = field(default_factory=set)
     _buffer: deque[Event] = field(init=False)
-    _ready: asyncio.Event = field(init=False, default_factory=asyncio.Event)
+    _waiter: asyncio.Future[None] | None = field(default=None, init=False, repr=False)
     _bus: EventBus | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -106,13 +112,18 @@ class Subscription:
             self.dropped += 1
             if self._bus is not None:
                 self._bus.dropped += 1
-        self._buffer.append(event)
-        self._ready.set()
+        self._buffer.append(event)  # a full deque drops its oldest event
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     async def get(self) -> Event:
         while not self._buffer:
-            self._ready.clear()
-            await self._ready.wait()
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
         return self._buffer.popleft()
 
     def pending(self) -> int:
@@ -122,6 +133,7 @@ class Subscription:
 class EventBus:
     def __init__(self) -> None:
         self._subscriptions: set[Subscription] = set()
+        self._everyone: set[Subscription] = set()  # accepts=everything: no filter to call
         self._filtered: set[Subscription] = set()
         self._index: dict[str, set[Subscription]] = {}
         self.dropped = 0  # events dropped for slow clients, all subscribers together
@@ -133,15 +145,16 @@ class EventBus:
         """Subscribe by filter (every event is checked) or, with ``accepts=None``, by channels."""
         subscription = Subscription(accepts, maxlen, _bus=self)
         self._subscriptions.add(subscription)
+        group = self._everyone if accepts is everything else self._filtered
         if accepts is not None:
-            self._filtered.add(subscription)
+            group.add(subscription)
         for channel in channels:
             subscription.join(channel)
         try:
             yield subscription
         finally:
             self._subscriptions.discard(subscription)
-            self._filtered.discard(subscription)
+            group.discard(subscription)
             for channel in subscription.channels:
                 self._forget(subscription, channel)
 
@@ -153,20 +166,24 @@ class EventBus:
                 del self._index[channel]
 
     def publish(self, event: Event) -> None:
-        targets: set[Subscription] = set()
+        for subscription in self._audience(event):
+            subscription.offer(event)
+
+    def _audience(self, event: Event) -> set[Subscription]:
+        """Every subscriber that wants ``event``, each once."""
+        audience = set(self._everyone)
         for channel in event.channels:
             members = self._index.get(channel)
             if members:
-                targets.update(members)
+                audience |= members
         for subscription in self._filtered:
             if (
-                subscription not in targets
+                subscription not in audience
                 and subscription.accepts is not None
                 and subscription.accepts(event)
             ):
-                targets.add(subscription)
-        for subscription in targets:
-            subscription.offer(event)
+                audience.add(subscription)
+        return audience
 
     def backlogs(self) -> list[tuple[int, int]]:
         """(pending, dropped) of every subscriber: to check that slow clients stay bounded."""

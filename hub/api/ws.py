@@ -22,7 +22,15 @@ from sqlalchemy import select
 from hub.api.state import HubState, socket_state
 from hub.auth.tokens import COOKIE_NAME, user_for_token
 from hub.db.models import Site, User, UserRole
-from hub.events import Event, Subscription, community_channel, market_channel, site_channel, user_channel
+from hub.events import (
+    Event,
+    Subscription,
+    community_channel,
+    everything,
+    market_channel,
+    site_channel,
+    user_channel,
+)
 from hub.privacy import communities_of
 
 router = APIRouter()
@@ -49,7 +57,7 @@ async def events_socket(websocket: WebSocket) -> None:
         viewer = await _sign_in(websocket, state)
         if viewer is None:
             return
-        accepts = (lambda _event: True) if viewer.admin else None  # admins watch everything
+        accepts = everything if viewer.admin else None  # admins watch everything
         maxlen = state["settings"].ws_buffer
         with state["bus"].subscribe(accepts, maxlen) as subscription:
             for channel in await _default_channels(state, viewer):

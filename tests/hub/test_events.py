@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from hub.events import Event, EventBus
+from hub.events import Event, EventBus, community_channel, everything, site_channel
 
 
 def reading_event(n: int, site: str = "home-1") -> Event:
@@ -36,4 +36,49 @@ async def test_unsubscribed_clients_are_forgotten() -> None:
     bus = EventBus()
     with bus.subscribe():
         assert bus.subscribers == 1
+    assert bus.subscribers == 0
+
+
+async def test_a_waiting_reader_wakes_for_the_next_event() -> None:
+    bus = EventBus()
+    with bus.subscribe() as reader:
+        waiting = asyncio.create_task(reader.get())
+        await asyncio.sleep(0)  # the reader is now waiting on an empty buffer
+        assert not waiting.done()
+        bus.publish(reading_event(1))
+        assert await asyncio.wait_for(waiting, 1) == reading_event(1)
+
+
+async def test_a_cancelled_reader_leaves_the_subscription_usable() -> None:
+    bus = EventBus()
+    with bus.subscribe() as reader:
+        waiting = asyncio.create_task(reader.get())
+        await asyncio.sleep(0)
+        waiting.cancel()
+        bus.publish(reading_event(1))  # offered to nobody waiting: it stays buffered
+        assert reader.pending() == 1
+        assert await asyncio.wait_for(reader.get(), 1) == reading_event(1)
+
+
+async def test_channel_subscribers_see_only_their_channels() -> None:
+    bus = EventBus()
+    with bus.subscribe(accepts=None, channels=[site_channel("home-1")]) as resident:
+        bus.publish(reading_event(1, "home-2"))
+        bus.publish(reading_event(2, "home-1"))
+        resident.leave(site_channel("home-1"))
+        bus.publish(reading_event(3, "home-1"))
+        assert resident.pending() == 1
+        assert await resident.get() == reading_event(2, "home-1")
+
+
+async def test_each_subscriber_gets_an_event_once_however_many_ways_it_matches() -> None:
+    bus = EventBus()
+    admin_view = bus.subscribe(everything, channels=[site_channel("home-1"), community_channel("north")])
+    filtered_view = bus.subscribe(lambda e: e.site == "home-1", channels=[site_channel("home-1")])
+    with admin_view as admin, filtered_view as filtered:
+        bus.publish(
+            Event.build("status", "north", "home-1", online=True)
+        )  # on the site and community channels
+        bus.publish(reading_event(1, "home-2"))  # on no channel either joined
+        assert [admin.pending(), filtered.pending()] == [2, 1]
     assert bus.subscribers == 0

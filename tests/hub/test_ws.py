@@ -210,3 +210,41 @@ async def test_a_late_reading_is_stored_but_not_pushed_as_the_current_state(
             await publish([site_reading(4, pv_w=0.0, ts=now - timedelta(minutes=10))])  # from the spool
             await publish([site_reading(6, pv_w=600.0, ts=now + timedelta(seconds=1))])
             assert (await next_of(socket, "reading"))["reading"]["seq"] == 6
+
+
+async def test_replies_and_events_share_the_socket_without_mixing_frames(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    """While events stream to an admin, its subscribe requests are answered in whole frames."""
+    events, requests = 600, 20
+    async with start_hub(amqtt_broker, sqlite_url, ws_buffer=events) as hub:
+        await hub.admin()
+        token = await hub.token("admin@example.org")
+        async with websockets.connect(f"{hub.ws_url}?token={token}") as socket:
+            await next_of(socket, "hello")
+            bus = hub.state["bus"]
+
+            async def stream_events() -> None:
+                for n in range(events):
+                    bus.publish(
+                        Event.build("reading", community, "home-z", channels=[site_channel("home-z")], n=n)
+                    )
+                    if n % 10 == 9:
+                        await asyncio.sleep(0)  # let the socket's sender and reply handler run
+
+            async def ask() -> None:
+                for _ in range(requests):
+                    await socket.send(json.dumps({"subscribe": [f"community:{community}"]}))
+                    await asyncio.sleep(0)
+
+            await asyncio.gather(stream_events(), ask())
+            seen: list[int] = []
+            replies = 0
+            while len(seen) < events or replies < requests:
+                frame = json.loads(await asyncio.wait_for(socket.recv(), 10))  # each frame is whole JSON
+                if frame["type"] == "reading":
+                    seen.append(frame["n"])
+                elif frame["type"] == "subscribed":
+                    replies += 1
+            assert seen == list(range(events))  # every event, in order, none lost to the replies
+            assert replies == requests
