@@ -49,9 +49,10 @@ persistence false
 # Mosquitto's default (1000 queued messages per client) silently drops QoS 1 messages
 # when a subscriber falls a second behind at 10k msg/s; a hub's broker needs far more.
 max_queued_messages 1000000
-# The hub acknowledges a message only once it is committed, so the in-flight window caps
-# its throughput at window ÷ commit cycle (~0.1–0.3 s): 1000 would cap it below 10k msg/s.
+# The same window as deploy/mosquitto/powershare.conf: the hub acknowledges a message only
+# once it is committed, so the window caps its rate and bounds its memory.
 max_inflight_messages 5000
+max_inflight_bytes 20000000
 """
 WARM_UP = 1000  # messages before measuring: registers the sites, fills caches
 ADMIN = ("bench@powershare.local", "bench-password-123")
