@@ -1,9 +1,11 @@
 """Telemetry ingest: validate each MQTT message, then write in batches, exactly once.
 
 ``submit`` runs in the MQTT client's receive callback and never touches the database; the
-writer task takes whatever has queued up (up to ``ingest_batch_max`` readings) and writes it
-in one transaction. The primary key (site, seq) plus ON CONFLICT DO NOTHING makes replays no-ops,
-and the insert tells which readings were new, so duplicates are neither counted nor pushed.
+writer task gathers what has queued into a batch (up to ``ingest_batch_max`` readings, see
+``hub.ingest.batch``) and writes each batch in one transaction, the next one filling while
+earlier ones are written. The primary key (site, seq) plus ON CONFLICT DO NOTHING makes
+replays no-ops, and the insert tells which readings were new, so duplicates are neither
+counted nor pushed.
 """
 
 from __future__ import annotations
