@@ -3,8 +3,9 @@
 Ingest creates several objects per reading; with CPython's default thresholds the cyclic
 collector runs hundreds of times a second and, while a backlog is queued, rescans every
 queued reading each time (measured: 8× slower validation). None of these objects form
-cycles, so collecting less often costs little memory: a young generation of 200,000 objects
-is a few tens of MB, and raised batched ingest from about 48k to 56k readings/s over 50,000.
+cycles, so collecting less often costs little memory: after a flood of batched readings the
+hub held 179 MB with a young generation of 200,000 objects against 175 MB with 50,000, and
+batched ingest rose from about 48k to 56k readings/s.
 """
 
 from __future__ import annotations
