@@ -111,14 +111,12 @@ def energy_between(earlier: Snapshot, later: Snapshot) -> Energy:
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def interval_start(ts: datetime, length: timedelta = INTERVAL) -> datetime:
+def interval_start(ts: datetime) -> datetime:
     """The start of the UTC-aligned interval holding ``ts``."""
-    if length == INTERVAL:
-        return _quarter_hour((ts - EPOCH) // INTERVAL)
-    return EPOCH + ((ts - EPOCH) // length) * length
+    return _interval_number((ts - EPOCH) // INTERVAL)
 
 
 @lru_cache(maxsize=4096)
-def _quarter_hour(index: int) -> datetime:
+def _interval_number(index: int) -> datetime:
     # Ingest asks for every reading's interval; consecutive readings share one, so cache it.
     return EPOCH + index * INTERVAL

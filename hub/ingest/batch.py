@@ -29,7 +29,18 @@ class Accepted:
     newest: datetime = field(default_factory=lambda: datetime.now(UTC))  # its newest timestamp: for the lag
 
 
-def by_time(reading: Reading) -> datetime:
+Latest = dict[str, tuple[str, Reading]]  # site → (community, its newest snapshot)
+
+
+def keep_newest(latest: Latest, site: str, community: str, snapshots: list[Reading]) -> None:
+    """Remember the newest of ``snapshots`` for ``site`` if it is newer than what ``latest`` holds."""
+    newest = max(snapshots, key=_by_time)
+    current = latest.get(site)
+    if current is None or newest.ts > current[1].ts:
+        latest[site] = (community, newest)
+
+
+def _by_time(reading: Reading) -> datetime:
     return reading.ts
 
 
@@ -39,8 +50,7 @@ class Batch:
     items: list[Accepted] = field(default_factory=list)
     rows: RawRows = field(default_factory=RawRows)
     statuses: list[Status] = field(default_factory=list)
-    # site → (community, newest snapshot), if every reading turns out to be new
-    latest: dict[str, tuple[str, Reading]] = field(default_factory=dict)
+    latest: Latest = field(default_factory=dict)  # if every reading turns out to be new
     size: int = 0  # readings and statuses
 
     def add(self, item: Accepted) -> None:
@@ -56,10 +66,7 @@ class Batch:
         if not snapshots:
             return
         self.plan.add(message.site, snapshots)
-        newest = max(snapshots, key=by_time)
-        current = self.latest.get(message.site)
-        if current is None or newest.ts > current[1].ts:
-            self.latest[message.site] = (item.community, newest)
+        keep_newest(self.latest, message.site, item.community, snapshots)
 
     def acknowledge(self) -> None:
         for item in self.items:

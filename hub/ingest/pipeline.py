@@ -28,7 +28,7 @@ from hub.core.config import Settings
 from hub.db.models import Community, Device, Site
 from hub.events import Event, EventBus
 from hub.ingest.aggregates import SITE_DEVICE, IntervalAggregator
-from hub.ingest.batch import Accepted, Batch, by_time
+from hub.ingest.batch import Accepted, Batch, Latest, keep_newest
 from hub.ingest.raw_rows import Stored
 from hub.ingest.stats import IngestStats
 from hub.live_stats import LiveStats
@@ -333,12 +333,10 @@ class Ingest:
         )
 
     @staticmethod
-    def _new_site_readings(
-        batch: list[Accepted], new: Stored
-    ) -> tuple[dict[str, list[Reading]], dict[str, tuple[str, Reading]]]:
+    def _new_site_readings(batch: list[Accepted], new: Stored) -> tuple[dict[str, list[Reading]], Latest]:
         """Per site, the site snapshots this batch added, and the newest of them."""
         found: dict[str, list[Reading]] = {}
-        newest: dict[str, tuple[str, Reading]] = {}
+        newest: Latest = {}
         for item in batch:
             message = item.message
             if not isinstance(message, Telemetry):
@@ -348,10 +346,7 @@ class Ingest:
             if not added:
                 continue
             found.setdefault(site, []).extend(added)
-            latest = max(added, key=by_time)
-            current = newest.get(site)
-            if current is None or latest.ts > current[1].ts:
-                newest[site] = (item.community, latest)
+            keep_newest(newest, site, item.community, added)
         return found, newest
 
     def queued(self) -> int:
