@@ -6,7 +6,16 @@ Migrations live in hub/migrations; generate a new revision after changing a mode
 from hub.db.models.accounts import AuthToken, User
 from hub.db.models.base import Base
 from hub.db.models.community import Community
-from hub.db.models.enums import AssetKind, OrderStatus, SiteKind, TransactionStatus, Urgency, UserRole
+from hub.db.models.enums import (
+    AssetKind,
+    Mechanism,
+    OrderStatus,
+    SiteKind,
+    StandingKind,
+    TransactionStatus,
+    Urgency,
+    UserRole,
+)
 from hub.db.models.market import EnergyRequest, Offer, Transaction
 from hub.db.models.notifications import Notification
 from hub.db.models.readings import RawReading, SiteInterval
@@ -19,6 +28,7 @@ __all__ = [
     "Community",
     "Device",
     "EnergyRequest",
+    "Mechanism",
     "Notification",
     "Offer",
     "OrderStatus",
@@ -26,6 +36,7 @@ __all__ = [
     "Site",
     "SiteInterval",
     "SiteKind",
+    "StandingKind",
     "Transaction",
     "TransactionStatus",
     "Urgency",
