@@ -37,6 +37,7 @@ from hub.ingest.mqtt import BrokerTarget, MqttLink, consume
 from hub.ingest.pipeline import Ingest
 from hub.live_stats import publish_live_stats
 from hub.metrics import HubMetrics
+from powershare_wire.clock import WALL_CLOCK, Clock
 
 log = logging.getLogger("hub")
 
@@ -49,7 +50,7 @@ def operation_id(route: APIRoute) -> str:
     return route.operation_id or f"{route.tags[0] if route.tags else 'hub'}-{route.name}"
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[HubState]:
         async with AsyncExitStack() as stack:
@@ -87,6 +88,7 @@ def create_app(settings: Settings) -> FastAPI:
                 ingest=ingest,
                 mqtt=link,
                 metrics=metrics,
+                clock=clock,
             )
 
     app = FastAPI(

@@ -13,6 +13,7 @@ from hub.events import EventBus
 from hub.ingest.mqtt import MqttLink
 from hub.ingest.pipeline import Ingest
 from hub.metrics import HubMetrics
+from powershare_wire.clock import Clock
 
 
 class HubState(TypedDict):
@@ -23,6 +24,7 @@ class HubState(TypedDict):
     ingest: Ingest
     mqtt: MqttLink
     metrics: HubMetrics
+    clock: Clock  # wall clock in production; the demo's shared clock in the demo
 
 
 def hub_state(request: Request) -> HubState:
