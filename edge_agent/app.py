@@ -2,6 +2,10 @@
 
 ``run_agent`` is a nest of ``async with`` (spool) around a TaskGroup of named tasks:
 ``poll``, ``mqtt`` (which runs live publishing and the backlog drain) and ``watchdog``.
+
+Readings, statuses and dispatch times are stamped with the agent's clock: the wall clock on
+real hardware, the demo's shared clock (``powershare_wire.clock``) when the demo runs it.
+Polling is paced in wall seconds either way.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from edge_agent import __version__
 from edge_agent.cancellation import raise_if_cancelling
@@ -25,6 +28,7 @@ from edge_agent.sunspec.device import Sample
 from edge_agent.sunspec.transport import ModbusLink
 from edge_agent.watchdog import Watchdog
 from powershare_wire import DeviceInfo, DispatchAck, Quantity, Reading, SiteState, Status
+from powershare_wire.clock import WALL_CLOCK, Clock
 from powershare_wire.topics import Kind
 
 log = logging.getLogger(__name__)
@@ -36,13 +40,16 @@ SHUTDOWN_TIMEOUT_S = 10.0
 
 
 class Agent:
-    def __init__(self, config: AgentConfig, spool: Spool, slots: Sequence[DeviceSlot]) -> None:
+    def __init__(
+        self, config: AgentConfig, spool: Spool, slots: Sequence[DeviceSlot], clock: Clock = WALL_CLOCK
+    ) -> None:
         self.config = config
         self.spool = spool
         self.slots = list(slots)
+        self.clock = clock
         self.accounts = SiteAccounts()
         self.watchdog = Watchdog(config.watchdog_s)
-        self.dispatcher = Dispatcher(config, self.slots, self._send_ack)
+        self.dispatcher = Dispatcher(config, self.slots, self._send_ack, clock)
         self.mqtt = MqttLink(config, spool, self.status, self.dispatcher.handle)
         self._inventory: list[DeviceInfo] = []
         self.cycles = 0
@@ -51,7 +58,7 @@ class Agent:
         return Status(
             site=self.config.site,
             online=online,
-            ts=datetime.now(UTC),
+            ts=self.clock.now(),
             agent_version=__version__,
             devices=self.inventory(),
         )
@@ -108,7 +115,7 @@ class Agent:
             await asyncio.sleep(delay)
 
     async def poll_once(self) -> list[Reading]:
-        now = datetime.now(UTC)
+        now = self.clock.now()
         # Wrap each poll in a task as soon as it is created, so none can be left unawaited.
         polls = [asyncio.ensure_future(self._poll_slot(slot)) for slot in self.slots]
         samples = await asyncio.gather(*polls)
@@ -174,8 +181,11 @@ def make_slots(config: AgentConfig) -> list[DeviceSlot]:
     ]
 
 
-async def run_agent(config: AgentConfig) -> None:
-    """Run until cancelled; on cancellation publish status offline, then disconnect."""
+async def run_agent(config: AgentConfig, clock: Clock = WALL_CLOCK) -> None:
+    """Run until cancelled; on cancellation publish status offline, then disconnect.
+
+    ``clock`` stamps readings and times dispatch: keep the wall clock on real hardware.
+    """
     slots = make_slots(config)
     async with Spool(config.spool.path, config.spool.max_readings) as spool:
-        await Agent(config, spool, slots).run()
+        await Agent(config, spool, slots, clock).run()

@@ -3,6 +3,12 @@
 Every command ends in a revert: at the end of its duration, when the SoC reaches its bound,
 when a newer command supersedes it, or when the agent stops. On 124 batteries the device's own
 revert timer (refreshed every :data:`HEARTBEAT_S`) also covers a crashed agent or a lost hub.
+
+Command times (``issued_at``, ``duration_s``, ``until``) are in the agent's clock: the wall
+clock on real hardware, the demo's shared clock in the demo. The heartbeat and the check
+cadence are wall seconds (they pace I/O). A device counts its revert timer in its own
+seconds, which on a simulator share the agent's clock and so run ``clock.speed`` times faster
+than wall seconds: :func:`revert_timer_s` converts.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
@@ -24,11 +30,12 @@ from edge_agent.config import AgentConfig
 from edge_agent.device_slot import DeviceSlot
 from edge_agent.sunspec.transport import DeviceRefused, LinkError
 from powershare_wire import DispatchAck, DispatchCommand, DispatchMode, DispatchOutcome
+from powershare_wire.clock import WALL_CLOCK, Clock
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_S = 60  # how often an active command is re-written (and its device revert timer renewed)
-CHECK_S = 1.0  # how often an active command checks SoC bounds and its end
+HEARTBEAT_S = 60  # wall s: how often an active command is re-written (its device revert timer renewed)
+CHECK_S = 1.0  # wall s: how often an active command checks SoC bounds and its end
 WRITE_ERRORS = (LinkError, DeviceRefused, ControlError, TimeoutError)
 
 
@@ -71,6 +78,15 @@ def decide(
     return Decision(DispatchOutcome.ACCEPTED, command.power_w)
 
 
+def revert_timer_s(remaining_s: float, margin_s: float, speed: float) -> int:
+    """The device revert timer, in device seconds, for a command with ``remaining_s`` clock
+    seconds left: it must outlast the next heartbeat (``HEARTBEAT_S`` wall seconds) plus the
+    margin (wall seconds), and device seconds pass ``speed`` times faster than wall seconds.
+    With the wall clock (``speed`` 1) this is ``min(remaining, HEARTBEAT_S) + margin``."""
+    remaining = max(math.ceil(remaining_s), 1)
+    return min(remaining, math.ceil(HEARTBEAT_S * speed)) + math.ceil(margin_s * speed)
+
+
 @dataclass(slots=True)
 class Active:
     command: DispatchCommand
@@ -83,11 +99,16 @@ class Active:
 
 class Dispatcher:
     def __init__(
-        self, config: AgentConfig, slots: Sequence[DeviceSlot], send: Callable[[DispatchAck], None]
+        self,
+        config: AgentConfig,
+        slots: Sequence[DeviceSlot],
+        send: Callable[[DispatchAck], None],
+        clock: Clock = WALL_CLOCK,
     ) -> None:
         self.config = config
         self.slots = slots
         self.send = send
+        self.clock = clock
         self.active: dict[str, Active] = {}  # battery serial → running command
         self._tasks: asyncio.TaskGroup | None = None
 
@@ -111,7 +132,7 @@ class Dispatcher:
             power_w=power_w,
             until=until,
             reason=reason,
-            ts=datetime.now(UTC),
+            ts=self.clock.now(),
         )
         log.info(
             "dispatch %s: %s %g W%s", command_id, outcome.value, power_w, f" ({reason})" if reason else ""
@@ -138,7 +159,7 @@ class Dispatcher:
         if command.site != self.config.site:
             self._ack(command.id, DispatchOutcome.REJECTED, reason=f"command is for site {command.site}")
             return
-        now = datetime.now(UTC)
+        now = self.clock.now()
         until = min(command.issued_at, now) + timedelta(seconds=command.duration_s)
         if until <= now:
             self._ack(command.id, DispatchOutcome.REJECTED, reason="command expired before it arrived")
@@ -194,8 +215,9 @@ class Dispatcher:
     async def _write(
         self, battery: DispatchableBattery, mode: DispatchMode, power_w: float, until: datetime
     ) -> None:
-        remaining = max(math.ceil((until - datetime.now(UTC)).total_seconds()), 1)
-        revert_s = min(remaining, HEARTBEAT_S) + self.config.dispatch.revert_margin_s
+        revert_s = revert_timer_s(
+            (until - self.clock.now()).total_seconds(), self.config.dispatch.revert_margin_s, self.clock.speed
+        )
         await asyncio.wait_for(battery.command(mode, power_w, revert_s), 10)
 
     async def _supervise(self, active: Active) -> None:
@@ -205,7 +227,7 @@ class Dispatcher:
         last_write = asyncio.get_running_loop().time()
         try:
             while True:
-                now = datetime.now(UTC)
+                now = self.clock.now()
                 if now >= active.until:
                     break
                 soc = battery.soc_pct()
@@ -224,7 +246,7 @@ class Dispatcher:
                     outcome, reason = DispatchOutcome.COMPLETED, f"SoC reached {soc:g}%"
                     break
                 # Re-write on the heartbeat, or at once if the device dropped our mode (its revert
-                # timer ran early, e.g. on a sim with an accelerated clock, or another master wrote).
+                # timer ran early, e.g. a sim on a faster clock than ours, or another master wrote).
                 stale = asyncio.get_running_loop().time() - last_write >= HEARTBEAT_S
                 if stale or battery.in_effect() is False:
                     try:
@@ -233,7 +255,8 @@ class Dispatcher:
                     except WRITE_ERRORS as exc:
                         log.warning("dispatch %s: refresh failed: %s", command.id, exc)
                 raise_if_cancelling()
-                await asyncio.sleep(min(CHECK_S, max((active.until - now).total_seconds(), 0.01)))
+                left_s = (active.until - now).total_seconds() / self.clock.speed
+                await asyncio.sleep(min(CHECK_S, max(left_s, 0.01)))
         except asyncio.CancelledError:
             outcome, reason = active.end_reason or (DispatchOutcome.REVERTED, "agent stopping")
             await self._finish(active, outcome, reason, release=active.end_reason is None)

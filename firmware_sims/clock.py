@@ -1,4 +1,8 @@
-"""Simulated time: real, accelerated (e.g. 60x for demos) or stepped by tests."""
+"""Simulated time: real, accelerated (e.g. 60x for demos) or stepped by tests.
+
+A :class:`SimClock` is a :class:`powershare_wire.clock.Clock`, so the demo can hand the one
+clock its devices live in to the hub and the agents as well.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,11 @@ class SimClock:
 
     ``real`` follows the wall clock; ``accelerated`` starts at ``start`` (default: now) and
     runs ``speed`` times faster; ``stepped`` stands still until :meth:`advance` is called.
+
+    ``speed`` is clock seconds per wall second. A stepped clock reports 1.0: it has no speed
+    of its own, and 1.0 lets :func:`powershare_wire.clock.sleep_until` wait in steps of at
+    most ``RECHECK_S`` wall seconds and so notice an :meth:`advance`. (A larger nominal
+    speed would make such sleepers spin in ever shorter sleeps on a clock that never moves.)
     """
 
     def __init__(
@@ -28,10 +37,17 @@ class SimClock:
             raise ValueError(f"speed must be > 0, got {speed}")
         if start is not None and start.tzinfo is None:
             raise ValueError("start must be timezone-aware (UTC)")
-        self.speed = 1.0 if self.mode is ClockMode.REAL else float(speed)
+        if self.mode is ClockMode.STEPPED and speed != 1.0:
+            raise ValueError(f"a stepped clock moves only by advance(); it takes no speed, got {speed}")
+        self._speed = float(speed) if self.mode is ClockMode.ACCELERATED else 1.0
         self._start = (start or datetime.now(UTC)).timestamp()
         self._mono_start = time.monotonic()
         self._stepped = self._start
+
+    @property
+    def speed(self) -> float:
+        """Clock seconds per wall second (1.0 for real and stepped clocks)."""
+        return self._speed
 
     @classmethod
     def real(cls) -> SimClock:

@@ -1,4 +1,7 @@
-"""Run the hub's HTTP server in the current event loop (for the CLI, the demo and tests)."""
+"""Run the hub's HTTP server in the current event loop (for the CLI, the demo and tests).
+
+The hub lives in ``clock``'s time: the wall clock unless the demo hands over its shared clock.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import uvicorn
 
 from hub.api.app import create_app
 from hub.core.config import Settings
+from powershare_wire.clock import WALL_CLOCK, Clock
 
 
 class HubStartError(RuntimeError):
@@ -25,9 +29,9 @@ class EmbeddedServer(uvicorn.Server):
         yield
 
 
-def uvicorn_server(settings: Settings, log_level: str = "info") -> uvicorn.Server:
+def uvicorn_server(settings: Settings, log_level: str = "info", clock: Clock = WALL_CLOCK) -> uvicorn.Server:
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, clock),
         host=settings.http_host,
         port=settings.http_port,
         log_level=log_level,
@@ -42,9 +46,11 @@ def uvicorn_server(settings: Settings, log_level: str = "info") -> uvicorn.Serve
 
 
 @asynccontextmanager
-async def running_hub(settings: Settings, log_level: str = "warning") -> AsyncIterator[uvicorn.Server]:
+async def running_hub(
+    settings: Settings, log_level: str = "warning", clock: Clock = WALL_CLOCK
+) -> AsyncIterator[uvicorn.Server]:
     """Serve the hub until the block exits; raises HubStartError if it cannot start."""
-    server = EmbeddedServer(uvicorn_server(settings, log_level).config)
+    server = EmbeddedServer(uvicorn_server(settings, log_level, clock).config)
     task = asyncio.create_task(server.serve(), name="hub-http")
     while not server.started:
         if task.done():

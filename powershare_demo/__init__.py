@@ -4,6 +4,10 @@ The hub (SQLite, embedded MQTT broker, API, /ws, dashboard), a simulated communi
 homes (real Modbus TCP servers with physics) and one edge agent per home that discovers
 its home's devices over Modbus and publishes over MQTT — the same code paths as production,
 with the simulated devices standing in for hardware.
+
+All of it runs on one clock (:mod:`powershare_demo.clock`): the scenario's accelerated clock
+(60×: a 15-minute market interval every 15 s, a day in 24 minutes), starting at the
+scenario's start on a fresh database and resuming where the last run stopped otherwise.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import asyncio
 import logging
 import signal
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from edge_agent.app import run_agent
 from edge_agent.config import AgentConfig
+from firmware_sims.clock import SimClock
 from firmware_sims.community import RunningCommunity, run_community
 from firmware_sims.running import RunningHome
 from firmware_sims.scenario import ScenarioError
@@ -25,6 +31,7 @@ from hub.cli import check_ports, configure_logging
 from hub.core.config import ConfigError, Settings, load_settings
 from hub.core.ports import PortTakenError
 from hub.server import HubStartError, running_hub
+from powershare_demo.clock import demo_clock, forget_note, keep_noting, resume_at
 from powershare_demo.seeding import ADMIN_EMAIL, DEMO_PASSWORD, resident_email, seed_community
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parents[1] / "firmware_sims" / "scenarios" / "demo.toml"
@@ -75,24 +82,29 @@ async def run(settings: Settings, scenario_path: Path, data_dir: Path) -> None:
     assert main_task is not None
     # SIGTERM (systemd, `timeout`, CI) stops as cleanly as Ctrl-C: agents first, then sims, then hub.
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main_task.cancel)
+    clock = demo_clock(scenario, await resume_at(settings.database_url, data_dir))
     async with (
-        running_hub(settings, log_level="warning"),
-        run_community(scenario, free_ports=True, control_port=0) as community,
+        running_hub(settings, log_level="warning", clock=clock),
+        run_community(scenario, clock=clock, free_ports=True, control_port=0) as community,
+        asyncio.TaskGroup() as agents,
     ):
+        agents.create_task(keep_noting(data_dir, clock), name="demo-clock-note")
         await seed_community(settings.database_url, COMMUNITY, community.homes, scenario.name)
         mqtt_url = f"mqtt://{settings.mqtt_host}:{settings.mqtt_port}"
         configs = [agent_config(home, COMMUNITY, mqtt_url, data_dir / "spool") for home in community.homes]
-        announce(settings, community)
-        async with asyncio.TaskGroup() as agents:
-            for config in configs:
-                agents.create_task(run_agent(config), name=f"agent-{config.site}")
+        announce(settings, community, clock)
+        for config in configs:
+            agents.create_task(run_agent(config, clock), name=f"agent-{config.site}")
 
 
-def announce(settings: Settings, community: RunningCommunity) -> None:
+def announce(settings: Settings, community: RunningCommunity, clock: SimClock) -> None:
     kinds = sorted({str(d.kind) for d in community.devices})
+    interval_s = timedelta(minutes=15).total_seconds() / clock.speed
     print(
         f"PowerShare demo: {len(community.homes)} homes, {len(community.devices)} simulated devices "
         f"({', '.join(kinds)}), one edge agent per home.\n"
+        f"  clock       {clock.now():%Y-%m-%d %H:%M} UTC at {clock.speed:g}x"
+        f" (a 15-minute interval every {interval_s:g} s)\n"
         f"  dashboard   http://{settings.http_host}:{settings.http_port}\n"
         f"  API docs    http://{settings.http_host}:{settings.http_port}/docs\n"
         f"  MQTT        mqtt://{settings.mqtt_host}:{settings.mqtt_port}  (topics powershare/v1/{COMMUNITY}/#)\n"
@@ -113,6 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     data_dir: Path = args.data_dir
     if args.fresh:
         (data_dir / "hub.db").unlink(missing_ok=True)
+        forget_note(data_dir)
     try:
         settings = load_settings(
             http_port=args.http_port,

@@ -17,7 +17,6 @@ from hub.api import ws
 from hub.api.routes import (
     auth,
     communities,
-    forecast,
     health,
     history,
     metrics,
@@ -28,6 +27,7 @@ from hub.api.routes import (
     sites,
     transactions,
 )
+from hub.api.routes import clock as clock_routes  # `clock` names create_app's parameter
 from hub.api.state import HubState
 from hub.broker import embedded_broker
 from hub.core.config import Settings
@@ -66,7 +66,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
             bus = EventBus()
             metrics = HubMetrics()
             metrics.watch_bus(bus)
-            ingest = Ingest(engine, bus, settings, metrics)
+            ingest = Ingest(engine, bus, settings, metrics, clock)
             await ingest.load_sites()
             link = MqttLink(target.describe())
             tasks = [
@@ -98,10 +98,10 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
     api = APIRouter(prefix="/api")
     for module in (
         health,
+        clock_routes,
         auth,
         sites,
         history,
-        forecast,
         communities,
         requests,
         offers,

@@ -19,7 +19,7 @@ import ssl
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 import aiomqtt
@@ -150,14 +150,14 @@ async def consume(
             paho.on_message = _handler(ingest, acks)
             async with client:
                 await client.subscribe(filters)
-                link.connected, link.last_error, link.since = True, None, datetime.now(UTC)
+                link.connected, link.last_error, link.since = True, None, ingest.clock.now()
                 backoff.reset()
                 log.info("subscribed to %s at %s", ", ".join(f for f, _ in filters), target.describe())
                 async for _message in client.messages:  # none arrive here: this waits for a disconnect
                     pass
         except aiomqtt.MqttError as exc:
             delay = backoff.next_delay()
-            link.connected, link.last_error, link.since = False, str(exc), datetime.now(UTC)
+            link.connected, link.last_error, link.since = False, str(exc), ingest.clock.now()
             link.reconnects += 1
             log.warning("MQTT broker %s unreachable (%s); retrying in %.1f s", target.describe(), exc, delay)
             await asyncio.sleep(delay)

@@ -6,6 +6,11 @@ writer task gathers what has queued into a batch (up to ``ingest_batch_max`` rea
 earlier ones are written. The primary key (site, seq) plus ON CONFLICT DO NOTHING makes
 replays no-ops, and the insert tells which readings were new, so duplicates are neither
 counted nor pushed.
+
+Times come from the hub's clock (``clock``: the wall clock, or the demo's shared clock): the
+future-timestamp check, and when sites and devices were last seen. Only ``received_at``, the
+marker that tells a batch's own rows, is a wall instant, so that it stays unique per batch
+even on a stepped test clock.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from hub.live_stats import LiveStats
 from hub.metrics import HubMetrics
 from powershare_wire import Kind, Reading, Status, Telemetry
 from powershare_wire import topics as wire_topics
+from powershare_wire.clock import WALL_CLOCK, Clock
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +77,14 @@ def _first_error(exc: ValidationError) -> str:
 
 class Ingest:
     def __init__(
-        self, engine: AsyncEngine, bus: EventBus, settings: Settings, metrics: HubMetrics | None = None
+        self,
+        engine: AsyncEngine,
+        bus: EventBus,
+        settings: Settings,
+        metrics: HubMetrics | None = None,
+        clock: Clock = WALL_CLOCK,
     ) -> None:
+        self.clock = clock
         self._engine = engine
         self._bus = bus
         self._settings = settings
@@ -138,7 +150,7 @@ class Ingest:
         raw: bytes | None = payload
         if isinstance(message, Telemetry):
             newest = max(r.ts for r in message.readings)
-            horizon = datetime.now(UTC) + timedelta(seconds=self._settings.max_clock_skew_s)
+            horizon = self.clock.now() + timedelta(seconds=self._settings.max_clock_skew_s)
             if newest > horizon:
                 message, raw = self._without_future_readings(topic, message, horizon), None
                 if not message.readings:
@@ -245,7 +257,8 @@ class Ingest:
                 return
 
     async def _write_once(self, batch: Batch, after: asyncio.Task[None] | None) -> None:
-        now = datetime.now(UTC)
+        now = self.clock.now()
+        received = datetime.now(UTC)  # wall: unique per batch (see the module docstring)
         sites = {item.message.site: item.community for item in batch.items}
         unseen = {site: community for site, community in sites.items() if site not in self._persisted}
         rows = batch.rows
@@ -262,7 +275,7 @@ class Ingest:
                         for site, community in unseen.items()
                     ],
                 )
-            new = await rows.insert(conn, self._insert, now)
+            new = await rows.insert(conn, self._insert, received)
             if after is not None and not after.done():
                 # Bookings build on the batch before: commit in order.
                 finished, _ = await asyncio.wait({after}, timeout=ORDER_WAIT_S)
@@ -284,12 +297,13 @@ class Ingest:
                 )
             for status in batch.statuses:
                 await self._write_status(conn, status, now)
-        committed = datetime.now(UTC)
+        committed = self.clock.now()
         batch.acknowledge()  # stored for good: the broker may forget these messages now
         self._persisted.update(unseen)
         self._aggregates.settle(batch.plan, heads)
         self.stats.committed(batch_messages=len(batch.items), rows=len(rows), new=new.count)
-        self.stats.observe_lag([committed - item.newest for item in batch.items])
+        # Lag in wall time: how long a reading took to be stored, whatever the clock's speed.
+        self.stats.observe_lag([(committed - item.newest) / self.clock.speed for item in batch.items])
         for site, (community, reading) in latest.items():
             shown = self._shown.get(site)
             if shown is not None and reading.ts <= shown:

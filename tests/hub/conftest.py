@@ -16,6 +16,7 @@ from hub.db.engine import create_engine
 from hub.db.models import UserRole
 from hub.seed import ensure_site, ensure_user
 from hub.server import running_hub
+from powershare_wire.clock import WALL_CLOCK, Clock
 from tests.conftest import BrokerAddress, free_port
 
 T = TypeVar("T")
@@ -82,11 +83,12 @@ HubFactory = Callable[..., AbstractAsyncContextManager[RunningHub]]
 
 @pytest.fixture
 def start_hub(community: str) -> HubFactory:
-    """Start a hub on a free HTTP port against a broker and a database, for one community."""
+    """Start a hub on a free HTTP port against a broker and a database, for one community
+    (on the wall clock unless given another ``clock``)."""
 
     @asynccontextmanager
     async def start(
-        broker: BrokerAddress, database_url: str, **overrides: object
+        broker: BrokerAddress, database_url: str, clock: Clock = WALL_CLOCK, **overrides: object
     ) -> AsyncIterator[RunningHub]:
         settings = Settings(
             database_url=database_url,
@@ -95,7 +97,7 @@ def start_hub(community: str) -> HubFactory:
             mqtt_community=community,
             **{"mqtt_client_id": f"hub-{uuid.uuid4().hex[:10]}", **overrides},  # type: ignore[arg-type]
         )
-        async with running_hub(settings) as server, AsyncExitStack() as stack:
+        async with running_hub(settings, clock=clock) as server, AsyncExitStack() as stack:
             base = f"http://{settings.http_host}:{settings.http_port}"
             http = await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=10))
             state = cast(HubState, server.lifespan.state)  # the hub runs in this process
