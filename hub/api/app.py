@@ -17,6 +17,7 @@ from hub.api import ws
 from hub.api.routes import (
     auth,
     communities,
+    forecast,
     health,
     history,
     metrics,
@@ -102,6 +103,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
         auth,
         sites,
         history,
+        forecast,
         communities,
         requests,
         offers,
