@@ -1,0 +1,118 @@
+"""The grid fee a buyer pays on top of the energy price, growing with the distance to the seller.
+
+Distances are great-circle (haversine, mean Earth radius 6371.0 km) between the two sites'
+coordinates, rounded half to even to whole units of 10 m (0.01 km) before any fee is looked
+up, so a fee depends on that rounded figure alone and is reproducible. A pair where a site has
+no location has an unknown distance: it pays the schedule's highest fee (the last band, or the
+cap) and never satisfies a buyer's maximum distance.
+
+Two shapes of schedule: distance bands (street, feeder, substation …) or a rate per km with a
+cap; the rate's fee is rounded half up to a whole tick. ``FeeSchedule.zero()`` charges nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from hub.market.ticks import from_ticks, to_ticks
+
+EARTH_RADIUS_KM = 6371.0
+UNKNOWN = -1  # distance in 10 m units where a site has no location
+CENTI_KM_PER_KM = 100
+
+
+def distance_units(
+    lat_a: npt.NDArray[np.float64],
+    lon_a: npt.NDArray[np.float64],
+    lat_b: npt.NDArray[np.float64],
+    lon_b: npt.NDArray[np.float64],
+) -> npt.NDArray[np.int64]:
+    """Haversine distances (broadcast) in whole 10 m units; ``UNKNOWN`` where a coordinate is NaN."""
+    phi_a, phi_b = np.radians(lat_a), np.radians(lat_b)
+    half_dphi = (phi_b - phi_a) / 2
+    half_dlam = np.radians(lon_b - lon_a) / 2
+    h = np.sin(half_dphi) ** 2 + np.cos(phi_a) * np.cos(phi_b) * np.sin(half_dlam) ** 2
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    units = np.rint(km * CENTI_KM_PER_KM)  # rint rounds half to even
+    return np.where(np.isnan(units), UNKNOWN, units).astype(np.int64)
+
+
+def distance_km(units: int) -> float | None:
+    return None if units == UNKNOWN else units / CENTI_KM_PER_KM
+
+
+@dataclass(frozen=True, slots=True)
+class FeeSchedule:
+    """Either ``bands`` ((up_to_km, fee) …, (None, fee)) or ``per_km`` with ``cap``; fees per kWh."""
+
+    bands: tuple[tuple[float | None, Decimal], ...] = ((None, Decimal(0)),)
+    per_km: Decimal | None = None
+    cap: Decimal = Decimal(0)
+
+    def __post_init__(self) -> None:
+        if self.per_km is None:
+            if not self.bands or self.bands[-1][0] is not None:
+                raise ValueError("the last distance band must be open-ended (None)")
+            limits = [limit for limit, _ in self.bands[:-1]]
+            if any(limit is None for limit in limits) or limits != sorted(limits):  # type: ignore[type-var]
+                raise ValueError("distance bands must be in increasing order")
+        for fee in (*(fee for _, fee in self.bands), self.cap, self.per_km or Decimal(0)):
+            if to_ticks(fee) < 0:
+                raise ValueError("fees are never negative")
+
+    @classmethod
+    def zero(cls) -> FeeSchedule:
+        return cls()
+
+    @classmethod
+    def distance_bands(cls, *bands: tuple[float | None, Decimal]) -> FeeSchedule:
+        return cls(bands=tuple(bands))
+
+    @classmethod
+    def rate(cls, per_km: Decimal, cap: Decimal) -> FeeSchedule:
+        return cls(per_km=per_km, cap=cap)
+
+    @property
+    def is_zero(self) -> bool:
+        if self.per_km is not None:
+            return to_ticks(self.per_km) == 0 or to_ticks(self.cap) == 0
+        return all(to_ticks(fee) == 0 for _, fee in self.bands)
+
+    def fee(self, distance: float | None) -> Decimal:
+        """The fee for one pair, ``distance`` in km (None: unknown); rounded to 10 m first."""
+        units = UNKNOWN if distance is None else round(distance * CENTI_KM_PER_KM)
+        return from_ticks(int(self.fee_ticks(np.array([units], dtype=np.int64))[0]))
+
+    def fee_ticks(self, units: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Fees in ticks for distances in 10 m units (``UNKNOWN`` allowed), any shape."""
+        unknown = units == UNKNOWN
+        if self.per_km is not None:
+            cap = to_ticks(self.cap)
+            # rate × km = rate × units / 100, half up, in exact integers
+            by_rate = (to_ticks(self.per_km) * units + CENTI_KM_PER_KM // 2) // CENTI_KM_PER_KM
+            return np.where(unknown, cap, np.minimum(by_rate, cap)).astype(np.int64)
+        fees = np.array([to_ticks(fee) for _, fee in self.bands], dtype=np.int64)
+        limits = np.array(
+            [round(limit * CENTI_KM_PER_KM) for limit, _ in self.bands[:-1] if limit is not None],
+            dtype=np.int64,
+        )
+        band = np.searchsorted(limits, units, side="left")  # "up to" includes the limit itself
+        return np.where(unknown, fees.max(), fees[band]).astype(np.int64)
+
+    @property
+    def highest_ticks(self) -> int:
+        if self.per_km is not None:
+            return to_ticks(self.cap)
+        return max(to_ticks(fee) for _, fee in self.bands)
+
+
+NO_FEES = FeeSchedule.zero()
+
+
+def street_feeder_substation(street: Decimal, feeder: Decimal, substation: Decimal) -> FeeSchedule:
+    """The usual three bands: the same street (≤ 0.5 km), the same feeder (≤ 2 km), beyond."""
+    return FeeSchedule.distance_bands((0.5, street), (2.0, feeder), (None, substation))

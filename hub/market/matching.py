@@ -1,0 +1,203 @@
+"""Clearing one settlement interval of a community market: order book in, trades out. Pure.
+
+``clear(book, rules)`` maximises the surplus Σ kWh × (bid − ask − fee) over the pairs that may
+trade, and prices the trades by ``rules.mechanism`` (see docs/market.md, "Matching and
+prices"). Plain books (no fees, no preferences, no owner on both sides) take the vectorised
+merit order; everything else the min-cost-flow path of ``transport.py``. Explanations are built
+only when asked for, one order at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from hub.db.models.enums import Mechanism
+from hub.market.book import Book
+from hub.market.explanations import Explanation
+from hub.market.fees import NO_FEES, FeeSchedule, distance_km
+from hub.market.merit_order import merit_order
+from hub.market.pairs import Pairs, pairs_of
+from hub.market.reasons import Outcome, explain_ask, explain_bid
+from hub.market.ticks import from_ticks, money, to_ticks
+from hub.market.transport import pay_as_bid, pay_as_clear
+
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A community's market rules; every energy price lies in [feed_in, retail] per kWh."""
+
+    mechanism: Mechanism
+    feed_in: Decimal
+    retail: Decimal
+    fees: FeeSchedule = NO_FEES
+
+    def __post_init__(self) -> None:
+        if to_ticks(self.feed_in) > to_ticks(self.retail):
+            raise ValueError("feed-in above retail leaves no price corridor")
+
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    bid_order_id: int
+    ask_order_id: int
+    buyer_site: str
+    seller_site: str
+    energy_wh: int
+    energy_price: Decimal  # per kWh, what the seller earns
+    fee: Decimal  # per kWh, the grid fee the buyer pays on top
+    distance_km: float | None
+
+    @property
+    def buyer_price(self) -> Decimal:
+        return self.energy_price + self.fee
+
+
+class Clearing:
+    """The result of one interval; trades as columns (book indexes), objects on demand."""
+
+    def __init__(
+        self,
+        book: Book,
+        rules: Rules,
+        trade_bid: I64,
+        trade_ask: I64,
+        trade_wh: I64,
+        trade_energy: I64,
+        trade_fee: I64,
+        price: int | None,
+        pairs: Pairs | None = None,
+    ) -> None:
+        self.book, self.rules = book, rules
+        order = np.lexsort((trade_ask, trade_bid))  # one order of trades, whatever the path
+        self.trade_bid, self.trade_ask = trade_bid[order], trade_ask[order]
+        self.trade_wh, self.trade_energy, self.trade_fee = (
+            trade_wh[order],
+            trade_energy[order],
+            trade_fee[order],
+        )
+        self.price_ticks = price
+        self._pairs = pairs
+
+    @property
+    def price(self) -> Decimal | None:
+        """Pay-as-clear: the one energy price of the interval; None without trades or pay-as-bid."""
+        return None if self.price_ticks is None else from_ticks(self.price_ticks)
+
+    @property
+    def volume_wh(self) -> int:
+        return int(self.trade_wh.sum())
+
+    @property
+    def surplus_wh_ticks(self) -> int:
+        book = self.book
+        gain = book.bid_ticks[self.trade_bid] - book.ask_ticks[self.trade_ask] - self.trade_fee
+        return int((self.trade_wh * gain).sum())
+
+    @property
+    def surplus(self) -> Decimal:
+        """Σ kWh × (bid − ask − fee), exact, in the community currency."""
+        return money(self.surplus_wh_ticks)
+
+    @cached_property
+    def bid_filled(self) -> I64:
+        """Wh traded per bid, in book order."""
+        out = np.zeros(self.book.bid_count, dtype=np.int64)
+        np.add.at(out, self.trade_bid, self.trade_wh)
+        return out
+
+    @cached_property
+    def ask_filled(self) -> I64:
+        out = np.zeros(self.book.ask_count, dtype=np.int64)
+        np.add.at(out, self.trade_ask, self.trade_wh)
+        return out
+
+    def filled_bid_wh(self, order_id: int) -> int:
+        return int(self.bid_filled[self._bid_index(order_id)])
+
+    def filled_ask_wh(self, order_id: int) -> int:
+        return int(self.ask_filled[self._ask_index(order_id)])
+
+    def trades(self) -> list[Trade]:
+        book = self.book
+        sites = book.sites
+        buyer, seller = book.bid_site[self.trade_bid], book.ask_site[self.trade_ask]
+        distances = self.pairs.distance[self.trade_bid, self.trade_ask]
+        return [
+            Trade(
+                bid_order_id=int(book.bid_id[b]),
+                ask_order_id=int(book.ask_id[a]),
+                buyer_site=sites[int(buyer[k])],
+                seller_site=sites[int(seller[k])],
+                energy_wh=int(self.trade_wh[k]),
+                energy_price=from_ticks(int(self.trade_energy[k])),
+                fee=from_ticks(int(self.trade_fee[k])),
+                distance_km=distance_km(int(distances[k])),
+            )
+            for k, (b, a) in enumerate(zip(self.trade_bid, self.trade_ask, strict=True))
+        ]
+
+    @property
+    def pairs(self) -> Pairs:
+        if self._pairs is None:
+            rules = self.rules
+            self._pairs = pairs_of(self.book, rules.fees, to_ticks(rules.feed_in), to_ticks(rules.retail))
+        return self._pairs
+
+    @cached_property
+    def _outcome(self) -> Outcome:
+        return Outcome(
+            self.trade_bid,
+            self.trade_ask,
+            self.trade_wh,
+            self.trade_energy,
+            self.trade_fee,
+            self.price_ticks,
+            to_ticks(self.rules.feed_in),
+            to_ticks(self.rules.retail),
+        )
+
+    def explain_bid(self, order_id: int) -> Explanation:
+        return explain_bid(self.book, self.pairs, self._outcome, self._bid_index(order_id))
+
+    def explain_ask(self, order_id: int) -> Explanation:
+        return explain_ask(self.book, self.pairs, self._outcome, self._ask_index(order_id))
+
+    def _bid_index(self, order_id: int) -> int:
+        return _index(self.book.bid_id, order_id)
+
+    def _ask_index(self, order_id: int) -> int:
+        return _index(self.book.ask_id, order_id)
+
+
+def _index(ids: I64, order_id: int) -> int:
+    at = int(np.searchsorted(ids, order_id))
+    if at == len(ids) or ids[at] != order_id:
+        raise KeyError(order_id)
+    return at
+
+
+def clear(book: Book, rules: Rules) -> Clearing:
+    feed_in, retail = to_ticks(rules.feed_in), to_ticks(rules.retail)
+    if book.plain and rules.fees.is_zero:
+        plain = merit_order(
+            book.bid_ticks, book.bid_wh, book.bid_urgency, book.ask_ticks, book.ask_wh, feed_in, retail
+        )
+        zero = np.zeros(plain.trade_wh.size, dtype=np.int64)
+        if rules.mechanism is Mechanism.PAY_AS_BID:
+            energy = np.minimum(book.bid_ticks[plain.trade_bid], retail)
+            return Clearing(book, rules, plain.trade_bid, plain.trade_ask, plain.trade_wh, energy, zero, None)
+        price = plain.price
+        energy = np.full(plain.trade_wh.size, price if price is not None else 0, dtype=np.int64)
+        return Clearing(book, rules, plain.trade_bid, plain.trade_ask, plain.trade_wh, energy, zero, price)
+    pairs = pairs_of(book, rules.fees, feed_in, retail)
+    solved = pay_as_bid(book, pairs) if rules.mechanism is Mechanism.PAY_AS_BID else pay_as_clear(book, pairs)
+    a = solved.allocation
+    fee = pairs.fee[a.bid, a.ask]
+    return Clearing(book, rules, a.bid, a.ask, a.wh, solved.energy_ticks, fee, solved.price, pairs)

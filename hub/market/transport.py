@@ -1,0 +1,148 @@
+"""The general path of ``clear``: books with grid fees, preferences or owners on both sides.
+
+The allocation is a transportation problem over the admissible pairs (``pairs.py``), solved
+as a min-cost flow (``allocation.py``).
+
+Pay-as-bid: the unrestricted optimum; each trade's energy price is ``min(bid − fee, retail)``.
+
+Pay-as-clear: one energy price p must be acceptable to every trade (``ask ≤ p`` and
+``p + fee ≤ bid``), and with fees one price cannot always support the unrestricted optimum. So
+the engine looks for the price whose admitted pairs allow the most surplus. The admitted set
+only changes at a pair's lowest or highest price, so those are the candidates. Small books
+(at most ``EXACT_ORDERS`` orders) try every distinct admitted set and are exact. Larger books
+take the unrestricted optimum, find by a sweep the price at which its trades keep the most
+surplus, and re-solve restricted to that price's pairs (at least that much surplus).
+
+Large flows are also pruned around a reference price (``reference_price``): each order keeps
+the arcs with the smallest reduced cost against that price; see ``allocation.prune``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from hub.market.allocation import Allocation, allocate, priority, prune
+from hub.market.book import Book
+from hub.market.merit_order import merit_order, uniform_price
+from hub.market.pairs import Pairs
+
+I64 = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
+
+EXACT_ORDERS = 30
+SWEEP_CANDIDATES = 3  # best sweep prices re-solved on large books
+
+
+@dataclass(frozen=True, slots=True)
+class Solved:
+    allocation: Allocation
+    energy_ticks: I64  # per trade
+    price: int | None  # pay-as-clear only
+
+
+def filled(index: I64, wh: I64, count: int) -> I64:
+    """Energy traded per order from the trades' order indexes."""
+    out = np.zeros(count, dtype=np.int64)
+    np.add.at(out, index, wh)
+    return out
+
+
+def reference_price(book: Book, pairs: Pairs, admissible: Mask) -> int:
+    """The merit-order price of the book with each bid lowered by its cheapest admissible fee."""
+    cheapest = np.where(admissible, pairs.fee, np.iinfo(np.int64).max // 4).min(axis=1)
+    reach = np.where(admissible.any(axis=1), book.bid_ticks - cheapest, -(2**40))
+    feed_in, retail = int(pairs.lowest.min()), int(pairs.highest.max())
+    result = merit_order(reach, book.bid_wh, book.bid_urgency, book.ask_ticks, book.ask_wh, -(2**40), 2**40)
+    if result.price is None:
+        return (feed_in + retail) // 2
+    return result.price
+
+
+def _solve(book: Book, pairs: Pairs, arcs: Mask, exact: bool, reference: int) -> Allocation:
+    surplus = pairs.weight
+    prio = priority(book.bid_urgency, pairs.preferred)
+    if not exact:
+        reduced = (
+            pairs.fee
+            + np.maximum(0, book.ask_ticks[None, :] - reference)
+            + np.maximum(0, reference - book.bid_ticks[:, None])
+        )
+        arcs = prune(arcs, -reduced * 64 + prio)
+    return allocate(book.bid_wh, book.ask_wh, arcs, surplus, prio, exact)
+
+
+def pay_as_bid(book: Book, pairs: Pairs) -> Solved:
+    admissible = pairs.admissible
+    exact = book.bid_count + book.ask_count <= EXACT_ORDERS
+    reference = 0 if exact else reference_price(book, pairs, admissible)
+    allocation = _solve(book, pairs, admissible, exact, reference)
+    return Solved(allocation, pairs.highest[allocation.bid, allocation.ask], None)
+
+
+def _admitted(pairs: Pairs, admissible: Mask, price: int) -> Mask:
+    return admissible & (pairs.lowest <= price) & (pairs.highest >= price)
+
+
+def _sweep(pairs: Pairs, allocation: Allocation, count: int) -> list[int]:
+    """Prices at which the trades of ``allocation`` keep the most surplus, best first."""
+    lows = pairs.lowest[allocation.bid, allocation.ask]
+    highs = pairs.highest[allocation.bid, allocation.ask]
+    gains = allocation.wh * pairs.weight[allocation.bid, allocation.ask]
+    prices = np.unique(np.concatenate((lows, highs)))
+    kept = np.array([int(gains[(lows <= p) & (highs >= p)].sum()) for p in prices])
+    order = np.lexsort((prices, -kept))
+    return [int(p) for p in prices[order[:count]]]
+
+
+def pay_as_clear(book: Book, pairs: Pairs) -> Solved:
+    admissible = pairs.admissible
+    if not admissible.any():
+        return Solved(Allocation.empty(), np.zeros(0, np.int64), None)
+    exact = book.bid_count + book.ask_count <= EXACT_ORDERS
+    if exact:
+        reference = 0
+        candidates = [
+            int(p) for p in np.unique(np.concatenate((pairs.lowest[admissible], pairs.highest[admissible])))
+        ]
+    else:
+        reference = reference_price(book, pairs, admissible)
+        unrestricted = _solve(book, pairs, admissible, exact, reference)
+        candidates = _sweep(pairs, unrestricted, SWEEP_CANDIDATES)
+    best: tuple[int, int, int, Allocation] | None = None
+    seen: set[bytes] = set()
+    for candidate in candidates:
+        arcs = _admitted(pairs, admissible, candidate)
+        key = np.packbits(arcs).tobytes()
+        if key in seen:
+            continue
+        seen.add(key)
+        allocation = _solve(book, pairs, arcs, exact, candidate)
+        rank = (-allocation.surplus, allocation.cost, candidate)
+        if best is None or rank < best[:3]:
+            best = (*rank, allocation)
+    assert best is not None
+    allocation = best[3]
+    if not allocation.wh.size:
+        return Solved(allocation, np.zeros(0, np.int64), None)
+    price = _price(book, pairs, admissible, allocation)
+    return Solved(allocation, np.full(allocation.wh.size, price, np.int64), price)
+
+
+def _price(book: Book, pairs: Pairs, admissible: Mask, allocation: Allocation) -> int:
+    """The uniform-price rule of the merit order, with each pair's own price range."""
+    lo = int(pairs.lowest[allocation.bid, allocation.ask].max())
+    hi = int(pairs.highest[allocation.bid, allocation.ask].min())
+    bid_filled = filled(allocation.bid, allocation.wh, book.bid_count)
+    ask_filled = filled(allocation.ask, allocation.wh, book.ask_count)
+    bid_rest = (bid_filled < book.bid_wh) & admissible.any(axis=1)
+    ask_rest = (ask_filled < book.ask_wh) & admissible.any(axis=0)
+    reach = np.where(admissible, pairs.highest, -(2**40)).max(axis=1)
+    return uniform_price(
+        lo,
+        hi,
+        int(reach[bid_rest].max()) if bid_rest.any() else None,
+        int(pairs.lowest[0, ask_rest].min()) if ask_rest.any() else None,
+    )
