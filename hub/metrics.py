@@ -32,6 +32,21 @@ class HubMetrics:
         self.batch_rows = Histogram(
             "powershare_db_batch_rows", "Readings per database batch", buckets=BATCH_BUCKETS, registry=r
         )
+        self.market_clearings = Counter(
+            "powershare_market_clearings", "Intervals cleared, by community", ["community"], registry=r
+        )
+        self.market_failures = Counter(
+            "powershare_market_failures",
+            "Clearings that failed (logged; the community's next gate clears again)",
+            ["community"],
+            registry=r,
+        )
+        self.market_clearing_seconds = Histogram(
+            "powershare_market_clearing_seconds",
+            "Gate closure to transactions stored and events pushed",
+            buckets=LAG_BUCKETS,
+            registry=r,
+        )
         self.ws_clients = Gauge("powershare_ws_clients", "Connected /ws clients", registry=r)
         self.ws_dropped = Gauge(
             "powershare_ws_dropped_events",

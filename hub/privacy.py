@@ -23,6 +23,10 @@ def shows_on_map(site: Site) -> bool:
     return site.kind in (SiteKind.PROVIDER, SiteKind.HYBRID) and site.lat is not None and site.lon is not None
 
 
+async def owned_sites(session: AsyncSession, user: User) -> set[str]:
+    return set(await session.scalars(select(Site.id).where(Site.owner_id == user.id)))
+
+
 async def communities_of(session: AsyncSession, user: User) -> set[str]:
     """The communities a user belongs to: their own plus those of the sites they own."""
     owned = await session.scalars(select(Site.community).where(Site.owner_id == user.id).distinct())

@@ -7,8 +7,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, FastAPI, Request, status
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -20,6 +20,7 @@ from hub.api.routes import (
     forecast,
     health,
     history,
+    market,
     metrics,
     mqtt_auth,
     notifications,
@@ -38,6 +39,9 @@ from hub.events import EventBus
 from hub.ingest.mqtt import BrokerTarget, MqttLink, consume
 from hub.ingest.pipeline import Ingest
 from hub.live_stats import publish_live_stats
+from hub.market.coordinator import MarketCoordinator
+from hub.market.orders import OrderRejected
+from hub.market.standing import materialize_standing
 from hub.metrics import HubMetrics
 from powershare_wire.clock import WALL_CLOCK, Clock
 
@@ -70,7 +74,10 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
             ingest = Ingest(engine, bus, settings, metrics, clock)
             await ingest.load_sites()
             link = MqttLink(target.describe())
+            sessions = async_sessionmaker(engine, expire_on_commit=False)
+            coordinator = MarketCoordinator(sessions, bus, clock, metrics, materialize_standing)
             tasks = [
+                asyncio.create_task(coordinator.run(), name="market"),
                 asyncio.create_task(ingest.run_writer(), name="ingest-writer"),
                 asyncio.create_task(
                     consume(target, ingest, link, settings.mqtt_client_id, settings.mqtt_community),
@@ -85,17 +92,19 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
             yield HubState(
                 settings=settings,
                 engine=engine,
-                sessions=async_sessionmaker(engine, expire_on_commit=False),
+                sessions=sessions,
                 bus=bus,
                 ingest=ingest,
                 mqtt=link,
                 metrics=metrics,
                 clock=clock,
+                market=coordinator,
             )
 
     app = FastAPI(
         title="PowerShare hub", version="0.1.0", lifespan=lifespan, generate_unique_id_function=operation_id
     )
+    app.add_exception_handler(OrderRejected, _order_rejected)  # type: ignore[arg-type]
     api = APIRouter(prefix="/api")
     for module in (
         health,
@@ -105,6 +114,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
         history,
         forecast,
         communities,
+        market,
         requests,
         offers,
         transactions,
@@ -118,6 +128,15 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
     app.include_router(ws.router)
     _mount_web(app, settings)
     return app
+
+
+async def _order_rejected(_request: Request, exc: OrderRejected) -> JSONResponse:
+    """The shape FastAPI uses for validation errors: ``detail[].loc`` names the field."""
+    if exc.status == status.HTTP_422_UNPROCESSABLE_CONTENT:
+        detail: object = [{"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]
+    else:
+        detail = exc.message
+    return JSONResponse({"detail": detail}, status_code=exc.status)
 
 
 def _mount_web(app: FastAPI, settings: Settings) -> None:

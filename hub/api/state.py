@@ -12,6 +12,7 @@ from hub.core.config import Settings
 from hub.events import EventBus
 from hub.ingest.mqtt import MqttLink
 from hub.ingest.pipeline import Ingest
+from hub.market.coordinator import MarketCoordinator
 from hub.metrics import HubMetrics
 from powershare_wire.clock import Clock
 
@@ -25,6 +26,7 @@ class HubState(TypedDict):
     mqtt: MqttLink
     metrics: HubMetrics
     clock: Clock  # wall clock in production; the demo's shared clock in the demo
+    market: MarketCoordinator
 
 
 def hub_state(request: Request) -> HubState:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from hub.energy.intervals import Energy
+
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True, slots=True)
 class Tariff:
-    retail_price_per_kwh: float
-    feed_in_price_per_kwh: float
+    retail_price_per_kwh: Decimal
+    feed_in_price_per_kwh: Decimal
     co2_g_per_kwh: float
 
 
@@ -29,7 +32,7 @@ class CommunityFigures:
     exported_kwh: float  # to outside the community
     self_sufficiency: float  # 0…1: share of consumption met inside the community
     co2_avoided_kg: float
-    savings: float  # in the community's currency, against buying at retail and selling at feed-in
+    savings: Decimal  # in the community's currency, against buying at retail and selling at feed-in
 
 
 def shared_wh(interval: Iterable[Energy]) -> float:
@@ -57,5 +60,7 @@ def community_figures(intervals: Iterable[Iterable[Energy]], tariff: Tariff) -> 
         exported_kwh=exported / 1000,
         self_sufficiency=met_inside / consumed if consumed > 0 else 0.0,
         co2_avoided_kg=met_inside / 1000 * tariff.co2_g_per_kwh / 1000,
-        savings=shared / 1000 * (tariff.retail_price_per_kwh - tariff.feed_in_price_per_kwh),
+        savings=(
+            Decimal(round(shared)) / 1000 * (tariff.retail_price_per_kwh - tariff.feed_in_price_per_kwh)
+        ).quantize(CENT),
     )

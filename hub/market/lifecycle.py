@@ -1,18 +1,20 @@
 """The transaction lifecycle: matched → delivering → settled | failed (settled and failed are final).
 
-The matcher (a later issue) creates transactions with ``open_transaction`` and moves them
-with ``advance``; both notify the owners of the two sites and push a ``transaction`` event.
+The clearing creates transactions (hub.market.clearing); ``advance`` moves one on. Neither
+commits: each returns what to publish once the caller has committed.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.api.schemas.market import TransactionOut
 from hub.db.models import Site, Transaction, TransactionStatus
-from hub.events import Event, EventBus, site_channel
-from hub.notify import notify, push
+from hub.events import Event, site_channel
+from hub.notify import notify
+from hub.outbox import Outbox
 
 S = TransactionStatus
 NEXT: dict[TransactionStatus, frozenset[TransactionStatus]] = {
@@ -33,30 +35,20 @@ def can_move(current: TransactionStatus, target: TransactionStatus) -> bool:
 
 async def advance(
     session: AsyncSession,
-    bus: EventBus,
     transaction: Transaction,
     target: TransactionStatus,
-    delivered_kwh: float | None = None,
+    now: datetime,
+    delivered_wh: int | None = None,
     reason: str | None = None,
-) -> Transaction:
+) -> Outbox:
     if not can_move(transaction.status, target):
         raise TransitionError(f"a {transaction.status.value} transaction cannot become {target.value}")
     transaction.status = target
-    transaction.updated_at = datetime.now(UTC)
-    if delivered_kwh is not None:
-        transaction.delivered_kwh = delivered_kwh
+    transaction.updated_at = now
+    if delivered_wh is not None:
+        transaction.delivered_wh = delivered_wh
     if reason is not None:
         transaction.failure_reason = reason
-    return await _commit_and_tell(session, bus, transaction)
-
-
-async def open_transaction(session: AsyncSession, bus: EventBus, transaction: Transaction) -> Transaction:
-    session.add(transaction)
-    await session.flush()
-    return await _commit_and_tell(session, bus, transaction)
-
-
-async def _commit_and_tell(session: AsyncSession, bus: EventBus, transaction: Transaction) -> Transaction:
     owners = []
     for site_id in (transaction.seller_site_id, transaction.buyer_site_id):
         site = await session.get(Site, site_id)
@@ -67,25 +59,20 @@ async def _commit_and_tell(session: AsyncSession, bus: EventBus, transaction: Tr
         owners,
         "transaction",
         f"Energy trade {transaction.status.value}",
-        f"{transaction.amount_kwh:g} kWh at {transaction.price_per_kwh:g} per kWh",
+        f"{transaction.energy_wh / 1000:g} kWh at {transaction.buyer_price} per kWh",
         transaction_id=transaction.id,
         status=transaction.status.value,
     )
-    await session.commit()
-    push(bus, notes)
-    bus.publish(
-        Event.build(
-            "transaction",
-            transaction.community,
-            None,
-            channels=[site_channel(transaction.seller_site_id), site_channel(transaction.buyer_site_id)],
-            transaction={
-                "id": transaction.id,
-                "status": transaction.status.value,
-                "amount_kwh": transaction.amount_kwh,
-                "price_per_kwh": transaction.price_per_kwh,
-                "delivered_kwh": transaction.delivered_kwh,
-            },
-        )
+    return Outbox(events=[transaction_event(transaction)], notes=notes)
+
+
+def transaction_event(transaction: Transaction) -> Event:
+    """A trade's news goes to both its sites."""
+    view = TransactionOut.model_validate(transaction, from_attributes=True)
+    return Event.build(
+        "transaction",
+        transaction.community,
+        None,
+        channels=[site_channel(transaction.seller_site_id), site_channel(transaction.buyer_site_id)],
+        transaction=view.model_dump(mode="json"),
     )
-    return transaction

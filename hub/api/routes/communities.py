@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Literal
+from zoneinfo import available_timezones
 
 from fastapi import APIRouter, HTTPException, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -11,9 +14,11 @@ from sqlalchemy import select
 
 from hub.api.deps import AdminUser, CommunityId, CurrentUser, SessionDep
 from hub.api.errors import field_error, not_found
-from hub.db.models import Community, Site, SiteInterval, User, UserRole
+from hub.api.schemas.market import GridFee
+from hub.db.models import Community, Mechanism, Site, SiteInterval, User, UserRole
 from hub.energy.community import Tariff, community_figures
 from hub.energy.intervals import Energy
+from hub.market.clearing import fee_schedule
 from hub.privacy import communities_of
 
 router = APIRouter(tags=["communities"])
@@ -26,10 +31,14 @@ class CommunityOut(BaseModel):
     id: str
     name: str
     currency: str
-    retail_price_per_kwh: float
-    feed_in_price_per_kwh: float
+    retail_price_per_kwh: Decimal
+    feed_in_price_per_kwh: Decimal
     settlement_interval_min: int
     co2_g_per_kwh: float
+    timezone: str
+    mechanism: Mechanism
+    gate_lead_s: int
+    grid_fee: GridFee
 
 
 class CommunityUpdate(BaseModel):
@@ -37,10 +46,14 @@ class CommunityUpdate(BaseModel):
 
     name: str | None = Field(default=None, max_length=120)
     currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    retail_price_per_kwh: float | None = Field(default=None, ge=0, le=100)
-    feed_in_price_per_kwh: float | None = Field(default=None, ge=0, le=100)
-    settlement_interval_min: int | None = Field(default=None, ge=15, le=15, description="15 for now")
+    retail_price_per_kwh: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=4)
+    feed_in_price_per_kwh: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=4)
+    settlement_interval_min: Literal[15, 30, 60] | None = None
     co2_g_per_kwh: float | None = Field(default=None, ge=0, le=2000)
+    timezone: str | None = Field(default=None, max_length=64, description="IANA name, e.g. Europe/Berlin")
+    mechanism: Mechanism | None = None
+    gate_lead_s: int | None = Field(default=None, ge=0, le=3600, description="Orders close this long before")
+    grid_fee: GridFee | None = None
 
 
 class CommunityStats(BaseModel):
@@ -55,11 +68,11 @@ class CommunityStats(BaseModel):
     exported_kwh: float = Field(description="Sent outside the community")
     self_sufficiency: float = Field(description="0…1, share of consumption met inside the community")
     co2_avoided_kg: float
-    savings: float = Field(description="Value of shared energy against retail and feed-in prices")
+    savings: Decimal = Field(description="Value of shared energy against retail and feed-in prices")
     currency: str
 
 
-async def _member_community(session: SessionDep, user: User, community_id: CommunityId) -> Community:
+async def member_community(session: SessionDep, user: User, community_id: CommunityId) -> Community:
     community = await session.get(Community, community_id)
     if community is None:
         raise not_found(f"community {community_id!r}")
@@ -83,7 +96,22 @@ async def update_community(
     community = await session.get(Community, community_id)
     if community is None:
         raise not_found(f"community {community_id!r}")
-    for name, value in body.model_dump(exclude_none=True).items():
+    changes = body.model_dump(exclude_none=True)
+    if body.timezone is not None and body.timezone not in available_timezones():
+        raise field_error(
+            "timezone", f"unknown time zone {body.timezone!r}; use an IANA name like Europe/Berlin"
+        )
+    if body.grid_fee is not None:
+        changes["grid_fee"] = body.grid_fee.model_dump(mode="json", exclude_none=True)
+        try:
+            fee_schedule(changes["grid_fee"])
+        except ValueError as exc:
+            raise field_error("grid_fee", str(exc)) from None
+    retail = changes.get("retail_price_per_kwh", community.retail_price_per_kwh)
+    feed_in = changes.get("feed_in_price_per_kwh", community.feed_in_price_per_kwh)
+    if feed_in > retail:
+        raise field_error("feed_in_price_per_kwh", f"must not exceed the retail price {retail}")
+    for name, value in changes.items():
         setattr(community, name, value)
     await session.commit()
     return CommunityOut.model_validate(community)
@@ -98,7 +126,7 @@ async def community_stats(
     end: AwareDatetime | None = None,
 ) -> CommunityStats:
     """Community totals between ``start`` and ``end`` (default: today, UTC)."""
-    community = await _member_community(session, user, community_id)
+    community = await member_community(session, user, community_id)
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     start = start or today
     end = end or start + timedelta(days=1)
@@ -125,5 +153,6 @@ async def community_stats(
         end=end,
         sites=sites,
         currency=community.currency,
-        **{name: round(getattr(figures, name), 6) for name in figures.__slots__},
+        **{name: round(getattr(figures, name), 6) for name in figures.__slots__ if name != "savings"},
+        savings=figures.savings,
     )

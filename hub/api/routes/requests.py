@@ -4,42 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 
 from hub.api.deps import CurrentUser, RowId, SessionDep, StateDep
-from hub.api.errors import not_found
-from hub.api.routes.orders import check_order, owners_in
 from hub.api.schemas.market import RequestCreate, RequestOut
-from hub.db.models import EnergyRequest, OrderStatus, Site, SiteKind, User, UserRole
-from hub.events import Event, market_channel
-from hub.notify import notify, push
-from hub.privacy import communities_of
+from hub.db.models import EnergyRequest, OrderStatus, Urgency, UserRole
+from hub.market.orders import cancel, place_request
+from hub.market.views import request_view
+from hub.privacy import communities_of, owned_sites
 
 router = APIRouter(tags=["requests"])
-CONSUMERS = {SiteKind.CONSUMER, SiteKind.HYBRID}
-PROVIDERS = {SiteKind.PROVIDER, SiteKind.HYBRID}
-
-
-def request_view(request: EnergyRequest, user: User, owned: set[str]) -> RequestOut:
-    mine = request.site_id in owned or user.role is UserRole.ADMIN
-    return RequestOut(
-        id=request.id,
-        community=request.community,
-        site=request.site_id if mine else None,
-        mine=request.site_id in owned,
-        amount_kwh=request.amount_kwh,
-        window_start=request.window_start,
-        window_end=request.window_end,
-        status=request.status,
-        created_at=request.created_at,
-        urgency=request.urgency,
-        max_price_per_kwh=request.max_price_per_kwh,
-    )
-
-
-async def owned_sites(session: SessionDep, user: User) -> set[str]:
-    return set(await session.scalars(select(Site.id).where(Site.owner_id == user.id)))
 
 
 @router.get("/requests", operation_id="requests-list")
@@ -55,71 +30,34 @@ async def list_requests(
     if status_ is not None:
         query = query.where(EnergyRequest.status == status_)
     owned = await owned_sites(session, user)
-    return [request_view(r, user, owned) for r in await session.scalars(query)]
+    admin = user.role is UserRole.ADMIN
+    return [
+        request_view(r, full=admin or r.site_id in owned, mine=r.site_id in owned)
+        for r in await session.scalars(query)
+    ]
 
 
 @router.post("/requests", status_code=status.HTTP_201_CREATED, operation_id="requests-create")
 async def create_request(
     body: RequestCreate, user: CurrentUser, session: SessionDep, state: StateDep
 ) -> RequestOut:
-    site = await check_order(session, user, body, CONSUMERS, "request energy")
-    request = EnergyRequest(
-        community=site.community,
-        site_id=site.id,
-        amount_kwh=body.amount_kwh,
-        window_start=body.window_start,
-        window_end=body.window_end,
-        urgency=body.urgency,
-        max_price_per_kwh=body.max_price_per_kwh,
-    )
-    session.add(request)
-    await session.flush()
-    providers = await owners_in(session, site.community, PROVIDERS, besides=site.owner_id)
-    notes = notify(
-        session,
-        providers,
-        "request",
-        "A neighbour needs energy",
-        f"{body.amount_kwh:g} kWh ({body.urgency.value} urgency), up to {body.max_price_per_kwh:g} per kWh",
-        request_id=request.id,
-    )
+    """Place a request; a critical one is matched at once against what is left this and next interval."""
+    request, outbox = await place_request(session, user, body, state["clock"].now())
     await session.commit()
-    push(state["bus"], notes)
-    public = request_view(request, user, set())
-    state["bus"].publish(
-        Event.build(
-            "request",
-            site.community,
-            None,
-            channels=[market_channel(site.community)],
-            request=public.model_dump(mode="json"),
-        )
-    )
-    return request_view(request, user, {site.id})
+    outbox.publish(state["bus"])
+    if request.urgency is Urgency.CRITICAL:
+        await state["market"].match_critical(request)
+        await session.refresh(request)
+    return request_view(request, full=True, mine=True)
 
 
 @router.post("/requests/{request_id}/cancel", operation_id="requests-cancel")
 async def cancel_request(
     request_id: RowId, user: CurrentUser, session: SessionDep, state: StateDep
 ) -> RequestOut:
-    request = await session.get(EnergyRequest, request_id)
     owned = await owned_sites(session, user)
-    if request is None or (request.site_id not in owned and user.role is not UserRole.ADMIN):
-        raise not_found(f"request {request_id}")
-    if request.status is not OrderStatus.OPEN:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, detail=f"the request is {request.status.value}, not open"
-        )
-    request.status = OrderStatus.CANCELLED
+    request, outbox = await cancel(session, user, EnergyRequest, request_id, owned)
     await session.commit()
-    public = request_view(request, user, set())
-    state["bus"].publish(
-        Event.build(
-            "request",
-            request.community,
-            None,
-            channels=[market_channel(request.community)],
-            request=public.model_dump(mode="json"),
-        )
-    )
-    return request_view(request, user, owned)
+    outbox.publish(state["bus"])
+    assert isinstance(request, EnergyRequest)
+    return request_view(request, full=True, mine=request.site_id in owned)

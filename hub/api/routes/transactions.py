@@ -1,4 +1,4 @@
-"""Transactions (read-only here; the matcher creates and advances them via hub.market.lifecycle)."""
+"""Transactions: the trades the market made, read-only (the coordinator creates them)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from sqlalchemy import or_, select
 
 from hub.api.deps import CurrentUser, RowId, SessionDep
 from hub.api.errors import not_found
-from hub.api.routes.requests import owned_sites
 from hub.api.schemas.market import TransactionOut
 from hub.db.models import Transaction, TransactionStatus, UserRole
+from hub.privacy import owned_sites
 
 router = APIRouter(tags=["transactions"])
 

@@ -16,7 +16,7 @@ from hub.db.models.enums import (
     Urgency,
     UserRole,
 )
-from hub.db.models.market import EnergyRequest, Offer, Transaction
+from hub.db.models.market import EnergyRequest, MarketInterval, Offer, StandingOrder, Transaction
 from hub.db.models.notifications import Notification
 from hub.db.models.readings import RawReading, SiteInterval
 from hub.db.models.sites import Device, Site
@@ -28,6 +28,7 @@ __all__ = [
     "Community",
     "Device",
     "EnergyRequest",
+    "MarketInterval",
     "Mechanism",
     "Notification",
     "Offer",
@@ -37,6 +38,7 @@ __all__ = [
     "SiteInterval",
     "SiteKind",
     "StandingKind",
+    "StandingOrder",
     "Transaction",
     "TransactionStatus",
     "Urgency",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from hub.db.types import UtcDateTime
+from hub.db.types import Money, UtcDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -30,6 +31,8 @@ class Base(DeclarativeBase):
     # to migrate when a state is added, and the same schema on SQLite.
     type_annotation_map = {  # noqa: RUF012 (SQLAlchemy reads it)
         datetime: UtcDateTime(),
+        Decimal: Money(),
+        list[str]: JSON(),
         dict[str, Any]: JSON(),
         list[dict[str, Any]]: JSON(),
         enum.Enum: Enum(

@@ -1,0 +1,129 @@
+"""The market's clock: one task per community that clears each interval at its gate.
+
+A community's gate for an interval closes ``gate_lead_s`` before the interval starts; at
+that moment its standing orders become concrete orders, the book is matched and the result
+stored in one transaction, then published. A failure in one community is logged and counted
+in /metrics, and the others clear on time. The interval's row in ``market_intervals`` makes
+a clearing happen once, whoever tries (a restart, an admin's "clear now").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.db.models import Community, EnergyRequest, MarketInterval, Urgency
+from hub.events import EventBus
+from hub.market.clearing import AlreadyCleared, clear_interval, match_at_once
+from hub.market.intervals import floor_to, open_interval
+from hub.market.orders import gate_lead, interval_of
+from hub.metrics import HubMetrics
+from hub.outbox import Outbox
+from powershare_wire.clock import Clock, sleep_until
+
+log = logging.getLogger("hub.market")
+
+DISCOVERY_S = 5.0  # how often (wall seconds) new communities are looked for
+
+# Turns a community's standing orders into concrete orders for an interval (hub.market.standing).
+Materialize = Callable[[AsyncSession, Community, datetime, datetime], Awaitable[Outbox]]
+
+
+async def _no_standing(_s: AsyncSession, _c: Community, _start: datetime, _now: datetime) -> Outbox:
+    return Outbox()
+
+
+class MarketCoordinator:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        bus: EventBus,
+        clock: Clock,
+        metrics: HubMetrics,
+        materialize: Materialize = _no_standing,
+    ) -> None:
+        self.sessions = sessions
+        self.bus = bus
+        self.clock = clock
+        self.metrics = metrics
+        self.materialize = materialize
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    async def run(self) -> None:
+        """Keep one clearing task per community, for communities created while running too."""
+        try:
+            while True:
+                async with self.sessions() as session:
+                    ids = list(await session.scalars(select(Community.id)))
+                for community_id in ids:
+                    if community_id not in self._tasks:
+                        self._tasks[community_id] = asyncio.create_task(
+                            self._clear_forever(community_id), name=f"market-{community_id}"
+                        )
+                await asyncio.sleep(DISCOVERY_S)
+        finally:
+            for task in self._tasks.values():
+                task.cancel()
+            for task in self._tasks.values():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _clear_forever(self, community_id: str) -> None:
+        while True:
+            async with self.sessions() as session:
+                community = await session.get(Community, community_id)
+            if community is None:
+                return
+            start = self.next_interval(community, self.clock.now())
+            await sleep_until(self.clock, start - gate_lead(community))
+            try:
+                await self.clear(community_id, start)
+            except AlreadyCleared:
+                pass
+            except Exception:
+                self.metrics.market_failures.labels(community_id).inc()
+                log.exception("clearing %s of community %r failed", start.isoformat(), community_id)
+                await asyncio.sleep(1.0)  # the next gate will come; do not spin on a broken book
+
+    async def clear(self, community_id: str, start: datetime) -> MarketInterval:
+        """Clear one interval now (the gate, or an admin): one transaction, then publish."""
+        began = time.perf_counter()
+        async with self.sessions() as session:
+            community = await session.get(Community, community_id)
+            if community is None:
+                raise LookupError(f"no community {community_id!r}")
+            now = self.clock.now()
+            outbox = await self.materialize(session, community, start, now)
+            interval, cleared = await clear_interval(session, community, start, now)
+            outbox.extend(cleared)
+            await session.commit()
+        outbox.publish(self.bus)
+        self.metrics.market_clearings.labels(community_id).inc()
+        self.metrics.market_clearing_seconds.observe(time.perf_counter() - began)
+        return interval
+
+    def next_interval(self, community: Community, now: datetime) -> datetime:
+        """The first interval still taking orders (its gate has not closed)."""
+        return open_interval(now, interval_of(community), gate_lead(community))
+
+    async def match_critical(self, request: EnergyRequest) -> None:
+        """A critical request trades at once with what is left in the current and next interval."""
+        async with self.sessions() as session:
+            community = await session.get(Community, request.community)
+            fresh = await session.get(EnergyRequest, request.id)
+            if community is None or fresh is None or fresh.urgency is not Urgency.CRITICAL:
+                return
+            length = interval_of(community)
+            now = self.clock.now()
+            outbox = Outbox()
+            for start in (floor_to(now, length), floor_to(now, length) + length):
+                outbox.extend(await match_at_once(session, community, fresh, start, now))
+            await session.commit()
+        outbox.publish(self.bus)

@@ -1,0 +1,254 @@
+"""The order service: every way a request or an offer is placed, cancelled and told about.
+
+Routes stay thin and call these functions; each returns the order and an Outbox of what to
+publish, and the caller commits first (see hub.outbox). Bad orders raise OrderRejected, which
+names the field and what is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.api.schemas.market import OfferCreate, OfferOut, RequestCreate, RequestOut, Window
+from hub.db.models import (
+    Community,
+    EnergyRequest,
+    Offer,
+    OrderStatus,
+    Site,
+    SiteKind,
+    Urgency,
+    User,
+    UserRole,
+)
+from hub.events import Event, market_channel, site_channel
+from hub.market.fees import distance_km, distance_units
+from hub.market.intervals import ceil_to, floor_to, open_interval
+from hub.market.views import offer_view, request_view
+from hub.notify import notify
+from hub.outbox import Outbox
+from hub.privacy import owns
+
+CONSUMERS = frozenset({SiteKind.CONSUMER, SiteKind.HYBRID})
+PROVIDERS = frozenset({SiteKind.PROVIDER, SiteKind.HYBRID})
+ACTIVE = (OrderStatus.OPEN, OrderStatus.PARTLY_MATCHED)
+MAX_WINDOW = timedelta(days=7)
+
+Order = EnergyRequest | Offer
+
+
+@dataclass
+class OrderRejected(Exception):
+    """An order the market cannot take; ``field`` is the body field to fix."""
+
+    field: str
+    message: str
+    status: int = 422
+
+
+@dataclass(frozen=True)
+class Placed:
+    site: Site
+    community: Community
+    window_start: datetime
+    window_end: datetime
+
+
+def interval_of(community: Community) -> timedelta:
+    return timedelta(minutes=community.settlement_interval_min)
+
+
+def gate_lead(community: Community) -> timedelta:
+    return timedelta(seconds=community.gate_lead_s)
+
+
+async def _check(
+    session: AsyncSession,
+    user: User,
+    body: Window,
+    kinds: frozenset[SiteKind],
+    now: datetime,
+    immediate: bool,
+) -> Placed:
+    site = await session.get(Site, body.site)
+    if site is None:
+        raise OrderRejected("site", f"no site {body.site!r}")
+    if not owns(user, site):
+        raise OrderRejected("site", f"site {body.site!r} belongs to another resident", 403)
+    if site.kind not in kinds:
+        allowed = "offers" if site.kind is SiteKind.PROVIDER else "requests"
+        raise OrderRejected("site", f"a {site.kind.value} site may place only {allowed}")
+    community = await session.get(Community, site.community)
+    if community is None:  # pragma: no cover - sites always belong to a community
+        raise OrderRejected("site", f"site {site.id!r} has no community")
+    length = interval_of(community)
+    start, end = floor_to(body.window_start, length), ceil_to(body.window_end, length)
+    if end <= start:
+        raise OrderRejected("window_end", "must be after window_start")
+    if end - start > MAX_WINDOW:
+        raise OrderRejected("window_end", "the window may span at most 7 days")
+    # A critical request may still take the interval under way; others start where the gate is open.
+    first = floor_to(now, length) if immediate else open_interval(now, length, gate_lead(community))
+    if end <= first:
+        raise OrderRejected(
+            "window_end", f"is in the past: intervals still taking orders start at {first.isoformat()}"
+        )
+    return Placed(site, community, max(start, first), end)
+
+
+def _check_price(community: Community, field: str, price: Decimal) -> None:
+    low, high = community.feed_in_price_per_kwh, community.retail_price_per_kwh
+    if not low <= price <= high:
+        raise OrderRejected(
+            field,
+            f"must lie in the community's corridor: between the feed-in price {low} and the retail"
+            f" price {high} per kWh (got {price})",
+        )
+
+
+async def _check_partners(session: AsyncSession, placed: Placed, field: str, partners: Sequence[str]) -> None:
+    if not partners:
+        return
+    known = set(
+        await session.scalars(
+            select(Site.id).where(Site.community == placed.community.id, Site.id.in_(partners))
+        )
+    )
+    for partner in partners:
+        if partner not in known:
+            raise OrderRejected(field, f"no site {partner!r} in community {placed.community.id!r}")
+        if partner == placed.site.id:
+            raise OrderRejected(field, "a site cannot be its own partner")
+
+
+async def place_request(
+    session: AsyncSession, user: User, body: RequestCreate, now: datetime
+) -> tuple[EnergyRequest, Outbox]:
+    placed = await _check(session, user, body, CONSUMERS, now, immediate=body.urgency is Urgency.CRITICAL)
+    _check_price(placed.community, "max_price", body.max_price)
+    await _check_partners(session, placed, "preferred_partners", body.preferred_partners)
+    await _check_partners(session, placed, "excluded_partners", body.excluded_partners)
+    request = EnergyRequest(
+        community=placed.community.id,
+        site_id=placed.site.id,
+        energy_wh=body.energy_wh,
+        window_start=placed.window_start,
+        window_end=placed.window_end,
+        urgency=body.urgency,
+        max_price=body.max_price,
+        green_only=body.green_only,
+        max_distance_km=body.max_distance_km,
+        preferred_partners=sorted(set(body.preferred_partners)),
+        excluded_partners=sorted(set(body.excluded_partners)),
+        created_at=now,
+    )
+    session.add(request)
+    await session.flush()
+    return request, await announce_request(session, request, placed.site)
+
+
+async def announce_request(session: AsyncSession, request: EnergyRequest, site: Site) -> Outbox:
+    """A new request reaches the community's providers at once, each with its distance to it."""
+    outbox = Outbox()
+    providers = list(
+        await session.scalars(
+            select(Site).where(
+                Site.community == request.community, Site.kind.in_(PROVIDERS), Site.id != site.id
+            )
+        )
+    )
+    for provider, km in zip(providers, _distances(site, providers), strict=True):
+        view = request_view(request, full=False, mine=False, distance_km=km)
+        outbox.events.append(_order_event("request", request.community, [site_channel(provider.id)], view))
+    outbox.events += order_changed(request)
+    if request.standing_order_id is None:
+        owners = {p.owner_id for p in providers if p.owner_id is not None and p.owner_id != site.owner_id}
+        outbox.notes += notify(
+            session,
+            owners,
+            "request",
+            "A neighbour needs energy",
+            f"{request.energy_wh / 1000:g} kWh ({request.urgency.value} urgency), up to {request.max_price} per kWh",
+            request_id=request.id,
+        )
+    return outbox
+
+
+def _distances(site: Site, others: Sequence[Site]) -> list[float | None]:
+    if not others:
+        return []
+    nan = float("nan")
+    here = (
+        np.array([site.lat if site.lat is not None else nan]),
+        np.array([site.lon if site.lon is not None else nan]),
+    )
+    lat = np.array([o.lat if o.lat is not None else nan for o in others])
+    lon = np.array([o.lon if o.lon is not None else nan for o in others])
+    return [distance_km(int(u)) for u in distance_units(here[0], here[1], lat, lon)]
+
+
+async def place_offer(
+    session: AsyncSession, user: User, body: OfferCreate, now: datetime
+) -> tuple[Offer, Outbox]:
+    placed = await _check(session, user, body, PROVIDERS, now, immediate=False)
+    _check_price(placed.community, "min_price", body.min_price)
+    offer = Offer(
+        community=placed.community.id,
+        site_id=placed.site.id,
+        energy_wh=body.energy_wh,
+        window_start=placed.window_start,
+        window_end=placed.window_end,
+        min_price=body.min_price,
+        source=body.source,
+        created_at=now,
+    )
+    session.add(offer)
+    await session.flush()
+    return offer, Outbox(events=order_changed(offer))
+
+
+async def cancel(
+    session: AsyncSession, user: User, kind: type[Order], order_id: int, owned: set[str]
+) -> tuple[Order, Outbox]:
+    """Cancel what is left of an open or partly matched order; trades already made stand."""
+    order: Order | None = await session.get(kind, order_id)
+    noun = "request" if kind is EnergyRequest else "offer"
+    if order is None or (order.site_id not in owned and user.role is not UserRole.ADMIN):
+        raise OrderRejected("id", f"{noun} {order_id} not found", 404)
+    if order.status not in ACTIVE:
+        raise OrderRejected("id", f"the {noun} is {order.status.value}; only open ones can be cancelled", 409)
+    order.status = OrderStatus.CANCELLED
+    return order, Outbox(events=order_changed(order))
+
+
+def order_changed(order: Order) -> list[Event]:
+    """The public view on the market channel; the full one on the owner's site channel."""
+    if isinstance(order, EnergyRequest):
+        kind, public, full = (
+            "request",
+            request_view(order, full=False, mine=False),
+            request_view(order, full=True, mine=True),
+        )
+        return [
+            _order_event(kind, order.community, [market_channel(order.community)], public),
+            _order_event(kind, order.community, [site_channel(order.site_id)], full),
+        ]
+    public_offer, full_offer = (
+        offer_view(order, full=False, mine=False),
+        offer_view(order, full=True, mine=True),
+    )
+    return [
+        _order_event("offer", order.community, [market_channel(order.community)], public_offer),
+        _order_event("offer", order.community, [site_channel(order.site_id)], full_offer),
+    ]
+
+
+def _order_event(kind: str, community: str, channels: list[str], view: RequestOut | OfferOut) -> Event:
+    return Event.build(kind, community, None, channels=channels, **{kind: view.model_dump(mode="json")})
