@@ -1,5 +1,6 @@
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { I18nextProvider } from "react-i18next";
 import { Route, Router, Switch } from "wouter";
 import { useHashLocation } from "wouter/use-hash-location";
 import { ApiError, isUnauthorized } from "./api/client";
@@ -7,6 +8,7 @@ import { queryKeys } from "./api/queries";
 import { AuthGate } from "./components/Auth/AuthGate";
 import { AppShell } from "./components/Layout/AppShell";
 import { LiveProvider, type LiveSyncOptions } from "./hooks/live";
+import { i18n } from "./i18n";
 import { ToastProvider } from "./hooks/toasts";
 import { AccountPage } from "./pages/AccountPage";
 import { CalendarPage } from "./pages/CalendarPage";
@@ -40,13 +42,15 @@ export function createQueryClient(): QueryClient {
   return client;
 }
 
-/** Server state and toasts: everything that exists before sign-in. */
+/** Language, server state and toasts: everything that exists before sign-in. */
 export function BaseProviders({ children, queryClient }: { children: ReactNode; queryClient?: QueryClient }) {
   const [client] = useState(() => queryClient ?? createQueryClient());
   return (
-    <QueryClientProvider client={client}>
-      <ToastProvider>{children}</ToastProvider>
-    </QueryClientProvider>
+    <I18nextProvider i18n={i18n}>
+      <QueryClientProvider client={client}>
+        <ToastProvider>{children}</ToastProvider>
+      </QueryClientProvider>
+    </I18nextProvider>
   );
 }
 

@@ -2,12 +2,17 @@
  * Map the hub's market JSON onto the shapes the pages render. The hub stores amounts in kWh
  * and names sites `site_id` / `seller_site_id`; older drafts used Wh and `site`. Both work.
  */
+import type { Explanation } from "../lib/explanations";
 import type { AppNotification, EnergyOffer, EnergyRequest, Transaction } from "./types";
 
 type Raw = Record<string, unknown>;
 
 const num = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+/** The clearing's explanation as sent: anything with a string code; other shapes count as none. */
+function explanation(value: unknown): Explanation | null {
+  return typeof value === "object" && value !== null && typeof (value as Raw).code === "string" ? (value as Explanation) : null;
+}
 const id = (raw: Raw): string | number => (typeof raw.id === "number" || typeof raw.id === "string" ? raw.id : "?");
 
 function wattHours(raw: Raw, name: "amount" | "delivered"): number | undefined {
@@ -28,6 +33,7 @@ const common = (raw: Raw) => ({
   created_at: str(raw.created_at),
   window_start: str(raw.window_start) ?? null,
   window_end: str(raw.window_end) ?? null,
+  explanation: explanation(raw.explanation),
 });
 
 export function toRequest(raw: Raw): EnergyRequest {

@@ -4,6 +4,7 @@ import type { Health, SiteSnapshot } from "./types";
 
 export const endpoints = {
   health: "/api/health",
+  clock: "/api/clock",
   sites: "/api/sites",
   requests: "/api/requests",
   offers: "/api/offers",
@@ -17,6 +18,7 @@ export const endpoints = {
 export const queryKeys = {
   me: ["me"] as const,
   health: ["health"] as const,
+  clock: ["clock"] as const,
   sites: ["sites"] as const,
   requests: ["requests"] as const,
   offers: ["offers"] as const,

@@ -1,4 +1,5 @@
 /** Shapes served by the hub. Keep in step with hub's API (GET /api/sites, /ws). */
+import type { Explanation } from "../lib/explanations";
 
 export type Unit = "W" | "Wh" | "%" | "V" | "A" | "Hz" | "°C";
 
@@ -105,6 +106,8 @@ export interface EnergyRequest {
   created_at?: string;
   window_start?: string | null;
   window_end?: string | null;
+  /** The latest market clearing's word on this request; null before its first clearing. */
+  explanation?: Explanation | null;
 }
 
 export interface EnergyOffer {
@@ -120,6 +123,8 @@ export interface EnergyOffer {
   created_at?: string;
   window_start?: string | null;
   window_end?: string | null;
+  /** The latest market clearing's word on this offer; null before its first clearing. */
+  explanation?: Explanation | null;
 }
 
 export interface Transaction {

@@ -1,11 +1,17 @@
 import { useEffect, useState } from "react";
+import { hubNow } from "../lib/clock";
+import { useClockAnchor } from "./useHubClock";
 
-/** The current time, refreshed every `intervalMs`, so "12 s ago" keeps counting. */
+/**
+ * The hub's current time (demo time in a demo), refreshed every `intervalMs` of wall time, so
+ * "12 s ago" keeps counting.
+ */
 export function useNow(intervalMs = 5000): number {
-  const [now, setNow] = useState(() => Date.now());
+  const anchor = useClockAnchor();
+  const [wall, setWall] = useState(() => Date.now());
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    const timer = setInterval(() => setWall(Date.now()), intervalMs);
     return () => clearInterval(timer);
   }, [intervalMs]);
-  return now;
+  return hubNow(anchor, wall);
 }

@@ -76,50 +76,93 @@ export function formatBattery(batteryW: Maybe): { value: string; label: string }
   return { value: formatPower(Math.abs(batteryW)), label: BATTERY_LABELS[direction] };
 }
 
-/** "12 s ago", "3 min ago", "2 h ago", or a date for anything older than a day. */
-export function formatAge(iso: string | null | undefined, now: number = Date.now()): string {
+/**
+ * The language Intl formats dates and money in. i18n/index.ts sets it whenever the language
+ * changes; undefined (tests, before start-up) means the browser's default.
+ */
+let formatLocale: string | undefined;
+
+export function setFormatLocale(locale: string | undefined): void {
+  formatLocale = locale;
+}
+
+export const getFormatLocale = (): string | undefined => formatLocale;
+
+const isEnglish = (locale: string | undefined) => locale === undefined || locale.startsWith("en");
+
+/** "12 s ago", "3 min ago", "2 h ago", or a date for anything older than a day; "12초 전" in Korean. */
+export function formatAge(iso: string | null | undefined, now: number = Date.now(), locale: string | undefined = formatLocale): string {
   if (!iso) return MISSING;
   const then = Date.parse(iso);
   if (Number.isNaN(then)) return MISSING;
   const seconds = Math.max(0, Math.round((now - then) / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
   const hours = Math.round(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  return new Date(then).toLocaleDateString();
+  if (hours >= 24) return new Date(then).toLocaleDateString(locale);
+  if (isEnglish(locale)) {
+    if (seconds < 60) return `${seconds} s ago`;
+    if (minutes < 60) return `${minutes} min ago`;
+    return `${hours} h ago`;
+  }
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: "always", style: "short" });
+  if (seconds < 60) return relative.format(-seconds, "second");
+  if (minutes < 60) return relative.format(-minutes, "minute");
+  return relative.format(-hours, "hour");
 }
 
-const WHEN = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-const TIME = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const whenFormats = new Map<string, Intl.DateTimeFormat>();
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** "Mon 5 Jan, 14:00" in the user's locale and time zone. */
-export function formatWhen(iso: string | null | undefined): string {
+function cached(cache: Map<string, Intl.DateTimeFormat>, locale: string | undefined, options: Intl.DateTimeFormatOptions) {
+  const key = locale ?? "";
+  let format = cache.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    cache.set(key, format);
+  }
+  return format;
+}
+
+const whenFormat = (locale: string | undefined) =>
+  cached(whenFormats, locale, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+const timeFormat = (locale: string | undefined) => cached(timeFormats, locale, { hour: "2-digit", minute: "2-digit" });
+
+/** "Mon 5 Jan, 14:00" in the active language and the user's time zone. */
+export function formatWhen(iso: string | null | undefined, locale: string | undefined = formatLocale): string {
   if (!iso) return MISSING;
   const then = Date.parse(iso);
-  return Number.isNaN(then) ? MISSING : WHEN.format(then);
+  return Number.isNaN(then) ? MISSING : whenFormat(locale).format(then);
+}
+
+/** "14:05" in the active language. */
+export function formatTime(epochMs: number, locale: string | undefined = formatLocale): string {
+  return Number.isFinite(epochMs) ? timeFormat(locale).format(epochMs) : MISSING;
 }
 
 /** A time window, e.g. "Mon 5 Jan, 14:00 – 16:00". */
-export function formatWindow(start: string | null | undefined, end: string | null | undefined): string {
+export function formatWindow(start: string | null | undefined, end: string | null | undefined, locale: string | undefined = formatLocale): string {
   if (!start) return MISSING;
-  const from = formatWhen(start);
+  const from = formatWhen(start, locale);
   if (!end || Number.isNaN(Date.parse(end))) return from;
   const sameDay = new Date(start).toDateString() === new Date(end).toDateString();
-  return `${from} – ${sameDay ? TIME.format(Date.parse(end)) : formatWhen(end)}`;
+  return `${from} – ${sameDay ? timeFormat(locale).format(Date.parse(end)) : formatWhen(end, locale)}`;
 }
 
-/** 0.284, "EUR" → "€0.28"; without a currency just the number. */
-export function formatMoney(amount: Maybe, currency?: string): string {
+/**
+ * 0.284, "EUR" → "€0.28"; without a currency just the number. `fractionDigits` fixes the
+ * decimals (prices per kWh keep the hub's four); by default at most two.
+ */
+export function formatMoney(amount: Maybe, currency?: string, fractionDigits?: number, locale: string | undefined = formatLocale): string {
   if (!isNumber(amount)) return MISSING;
+  const digits = fractionDigits === undefined ? { maximumFractionDigits: 2 } : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits };
   if (currency) {
     try {
-      return new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: 2 }).format(amount);
+      return new Intl.NumberFormat(locale, { style: "currency", currency, ...digits }).format(amount);
     } catch {
       // Unknown currency code: fall through to the plain number.
     }
   }
-  return amount.toFixed(2);
+  return fractionDigits === undefined ? amount.toFixed(2) : amount.toFixed(fractionDigits);
 }
 
 /** Price per kWh, e.g. "€0.28/kWh". */

@@ -1,16 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { isOpen, orderStatusLabel } from "./orders";
+import { isOpen, orderStatusKey } from "./orders";
 
-describe("orderStatusLabel", () => {
+describe("orderStatusKey", () => {
   it.each([
-    ["open", "Waiting for a match"],
-    ["OPEN", "Waiting for a match"],
-    ["matched", "Matched"],
-    ["cancelled", "Cancelled"],
-    ["something-new", "something-new"],
+    ["open", "market.status.open"],
+    ["OPEN", "market.status.open"],
+    ["matched", "market.status.matched"],
+    ["partly_matched", "market.status.partly_matched"],
+    ["cancelled", "market.status.cancelled"],
+    ["something-new", undefined],
     [undefined, undefined],
-  ])("%s → %s", (status, label) => {
-    expect(orderStatusLabel(status)).toBe(label);
+  ])("%s → %s", (status, key) => {
+    expect(orderStatusKey(status)).toBe(key);
   });
 
   it("knows an open order", () => {

@@ -1,16 +1,12 @@
-/** Words for the state of a request or offer. The hub doesn't match orders automatically yet. */
+/** Words for the state of a request or offer: the i18n key of each state the hub sends. */
 
-const LABELS: Record<string, string> = {
-  open: "Waiting for a match",
-  matched: "Matched",
-  cancelled: "Cancelled",
-  expired: "Expired",
-};
+const STATES = new Set(["open", "matched", "partly_matched", "cancelled", "expired"]);
 
-/** "open" → "Waiting for a match"; unknown states are shown as they come. */
-export function orderStatusLabel(status: string | undefined): string | undefined {
+/** "open" → "market.status.open"; unknown states get no key (they are shown as they come). */
+export function orderStatusKey(status: string | undefined): string | undefined {
   if (!status) return undefined;
-  return LABELS[status.toLowerCase()] ?? status;
+  const state = status.toLowerCase();
+  return STATES.has(state) ? `market.status.${state}` : undefined;
 }
 
 export const isOpen = (status: string | undefined): boolean => status?.toLowerCase() === "open";

@@ -47,6 +47,11 @@ export function applyStatus(sites: SiteSnapshot[], event: StatusEvent): SiteSnap
 
 export const siteTitle = (site: SiteSnapshot): string => site.name || site.site;
 
+/** Site id → its name, for the sites that have one (to name market partners). */
+export function siteNames(sites: readonly SiteSnapshot[] | null | undefined): Map<string, string> {
+  return new Map((sites ?? []).filter((site) => site.name).map((site) => [site.site, site.name as string]));
+}
+
 /** Stable display order: by community, then site id. */
 export function sortSites(sites: SiteSnapshot[]): SiteSnapshot[] {
   return sites.slice().sort((a, b) => siteKey(a).localeCompare(siteKey(b)));

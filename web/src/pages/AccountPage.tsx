@@ -1,43 +1,52 @@
+import { useTranslation } from "react-i18next";
 import { OPEN_ACCESS } from "../api/auth";
+import { LanguageSwitch } from "../components/Account/LanguageSwitch";
 import { EmptyState } from "../components/Common/EmptyState";
 import { useCurrentUser, useSignOut } from "../hooks/useAuth";
 import { usePageTitle } from "../hooks/usePageTitle";
 
 export function AccountPage() {
-  usePageTitle("Your account");
+  const { t } = useTranslation();
+  usePageTitle(t("account.title"));
   const user = useCurrentUser();
   const signOut = useSignOut();
   if (!user || user.id === OPEN_ACCESS.id) {
-    return <EmptyState title="This hub has no accounts" />;
+    return (
+      <div className="stack">
+        <EmptyState title={t("account.noAccounts")} />
+        <LanguageSwitch />
+      </div>
+    );
   }
   return (
     <div className="stack">
-      <h1 className="page-title">Your account</h1>
+      <h1 className="page-title">{t("account.title")}</h1>
       <dl className="card details">
         <div>
-          <dt>Name</dt>
+          <dt>{t("account.name")}</dt>
           <dd>{user.display_name || "—"}</dd>
         </div>
         <div>
-          <dt>Email</dt>
+          <dt>{t("account.email")}</dt>
           <dd>{user.email}</dd>
         </div>
         <div>
-          <dt>Role</dt>
+          <dt>{t("account.role")}</dt>
           <dd>{user.role}</dd>
         </div>
         <div>
-          <dt>Community</dt>
+          <dt>{t("account.community")}</dt>
           <dd>{user.community ?? "—"}</dd>
         </div>
         <div>
-          <dt>Your sites</dt>
-          <dd>{user.sites && user.sites.length > 0 ? user.sites.join(", ") : "None yet"}</dd>
+          <dt>{t("account.sites")}</dt>
+          <dd>{user.sites && user.sites.length > 0 ? user.sites.join(", ") : t("account.noSites")}</dd>
         </div>
       </dl>
+      <LanguageSwitch />
       <div>
         <button type="button" className="button button--ghost" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
-          Sign out
+          {t("account.signOut")}
         </button>
       </div>
     </div>

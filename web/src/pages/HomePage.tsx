@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { SiteSnapshot } from "../api/types";
 import { EmptyState } from "../components/Common/EmptyState";
 import { ErrorState } from "../components/Common/ErrorState";
@@ -16,18 +17,19 @@ function pickSite(own: SiteSnapshot[], chosen: string | null): SiteSnapshot | un
 }
 
 export function HomePage() {
-  usePageTitle("Live energy");
+  const { t } = useTranslation();
+  usePageTitle(t("home.title"));
   const sites = useSites();
   const [chosen, setChosen] = useState<string | null>(null);
 
-  if (sites.isPending) return <Loading what="sites" />;
-  if (sites.isError) return <ErrorState what="sites" error={sites.error} onRetry={() => void sites.refetch()} />;
+  if (sites.isPending) return <Loading what={t("home.sitesWhat")} />;
+  if (sites.isError) return <ErrorState what={t("home.sitesWhat")} error={sites.error} onRetry={() => void sites.refetch()} />;
 
   const list = sortSites(sites.data);
   if (list.length === 0) {
     return (
-      <EmptyState title="No sites yet">
-        <p>Sites appear here as soon as their edge agent reports to the hub.</p>
+      <EmptyState title={t("home.noSites")}>
+        <p>{t("home.noSitesHint")}</p>
       </EmptyState>
     );
   }
@@ -42,13 +44,13 @@ export function HomePage() {
 
   return (
     <div className="home">
-      <h1 className="visually-hidden">Live energy</h1>
+      <h1 className="visually-hidden">{t("home.title")}</h1>
       <div className="home__flow">
         {selected ? (
           <FlowPanel site={selected} />
         ) : (
-          <EmptyState title="You have no site of your own yet">
-            <p>Once your home's edge agent is connected, its energy flow appears here.</p>
+          <EmptyState title={t("home.noOwnSite")}>
+            <p>{t("home.noOwnSiteHint")}</p>
           </EmptyState>
         )}
       </div>
@@ -56,18 +58,18 @@ export function HomePage() {
         {own.length > 0 ? (
           <section aria-labelledby="sites-heading">
             <h2 id="sites-heading" className="section-title">
-              {neighbours.length > 0 ? "Your sites" : "Sites"} <span className="muted">({own.length})</span>
+              {neighbours.length > 0 ? t("home.yourSites") : t("home.sites")} <span className="muted">({own.length})</span>
             </h2>
-            <SiteList sites={own} label="Your sites" selectedKey={selected ? siteKey(selected) : null} onSelect={select} />
+            <SiteList sites={own} label={t("home.yourSites")} selectedKey={selected ? siteKey(selected) : null} onSelect={select} />
           </section>
         ) : null}
         {neighbours.length > 0 ? (
           <section aria-labelledby="neighbours-heading">
             <h2 id="neighbours-heading" className="section-title">
-              Neighbours <span className="muted">({neighbours.length})</span>
+              {t("home.neighbours")} <span className="muted">({neighbours.length})</span>
             </h2>
-            <p className="muted note">Their live values stay private to each owner; you see what they have and whether they're online.</p>
-            <SiteList sites={neighbours} label="Neighbours' sites" />
+            <p className="muted note">{t("home.neighboursPrivacy")}</p>
+            <SiteList sites={neighbours} label={t("home.neighboursSites")} />
           </section>
         ) : null}
       </div>

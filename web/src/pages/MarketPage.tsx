@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { QueryState } from "../components/Common/QueryState";
 import { Segmented } from "../components/Common/Segmented";
 import { OfferCard } from "../components/Market/OfferCard";
@@ -11,13 +12,13 @@ import { useSites } from "../hooks/useSites";
 
 type View = "requests" | "offers";
 
-const VIEWS = [
-  { key: "requests", label: "Requests" },
-  { key: "offers", label: "Offers" },
-] as const;
-
 export function MarketPage() {
-  usePageTitle("Market");
+  const { t } = useTranslation();
+  usePageTitle(t("market.title"));
+  const views = [
+    { key: "requests", label: t("market.requests") },
+    { key: "offers", label: t("market.offers") },
+  ] as const;
   const [view, setView] = useState<View>("requests");
   const [composing, setComposing] = useState(false);
   const requests = useRequests();
@@ -35,12 +36,12 @@ export function MarketPage() {
 
   return (
     <div>
-      <h1 className="page-title">Market</h1>
+      <h1 className="page-title">{t("market.title")}</h1>
       <div className="market__bar">
-        <Segmented label="Market" idPrefix="market" options={VIEWS} value={view} onChange={switchView} />
+        <Segmented label={t("market.title")} idPrefix="market" options={views} value={view} onChange={switchView} />
         {ownSites.length > 0 && !composing ? (
           <button type="button" className="button" aria-expanded={composing} onClick={() => setComposing(true)}>
-            {view === "requests" ? "New request" : "New offer"}
+            {view === "requests" ? t("market.newRequest") : t("market.newOffer")}
           </button>
         ) : null}
       </div>
@@ -49,12 +50,12 @@ export function MarketPage() {
         {view === "requests" ? (
           <QueryState
             query={requests}
-            what="requests"
-            empty="No requests yet"
-            emptyHint={<p>When a neighbour needs energy, their request shows up here.</p>}
+            what={t("market.requestsWhat")}
+            empty={t("market.noRequests")}
+            emptyHint={<p>{t("market.noRequestsHint")}</p>}
           >
             {(items) => (
-              <ul className="list" aria-label="Energy requests">
+              <ul className="list" aria-label={t("market.requestList")}>
                 {items.map((request) => (
                   <li key={request.id}>
                     <RequestCard request={request} />
@@ -66,12 +67,12 @@ export function MarketPage() {
         ) : (
           <QueryState
             query={offers}
-            what="offers"
-            empty="No offers yet"
-            emptyHint={<p>Surplus solar or battery energy offered by neighbours shows up here.</p>}
+            what={t("market.offersWhat")}
+            empty={t("market.noOffers")}
+            emptyHint={<p>{t("market.noOffersHint")}</p>}
           >
             {(items) => (
-              <ul className="list" aria-label="Energy offers">
+              <ul className="list" aria-label={t("market.offerList")}>
                 {items.map((offer) => (
                   <li key={offer.id}>
                     <OfferCard offer={offer} />

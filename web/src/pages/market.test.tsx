@@ -51,9 +51,9 @@ describe("posting to the market", () => {
     expect(card.textContent).toContain("You need");
     expect(card.textContent).toContain("for alpha");
     expect(card.textContent).toContain("3.50 kWh");
-    // Nothing matches orders automatically yet: say so instead of a bare "open".
+    // Not through a market clearing yet: say so instead of a bare "open".
     expect(within(card).getByText("Waiting for a match")).toBeTruthy();
-    expect(card.textContent).toContain("aren't matched automatically yet");
+    expect(within(card).getByTestId("explanation").textContent).toBe("Waiting for the next market clearing");
     expect(posted).toEqual([
       {
         site: "alpha",
@@ -116,7 +116,7 @@ describe("posting to the market", () => {
     expect(screen.getByTestId("request-6").textContent).toContain("A neighbour needs");
     fireEvent.click(within(own).getByRole("button", { name: "Cancel request" }));
     await vi.waitFor(() => expect(screen.getByTestId("request-5").textContent).toContain("Cancelled"));
-    expect(screen.getByTestId("request-5").textContent).not.toContain("matched automatically");
+    expect(screen.getByTestId("request-5").textContent).not.toContain("Waiting for the next market clearing");
     expect(cancel).toHaveBeenCalledTimes(1);
   });
 });

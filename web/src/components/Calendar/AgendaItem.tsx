@@ -1,8 +1,7 @@
+import { useTranslation } from "react-i18next";
 import type { CalendarEntry } from "../../lib/calendar";
-import { formatEnergy } from "../../lib/format";
-import { orderStatusLabel } from "../../lib/orders";
-
-const TIME = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+import { formatEnergy, formatTime } from "../../lib/format";
+import { orderStatusKey } from "../../lib/orders";
 
 function title(entry: CalendarEntry): string {
   const amount = formatEnergy(entry.amountWh);
@@ -11,7 +10,9 @@ function title(entry: CalendarEntry): string {
 }
 
 export function AgendaItem({ entry }: { entry: CalendarEntry }) {
-  const status = orderStatusLabel(entry.status);
+  const { t } = useTranslation();
+  const key = orderStatusKey(entry.status);
+  const status = key ? t(key) : entry.status;
   return (
     <article className={`card list-item agenda agenda--${entry.kind}`} data-testid={`agenda-${entry.key}`}>
       <div className="list-item__row">
@@ -19,11 +20,11 @@ export function AgendaItem({ entry }: { entry: CalendarEntry }) {
         <span className={`badge badge--${entry.kind === "offer" ? "ok" : "unknown"}`}>{entry.kind}</span>
       </div>
       <p className="list-item__meta">
-        <time dateTime={entry.start.toISOString()}>{TIME.format(entry.start)}</time>
+        <time dateTime={entry.start.toISOString()}>{formatTime(entry.start.getTime())}</time>
         {entry.end ? (
           <>
             {" – "}
-            <time dateTime={entry.end.toISOString()}>{TIME.format(entry.end)}</time>
+            <time dateTime={entry.end.toISOString()}>{formatTime(entry.end.getTime())}</time>
           </>
         ) : null}
         {entry.mine && entry.site ? ` · ${entry.kind === "offer" ? "from" : "for"} ${entry.site}` : null}

@@ -1,7 +1,10 @@
+import { useTranslation } from "react-i18next";
+
 export function Loading({ what }: { what: string }) {
+  const { t } = useTranslation();
   return (
     <p className="loading" role="status" aria-live="polite">
-      Loading {what}…
+      {t("common.loading", { what })}
     </p>
   );
 }

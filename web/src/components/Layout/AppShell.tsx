@@ -1,9 +1,11 @@
 import type { MouseEvent, ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useLocation } from "wouter";
 import { ErrorBoundary } from "../Common/ErrorBoundary";
 import { NotificationBell } from "../Notifications/NotificationBell";
 import { Toasts } from "../Notifications/Toasts";
 import { BottomNav } from "./BottomNav";
+import { DemoClockBadge } from "./DemoClockBadge";
 import { Icon } from "./Icon";
 import { LiveIndicator } from "./LiveIndicator";
 
@@ -14,11 +16,12 @@ function skipToContent(event: MouseEvent<HTMLAnchorElement>) {
 }
 
 export function AppShell({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
   const [location] = useLocation();
   return (
     <div className="shell">
       <a className="skip-link" href="#main" onClick={skipToContent}>
-        Skip to content
+        {t("app.skipToContent")}
       </a>
       <header className="topbar">
         <span className="brand">
@@ -28,9 +31,10 @@ export function AppShell({ children }: { children: ReactNode }) {
           PowerShare
         </span>
         <div className="topbar__actions">
+          <DemoClockBadge />
           <LiveIndicator />
           <NotificationBell />
-          <Link href="/account" className="icon-button" aria-label="Your account" data-testid="open-account">
+          <Link href="/account" className="icon-button" aria-label={t("app.account")} data-testid="open-account">
             <Icon name="user" />
           </Link>
         </div>

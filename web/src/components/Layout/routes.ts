@@ -1,17 +1,17 @@
 import type { IconName } from "./Icon";
 
-/** The bottom tabs, in order. */
+/** The bottom tabs, in order; `id` names the tab (test id, `nav.<id>` catalogue key). */
 export interface Tab {
   path: string;
-  label: string;
+  id: "home" | "market" | "calendar" | "map" | "history" | "community";
   icon: IconName;
 }
 
 export const TABS: readonly Tab[] = [
-  { path: "/", label: "Home", icon: "home" },
-  { path: "/market", label: "Market", icon: "market" },
-  { path: "/calendar", label: "Calendar", icon: "calendar" },
-  { path: "/map", label: "Map", icon: "map" },
-  { path: "/history", label: "History", icon: "history" },
-  { path: "/community", label: "Community", icon: "community" },
+  { path: "/", id: "home", icon: "home" },
+  { path: "/market", id: "market", icon: "market" },
+  { path: "/calendar", id: "calendar", icon: "calendar" },
+  { path: "/map", id: "map", icon: "map" },
+  { path: "/history", id: "history", icon: "history" },
+  { path: "/community", id: "community", icon: "community" },
 ];

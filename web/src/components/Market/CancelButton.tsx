@@ -1,7 +1,9 @@
+import { useTranslation } from "react-i18next";
 import type { OrderKind } from "../../api/market";
 import { useCancelOrder } from "../../hooks/useOrders";
 
 export function CancelButton({ kind, id }: { kind: OrderKind; id: string | number }) {
+  const { t } = useTranslation();
   const cancel = useCancelOrder(kind);
   return (
     <button
@@ -10,7 +12,7 @@ export function CancelButton({ kind, id }: { kind: OrderKind; id: string | numbe
       disabled={cancel.isPending}
       onClick={() => cancel.mutate(id)}
     >
-      {cancel.isPending ? "Cancelling…" : `Cancel ${kind}`}
+      {cancel.isPending ? t("market.cancel.pending") : t(`market.cancel.${kind}`)}
     </button>
   );
 }

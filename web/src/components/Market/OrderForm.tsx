@@ -1,8 +1,10 @@
 /** Post a request (I need energy) or an offer (I can spare energy) from one of my sites. */
 import { useId, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import type { OrderKind } from "../../api/market";
 import type { Community, SiteSnapshot } from "../../api/types";
+import { useHubClock } from "../../hooks/useHubClock";
 import { useCreateOrder } from "../../hooks/useOrders";
 import { addHours, fromLocalInput, nextHour, toLocalInput } from "../../lib/datetime";
 import { siteTitle } from "../../lib/sites";
@@ -19,11 +21,13 @@ type Urgency = "low" | "normal" | "high";
 
 export function OrderForm({ kind, sites, community, onDone }: Props) {
   const id = useId();
+  const { t } = useTranslation();
+  const clock = useHubClock();
   const create = useCreateOrder(kind);
   const [site, setSite] = useState(sites[0]?.site ?? "");
   const [amount, setAmount] = useState("2");
-  const [start, setStart] = useState(() => toLocalInput(nextHour(new Date())));
-  const [end, setEnd] = useState(() => toLocalInput(addHours(nextHour(new Date()), 2)));
+  const [start, setStart] = useState(() => toLocalInput(nextHour(new Date(clock.now()))));
+  const [end, setEnd] = useState(() => toLocalInput(addHours(nextHour(new Date(clock.now())), 2)));
   const [urgency, setUrgency] = useState<Urgency>("normal");
   const defaultPrice = kind === "request" ? community?.retail_price_per_kwh : community?.feed_in_price_per_kwh;
   const [price, setPrice] = useState(defaultPrice !== undefined ? String(defaultPrice) : "");
@@ -40,11 +44,11 @@ export function OrderForm({ kind, sites, community, onDone }: Props) {
     const priceValue = Number(price);
     const from = fromLocalInput(start);
     const until = fromLocalInput(end);
-    if (!(amountKwh > 0)) found.amount_kwh = "Enter an amount above 0 kWh.";
-    if (price === "" || !(priceValue >= 0)) found[priceField] = "Enter a price of 0 or more.";
-    if (!from) found.window_start = "Pick a start time.";
-    if (!until) found.window_end = "Pick an end time.";
-    else if (from && until <= from) found.window_end = "The end must be after the start.";
+    if (!(amountKwh > 0)) found.amount_kwh = t("market.form.errors.amount");
+    if (price === "" || !(priceValue >= 0)) found[priceField] = t("market.form.errors.price");
+    if (!from) found.window_start = t("market.form.errors.start");
+    if (!until) found.window_end = t("market.form.errors.end");
+    else if (from && until <= from) found.window_end = t("market.form.errors.endBeforeStart");
     setProblems(found);
     if (Object.keys(found).length > 0 || !from || !until) return;
     create.mutate(
@@ -55,7 +59,7 @@ export function OrderForm({ kind, sites, community, onDone }: Props) {
 
   const generalError = create.error && Object.keys(serverFields).length === 0 ? create.error.message : null;
   const currency = community?.currency ? ` (${community.currency})` : "";
-  const title = kind === "request" ? "Request energy" : "Offer energy";
+  const title = kind === "request" ? t("market.form.requestTitle") : t("market.form.offerTitle");
 
   return (
     <form className="card order-form" onSubmit={submit} aria-labelledby={`${id}-title`} noValidate>
@@ -64,7 +68,7 @@ export function OrderForm({ kind, sites, community, onDone }: Props) {
       </h2>
       {sites.length > 1 ? (
         <div className="field">
-          <label htmlFor={`${id}-site`}>{kind === "request" ? "For site" : "From site"}</label>
+          <label htmlFor={`${id}-site`}>{kind === "request" ? t("market.form.forSite") : t("market.form.fromSite")}</label>
           <select id={`${id}-site`} value={site} onChange={(e) => setSite(e.target.value)}>
             {sites.map((s) => (
               <option key={s.site} value={s.site}>
@@ -75,11 +79,11 @@ export function OrderForm({ kind, sites, community, onDone }: Props) {
         </div>
       ) : (
         <p className="muted">
-          {kind === "request" ? "For" : "From"} <strong>{sites[0] ? siteTitle(sites[0]) : site}</strong>
+          {kind === "request" ? t("market.form.for") : t("market.form.from")} <strong>{sites[0] ? siteTitle(sites[0]) : site}</strong>
         </p>
       )}
       <Field
-        label="Amount (kWh)"
+        label={t("market.form.amount")}
         type="number"
         inputMode="decimal"
         min="0.1"
@@ -91,7 +95,7 @@ export function OrderForm({ kind, sites, community, onDone }: Props) {
       />
       <div className="order-form__row">
         <Field
-          label="From"
+          label={t("market.form.start")}
           type="datetime-local"
           required
           value={start}
@@ -99,7 +103,7 @@ export function OrderForm({ kind, sites, community, onDone }: Props) {
           error={fieldError("window_start")}
         />
         <Field
-          label="Until"
+          label={t("market.form.end")}
           type="datetime-local"
           required
           value={end}
@@ -109,16 +113,16 @@ export function OrderForm({ kind, sites, community, onDone }: Props) {
       </div>
       {kind === "request" ? (
         <div className="field">
-          <label htmlFor={`${id}-urgency`}>Urgency</label>
+          <label htmlFor={`${id}-urgency`}>{t("market.form.urgency")}</label>
           <select id={`${id}-urgency`} value={urgency} onChange={(e) => setUrgency(e.target.value as Urgency)}>
-            <option value="low">Low</option>
-            <option value="normal">Normal</option>
-            <option value="high">High</option>
+            <option value="low">{t("market.urgency.low")}</option>
+            <option value="normal">{t("market.urgency.normal")}</option>
+            <option value="high">{t("market.urgency.high")}</option>
           </select>
         </div>
       ) : null}
       <Field
-        label={`${kind === "request" ? "Highest" : "Lowest"} price per kWh${currency}`}
+        label={`${kind === "request" ? t("market.form.highestPrice") : t("market.form.lowestPrice")}${currency}`}
         type="number"
         inputMode="decimal"
         min="0"
@@ -135,10 +139,10 @@ export function OrderForm({ kind, sites, community, onDone }: Props) {
       ) : null}
       <div className="order-form__actions">
         <button type="button" className="button button--ghost" onClick={onDone}>
-          Cancel
+          {t("market.form.cancel")}
         </button>
         <button type="submit" className="button" disabled={create.isPending}>
-          {create.isPending ? "Posting…" : kind === "request" ? "Post request" : "Post offer"}
+          {create.isPending ? t("market.form.posting") : kind === "request" ? t("market.form.postRequest") : t("market.form.postOffer")}
         </button>
       </div>
     </form>

@@ -1,15 +1,21 @@
+import { useTranslation } from "react-i18next";
 import type { EnergyRequest } from "../../api/types";
 import { useCurrency } from "../../hooks/useCommunities";
+import { useNow } from "../../hooks/useNow";
 import { formatAge, formatEnergy, formatPrice, formatWindow } from "../../lib/format";
 import { isOpen } from "../../lib/orders";
 import { CancelButton } from "./CancelButton";
+import { Explanation } from "./Explanation";
 import { OrderStatus } from "./OrderStatus";
-import { WaitingNote } from "./WaitingNote";
 
 export function RequestCard({ request }: { request: EnergyRequest }) {
+  const { t } = useTranslation();
+  const now = useNow();
   const currency = useCurrency(request.community) ?? request.currency;
   const mine = request.mine === true;
-  const title = mine ? "You need" : `${request.site ?? "A neighbour"} needs`;
+  const open = isOpen(request.status);
+  const title = mine ? t("market.youNeed") : t("market.needs", { site: request.site ?? t("market.aNeighbour") });
+  const urgency = request.urgency ? t(`market.urgency.${request.urgency}`, { defaultValue: request.urgency }) : null;
   return (
     <article className={`card list-item${mine ? " list-item--mine" : ""}`} data-testid={`request-${request.id}`}>
       <div className="list-item__row">
@@ -18,24 +24,24 @@ export function RequestCard({ request }: { request: EnergyRequest }) {
       </div>
       <div className="list-item__row list-item__meta">
         <span>
-          {request.urgency ? <strong className={`urgency urgency--${request.urgency}`}>{request.urgency}</strong> : null}
-          {request.urgency ? " · " : null}
-          up to {formatPrice(request.max_price_per_kwh, currency)}
+          {urgency ? <strong className={`urgency urgency--${request.urgency}`}>{urgency}</strong> : null}
+          {urgency ? " · " : null}
+          {t("market.upTo", { price: formatPrice(request.max_price_per_kwh, currency) })}
         </span>
         <OrderStatus status={request.status} />
       </div>
       <p className="list-item__meta">
-        {mine && request.site ? `for ${request.site} · ` : null}
+        {mine && request.site ? `${t("market.forSite", { site: request.site })} · ` : null}
         {request.window_start ? `${formatWindow(request.window_start, request.window_end)} · ` : null}
-        posted {formatAge(request.created_at)}
+        {t("market.posted", { age: formatAge(request.created_at, now) })}
       </p>
-      {mine && isOpen(request.status) ? (
-        <>
-          <WaitingNote kind="request" />
-          <div className="list-item__actions">
-            <CancelButton kind="request" id={request.id} />
-          </div>
-        </>
+      {request.explanation || (mine && open) ? (
+        <Explanation side="request" explanation={request.explanation} currency={currency} />
+      ) : null}
+      {mine && open ? (
+        <div className="list-item__actions">
+          <CancelButton kind="request" id={request.id} />
+        </div>
       ) : null}
     </article>
   );

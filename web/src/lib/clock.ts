@@ -1,0 +1,42 @@
+/**
+ * The hub's clock as the dashboard sees it. In a demo the hub runs its own clock, faster than the
+ * wall clock; `GET /api/clock` tells where it stood and how fast it runs, and from then on the
+ * dashboard counts on by itself: hub now = hub then + wall time elapsed × speed.
+ */
+
+/** What GET /api/clock answers. */
+export interface HubClockBody {
+  now: string;
+  speed: number;
+}
+
+/** One reading of the hub's clock, pinned to the wall-clock moment it arrived. */
+export interface ClockAnchor {
+  /** The hub's time (epoch ms) at `wallMs`. */
+  hubMs: number;
+  /** Wall-clock time (epoch ms) when the reading arrived. */
+  wallMs: number;
+  /** Hub seconds per wall second; 1 outside demos. */
+  speed: number;
+}
+
+/** Validate the hub's answer and pin it to `wallMs`; null when the body isn't a clock. */
+export function anchorClock(body: unknown, wallMs: number): ClockAnchor | null {
+  if (typeof body !== "object" || body === null) return null;
+  const { now, speed } = body as Partial<Record<keyof HubClockBody, unknown>>;
+  const hubMs = typeof now === "string" ? Date.parse(now) : Number.NaN;
+  if (Number.isNaN(hubMs) || typeof speed !== "number" || !Number.isFinite(speed) || speed <= 0) return null;
+  return { hubMs, wallMs, speed };
+}
+
+/** The hub's time at wall-clock `wallNow`; without an anchor (no clock endpoint) the wall clock itself. */
+export function hubNow(anchor: ClockAnchor | null | undefined, wallNow: number): number {
+  if (!anchor) return wallNow;
+  return anchor.hubMs + (wallNow - anchor.wallMs) * anchor.speed;
+}
+
+/** The speed to show: 1 without an anchor. */
+export const clockSpeed = (anchor: ClockAnchor | null | undefined): number => anchor?.speed ?? 1;
+
+/** Whether the clock runs differently from the wall clock (then the layout says so). */
+export const isDemoClock = (anchor: ClockAnchor | null | undefined): boolean => clockSpeed(anchor) !== 1;
