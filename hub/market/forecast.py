@@ -11,15 +11,17 @@ only computes. Each quantity has a simple, explainable method and a fallback cha
   history the ratio is ``DEFAULT_PV_RATIO``. A site without a location gets the mean
   production of each time-of-day slot of its history instead.
 - **Wind**: persistence: the mean production of the last hour, held for the whole horizon
-  and capped at rated power; else the mean of the history; else nothing (a market
-  should not sell wind it has never seen).
+  and capped at rated power; else (wind-only sites) the mean of the history; else nothing
+  (a market should not sell wind it has never seen).
 - **Load**: the mean consumption of each 15-minute time-of-day slot (UTC) over the last
   7 days; a slot without history takes the site's mean; a site without any history takes
   ``TYPICAL_HOUSEHOLD`` (a standard-household day shape, 3,500 kWh a year).
 
 Mixed sites: until wind is metered apart, ``production_wh`` holds PV *and* wind. A ratio
 learnt from it would count wind as sunshine, so a site with both keeps the default PV
-ratio, and its wind is the last hour's production minus the PV expected in that hour.
+ratio, and its wind is the last hour's production minus the PV expected in that hour
+(exact at night). A mixed site without a location forecasts its production profile as PV
+and no separate wind, so nothing is counted twice.
 
 Many sites: solar geometry depends only on place and time, so ``ClearSky`` computes it
 once per (location rounded to ``LOCATION_ROUNDING`` degrees, interval start) for all

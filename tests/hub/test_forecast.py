@@ -305,3 +305,20 @@ async def test_forecast_api(
         bad = await owner.get("/api/sites/home-sun/forecast", params={"hours": 0})
         assert bad.status_code == 422
         assert bad.json()["detail"][0]["loc"] == ["query", "hours"]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "pv_ratio", "methods"),
+    [
+        # no PV at all: nothing to scale
+        (site(clear_history(0.5)), None, {fc.PV_NONE, fc.WIND_NONE}),
+        # PV and wind without a location: the production profile carries both, wind is not added again
+        (site(night_rows(300, now=NIGHT), now=NIGHT, solar_kwp=4.0, wind_kw=2.0, location=None), None,
+         {fc.PV_HISTORY_PROFILE, fc.WIND_IN_PV_PROFILE}),
+    ],
+)  # fmt: skip
+def test_sites_without_pv_ratio(inputs: SiteInputs, pv_ratio: float | None, methods: set[str]) -> None:
+    model = fit_site(inputs)
+    assert model.pv_ratio == pv_ratio
+    assert methods <= set(model.method)
+    assert {p.wind_wh for p in forecast_site(inputs, upcoming_starts(inputs.now, 1))} == {0}
