@@ -26,7 +26,6 @@ Mask = npt.NDArray[np.bool_]
 
 EXACT_ARCS = 2_000
 KEEP_PER_ORDER = 12
-PRIORITY_SPAN = 16  # priority_ij < PRIORITY_SPAN
 _COST_LIMIT = 2**60
 
 
@@ -45,8 +44,12 @@ class Allocation:
 
 
 def priority(urgency: I64, preferred: Mask) -> I64:
-    """Per pair: 1 for volume, + 2 for a preferred partner, + 4 per urgency rank (0…3)."""
-    return 1 + 2 * preferred.astype(np.int64) + 4 * urgency[:, None]
+    """Per pair and Wh: 1 for volume, + 2 for a preferred partner, + 4 per urgency rank (0…3),
+    all above an age term that favours lower book indexes (older orders) on either side."""
+    nb, na = preferred.shape
+    rank = 1 + 2 * preferred.astype(np.int64) + 4 * urgency[:, None]
+    age = (nb - np.arange(nb))[:, None] + (na - np.arange(na))[None, :]
+    return rank * (nb + na + 1) + age
 
 
 def prune(admitted: Mask, score: I64, keep: int = KEEP_PER_ORDER) -> Mask:
@@ -67,8 +70,9 @@ def prune(admitted: Mask, score: I64, keep: int = KEEP_PER_ORDER) -> Mask:
 def allocate(bid_wh: I64, ask_wh: I64, arcs: Mask, surplus: I64, prio: I64, exact: bool = True) -> Allocation:
     """Maximise Σ wh × surplus over the ``arcs`` (bid × ask), ties by ``prio``; flows in Wh.
 
-    Not ``exact``: surplus is scaled by ``PRIORITY_SPAN`` alone, which keeps the solver's costs
+    Not ``exact``: surplus is scaled by the priority span alone, which keeps the solver's costs
     small (it runs about twice as fast) and can give up less than one tick per Wh for priority.
+    Too large a book to rank ties exactly falls back to surplus alone.
     """
     bid_idx, ask_idx = np.nonzero(arcs)
     if bid_idx.size == 0:
@@ -76,7 +80,8 @@ def allocate(bid_wh: I64, ask_wh: I64, arcs: Mask, surplus: I64, prio: I64, exac
     nb, na = len(bid_wh), len(ask_wh)
     total = int(min(bid_wh.sum(), ask_wh.sum()))
     gain = surplus[bid_idx, ask_idx]
-    scale = total * PRIORITY_SPAN + 1 if exact else PRIORITY_SPAN
+    span = int(prio.max()) + 1
+    scale = total * span + 1 if exact else span
     if int(gain.max(initial=0)) * scale * (nb + na + 3) >= _COST_LIMIT:
         scale, pri = 1, np.zeros_like(gain)  # too large to rank ties exactly: surplus alone
     else:
