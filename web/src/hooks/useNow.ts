@@ -13,5 +13,6 @@ export function useNow(intervalMs = 5000): number {
     const timer = setInterval(() => setWall(Date.now()), intervalMs);
     return () => clearInterval(timer);
   }, [intervalMs]);
-  return hubNow(anchor, wall);
+  // The tick may predate the clock's arrival; never count from before the reading itself.
+  return hubNow(anchor, Math.max(wall, anchor?.wallMs ?? wall));
 }

@@ -48,11 +48,25 @@ export const knownCodes = (side: OrderSide): readonly string[] => CODES[side];
 
 const PREFERENCES = new Set(["green_only", "distance", "excluded"]);
 
-/** "0.1500", "EUR" → "€0.1500": the hub's decimals are kept (at least two). */
+/** Fraction digits a currency normally shows: 2 for EUR, 0 for KRW; 2 when unknown. */
+function currencyDigits(currency: string | undefined, locale: string): number {
+  if (!currency) return 2;
+  try {
+    return new Intl.NumberFormat(locale, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/**
+ * "0.1500", "EUR" → "€0.1500": the hub's decimals are kept (at least two), since prices per kWh
+ * live below the cent. A currency without minor units drops trailing zeros: "150.0000" KRW → "₩150".
+ */
 export function formatDecimalPrice(value: unknown, ctx: ExplanationContext): string {
   const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
   if (!/^-?\d+(\.\d+)?$/.test(text)) return MISSING;
-  const decimals = Math.max(2, text.split(".")[1]?.length ?? 0);
+  const fraction = text.split(".")[1] ?? "";
+  const decimals = currencyDigits(ctx.currency, ctx.locale) === 0 ? fraction.replace(/0+$/, "").length : Math.max(2, fraction.length);
   return formatMoney(Number(text), ctx.currency, decimals, ctx.locale);
 }
 

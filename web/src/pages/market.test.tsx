@@ -147,3 +147,37 @@ describe("notifications page", () => {
     await vi.waitFor(() => expect(screen.queryByRole("button", { name: "Mark all as read" })).toBeNull());
   });
 });
+
+describe("market explanations", () => {
+  it("shows why an order was matched, naming the partner site", async () => {
+    renderWithApp(<MarketPage />, {
+      routes: {
+        "/api/sites": [OWN, { ...site("am-markt-3", null), name: "Am Markt 3", mine: false }],
+        "/api/communities": [COMMUNITY],
+        "/api/requests": [
+          {
+            id: 8,
+            community: "demo",
+            site: "alpha",
+            mine: true,
+            amount_kwh: 2.4,
+            status: "matched",
+            explanation: {
+              code: "matched",
+              params: { energy_wh: 2400, energy_price: "0.1800", fee: "0.0100", price: "0.1900", partners: ["am-markt-3"] },
+              rest: null,
+            },
+          },
+          { id: 9, community: "demo", site: "alpha", mine: true, amount_kwh: 1, status: "open", explanation: { code: "from_the_future" } },
+        ],
+      },
+    });
+    const matched = await screen.findByTestId("request-8");
+    await vi.waitFor(() =>
+      expect(within(matched).getByTestId("explanation").textContent).toBe(
+        "Matched 2.4 kWh with Am Markt 3: €0.1800 energy + €0.0100 grid fee = €0.1900 per kWh",
+      ),
+    );
+    expect(within(screen.getByTestId("request-9")).getByTestId("explanation").textContent).toContain("from_the_future");
+  });
+});

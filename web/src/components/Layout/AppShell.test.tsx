@@ -99,3 +99,22 @@ describe("notification toasts", () => {
     expect(screen.queryByText("Transfer complete")).toBeNull();
   });
 });
+
+describe("demo clock", () => {
+  it("shows the hub's speed and time when it runs faster than the wall clock", async () => {
+    renderWithApp(shell, { routes: { "/api/sites": [], "/api/clock": { now: "2026-06-21T12:00:00Z", speed: 60 } } });
+    const badge = await screen.findByTestId("demo-clock");
+    expect(badge.textContent).toContain("Demo time · 60×");
+    expect(within(badge).getByText((_, el) => el?.tagName === "TIME").getAttribute("datetime")?.slice(0, 13)).toBe("2026-06-21T12");
+  });
+
+  it.each([
+    ["a hub at speed 1", { "/api/sites": [], "/api/clock": { now: "2026-06-21T12:00:00Z", speed: 1 } }],
+    ["a hub without /api/clock (404)", { "/api/sites": [] }],
+  ])("shows nothing for %s", async (_name, routes) => {
+    const { fetchMock } = renderWithApp(shell, { routes });
+    await vi.waitFor(() => expect(fetchMock.mock.calls.some(([url]) => String(url).includes("/api/clock"))).toBe(true));
+    await screen.findByText("No sites yet");
+    expect(screen.queryByTestId("demo-clock")).toBeNull();
+  });
+});
