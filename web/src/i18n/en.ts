@@ -51,6 +51,32 @@ export const en = {
     neighboursSites: "Neighbours' sites",
     neighboursPrivacy: "Their live values stay private to each owner; you see what they have and whether they're online.",
   },
+  site: {
+    online: "Online",
+    offline: "Offline",
+    unknown: "Unknown",
+    private: "Live values are private",
+    waiting: "Waiting for the first reading…",
+    home: "Home",
+    battery: "Battery",
+    charge: "Charge",
+    grid: "Grid",
+    /** Words lib/format.ts and lib/equipment.ts give, by their English text in lower case. */
+    word: {
+      import: "Import",
+      export: "Export",
+      idle: "Idle",
+      charging: "Charging",
+      discharging: "Discharging",
+      solar: "Solar",
+      wind: "Wind",
+      generation: "Generation",
+    },
+  },
+  notFound: {
+    title: "Page not found",
+    back: "Back to live energy",
+  },
   market: {
     title: "Market",
     requests: "Requests",

@@ -1,13 +1,15 @@
+import { useTranslation } from "react-i18next";
 import { Link } from "wouter";
 import { EmptyState } from "../components/Common/EmptyState";
 import { usePageTitle } from "../hooks/usePageTitle";
 
 export function NotFoundPage() {
-  usePageTitle("Page not found");
+  const { t } = useTranslation();
+  usePageTitle(t("notFound.title"));
   return (
-    <EmptyState title="Page not found">
+    <EmptyState title={t("notFound.title")}>
       <p>
-        <Link href="/">Back to live energy</Link>
+        <Link href="/">{t("notFound.back")}</Link>
       </p>
     </EmptyState>
   );

@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import type { SiteSnapshot } from "../../api/types";
 import { equipmentOf } from "../../lib/equipment";
 import { siteTitle } from "../../lib/sites";
@@ -10,10 +11,10 @@ interface Props {
   onSelect?: () => void;
 }
 
-function onlineText(online: boolean | null): string {
-  if (online === true) return "Online";
-  if (online === false) return "Offline";
-  return "Unknown";
+function onlineKey(online: boolean | null): string {
+  if (online === true) return "site.online";
+  if (online === false) return "site.offline";
+  return "site.unknown";
 }
 
 function assetsText(site: SiteSnapshot): string {
@@ -22,6 +23,7 @@ function assetsText(site: SiteSnapshot): string {
 }
 
 export function SiteCard({ site, selected = false, onSelect }: Props) {
+  const { t } = useTranslation();
   const headingId = `site-heading-${site.community}-${site.site}`;
   const title = siteTitle(site);
   const neighbour = site.mine === false;
@@ -42,7 +44,7 @@ export function SiteCard({ site, selected = false, onSelect }: Props) {
           )}
         </h3>
         <span className={`badge badge--${site.online === true ? "ok" : site.online === false ? "off" : "unknown"}`}>
-          {onlineText(site.online)}
+          {t(onlineKey(site.online))}
         </span>
       </header>
       <p className="site-card__meta">
@@ -52,9 +54,9 @@ export function SiteCard({ site, selected = false, onSelect }: Props) {
       {site.reading ? (
         <SiteMetrics site={site.site} reading={site.reading} equipment={equipmentOf(site)} />
       ) : neighbour ? (
-        <p className="site-card__waiting">{assetsText(site) || "Live values are private"}</p>
+        <p className="site-card__waiting">{assetsText(site) || t("site.private")}</p>
       ) : (
-        <p className="site-card__waiting">Waiting for the first reading…</p>
+        <p className="site-card__waiting">{t("site.waiting")}</p>
       )}
     </article>
   );

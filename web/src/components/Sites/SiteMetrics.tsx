@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import type { Reading } from "../../api/types";
 import { UNKNOWN_EQUIPMENT, type Equipment } from "../../lib/equipment";
 import { formatBattery, formatGrid, formatPercent, formatPower, gridDirection } from "../../lib/format";
@@ -15,6 +16,9 @@ interface Props {
 }
 
 export function SiteMetrics({ site, reading, equipment = UNKNOWN_EQUIPMENT }: Props) {
+  const { t } = useTranslation();
+  /** An English word from lib/format or lib/equipment in the active language (as is when unknown). */
+  const word = (text: string) => (text ? t(`site.word.${text.toLowerCase()}`, { defaultValue: text }) : text);
   const id = (name: string) => `site-${site}-${name}`;
   const grid = readValue(reading, "grid_w");
   const gridText = formatGrid(grid);
@@ -24,24 +28,24 @@ export function SiteMetrics({ site, reading, equipment = UNKNOWN_EQUIPMENT }: Pr
   return (
     <dl className="metrics">
       {equipment.generation !== false && reports(reading, "pv_w") ? (
-        <Metric label={equipment.generationLabel} tone="pv" testId={id("pv_w")} value={formatPower(readValue(reading, "pv_w"))} />
+        <Metric label={word(equipment.generationLabel)} tone="pv" testId={id("pv_w")} value={formatPower(readValue(reading, "pv_w"))} />
       ) : null}
       {reports(reading, "load_w") ? (
-        <Metric label="Home" tone="load" testId={id("load_w")} value={formatPower(readValue(reading, "load_w"))} />
+        <Metric label={t("site.home")} tone="load" testId={id("load_w")} value={formatPower(readValue(reading, "load_w"))} />
       ) : null}
       {equipment.battery !== false && reports(reading, "battery_w") ? (
-        <Metric label="Battery" tone="battery" testId={id("battery_w")} value={battery.value} detail={battery.label} />
+        <Metric label={t("site.battery")} tone="battery" testId={id("battery_w")} value={battery.value} detail={word(battery.label)} />
       ) : null}
       {equipment.battery !== false && reports(reading, "soc_pct") ? (
-        <Metric label="Charge" tone="battery" testId={id("soc_pct")} value={formatPercent(readValue(reading, "soc_pct"))} />
+        <Metric label={t("site.charge")} tone="battery" testId={id("soc_pct")} value={formatPercent(readValue(reading, "soc_pct"))} />
       ) : null}
       {reports(reading, "grid_w") ? (
         <Metric
-          label="Grid"
+          label={t("site.grid")}
           tone={direction === "export" ? "grid-export" : direction === "import" ? "grid-import" : "neutral"}
           testId={id("grid_w")}
           value={gridText.value}
-          detail={gridText.label}
+          detail={word(gridText.label)}
         />
       ) : null}
     </dl>
