@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.accounts import new_user, user_by_email
 from hub.api.schemas.sites import Asset
-from hub.db.models import Community, Site, SiteKind, User, UserRole
+from hub.db.models import Community, Site, SiteKind, StandingKind, StandingOrder, User, UserRole
 
 
 async def ensure_community(session: AsyncSession, community_id: str, **tariffs: Any) -> Community:
@@ -84,3 +86,30 @@ async def ensure_site(
         owner.community = community
         await session.commit()
     return site
+
+
+async def ensure_standing_order(
+    session: AsyncSession,
+    site_id: str,
+    kind: StandingKind | str,
+    price: Decimal | str,
+    min_soc_pct: int | None = None,
+    from_hour: int | None = None,
+    to_hour: int | None = None,
+) -> StandingOrder:
+    """The site's standing order of this kind, created or brought to these terms."""
+    site = await session.get(Site, site_id)
+    if site is None:
+        raise LookupError(f"no site {site_id!r}; call ensure_site first")
+    kind = StandingKind(kind)
+    order = await session.scalar(
+        select(StandingOrder).where(StandingOrder.site_id == site_id, StandingOrder.kind == kind)
+    )
+    if order is None:
+        order = StandingOrder(community=site.community, site_id=site_id, kind=kind, price=Decimal(price))
+        session.add(order)
+    order.price = Decimal(price)
+    order.min_soc_pct, order.from_hour, order.to_hour = min_soc_pct, from_hour, to_hour
+    order.active = True
+    await session.commit()
+    return order

@@ -6,15 +6,18 @@ Demo credentials only: the hub refuses the demo password when POWERSHARE_ENV=pro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from firmware_sims.physics.specs import HomePhysicsSpec
 from firmware_sims.running import RunningHome
 from hub.db.engine import create_engine
-from hub.seed import ensure_community, ensure_site, ensure_user
+from hub.seed import ensure_community, ensure_site, ensure_standing_order, ensure_user
 
 DEMO_PASSWORD = "powershare-demo"
+DEMO_TIMEZONE = "Europe/Berlin"  # the demo's homes are in Hesse
 ADMIN_EMAIL = "admin@powershare.local"
 
 
@@ -40,6 +43,31 @@ def assets(spec: HomePhysicsSpec) -> list[dict[str, object]]:
     return found
 
 
+def standing_orders(home: RunningHome, index: int) -> list[dict[str, Any]]:
+    """Rules a resident of this home would set, so the demo's market trades without anyone typing.
+
+    Prices differ a little from home to home, so the book has a real merit order.
+    """
+    spec = home.physics.spec
+    spread = Decimal(index % 4) / 100
+    rules: list[dict[str, Any]] = []
+    if home.role != "consumer" and (spec.pv is not None or spec.wind is not None):
+        rules.append({"kind": "sell_surplus", "price": Decimal("0.1000") + spread})
+    if home.role != "consumer" and spec.battery is not None:
+        rules.append(
+            {
+                "kind": "sell_battery",
+                "price": Decimal("0.1800") + spread,
+                "min_soc_pct": 40,
+                "from_hour": 17,
+                "to_hour": 23,
+            }
+        )
+    if home.role != "provider":
+        rules.append({"kind": "buy_deficit", "price": Decimal("0.2200") + spread})
+    return rules
+
+
 async def seed_community(
     database_url: str, community: str, homes: Sequence[RunningHome], name: str = ""
 ) -> None:
@@ -47,7 +75,7 @@ async def seed_community(
     engine = create_engine(database_url)
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-            await ensure_community(session, community, name=name or community)
+            await ensure_community(session, community, name=name or community, timezone=DEMO_TIMEZONE)
             await ensure_user(session, ADMIN_EMAIL, DEMO_PASSWORD, "admin", community, "Community admin")
             for home in homes:
                 await ensure_user(session, resident_email(home.id), DEMO_PASSWORD, "resident", community)
@@ -61,5 +89,8 @@ async def seed_community(
                     lon=home.location[1],
                     assets=assets(home.physics.spec),
                 )
+            for index, home in enumerate(homes):
+                for rule in standing_orders(home, index):
+                    await ensure_standing_order(session, home.id, **rule)
     finally:
         await engine.dispose()

@@ -30,7 +30,7 @@ from powershare_wire.clock import Clock, sleep_until
 
 log = logging.getLogger("hub.market")
 
-DISCOVERY_S = 5.0  # how often (wall seconds) new communities are looked for
+DISCOVERY_S = 1.0  # how often (wall seconds) new communities are looked for: a cheap query
 
 # Turns a community's standing orders into concrete orders for an interval (hub.market.standing).
 Materialize = Callable[[AsyncSession, Community, datetime, datetime], Awaitable[Outbox]]

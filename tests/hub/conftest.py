@@ -66,11 +66,16 @@ class RunningHub:
         return self.base_url.replace("http://", "ws://") + "/ws"
 
     async def resident(
-        self, email: str, site: str, community: str, kind: str = "hybrid"
+        self,
+        email: str,
+        site: str,
+        community: str,
+        kind: str = "hybrid",
+        location: tuple[float, float] = (48.137154, 11.576124),
     ) -> httpx.AsyncClient:
         """A resident owning ``site`` (seeded), signed in."""
         await self.seed(lambda s: ensure_user(s, email, PASSWORD, UserRole.RESIDENT, community))
-        await self.seed(lambda s: ensure_site(s, site, community, email, kind, 48.137154, 11.576124))
+        await self.seed(lambda s: ensure_site(s, site, community, email, kind, *location))
         return await self.client_for(email)
 
     async def admin(self) -> httpx.AsyncClient:

@@ -1,149 +1,348 @@
-"""Requests, offers, notifications and the transaction lifecycle, over HTTP and /ws."""
+"""The market through the hub: orders over HTTP and /ws, clearing, explanations, transactions."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 import websockets
+from sqlalchemy import select
 
-from hub.db.models import Transaction, TransactionStatus
-from hub.market.lifecycle import TransitionError, advance, can_move, open_transaction
-from hub.market.pricing import Settlement, clearing_price, fair_price, settle
+from firmware_sims.clock import SimClock
+from hub.db.models import Community, Offer, Transaction, TransactionStatus
+from hub.market.intervals import open_interval
+from hub.market.lifecycle import TransitionError, advance, can_move
 from tests.conftest import BrokerAddress
-from tests.hub.conftest import HubFactory
+from tests.helpers import eventually
+from tests.hub.conftest import HubFactory, RunningHub
 from tests.hub.test_ws import next_of
 
-SOON = datetime.now(UTC) + timedelta(hours=1)
+# Three homes of one street in Munich: the consumer, a provider 0.3 km east, one 3 km north.
+HOME = (48.137154, 11.576124)
+NEAR = (48.137154, 11.580124)
+FAR = (48.164154, 11.576124)
+INTERVAL = timedelta(minutes=15)
 
 
-def window(hours: float = 2) -> dict[str, str]:
-    return {"window_start": SOON.isoformat(), "window_end": (SOON + timedelta(hours=hours)).isoformat()}
+def next_interval(hub: RunningHub) -> datetime:
+    """The first interval whose gate is still open (the default lead is 5 min)."""
+    return open_interval(hub.state["clock"].now(), INTERVAL, timedelta(minutes=5))
 
 
-async def test_a_request_reaches_the_providers_at_once(
+def window(start: datetime, intervals: int = 1) -> dict[str, str]:
+    return {"window_start": start.isoformat(), "window_end": (start + intervals * INTERVAL).isoformat()}
+
+
+async def homes(
+    hub: RunningHub, community: str
+) -> tuple[httpx.AsyncClient, httpx.AsyncClient, httpx.AsyncClient]:
+    consumer = await hub.resident("c@example.org", "home-c", community, kind="consumer", location=HOME)
+    near = await hub.resident("n@example.org", "home-near", community, kind="provider", location=NEAR)
+    far = await hub.resident("f@example.org", "home-far", community, kind="provider", location=FAR)
+    return consumer, near, far
+
+
+async def offer(
+    client: httpx.AsyncClient, site: str, wh: int, price: str, start: datetime, **extra: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        "/api/offers", json={"site": site, "energy_wh": wh, "min_price": price, **window(start), **extra}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def request(
+    client: httpx.AsyncClient, wh: int, price: str, start: datetime, **extra: Any
+) -> dict[str, Any]:
+    body = {"site": "home-c", "energy_wh": wh, "max_price": price, **window(start), **extra}
+    response = await client.post("/api/requests", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def clear(hub: RunningHub, community: str, start: datetime) -> dict[str, Any]:
+    admin = await hub.admin()
+    response = await admin.post(
+        f"/api/communities/{community}/market/clear", json={"start": start.isoformat()}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def test_a_request_reaches_the_providers_at_once_with_its_distance(
     amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
 ) -> None:
     async with start_hub(amqtt_broker, sqlite_url) as hub:
-        consumer = await hub.resident("c@example.org", "home-c", community, kind="consumer")
-        provider = await hub.resident("p@example.org", "home-p", community, kind="provider")
-        token = await hub.token("p@example.org")
+        consumer, near, _far = await homes(hub, community)
+        token = await hub.token("n@example.org")
         async with websockets.connect(f"{hub.ws_url}?token={token}") as socket:
             await next_of(socket, "hello")
-            body = {
-                "site": "home-c",
-                "amount_kwh": 3.5,
-                "urgency": "high",
-                "max_price_per_kwh": 0.25,
-                **window(),
-            }
-            created = await consumer.post("/api/requests", json=body)
-            assert created.status_code == 201, created.text
-            assert created.json()["mine"] is True
+            created = await request(consumer, 3500, "0.2500", next_interval(hub), urgency="high")
+            assert created["mine"] is True
             seen: dict[str, dict[str, Any]] = {}
-            while len(seen) < 2:
+            while len(seen) < 2:  # the market channel's copy of the request carries no distance
                 event = json.loads(await asyncio.wait_for(socket.recv(), 10))
-                if event["type"] in ("request", "notification"):
+                if event["type"] == "notification" or (
+                    event["type"] == "request" and event["request"]["distance_km"] is not None
+                ):
                     seen[event["type"]] = event
-            assert seen["request"]["request"]["amount_kwh"] == 3.5
+            assert seen["request"]["request"]["energy_wh"] == 3500
             assert seen["request"]["request"]["site"] is None  # who asked stays private
+            assert seen["request"]["request"]["distance_km"] == pytest.approx(0.30, abs=0.01)
             assert seen["notification"]["notification"]["kind"] == "request"
 
-        listed = (await provider.get("/api/requests", params={"status": "open"})).json()
-        assert [(r["amount_kwh"], r["site"], r["mine"]) for r in listed] == [(3.5, None, False)]
-        notes = (await provider.get("/api/notifications", params={"unread_only": True})).json()
-        assert len(notes) == 1
-        read = await provider.post(f"/api/notifications/{notes[0]['id']}/read")
-        assert read.json()["read_at"] is not None
-        assert (await provider.get("/api/notifications", params={"unread_only": True})).json() == []
-
-        request_id = created.json()["id"]
-        assert (await provider.post(f"/api/requests/{request_id}/cancel")).status_code == 404
+        listed = (await near.get("/api/requests", params={"status": "open"})).json()
+        assert [(r["energy_wh"], r["site"], r["mine"], r["max_price"]) for r in listed] == [
+            (3500, None, False, "0.2500")
+        ]
+        request_id = created["id"]
+        assert (await near.post(f"/api/requests/{request_id}/cancel")).status_code == 404
         cancelled = await consumer.post(f"/api/requests/{request_id}/cancel")
         assert cancelled.json()["status"] == "cancelled"
         assert (await consumer.post(f"/api/requests/{request_id}/cancel")).status_code == 409
 
-        offer = {"site": "home-p", "amount_kwh": 5, "min_price_per_kwh": 0.12, **window()}
-        assert (await provider.post("/api/offers", json=offer)).status_code == 201
-        assert len((await consumer.get("/api/offers")).json()) == 1
+
+SOON = datetime.now(UTC) + timedelta(hours=2)
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("change", "field", "words"),
     [
-        ({"window_end": (SOON - timedelta(minutes=5)).isoformat()}, "window_end"),
-        ({"window_start": "2026-01-01T00:00:00"}, "window_start"),  # no time zone
-        ({"amount_kwh": 0}, "amount_kwh"),
-        ({"max_price_per_kwh": -1}, "max_price_per_kwh"),
-        ({"urgency": "yesterday"}, "urgency"),
-        ({"site": "home-nope"}, "site"),
-        ({**window(24 * 8)}, "window_end"),
+        (
+            {"max_price": "0.5000"},
+            "max_price",
+            "between the feed-in price 0.0800 and the retail price 0.3000",
+        ),
+        ({"max_price": "0.0500"}, "max_price", "corridor"),
+        ({"max_price": "0.123456"}, "max_price", "decimal places"),
+        (
+            {
+                "window_start": (SOON - timedelta(days=2)).isoformat(),
+                "window_end": (SOON - timedelta(days=1)).isoformat(),
+            },
+            "window_end",
+            "in the past",
+        ),
+        ({"window_start": "2026-01-01T00:00:00"}, "window_start", "timezone"),
+        ({"energy_wh": 0}, "energy_wh", "greater than 0"),
+        ({"urgency": "yesterday"}, "urgency", "critical"),
+        ({"site": "home-nope"}, "site", "no site"),
+        ({"preferred_partners": ["home-nope"]}, "preferred_partners", "no site 'home-nope'"),
+        ({"excluded_partners": ["home-c"]}, "excluded_partners", "its own partner"),
+        ({"window_end": (SOON + timedelta(days=8)).isoformat()}, "window_end", "7 days"),
     ],
 )
-async def test_invalid_requests_name_the_field(
+async def test_bad_requests_name_the_field_and_what_is_allowed(
     amqtt_broker: BrokerAddress,
     sqlite_url: str,
     start_hub: HubFactory,
     community: str,
     change: dict[str, object],
     field: str,
+    words: str,
 ) -> None:
     async with start_hub(amqtt_broker, sqlite_url) as hub:
-        consumer = await hub.resident("c@example.org", "home-c", community, kind="consumer")
-        body = {"site": "home-c", "amount_kwh": 1, "max_price_per_kwh": 0.2, **window(), **change}
+        consumer, _near, _far = await homes(hub, community)
+        body = {"site": "home-c", "energy_wh": 1000, "max_price": "0.2000", **window(SOON), **change}
         response = await consumer.post("/api/requests", json=body)
         assert response.status_code == 422, response.text
-        assert response.json()["detail"][0]["loc"][-1] == field
+        [problem] = response.json()["detail"]
+        assert problem["loc"][-1] == field
+        assert words in problem["msg"]
 
 
-async def test_a_consumer_cannot_offer(
+async def test_a_site_places_only_what_its_kind_allows(
     amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
 ) -> None:
     async with start_hub(amqtt_broker, sqlite_url) as hub:
-        consumer = await hub.resident("c@example.org", "home-c", community, kind="consumer")
-        body = {"site": "home-c", "amount_kwh": 1, "min_price_per_kwh": 0.1, **window()}
+        consumer, near, _far = await homes(hub, community)
+        body = {"site": "home-c", "energy_wh": 1000, "min_price": "0.1000", **window(SOON)}
         response = await consumer.post("/api/offers", json=body)
         assert response.status_code == 422
-        assert response.json()["detail"][0]["loc"] == ["body", "site"]
+        assert response.json()["detail"] == [
+            {"loc": ["body", "site"], "msg": "a consumer site may place only requests", "type": "value_error"}
+        ]
+        body = {"site": "home-near", "energy_wh": 1000, "max_price": "0.2000", **window(SOON)}
+        response = await near.post("/api/requests", json=body)
+        assert response.json()["detail"][0]["msg"] == "a provider site may place only offers"
+        response = await consumer.post("/api/requests", json={**body, "site": "home-near"})
+        assert response.status_code == 403
 
 
-async def test_transactions_follow_their_lifecycle_and_notify_both_sides(
+async def test_a_request_is_matched_local_first_and_explained(
+    broker: BrokerAddress, db_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(broker, db_url) as hub:
+        consumer, near, far = await homes(hub, community)
+        start = next_interval(hub)
+        # The far offer is cheaper, but its substation fee (0.04) makes it dearer than the near one.
+        await offer(far, "home-far", 2000, "0.1000", start)
+        near_offer = await offer(near, "home-near", 1000, "0.1200", start, source="wind")
+        placed = await request(consumer, 1500, "0.2000", start)
+        result = await clear(hub, community, start)
+
+        # Pay-as-clear: one price for both trades, in the middle of what keeps both willing.
+        assert (result["volume_wh"], result["trades"], result["requested_wh"]) == (1500, 2, 1500)
+        assert result["community_share"] == 1.0
+        trades = sorted((await consumer.get("/api/transactions")).json(), key=lambda t: t["seller_site_id"])
+        assert [(t["seller_site_id"], t["energy_wh"], t["fee"]) for t in trades] == [
+            ("home-far", 500, "0.0400"),
+            ("home-near", 1000, "0.0100"),
+        ]
+        assert {t["energy_price"] for t in trades} == {result["price"]}
+        price = Decimal(result["price"])
+        assert Decimal("0.1200") <= price <= Decimal("0.1600")
+        for trade in trades:
+            assert Decimal(trade["buyer_price"]) == price + Decimal(trade["fee"]) <= Decimal("0.2000")
+
+        [mine] = (await consumer.get("/api/requests")).json()
+        assert (mine["id"], mine["status"], mine["filled_wh"], mine["grid_wh"]) == (
+            placed["id"],
+            "matched",
+            1500,
+            0,
+        )
+        assert mine["explanation"]["code"] == "matched"
+        assert sorted(mine["explanation"]["params"]["partners"]) == ["home-far", "home-near"]
+        [seller_view] = [o for o in (await near.get("/api/offers")).json() if o["id"] == near_offer["id"]]
+        assert (seller_view["status"], seller_view["explanation"]["code"]) == ("matched", "matched")
+        far_offer = next(o for o in (await far.get("/api/offers")).json() if o["mine"])
+        assert (far_offer["status"], far_offer["filled_wh"], far_offer["grid_wh"]) == (
+            "partly_matched",
+            500,
+            1500,
+        )
+        assert far_offer["explanation"]["code"] == "partly_matched"
+        # Neighbours see that an order traded, not with whom.
+        public = next(r for r in (await near.get("/api/requests")).json() if r["id"] == placed["id"])
+        assert "partners" not in public["explanation"]["params"]
+
+        notes = (await consumer.get("/api/notifications")).json()
+        assert [n["kind"] for n in notes] == ["market"]
+        assert notes[0]["data"]["explanation"]["code"] == "matched"
+        again = await (await hub.admin()).post(
+            f"/api/communities/{community}/market/clear", json={"start": start.isoformat()}
+        )
+        assert again.status_code == 409  # an interval clears once
+
+
+async def test_a_request_that_cannot_be_met_says_why(
     amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
 ) -> None:
     async with start_hub(amqtt_broker, sqlite_url) as hub:
-        buyer = await hub.resident("c@example.org", "home-c", community, kind="consumer")
-        seller = await hub.resident("p@example.org", "home-p", community, kind="provider")
-        outsider = await hub.resident("o@example.org", "home-o", community, kind="hybrid")
-        bus = hub.state["bus"]
+        consumer, near, _far = await homes(hub, community)
+        start = next_interval(hub)
+        await offer(near, "home-near", 1000, "0.2500", start)
+        await request(consumer, 800, "0.1800", start)
+        await request(consumer, 800, "0.2900", start, green_only=True)  # the offer's source is solar: green
+        result = await clear(hub, community, start)
+        requests = {r["max_price"]: r for r in (await consumer.get("/api/requests")).json()}
+        cheap = requests["0.1800"]
+        assert (cheap["status"], cheap["filled_wh"], cheap["grid_wh"]) == ("expired", 0, 800)
+        assert cheap["explanation"]["code"] == "price_too_low"
+        # The cheapest offer is 0.2500 + the street fee 0.0100.
+        assert cheap["explanation"]["params"]["cheapest_price"] == "0.2600"
+        assert cheap["explanation"]["params"]["grid_wh"] == 800
+        assert requests["0.2900"]["status"] == "matched"
+        assert (result["grid_import_wh"], result["grid_export_wh"]) == (800, 200)
+
+
+async def test_a_critical_request_is_matched_at_once(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        consumer, _near, _far = await homes(hub, community)
+        now = hub.state["clock"].now()
+        current = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+        # An offer standing in the book for the interval under way and the next one.
         async with hub.state["sessions"]() as session:
-            trade = await open_transaction(
-                session,
-                bus,
-                Transaction(
+            session.add(
+                Offer(
                     community=community,
-                    seller_site_id="home-p",
-                    buyer_site_id="home-c",
-                    amount_kwh=2.0,
-                    price_per_kwh=0.19,
-                    window_start=SOON,
-                    window_end=SOON + timedelta(hours=1),
-                ),
+                    site_id="home-near",
+                    energy_wh=1000,
+                    window_start=current,
+                    window_end=current + 2 * INTERVAL,
+                    min_price=Decimal("0.1500"),
+                    created_at=now,
+                )
             )
-            await advance(session, bus, trade, TransactionStatus.DELIVERING)
-            await advance(session, bus, trade, TransactionStatus.SETTLED, delivered_kwh=2.0)
-            with pytest.raises(TransitionError):
-                await advance(session, bus, trade, TransactionStatus.FAILED)
-        for side in (buyer, seller):
-            [listed] = (await side.get("/api/transactions")).json()
-            assert (listed["status"], listed["delivered_kwh"]) == ("settled", 2.0)
-            kinds = [n["data"]["status"] for n in (await side.get("/api/notifications")).json()]
-            assert kinds == ["settled", "delivering", "matched"]
-        assert (await outsider.get("/api/transactions")).json() == []
-        assert (await outsider.get(f"/api/transactions/{trade.id}")).status_code == 404
-        await asyncio.sleep(0)
+            await session.commit()
+        placed = await request(
+            consumer,
+            1200,
+            "0.2500",
+            current,
+            urgency="critical",
+            **{"window_end": (current + 2 * INTERVAL).isoformat()},
+        )
+        assert (placed["filled_wh"], placed["status"], placed["explanation"]["code"]) == (
+            1200,
+            "partly_matched",
+            "matched",
+        )
+        trades = (await consumer.get("/api/transactions")).json()
+        assert sorted((datetime.fromisoformat(t["window_start"]), t["energy_wh"]) for t in trades) == [
+            (current, 600),
+            (current + INTERVAL, 600),
+        ]
+
+
+async def test_the_coordinator_clears_every_interval_at_its_gate(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    clock = SimClock.accelerated(600)  # an interval every 1.5 s, the gate 0.5 s before it
+    async with start_hub(amqtt_broker, sqlite_url, clock=clock) as hub:
+        consumer, near, _far = await homes(hub, community)
+        start = next_interval(hub) + 3 * INTERVAL  # time for the coordinator to find the new community
+        await offer(
+            near, "home-near", 1000, "0.1000", start, **{"window_end": (start + 3 * INTERVAL).isoformat()}
+        )
+        await request(consumer, 900, "0.2000", start, **{"window_end": (start + 3 * INTERVAL).isoformat()})
+        trades = await eventually(
+            lambda: consumer.get("/api/transactions"),
+            lambda r: len(r.json()) == 3,
+            within=20,
+            what="3 trades",
+        )
+        assert sorted(t["energy_wh"] for t in trades.json()) == [300, 300, 300]
+        results = await consumer.get(
+            f"/api/communities/{community}/market/intervals",
+            params={"start": start.isoformat(), "end": (start + 3 * INTERVAL).isoformat()},
+        )
+        assert [r["volume_wh"] for r in results.json()] == [300, 300, 300]
+        overview = (await consumer.get(f"/api/communities/{community}/market")).json()
+        assert overview["mechanism"] == "pay_as_clear"
+        assert datetime.fromisoformat(overview["next_gate"]) > datetime.fromisoformat(overview["now"])
+
+
+async def test_a_failing_community_is_counted_and_the_others_clear(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        consumer, near, _far = await homes(hub, community)
+        await hub.resident("x@example.org", "home-x", "broken", kind="consumer")
+        async with hub.state["sessions"]() as session:
+            broken = await session.get(Community, "broken")
+            assert broken is not None
+            broken.grid_fee = {"bands": [{"up_to_km": 1.0, "fee": "0.0100"}]}  # no open-ended last band
+            await session.commit()
+        market = hub.state["market"]
+        start = next_interval(hub)
+        await offer(near, "home-near", 1000, "0.1000", start)
+        await request(consumer, 500, "0.2000", start)
+        with pytest.raises(ValueError, match="open-ended"):
+            await market.clear("broken", start)
+        interval = await market.clear(community, start)
+        assert interval.volume_wh == 500
+        text = (await hub.http.get("/metrics")).text
+        assert f'powershare_market_clearings_total{{community="{community}"}} 1.0' in text
 
 
 S = TransactionStatus
@@ -166,30 +365,27 @@ def test_lifecycle_transitions(current: S, target: S, allowed: bool) -> None:
     assert can_move(current, target) is allowed
 
 
-@pytest.mark.parametrize(
-    ("retail", "feed_in", "expected"), [(0.30, 0.08, 0.19), (0.40, 0.0, 0.20), (0.25, 0.25, 0.25)]
-)
-def test_fair_price_is_halfway(retail: float, feed_in: float, expected: float) -> None:
-    assert fair_price(retail, feed_in) == pytest.approx(expected)
-
-
-@pytest.mark.parametrize(
-    ("min_price", "max_price", "expected"),
-    [(0.10, 0.25, 0.19), (0.22, 0.25, 0.22), (0.05, 0.15, 0.15), (0.30, 0.20, None)],
-)
-def test_clearing_price(min_price: float, max_price: float, expected: float | None) -> None:
-    assert clearing_price(min_price, max_price, retail=0.30, feed_in=0.08) == (
-        pytest.approx(expected) if expected is not None else None
-    )
-
-
-@pytest.mark.parametrize(
-    ("kwh", "price", "expected"),
-    [
-        (10, 0.19, Settlement(buyer_pays=1.9, seller_earns=1.9, buyer_saves=1.1, seller_gains=1.1)),
-        (0.5, 0.30, Settlement(buyer_pays=0.15, seller_earns=0.15, buyer_saves=0.0, seller_gains=0.11)),
-    ],
-)
-def test_settlement(kwh: float, price: float, expected: Settlement) -> None:
-    assert settle(kwh, price, retail_per_kwh=0.30, feed_in_per_kwh=0.08) == expected
-    assert json.dumps(expected.buyer_pays)  # plain floats, ready for the API
+async def test_advancing_a_trade_tells_both_sides_after_commit(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        consumer, near, far = await homes(hub, community)
+        start = next_interval(hub)
+        await offer(near, "home-near", 1000, "0.1000", start)
+        await request(consumer, 1000, "0.2000", start)
+        await clear(hub, community, start)
+        async with hub.state["sessions"]() as session:
+            [trade] = (await session.scalars(select(Transaction))).all()
+            outbox = await advance(session, trade, S.DELIVERING, hub.state["clock"].now())
+            await session.commit()
+            outbox.publish(hub.state["bus"])
+            with pytest.raises(TransitionError):
+                await advance(session, trade, S.MATCHED, hub.state["clock"].now())
+        for side in (consumer, near):
+            [listed] = (await side.get("/api/transactions")).json()
+            assert listed["status"] == "delivering"
+            assert "delivering" in [
+                n["data"].get("status") for n in (await side.get("/api/notifications")).json()
+            ]
+        assert (await far.get("/api/transactions")).json() == []
+        assert (await far.get(f"/api/transactions/{trade.id}")).status_code == 404
