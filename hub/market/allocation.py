@@ -49,7 +49,8 @@ def priority(urgency: I64, preferred: Mask) -> I64:
     nb, na = preferred.shape
     rank = 1 + 2 * preferred.astype(np.int64) + 4 * urgency[:, None]
     age = (nb - np.arange(nb))[:, None] + (na - np.arange(na))[None, :]
-    return rank * (nb + na + 1) + age
+    out: I64 = rank * (nb + na + 1) + age
+    return out
 
 
 def prune(admitted: Mask, score: I64, keep: int = KEEP_PER_ORDER) -> Mask:

@@ -41,6 +41,18 @@ class Rules:
     def __post_init__(self) -> None:
         if to_ticks(self.feed_in) > to_ticks(self.retail):
             raise ValueError("feed-in above retail leaves no price corridor")
+        object.__setattr__(self, "_corridor", (to_ticks(self.feed_in), to_ticks(self.retail)))
+        object.__setattr__(self, "_no_fees", self.fees.is_zero)
+
+    @property
+    def corridor_ticks(self) -> tuple[int, int]:
+        corridor: tuple[int, int] = self.__dict__["_corridor"]
+        return corridor
+
+    @property
+    def no_fees(self) -> bool:
+        no_fees: bool = self.__dict__["_no_fees"]
+        return no_fees
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +137,7 @@ class Clearing:
         return int(self.ask_filled[self._ask_index(order_id)])
 
     def trades(self) -> list[Trade]:
+        """The trades, ordered by bid order id, then ask order id."""
         book = self.book
         sites = book.sites
         buyer, seller = book.bid_site[self.trade_bid], book.ask_site[self.trade_ask]
@@ -140,7 +153,8 @@ class Clearing:
                 fee=from_ticks(int(self.trade_fee[k])),
                 distance_km=distance_km(int(distances[k])),
             )
-            for k, (b, a) in enumerate(zip(self.trade_bid, self.trade_ask, strict=True))
+            for k in np.lexsort((book.ask_id[self.trade_ask], book.bid_id[self.trade_bid]))
+            for b, a in ((self.trade_bid[k], self.trade_ask[k]),)
         ]
 
     @property
@@ -184,8 +198,8 @@ def _index(ids: I64, order_id: int) -> int:
 
 
 def clear(book: Book, rules: Rules) -> Clearing:
-    feed_in, retail = to_ticks(rules.feed_in), to_ticks(rules.retail)
-    if book.plain and rules.fees.is_zero:
+    feed_in, retail = rules.corridor_ticks
+    if book.plain and rules.no_fees:
         plain = merit_order(
             book.bid_ticks, book.bid_wh, book.bid_urgency, book.ask_ticks, book.ask_wh, feed_in, retail
         )

@@ -51,7 +51,7 @@ def merit_order(
     retail: int,
 ) -> MeritOrder:
     nb, na = len(bid_ticks), len(ask_ticks)
-    ob = np.lexsort((-bid_urgency, -bid_ticks))
+    ob = np.argsort(-(bid_ticks * 4 + bid_urgency), kind="stable")  # urgency ranks 0…3
     ob = ob[bid_ticks[ob] >= feed_in]
     oa = np.argsort(ask_ticks, kind="stable")
     oa = oa[ask_ticks[oa] <= retail]
@@ -68,14 +68,15 @@ def merit_order(
     if not asks_in or not bids_in:
         return MeritOrder(np.zeros(nb, np.int64), np.zeros(na, np.int64), empty, empty, empty, None)
     volume = min(int(ac[asks_in - 1]), int(bc[bids_in - 1]))
-    fb = np.clip(volume - (bc - bw), 0, bw)
-    fa = np.clip(volume - (ac - aw), 0, aw)
+    fb = np.minimum(np.maximum(volume - (bc - bw), 0), bw)
+    fa = np.minimum(np.maximum(volume - (ac - aw), 0), aw)
     bid_filled = np.zeros(nb, np.int64)
     bid_filled[ob] = fb
     ask_filled = np.zeros(na, np.int64)
     ask_filled[oa] = fa
 
-    points = np.union1d(bc[bc < volume], ac[ac < volume])
+    points = np.sort(np.concatenate((bc[bc < volume], ac[ac < volume])))
+    points = points[np.concatenate(([True], points[1:] != points[:-1]))] if points.size else points
     starts = np.concatenate(([0], points))
     ends = np.concatenate((points, [volume]))
     trade_bid = ob[np.searchsorted(bc, starts, side="right")]

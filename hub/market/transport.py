@@ -33,7 +33,7 @@ I64 = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
 
 EXACT_ORDERS = 30
-SWEEP_CANDIDATES = 3  # best sweep prices re-solved on large books
+SWEEP_CANDIDATES = 1  # best sweep prices re-solved on large books
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +74,14 @@ def _solve(book: Book, pairs: Pairs, arcs: Mask, exact: bool, reference: int) ->
     return allocate(book.bid_wh, book.ask_wh, arcs, surplus, prio, exact)
 
 
-def pay_as_bid(book: Book, pairs: Pairs) -> Solved:
+def _exact(book: Book, exact: bool | None) -> bool:
+    return book.bid_count + book.ask_count <= EXACT_ORDERS if exact is None else exact
+
+
+def pay_as_bid(book: Book, pairs: Pairs, exact: bool | None = None) -> Solved:
+    """``exact``: None decides by the book's size; True forces the unpruned optimum."""
     admissible = pairs.admissible
-    exact = book.bid_count + book.ask_count <= EXACT_ORDERS
+    exact = _exact(book, exact)
     reference = 0 if exact else reference_price(book, pairs, admissible)
     allocation = _solve(book, pairs, admissible, exact, reference)
     return Solved(allocation, pairs.highest[allocation.bid, allocation.ask], None)
@@ -97,11 +102,12 @@ def _sweep(pairs: Pairs, allocation: Allocation, count: int) -> list[int]:
     return [int(p) for p in prices[order[:count]]]
 
 
-def pay_as_clear(book: Book, pairs: Pairs) -> Solved:
+def pay_as_clear(book: Book, pairs: Pairs, exact: bool | None = None) -> Solved:
+    """``exact``: None decides by the book's size; True tries every admitted set, unpruned."""
     admissible = pairs.admissible
     if not admissible.any():
         return Solved(Allocation.empty(), np.zeros(0, np.int64), None)
-    exact = book.bid_count + book.ask_count <= EXACT_ORDERS
+    exact = _exact(book, exact)
     if exact:
         reference = 0
         candidates = [

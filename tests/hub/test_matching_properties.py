@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import linprog
+from scipy.optimize import linprog  # type: ignore[import-untyped]
 
 from hub.db.models.enums import AssetKind, Mechanism, Urgency
 from hub.market.book import GREEN, Ask, Bid, Book
