@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -82,10 +83,12 @@ async def test_history_and_community_stats(
         assert stats["exported_kwh"] == pytest.approx(0.2)
         assert stats["self_sufficiency"] == pytest.approx(1.0)
         assert stats["co2_avoided_kg"] == pytest.approx(0.8 * 0.380)
-        assert stats["savings"] == pytest.approx(0.3 * (0.30 - 0.08))
+        assert stats["savings"] == "0.07"  # 0.3 kWh × (0.30 − 0.08), exact and rounded to a cent
 
 
-TARIFF = Tariff(retail_price_per_kwh=0.30, feed_in_price_per_kwh=0.08, co2_g_per_kwh=400)
+TARIFF = Tariff(
+    retail_price_per_kwh=Decimal("0.30"), feed_in_price_per_kwh=Decimal("0.08"), co2_g_per_kwh=400
+)
 
 
 @pytest.mark.parametrize(
@@ -109,7 +112,7 @@ def test_community_figures(
     assert figures.shared_kwh == pytest.approx(shared)
     assert figures.imported_kwh == pytest.approx(imported)
     assert figures.self_sufficiency == pytest.approx(self_sufficiency)
-    assert figures.savings == pytest.approx(shared * 0.22)
+    assert figures.savings == (Decimal(str(shared)) * Decimal("0.22")).quantize(Decimal("0.01"))
 
 
 @pytest.mark.parametrize(
