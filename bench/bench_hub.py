@@ -287,6 +287,7 @@ def hub_process(
     from hub.db.models import UserRole
     from hub.seed import ensure_user
     from hub.server import running_hub
+    from powershare_wire.clock import WALL_CLOCK, Clock
 
     async def run() -> None:
         engine = create_engine(database_url)
@@ -313,8 +314,8 @@ def hub_process(
 
         make_server = hub.server.uvicorn_server
 
-        def uvicorn_server(settings: Settings, log_level: str = "info") -> Any:
-            server = make_server(settings, log_level)
+        def uvicorn_server(settings: Settings, log_level: str = "info", clock: Clock = WALL_CLOCK) -> Any:
+            server = make_server(settings, log_level, clock)
             server.config.ws = ws_impl
             return server
 
