@@ -9,9 +9,11 @@ only when asked for, one order at a time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +57,16 @@ class Rules:
         return no_fees
 
 
+class TradeColumns(NamedTuple):
+    """The trades of a clearing as columns: book indexes, Wh, ticks per kWh."""
+
+    bid: I64
+    ask: I64
+    wh: I64
+    energy: I64
+    fee: I64
+
+
 @dataclass(frozen=True, slots=True)
 class Trade:
     bid_order_id: int
@@ -72,30 +84,53 @@ class Trade:
 
 
 class Clearing:
-    """The result of one interval; trades as columns (book indexes), objects on demand."""
+    """The result of one interval; trades as columns (book indexes), objects on demand.
+
+    The trade columns come from ``columns`` on first use: most intervals are read only for
+    their price and volume, so the plain path does not build them until asked.
+    """
 
     def __init__(
         self,
         book: Book,
         rules: Rules,
-        trade_bid: I64,
-        trade_ask: I64,
-        trade_wh: I64,
-        trade_energy: I64,
-        trade_fee: I64,
         price: int | None,
+        columns: Callable[[], TradeColumns],
+        volume_wh: int | None = None,
         pairs: Pairs | None = None,
     ) -> None:
         self.book, self.rules = book, rules
-        order = np.lexsort((trade_ask, trade_bid))  # one order of trades, whatever the path
-        self.trade_bid, self.trade_ask = trade_bid[order], trade_ask[order]
-        self.trade_wh, self.trade_energy, self.trade_fee = (
-            trade_wh[order],
-            trade_energy[order],
-            trade_fee[order],
-        )
         self.price_ticks = price
+        self._columns_of = columns
+        self._volume_wh = volume_wh
         self._pairs = pairs
+
+    @cached_property
+    def _columns(self) -> TradeColumns:
+        bid, ask, wh, energy, fee = self._columns_of()
+        order = np.lexsort((ask, bid))  # one order of trades, whatever the path
+        return TradeColumns(bid[order], ask[order], wh[order], energy[order], fee[order])
+
+    @property
+    def trade_bid(self) -> I64:
+        return self._columns.bid
+
+    @property
+    def trade_ask(self) -> I64:
+        return self._columns.ask
+
+    @property
+    def trade_wh(self) -> I64:
+        return self._columns.wh
+
+    @property
+    def trade_energy(self) -> I64:
+        """Energy price per trade, ticks."""
+        return self._columns.energy
+
+    @property
+    def trade_fee(self) -> I64:
+        return self._columns.fee
 
     @property
     def price(self) -> Decimal | None:
@@ -104,7 +139,9 @@ class Clearing:
 
     @property
     def volume_wh(self) -> int:
-        return int(self.trade_wh.sum())
+        if self._volume_wh is None:
+            self._volume_wh = int(self.trade_wh.sum())
+        return self._volume_wh
 
     @property
     def surplus_wh_ticks(self) -> int:
@@ -203,15 +240,18 @@ def clear(book: Book, rules: Rules) -> Clearing:
         plain = merit_order(
             book.bid_ticks, book.bid_wh, book.bid_urgency, book.ask_ticks, book.ask_wh, feed_in, retail
         )
-        zero = np.zeros(plain.trade_wh.size, dtype=np.int64)
-        if rules.mechanism is Mechanism.PAY_AS_BID:
-            energy = np.minimum(book.bid_ticks[plain.trade_bid], retail)
-            return Clearing(book, rules, plain.trade_bid, plain.trade_ask, plain.trade_wh, energy, zero, None)
-        price = plain.price
-        energy = np.full(plain.trade_wh.size, price if price is not None else 0, dtype=np.int64)
-        return Clearing(book, rules, plain.trade_bid, plain.trade_ask, plain.trade_wh, energy, zero, price)
+        pay_as_bid_ = rules.mechanism is Mechanism.PAY_AS_BID
+
+        def plain_columns() -> TradeColumns:
+            bid, ask, wh = plain.trades()
+            zero = np.zeros(wh.size, dtype=np.int64)
+            if pay_as_bid_:
+                return TradeColumns(bid, ask, wh, np.minimum(book.bid_ticks[bid], retail), zero)
+            return TradeColumns(bid, ask, wh, np.full(wh.size, plain.price or 0, dtype=np.int64), zero)
+
+        return Clearing(book, rules, None if pay_as_bid_ else plain.price, plain_columns, plain.volume)
     pairs = pairs_of(book, rules.fees, feed_in, retail)
     solved = pay_as_bid(book, pairs) if rules.mechanism is Mechanism.PAY_AS_BID else pay_as_clear(book, pairs)
     a = solved.allocation
-    fee = pairs.fee[a.bid, a.ask]
-    return Clearing(book, rules, a.bid, a.ask, a.wh, solved.energy_ticks, fee, solved.price, pairs)
+    columns = TradeColumns(a.bid, a.ask, a.wh, solved.energy_ticks, pairs.fee[a.bid, a.ask])
+    return Clearing(book, rules, solved.price, lambda: columns, pairs=pairs)
