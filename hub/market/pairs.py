@@ -56,15 +56,8 @@ def pairs_of(book: Book, fees: FeeSchedule, feed_in: int, retail: int) -> Pairs:
     not_own = (book.bid_owner[:, None] != book.ask_owner[None, :]) & (
         book.bid_site[:, None] != book.ask_site[None, :]
     )
-    not_excluded = np.ones((nb, na), dtype=np.bool_)
-    preferred = np.zeros((nb, na), dtype=np.bool_)
-    for sets, target, value in (
-        (book.bid_excluded, not_excluded, False),
-        (book.bid_preferred, preferred, True),
-    ):
-        for i, chosen in enumerate(sets):
-            if chosen:
-                target[i, np.isin(book.ask_site, list(chosen))] = value
+    not_excluded = ~_chosen_asks(book, book.bid_excluded)
+    preferred = _chosen_asks(book, book.bid_preferred)
     green_ok = ~book.bid_green_only[:, None] | book.ask_green[None, :]
     distance = book.pair_distances()
     limit = book.bid_max_km[:, None]
@@ -87,3 +80,13 @@ def pairs_of(book: Book, fees: FeeSchedule, feed_in: int, retail: int) -> Pairs:
         bid_ticks=book.bid_ticks,
         ask_ticks=book.ask_ticks,
     )
+
+
+def _chosen_asks(book: Book, sets: tuple[frozenset[int], ...]) -> Mask:
+    """Bid × ask: the ask's site is in the bid's set (sites chosen by index, see ``Book``)."""
+    by_site = np.zeros((book.bid_count, len(book.sites)), dtype=np.bool_)
+    rows = [i for i, chosen in enumerate(sets) for _ in chosen]
+    if rows:
+        by_site[rows, [site for chosen in sets for site in chosen]] = True
+    chosen_asks: Mask = by_site[:, book.ask_site]
+    return chosen_asks
