@@ -26,7 +26,7 @@ describe("parseEvent", () => {
     });
     expect(
       parseEvent(JSON.stringify({ type: "notification", notification: { id: 7, body: "Request filled", level: "success" } })),
-    ).toEqual({ type: "notification", id: 7, title: undefined, message: "Request filled", level: "success" });
+    ).toEqual({ type: "notification", id: 7, title: undefined, message: "Request filled", level: "success", kind: undefined });
   });
 
   it("colours the hub's trade notifications by outcome", () => {
@@ -37,7 +37,7 @@ describe("parseEvent", () => {
         site: null,
         notification: { id: 3, kind: "transaction", title: `Energy trade ${status}`, body: "", data: { status } },
       });
-    expect(parseEvent(note("failed"))).toEqual({ type: "notification", id: 3, title: "Energy trade failed", message: undefined, level: "error" });
+    expect(parseEvent(note("failed"))).toEqual({ type: "notification", id: 3, title: "Energy trade failed", message: undefined, level: "error", kind: "transaction" });
     expect(parseEvent(note("settled"))).toMatchObject({ level: "success" });
     expect(parseEvent(note("matched"))).toMatchObject({ level: undefined });
   });

@@ -1,5 +1,5 @@
 /** Parse one WebSocket frame into a known event; anything else is ignored (returns null). */
-import type { LiveEvent, NotificationEvent, Reading } from "./types";
+import type { EnergyOffer, EnergyRequest, IntervalResult, LiveEvent, NotificationEvent, Reading, Transaction } from "./types";
 
 type Json = Record<string, unknown>;
 
@@ -38,7 +38,20 @@ function toNotification(data: Json): NotificationEvent | null {
   const message = optionalText(data.message) ?? optionalText(data.body) ?? optionalText(data.text);
   if (!title && !message) return null;
   const id = typeof data.id === "string" || typeof data.id === "number" ? data.id : undefined;
-  return { type: "notification", id, title, message: message || undefined, level: levelOf(data) };
+  return { type: "notification", id, title, message: message || undefined, level: levelOf(data), kind: optionalText(data.kind) };
+}
+
+/** An order view as the hub sends it (RequestOut / OfferOut): at least an id, a status and Wh. */
+function isOrder(value: unknown): value is Json {
+  return isObject(value) && (typeof value.id === "number" || typeof value.id === "string") && isString(value.status) && typeof value.energy_wh === "number";
+}
+
+function isTransaction(value: unknown): value is Transaction {
+  return isObject(value) && typeof value.id === "number" && typeof value.energy_wh === "number" && typeof value.buyer_price === "string";
+}
+
+function isResult(value: unknown): value is IntervalResult {
+  return isObject(value) && isString(value.start) && typeof value.volume_wh === "number" && typeof value.trades === "number";
 }
 
 export function parseEvent(raw: unknown): LiveEvent | null {
@@ -69,10 +82,15 @@ export function parseEvent(raw: unknown): LiveEvent | null {
       // The hub may nest the payload (`{type, notification: {...}}`) or flatten it.
       return toNotification(isObject(data.notification) ? data.notification : data);
     case "request":
+      return isOrder(data.request) ? { type: "request", request: data.request as unknown as EnergyRequest } : null;
     case "offer":
+      return isOrder(data.offer) ? { type: "offer", offer: data.offer as unknown as EnergyOffer } : null;
     case "transaction":
+      return isTransaction(data.transaction) ? { type: "transaction", transaction: data.transaction } : null;
+    case "market_result":
+      return isResult(data.result) ? { type: "market_result", result: data.result } : null;
     case "stats":
-      return { type: data.type };
+      return { type: "stats" };
     default:
       return null;
   }

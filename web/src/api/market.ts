@@ -1,38 +1,28 @@
-/** Posting and cancelling requests (I need energy) and offers (I have energy to spare). */
+/** Posting and cancelling requests and offers, and keeping standing orders, in the hub's own shapes. */
 import { sendJson } from "./client";
+import { endpoints } from "./queries";
+import type { OrderKind } from "../lib/orders";
+import type { EnergyOffer, EnergyRequest, OfferCreate, RequestCreate, StandingOrder, StandingOrderCreate } from "./types";
 
-export type OrderKind = "request" | "offer";
+export type { OrderKind };
 
-export interface OrderDraft {
-  site: string;
-  amount_kwh: number;
-  /** ISO-8601 with offset. */
-  window_start: string;
-  window_end: string;
-  /** Most the buyer pays (request) or least the seller accepts (offer), per kWh. */
-  price_per_kwh: number;
-  urgency?: "low" | "normal" | "high";
-}
+/** What the order form sends: a request body or an offer body (prices as decimal strings). */
+export type OrderDraft = { kind: "request"; body: RequestCreate } | { kind: "offer"; body: OfferCreate };
 
-const collection = (kind: OrderKind) => (kind === "request" ? "/api/requests" : "/api/offers");
+const collection = (kind: OrderKind) => (kind === "request" ? endpoints.requests : endpoints.offers);
 
-/** The hub's body for POST /api/requests (RequestCreate) or /api/offers (OfferCreate). */
-export function orderBody(kind: OrderKind, draft: OrderDraft): Record<string, unknown> {
-  const common = {
-    site: draft.site,
-    amount_kwh: draft.amount_kwh,
-    window_start: draft.window_start,
-    window_end: draft.window_end,
-  };
-  return kind === "request"
-    ? { ...common, urgency: draft.urgency ?? "normal", max_price_per_kwh: draft.price_per_kwh }
-    : { ...common, min_price_per_kwh: draft.price_per_kwh };
-}
-
-export function createOrder(kind: OrderKind, draft: OrderDraft): Promise<unknown> {
-  return sendJson("POST", collection(kind), orderBody(kind, draft));
+export function createOrder(draft: OrderDraft): Promise<EnergyRequest | EnergyOffer> {
+  return sendJson("POST", collection(draft.kind), draft.body);
 }
 
 export function cancelOrder(kind: OrderKind, id: string | number): Promise<unknown> {
   return sendJson("POST", `${collection(kind)}/${encodeURIComponent(String(id))}/cancel`);
+}
+
+export function createStandingOrder(site: string, body: StandingOrderCreate): Promise<StandingOrder> {
+  return sendJson("POST", endpoints.standingOrders(site), body);
+}
+
+export function deleteStandingOrder(id: number): Promise<unknown> {
+  return sendJson("DELETE", endpoints.standingOrder(id));
 }

@@ -1,29 +1,18 @@
 import { describe, expect, it } from "vitest";
+import { offer, request, transaction } from "../test/fixtures";
 import { toNotification, toOffer, toRequest, toTransaction } from "./normalize";
 
 describe("market normalisers", () => {
-  it("read the hub's kWh amounts and site_id", () => {
-    expect(
-      toRequest({ id: 1, community: "demo", site_id: "gamma", amount_kwh: 2.5, urgency: "high", max_price_per_kwh: 0.3, status: "open" }),
-    ).toMatchObject({ id: 1, site: "gamma", amount_wh: 2500, urgency: "high", max_price_per_kwh: 0.3, status: "open" });
-    expect(toOffer({ id: 2, site_id: "alpha", amount_kwh: 4, min_price_per_kwh: 0.2 })).toMatchObject({
-      site: "alpha",
-      amount_wh: 4000,
-      price_per_kwh: 0.2,
-    });
+  it("keep the hub's order views as they are, Wh and decimal prices", () => {
+    const raw = request({ id: 1, energy_wh: 2500, max_price: "0.3000", urgency: "critical" });
+    expect(toRequest({ ...raw })).toEqual(raw);
+    expect(toOffer({ ...offer({ id: 2, min_price: "0.0800" }) })).toMatchObject({ id: 2, min_price: "0.0800", energy_wh: 1000 });
+    expect(toTransaction({ ...transaction() })).toMatchObject({ energy_price: "0.1800", fee: "0.0100", buyer_price: "0.1900" });
   });
 
-  it("name a transaction's seller and buyer and work out its total", () => {
-    const t = toTransaction({
-      id: 9,
-      seller_site_id: "alpha",
-      buyer_site_id: "gamma",
-      amount_kwh: 2,
-      delivered_kwh: 0.5,
-      price_per_kwh: 0.25,
-      status: "delivering",
-    });
-    expect(t).toMatchObject({ from_site: "alpha", to_site: "gamma", amount_wh: 2000, delivered_wh: 500, total_price: 0.5 });
+  it("drop an explanation that isn't one", () => {
+    expect(toRequest({ ...request(), explanation: { params: {} } }).explanation).toBeNull();
+    expect(toOffer({ ...offer(), explanation: { code: "matched", params: {} } }).explanation).toEqual({ code: "matched", params: {} });
   });
 
   it("read a notification's body and read_at", () => {
@@ -33,7 +22,4 @@ describe("market normalisers", () => {
     });
   });
 
-  it("tolerate missing fields", () => {
-    expect(toRequest({ id: "x" })).toMatchObject({ id: "x", amount_wh: undefined, site: undefined, window_start: null });
-  });
 });

@@ -13,6 +13,9 @@ export const endpoints = {
   communities: "/api/communities",
   communityStats: (community: string) => `/api/communities/${encodeURIComponent(community)}/stats`,
   siteHistory: (site: string) => `/api/sites/${encodeURIComponent(site)}/history`,
+  market: (community: string) => `/api/communities/${encodeURIComponent(community)}/market`,
+  standingOrders: (site: string) => `/api/sites/${encodeURIComponent(site)}/standing-orders`,
+  standingOrder: (id: number) => `/api/standing-orders/${id}`,
 } as const;
 
 export const queryKeys = {
@@ -29,6 +32,9 @@ export const queryKeys = {
   communities: ["communities"] as const,
   communityStats: (community: string) => ["stats", community] as const,
   siteHistory: (site: string, period: string) => ["history", site, period] as const,
+  /** A community's market overview: rules, next gate, latest results. */
+  market: (community: string) => ["market", community] as const,
+  standingOrders: (site: string) => ["standing-orders", site] as const,
 };
 
 export function fetchSites({ signal }: { signal?: AbortSignal } = {}): Promise<SiteSnapshot[]> {

@@ -1,5 +1,10 @@
-/** Shapes served by the hub. Keep in step with hub's API (GET /api/sites, /ws). */
-import type { Explanation } from "../lib/explanations";
+/**
+ * Shapes served by the hub. The market's come straight from the generated client (hub.gen.ts);
+ * the older hand-written ones are held to the hub's schema by client/contract.ts.
+ */
+import type { components } from "../client/hub.gen";
+
+type Schemas = components["schemas"];
 
 export type Unit = "W" | "Wh" | "%" | "V" | "A" | "Hz" | "°C";
 
@@ -18,8 +23,9 @@ export interface Reading {
 
 export type SiteKind = "provider" | "consumer" | "hybrid";
 
+/** A site's generation or storage; neighbours' sites carry the kind only. */
 export interface Asset {
-  kind: "solar" | "wind" | "battery" | string;
+  kind: Schemas["AssetKind"] | string;
   power_kw?: number;
   energy_kwh?: number | null;
 }
@@ -70,14 +76,37 @@ export interface NotificationEvent {
   title?: string;
   message?: string;
   level?: "info" | "success" | "warning" | "error";
+  /** The hub's kind ("market" after a clearing, "transaction", "request" …). */
+  kind?: string;
 }
 
-/** Server pushes whose content we don't read yet; they only tell us a resource changed. */
+/** A request or offer as it changed (the market channel's copy is public, the owner's full). */
+export interface RequestEvent {
+  type: "request";
+  request: EnergyRequest;
+}
+
+export interface OfferEvent {
+  type: "offer";
+  offer: EnergyOffer;
+}
+
+export interface TransactionEvent {
+  type: "transaction";
+  transaction: Transaction;
+}
+
+export interface MarketResultEvent {
+  type: "market_result";
+  result: IntervalResult;
+}
+
+/** Server pushes whose content we don't read; they only tell us a resource changed. */
 export interface ResourceEvent {
-  type: "request" | "offer" | "transaction" | "stats";
+  type: "stats";
 }
 
-export type LiveEvent = ReadingEvent | StatusEvent | NotificationEvent | ResourceEvent;
+export type LiveEvent = ReadingEvent | StatusEvent | NotificationEvent | RequestEvent | OfferEvent | TransactionEvent | MarketResultEvent | ResourceEvent;
 
 /*
  * Resources the hub is still building. These are the shapes the dashboard reads;
@@ -89,61 +118,23 @@ export interface GeoPoint {
   lon: number;
 }
 
-export type Urgency = "low" | "normal" | "high";
-
-export interface EnergyRequest {
-  id: string | number;
-  community?: string;
-  /** Null for neighbours' requests (the hub hides whose they are). */
-  site?: string;
-  /** Posted from one of the caller's sites. */
-  mine?: boolean;
-  amount_wh?: number;
-  urgency?: Urgency | string;
-  max_price_per_kwh?: number | null;
-  currency?: string;
-  status?: string;
-  created_at?: string;
-  window_start?: string | null;
-  window_end?: string | null;
-  /** The latest market clearing's word on this request; null before its first clearing. */
-  explanation?: Explanation | null;
-}
-
-export interface EnergyOffer {
-  id: string | number;
-  community?: string;
-  site?: string;
-  mine?: boolean;
-  amount_wh?: number;
-  /** The least the seller accepts. */
-  price_per_kwh?: number | null;
-  currency?: string;
-  status?: string;
-  created_at?: string;
-  window_start?: string | null;
-  window_end?: string | null;
-  /** The latest market clearing's word on this offer; null before its first clearing. */
-  explanation?: Explanation | null;
-}
-
-export interface Transaction {
-  id: string | number;
-  community?: string;
-  from_site?: string;
-  to_site?: string;
-  amount_wh?: number;
-  price_per_kwh?: number | null;
-  total_price?: number | null;
-  delivered_wh?: number;
-  currency?: string;
-  status?: string;
-  failure_reason?: string | null;
-  created_at?: string;
-  completed_at?: string | null;
-  window_start?: string | null;
-  window_end?: string | null;
-}
+export type Urgency = Schemas["Urgency"];
+export type OrderStatus = Schemas["OrderStatus"];
+/** Why an order did or did not trade at the latest clearing. */
+export type Explanation = Schemas["ExplanationOut"];
+/** GET /api/requests: energy in Wh, prices as decimal strings ("0.1500"). */
+export type EnergyRequest = Schemas["RequestOut"];
+export type EnergyOffer = Schemas["OfferOut"];
+export type RequestCreate = Schemas["RequestCreate"];
+export type OfferCreate = Schemas["OfferCreate"];
+/** GET /api/transactions: energy price + fee = buyer price, per kWh. */
+export type Transaction = Schemas["TransactionOut"];
+/** One interval's clearing: price, volume, trades, community share. */
+export type IntervalResult = Schemas["IntervalResult"];
+/** GET /api/communities/{id}/market. */
+export type MarketOverview = Schemas["MarketOverview"];
+export type StandingOrder = Schemas["StandingOrderOut"];
+export type StandingOrderCreate = Schemas["StandingOrderCreate"];
 
 export interface AppNotification {
   id: string | number;
@@ -167,20 +158,13 @@ export interface CommunityStats {
   exported_kwh?: number;
   self_sufficiency?: number;
   co2_avoided_kg?: number;
-  savings?: number;
+  /** Decimal string, like every amount of money the hub sends. */
+  savings?: string;
   currency?: string;
 }
 
-/** GET /api/communities: the caller's communities and their tariffs. */
-export interface Community {
-  id: string;
-  name: string;
-  currency: string;
-  retail_price_per_kwh?: number;
-  feed_in_price_per_kwh?: number;
-  settlement_interval_min?: number;
-  co2_g_per_kwh?: number;
-}
+/** GET /api/communities: the caller's communities and their tariffs (prices as decimal strings). */
+export type Community = Schemas["CommunityOut"];
 
 /** One bucket of GET /api/sites/{id}/history (energy in kWh over the bucket). */
 export interface HistoryPoint {

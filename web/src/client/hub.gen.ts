@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Clock
+         * @description The hub's time and how fast it runs; no sign-in needed (it is no secret).
+         */
+        get: operations["clock-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/register": {
         parameters: {
             query?: never;
@@ -205,6 +225,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sites/{site_id}/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Forecast
+         * @description PV, wind and load per 15 min for one of the caller's sites, from its last 7 days.
+         */
+        get: operations["sites-forecast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/communities": {
         parameters: {
             query?: never;
@@ -259,6 +299,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/communities/{community_id}/market": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Market Overview
+         * @description The market's rules, when the next gate closes, and the latest results.
+         */
+        get: operations["market-overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities/{community_id}/market/intervals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Market Intervals
+         * @description Cleared intervals in [start, end), oldest first: price, volume, trades, community share.
+         */
+        get: operations["market-intervals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities/{community_id}/market/book": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Market Book
+         * @description The orders taking part in one interval (neighbours' coarsely, as everywhere).
+         */
+        get: operations["market-book"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities/{community_id}/market/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clear Now
+         * @description Admin: clear an interval now, before its gate (operations, tests). Each interval clears once.
+         */
+        post: operations["market-clear"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sites/{site_id}/standing-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Standing */
+        get: operations["market-standing-list"];
+        put?: never;
+        /**
+         * Create Standing
+         * @description A rule the market turns into orders for upcoming intervals, so nobody trades by hand.
+         */
+        post: operations["market-standing-create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/standing-orders/{standing_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Standing
+         * @description Stop a standing order; orders it already placed stay in the book.
+         */
+        delete: operations["market-standing-delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/requests": {
         parameters: {
             query?: never;
@@ -272,7 +433,10 @@ export interface paths {
          */
         get: operations["requests-list"];
         put?: never;
-        /** Create Request */
+        /**
+         * Create Request
+         * @description Place a request; a critical one is matched at once against what is left this and next interval.
+         */
         post: operations["requests-create"];
         delete?: never;
         options?: never;
@@ -524,6 +688,20 @@ export interface components {
              */
             action: "publish" | "subscribe" | "all";
         };
+        /** BookOut */
+        BookOut: {
+            /** Community */
+            community: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /** Requests */
+            requests: components["schemas"]["RequestOut"][];
+            /** Offers */
+            offers: components["schemas"]["OfferOut"][];
+        };
         /** BrokerVerdict */
         BrokerVerdict: {
             /**
@@ -537,6 +715,28 @@ export interface components {
              */
             is_superuser: boolean;
         };
+        /** ClearRequest */
+        ClearRequest: {
+            /**
+             * Start
+             * @description Start of the interval to clear; default: the first one not cleared yet
+             */
+            start?: string | null;
+        };
+        /** ClockOut */
+        ClockOut: {
+            /**
+             * Now
+             * Format: date-time
+             * @description The hub's current time (UTC)
+             */
+            now: string;
+            /**
+             * Speed
+             * @description Clock seconds per wall second: 1 in production, 60 in the demo
+             */
+            speed: number;
+        };
         /** CommunityOut */
         CommunityOut: {
             /** Id */
@@ -546,13 +746,19 @@ export interface components {
             /** Currency */
             currency: string;
             /** Retail Price Per Kwh */
-            retail_price_per_kwh: number;
+            retail_price_per_kwh: string;
             /** Feed In Price Per Kwh */
-            feed_in_price_per_kwh: number;
+            feed_in_price_per_kwh: string;
             /** Settlement Interval Min */
             settlement_interval_min: number;
             /** Co2 G Per Kwh */
             co2_g_per_kwh: number;
+            /** Timezone */
+            timezone: string;
+            mechanism: components["schemas"]["Mechanism"];
+            /** Gate Lead S */
+            gate_lead_s: number;
+            grid_fee: components["schemas"]["GridFee-Output"];
         };
         /** CommunityStats */
         CommunityStats: {
@@ -600,7 +806,7 @@ export interface components {
              * Savings
              * @description Value of shared energy against retail and feed-in prices
              */
-            savings: number;
+            savings: string;
             /** Currency */
             currency: string;
         };
@@ -611,16 +817,25 @@ export interface components {
             /** Currency */
             currency?: string | null;
             /** Retail Price Per Kwh */
-            retail_price_per_kwh?: number | null;
+            retail_price_per_kwh?: number | string | null;
             /** Feed In Price Per Kwh */
-            feed_in_price_per_kwh?: number | null;
-            /**
-             * Settlement Interval Min
-             * @description 15 for now
-             */
-            settlement_interval_min?: number | null;
+            feed_in_price_per_kwh?: number | string | null;
+            /** Settlement Interval Min */
+            settlement_interval_min?: (15 | 30 | 60) | null;
             /** Co2 G Per Kwh */
             co2_g_per_kwh?: number | null;
+            /**
+             * Timezone
+             * @description IANA name, e.g. Europe/Berlin
+             */
+            timezone?: string | null;
+            mechanism?: components["schemas"]["Mechanism"] | null;
+            /**
+             * Gate Lead S
+             * @description Orders close this long before
+             */
+            gate_lead_s?: number | null;
+            grid_fee?: components["schemas"]["GridFee-Input"] | null;
         };
         /** DeviceOut */
         DeviceOut: {
@@ -641,6 +856,73 @@ export interface components {
              * Format: date-time
              */
             last_seen: string;
+        };
+        /**
+         * ExplanationOut
+         * @description Why an order did or did not trade at the latest clearing: a code with parameters.
+         */
+        ExplanationOut: {
+            /**
+             * Code
+             * @description matched, partly_matched, no_offer, price_too_low, outbid, …
+             */
+            code: string;
+            /** Params */
+            params?: {
+                [key: string]: unknown;
+            };
+            /** @description Why the unmatched part was not matched */
+            rest?: components["schemas"]["ExplanationOut"] | null;
+        };
+        /** FeeBand */
+        "FeeBand-Input": {
+            /**
+             * Up To Km
+             * @description null: any distance beyond the previous band
+             */
+            up_to_km: number | null;
+            /**
+             * Fee
+             * @description Per kWh in the community currency, at most 4 decimals; within the community's corridor (feed-in ≤ price ≤ retail)
+             */
+            fee: number | string;
+        };
+        /** FeeBand */
+        "FeeBand-Output": {
+            /**
+             * Up To Km
+             * @description null: any distance beyond the previous band
+             */
+            up_to_km: number | null;
+            /**
+             * Fee
+             * @description Per kWh in the community currency, at most 4 decimals; within the community's corridor (feed-in ≤ price ≤ retail)
+             */
+            fee: string;
+        };
+        /**
+         * GridFee
+         * @description Distance bands (street, feeder, substation) or a rate per km with a cap.
+         */
+        "GridFee-Input": {
+            /** Bands */
+            bands?: components["schemas"]["FeeBand-Input"][] | null;
+            /** Per Km */
+            per_km?: (number | string) | null;
+            /** Cap */
+            cap?: (number | string) | null;
+        };
+        /**
+         * GridFee
+         * @description Distance bands (street, feeder, substation) or a rate per km with a cap.
+         */
+        "GridFee-Output": {
+            /** Bands */
+            bands?: components["schemas"]["FeeBand-Output"][] | null;
+            /** Per Km */
+            per_km?: string | null;
+            /** Cap */
+            cap?: string | null;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -687,6 +969,62 @@ export interface components {
             /** Readings */
             readings: number;
         };
+        /**
+         * IntervalResult
+         * @description One interval's clearing in a community.
+         */
+        IntervalResult: {
+            /** Community */
+            community: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            mechanism: components["schemas"]["Mechanism"];
+            /**
+             * Price
+             * @description Pay-as-clear: the energy price of every trade
+             */
+            price: string | null;
+            /** Volume Wh */
+            volume_wh: number;
+            /** Trades */
+            trades: number;
+            /** Requests */
+            requests: number;
+            /** Offers */
+            offers: number;
+            /** Requested Wh */
+            requested_wh: number;
+            /** Offered Wh */
+            offered_wh: number;
+            /**
+             * Grid Import Wh
+             * @description Asked for but covered by the grid at retail
+             */
+            grid_import_wh: number;
+            /**
+             * Grid Export Wh
+             * @description Offered but fed into the grid at feed-in
+             */
+            grid_export_wh: number;
+            /**
+             * Community Share
+             * @description 0…1: share of what was asked for that neighbours covered
+             */
+            community_share: number;
+            /**
+             * Cleared At
+             * Format: date-time
+             */
+            cleared_at: string;
+        };
         /** Location */
         Location: {
             /** Lat */
@@ -728,6 +1066,46 @@ export interface components {
             /** Updated */
             updated: number;
         };
+        /** MarketOverview */
+        MarketOverview: {
+            /** Community */
+            community: string;
+            /** Currency */
+            currency: string;
+            mechanism: components["schemas"]["Mechanism"];
+            /** Interval Minutes */
+            interval_minutes: number;
+            /** Gate Lead S */
+            gate_lead_s: number;
+            /** Feed In Price */
+            feed_in_price: string;
+            /** Retail Price */
+            retail_price: string;
+            grid_fee: components["schemas"]["GridFee-Output"];
+            /**
+             * Now
+             * Format: date-time
+             * @description The hub's clock (demo time in the demo)
+             */
+            now: string;
+            /**
+             * Open Interval
+             * Format: date-time
+             * @description The first interval still taking orders
+             */
+            open_interval: string;
+            /**
+             * Next Gate
+             * Format: date-time
+             * @description When the gate of that interval closes
+             */
+            next_gate: string;
+            /**
+             * Results
+             * @description The latest cleared intervals, newest first
+             */
+            results: components["schemas"]["IntervalResult"][];
+        };
         /** Me */
         Me: {
             /** Id */
@@ -750,6 +1128,12 @@ export interface components {
              */
             sites: string[];
         };
+        /**
+         * Mechanism
+         * @description How a community's market prices the trades of an interval.
+         * @enum {string}
+         */
+        Mechanism: "pay_as_clear" | "pay_as_bid";
         /**
          * MqttCredentials
          * @description Shown once: the hub keeps only an argon2 hash of the password.
@@ -786,7 +1170,7 @@ export interface components {
         };
         /**
          * OfferCreate
-         * @description A provider offers energy.
+         * @description A provider offers ``energy_wh`` in every interval of the window.
          */
         OfferCreate: {
             /**
@@ -795,25 +1179,29 @@ export interface components {
              */
             site: string;
             /**
-             * Amount Kwh
-             * @description kWh
+             * Energy Wh
+             * @description Wh
              */
-            amount_kwh: number;
+            energy_wh: number;
             /**
              * Window Start
              * Format: date-time
+             * @description Rounded down to the start of its interval
              */
             window_start: string;
             /**
              * Window End
              * Format: date-time
+             * @description Rounded up to the end of its interval
              */
             window_end: string;
             /**
-             * Min Price Per Kwh
-             * @description per kWh, in the community currency
+             * Min Price
+             * @description Per kWh in the community currency, at most 4 decimals; within the community's corridor (feed-in ≤ price ≤ retail)
              */
-            min_price_per_kwh: number;
+            min_price: number | string;
+            /** @default solar */
+            source: components["schemas"]["AssetKind"];
         };
         /** OfferOut */
         OfferOut: {
@@ -828,8 +1216,8 @@ export interface components {
             site: string | null;
             /** Mine */
             mine: boolean;
-            /** Amount Kwh */
-            amount_kwh: number;
+            /** Energy Wh */
+            energy_wh: number;
             /**
              * Window Start
              * Format: date-time
@@ -842,19 +1230,42 @@ export interface components {
             window_end: string;
             status: components["schemas"]["OrderStatus"];
             /**
+             * Filled Wh
+             * @description Covered by neighbours so far
+             */
+            filled_wh: number;
+            /**
+             * Grid Wh
+             * @description Covered by the grid so far
+             */
+            grid_wh: number;
+            /**
+             * Standing
+             * @description Placed by a standing order
+             */
+            standing: boolean;
+            /** @description The latest clearing's word; null until then */
+            explanation: components["schemas"]["ExplanationOut"] | null;
+            /**
+             * Distance Km
+             * @description On /ws request events to providers: how far the requesting site is
+             */
+            distance_km?: number | null;
+            /**
              * Created At
              * Format: date-time
              */
             created_at: string;
-            /** Min Price Per Kwh */
-            min_price_per_kwh: number;
+            /** Min Price */
+            min_price: string;
+            source: components["schemas"]["AssetKind"];
         };
         /**
          * OrderStatus
          * @description Lifecycle of a request or an offer.
          * @enum {string}
          */
-        OrderStatus: "open" | "matched" | "cancelled" | "expired";
+        OrderStatus: "open" | "partly_matched" | "matched" | "cancelled" | "expired";
         /** OwnerAssignment */
         OwnerAssignment: {
             /**
@@ -929,7 +1340,7 @@ export interface components {
         };
         /**
          * RequestCreate
-         * @description A consumer asks for energy.
+         * @description A consumer asks for ``energy_wh`` over the window, spread evenly over its intervals.
          */
         RequestCreate: {
             /**
@@ -938,27 +1349,41 @@ export interface components {
              */
             site: string;
             /**
-             * Amount Kwh
-             * @description kWh
+             * Energy Wh
+             * @description Wh
              */
-            amount_kwh: number;
+            energy_wh: number;
             /**
              * Window Start
              * Format: date-time
+             * @description Rounded down to the start of its interval
              */
             window_start: string;
             /**
              * Window End
              * Format: date-time
+             * @description Rounded up to the end of its interval
              */
             window_end: string;
             /** @default normal */
             urgency: components["schemas"]["Urgency"];
             /**
-             * Max Price Per Kwh
-             * @description per kWh, in the community currency
+             * Max Price
+             * @description Per kWh in the community currency, at most 4 decimals; within the community's corridor (feed-in ≤ price ≤ retail)
              */
-            max_price_per_kwh: number;
+            max_price: number | string;
+            /**
+             * Green Only
+             * @description Only solar or wind offers
+             * @default false
+             */
+            green_only: boolean;
+            /** Max Distance Km */
+            max_distance_km?: number | null;
+            /** Preferred Partners */
+            preferred_partners?: string[];
+            /** Excluded Partners */
+            excluded_partners?: string[];
         };
         /** RequestOut */
         RequestOut: {
@@ -973,8 +1398,8 @@ export interface components {
             site: string | null;
             /** Mine */
             mine: boolean;
-            /** Amount Kwh */
-            amount_kwh: number;
+            /** Energy Wh */
+            energy_wh: number;
             /**
              * Window Start
              * Format: date-time
@@ -987,13 +1412,49 @@ export interface components {
             window_end: string;
             status: components["schemas"]["OrderStatus"];
             /**
+             * Filled Wh
+             * @description Covered by neighbours so far
+             */
+            filled_wh: number;
+            /**
+             * Grid Wh
+             * @description Covered by the grid so far
+             */
+            grid_wh: number;
+            /**
+             * Standing
+             * @description Placed by a standing order
+             */
+            standing: boolean;
+            /** @description The latest clearing's word; null until then */
+            explanation: components["schemas"]["ExplanationOut"] | null;
+            /**
+             * Distance Km
+             * @description On /ws request events to providers: how far the requesting site is
+             */
+            distance_km?: number | null;
+            /**
              * Created At
              * Format: date-time
              */
             created_at: string;
             urgency: components["schemas"]["Urgency"];
-            /** Max Price Per Kwh */
-            max_price_per_kwh: number;
+            /** Max Price */
+            max_price: string;
+            /** Green Only */
+            green_only: boolean;
+            /** Max Distance Km */
+            max_distance_km: number | null;
+            /**
+             * Preferred Partners
+             * @description Only on the caller's own requests
+             */
+            preferred_partners: string[];
+            /**
+             * Excluded Partners
+             * @description Only on the caller's own requests
+             */
+            excluded_partners: string[];
         };
         /** SiteDetail */
         SiteDetail: {
@@ -1022,6 +1483,40 @@ export interface components {
             mqtt_provisioned: boolean;
             /** Created At */
             created_at: string | null;
+        };
+        /** SiteForecast */
+        SiteForecast: {
+            /** Site */
+            site: string;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Interval Minutes */
+            interval_minutes: number;
+            /** Points */
+            points: components["schemas"]["SiteForecastPoint"][];
+            /** Pv Ratio */
+            pv_ratio: number | null;
+            /** Method */
+            method: string[];
+        };
+        /** SiteForecastPoint */
+        SiteForecastPoint: {
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /** Pv Wh */
+            pv_wh: number;
+            /** Wind Wh */
+            wind_wh: number;
+            /** Load Wh */
+            load_wh: number;
+            /** Net Wh */
+            net_wh: number;
         };
         /**
          * SiteKind
@@ -1099,6 +1594,64 @@ export interface components {
                 [key: string]: boolean | number | string;
             } | null;
         };
+        /**
+         * StandingKind
+         * @description Standing orders: rules that become concrete orders for upcoming intervals.
+         * @enum {string}
+         */
+        StandingKind: "sell_surplus" | "sell_battery" | "buy_deficit";
+        /** StandingOrderCreate */
+        StandingOrderCreate: {
+            kind: components["schemas"]["StandingKind"];
+            /**
+             * Price
+             * @description Least accepted (sell_*) or most paid (buy_deficit), per kWh
+             */
+            price: number | string;
+            /**
+             * Min Soc Pct
+             * @description sell_battery: keep at least this
+             */
+            min_soc_pct?: number | null;
+            /**
+             * From Hour
+             * @description sell_battery: local hour it starts
+             */
+            from_hour?: number | null;
+            /**
+             * To Hour
+             * @description sell_battery: local hour it stops
+             */
+            to_hour?: number | null;
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+        };
+        /** StandingOrderOut */
+        StandingOrderOut: {
+            /** Id */
+            id: number;
+            /** Site */
+            site: string;
+            kind: components["schemas"]["StandingKind"];
+            /** Price */
+            price: string;
+            /** Min Soc Pct */
+            min_soc_pct: number | null;
+            /** From Hour */
+            from_hour: number | null;
+            /** To Hour */
+            to_hour: number | null;
+            /** Active */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /** TransactionOut */
         TransactionOut: {
             /** Id */
@@ -1113,12 +1666,28 @@ export interface components {
             seller_site_id: string;
             /** Buyer Site Id */
             buyer_site_id: string;
-            /** Amount Kwh */
-            amount_kwh: number;
-            /** Price Per Kwh */
-            price_per_kwh: number;
-            /** Delivered Kwh */
-            delivered_kwh: number;
+            /** Energy Wh */
+            energy_wh: number;
+            /**
+             * Energy Price
+             * @description Per kWh, what the seller earns
+             */
+            energy_price: string;
+            /**
+             * Fee
+             * @description Per kWh, the grid fee for the distance between the sites
+             */
+            fee: string;
+            /**
+             * Buyer Price
+             * @description Per kWh, what the buyer pays: energy price + fee
+             */
+            buyer_price: string;
+            /** Distance Km */
+            distance_km: number | null;
+            mechanism: components["schemas"]["Mechanism"];
+            /** Delivered Wh */
+            delivered_wh: number;
             status: components["schemas"]["TransactionStatus"];
             /**
              * Window Start
@@ -1157,7 +1726,7 @@ export interface components {
          * Urgency
          * @enum {string}
          */
-        Urgency: "low" | "normal" | "high";
+        Urgency: "low" | "normal" | "high" | "critical";
         /** UserPublic */
         UserPublic: {
             /** Id */
@@ -1220,6 +1789,26 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    "clock-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockOut"];
                 };
             };
         };
@@ -1568,6 +2157,41 @@ export interface operations {
             };
         };
     };
+    "sites-forecast": {
+        parameters: {
+            query?: {
+                /** @description How far ahead, in hours */
+                hours?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Site id */
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteForecast"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "communities-list": {
         parameters: {
             query?: never;
@@ -1647,6 +2271,241 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CommunityStats"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "market-overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketOverview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "market-intervals": {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+            };
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntervalResult"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "market-book": {
+        parameters: {
+            query?: {
+                /** @description An interval's start; default: the open one */
+                start?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "market-clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClearRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntervalResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "market-standing-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Site id */
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingOrderOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "market-standing-create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Site id */
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StandingOrderCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingOrderOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "market-standing-delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                standing_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

@@ -2,10 +2,11 @@
  * Keeps the app's server state live: WebSocket events update the TanStack Query cache
  * (site readings and status), invalidate resources that changed, and raise toasts.
  */
-import { useQueryClient } from "@tanstack/react-query";
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, type ReactNode } from "react";
 import { queryKeys } from "../api/queries";
-import type { LiveEvent, SiteSnapshot } from "../api/types";
+import type { EnergyOffer, EnergyRequest, LiveEvent, MarketOverview, SiteSnapshot, Transaction } from "../api/types";
+import { upsertOrder, upsertResult } from "../lib/orders";
 import { applyReading, applyStatus } from "../lib/sites";
 import { useToasts } from "./toasts";
 import { UNAUTHORISED_CLOSE, useLiveSocket, type Backoff, type LiveStatus, type SocketFactory } from "./useLiveSocket";
@@ -20,6 +21,16 @@ export interface LiveSyncOptions {
   url?: string;
   factory?: SocketFactory;
   backoff?: Backoff;
+}
+
+/**
+ * Put an event's item into a cached list. The cache holds the hub's raw answer (the list hooks
+ * normalise in `select`): a bare array is updated in place; any other shape is fetched again.
+ */
+function upsertInto<T>(queryClient: QueryClient, key: readonly string[], update: (list: T[]) => T[]): void {
+  const data = queryClient.getQueryData(key);
+  if (Array.isArray(data)) queryClient.setQueryData<T[]>(key, update(data as T[]));
+  else if (data !== undefined) void queryClient.invalidateQueries({ queryKey: key });
 }
 
 export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
@@ -52,15 +63,24 @@ export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
           push({ id: event.id, title: event.title, message: event.message, level: event.level });
           void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
           break;
+        // Order and trade events carry the view itself: upsert it by id (lists are newest first).
         case "request":
-          void queryClient.invalidateQueries({ queryKey: queryKeys.requests });
+          upsertInto<EnergyRequest>(queryClient, queryKeys.requests, (list) => upsertOrder(list, event.request));
           break;
         case "offer":
-          void queryClient.invalidateQueries({ queryKey: queryKeys.offers });
+          upsertInto<EnergyOffer>(queryClient, queryKeys.offers, (list) => upsertOrder(list, event.offer));
           break;
         case "transaction":
-          void queryClient.invalidateQueries({ queryKey: queryKeys.transactions });
+          upsertInto<Transaction>(queryClient, queryKeys.transactions, (list) => [
+            event.transaction,
+            ...list.filter((t) => t.id !== event.transaction.id),
+          ]);
           void queryClient.invalidateQueries({ queryKey: queryKeys.stats });
+          break;
+        case "market_result":
+          queryClient.setQueryData<MarketOverview | null>(queryKeys.market(event.result.community), (overview) =>
+            overview ? { ...overview, results: upsertResult(overview.results, event.result) } : overview,
+          );
           break;
         case "stats":
           void queryClient.invalidateQueries({ queryKey: queryKeys.stats }); // every community's

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { offer, request } from "../test/fixtures";
 import { daysFrom, entriesOn, toEntries } from "./calendar";
 
 const local = (d: number, h: number) => new Date(2026, 0, d, h).toISOString();
@@ -6,11 +7,11 @@ const local = (d: number, h: number) => new Date(2026, 0, d, h).toISOString();
 describe("calendar entries", () => {
   const entries = toEntries(
     [
-      { id: 1, site: "gamma", amount_wh: 2000, window_start: local(5, 18), window_end: local(5, 20) },
-      { id: 2, site: "gamma", amount_wh: 500 }, // no window: not on the calendar
-      { id: 3, amount_wh: 500, window_start: local(5, 9), status: "cancelled" }, // won't happen
+      request({ id: 1, site: "gamma", energy_wh: 2000, window_start: local(5, 18), window_end: local(5, 20) }),
+      request({ id: 2, site: "gamma", energy_wh: 500, window_start: "" }), // no window: not on the calendar
+      request({ id: 3, energy_wh: 500, window_start: local(5, 9), status: "cancelled" }), // won't happen
     ],
-    [{ id: 9, site: "alpha", amount_wh: 3000, window_start: local(5, 23), window_end: local(6, 2) }],
+    [offer({ id: 9, site: "alpha", energy_wh: 3000, window_start: local(5, 23), window_end: local(6, 2) })],
   );
 
   it("keeps only items with a time window, sorted by start", () => {

@@ -27,10 +27,10 @@ export function toEntries(requests: EnergyRequest[], offers: EnergyOffer[]): Cal
     entries.push({
       key: `${kind}-${item.id}`,
       kind,
-      site: item.site,
+      site: item.site ?? undefined,
       mine: item.mine === true,
       status: item.status,
-      amountWh: item.amount_wh,
+      amountWh: item.energy_wh,
       start,
       end: parse(item.window_end),
     });

@@ -4,16 +4,12 @@
  * happened, `params` carries the figures, `rest` explains the part left unmatched. Here each
  * explanation becomes a list of lines, each an i18n key plus ready-formatted values; the
  * component only translates them. Pure: the locale, currency and site names come in.
- *
- * The hub's OpenAPI schema has no explanation type yet, so the shape read is written here.
+ * The shape is the hub's own (ExplanationOut in the generated client).
  */
+import type { Explanation } from "../api/types";
 import { MISSING, formatMoney } from "./format";
 
-export interface Explanation {
-  code: string;
-  params?: Record<string, unknown> | null;
-  rest?: Explanation | null;
-}
+export type { Explanation };
 
 export type OrderSide = "request" | "offer";
 

@@ -2,13 +2,17 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { QueryState } from "../components/Common/QueryState";
 import { Segmented } from "../components/Common/Segmented";
+import { TransactionCard } from "../components/History/TransactionCard";
+import { MarketSummary } from "../components/Market/MarketSummary";
 import { OfferCard } from "../components/Market/OfferCard";
 import { OrderForm } from "../components/Market/OrderForm";
 import { RequestCard } from "../components/Market/RequestCard";
+import { StandingOrders } from "../components/Market/StandingOrders";
 import { useCommunities } from "../hooks/useCommunities";
-import { useOffers, useRequests } from "../hooks/useMarket";
+import { useMarketOverview, useOffers, useRequests, useTransactions } from "../hooks/useMarket";
 import { usePageTitle } from "../hooks/usePageTitle";
 import { useSites } from "../hooks/useSites";
+import { orderKindsFor } from "../lib/orders";
 
 type View = "requests" | "offers";
 
@@ -23,37 +27,42 @@ export function MarketPage() {
   const [composing, setComposing] = useState(false);
   const requests = useRequests();
   const offers = useOffers();
+  const transactions = useTransactions();
   const sites = useSites();
-  const communities = useCommunities();
+  useCommunities(); // the cards' currency: fetch it with the lists, not after them
 
   const ownSites = (sites.data ?? []).filter((site) => site.mine === true);
-  const community = (communities.data ?? []).find((c) => c.id === ownSites[0]?.community);
+  const community = ownSites[0]?.community;
+  const overview = useMarketOverview(community);
+  const neighbours = (sites.data ?? []).filter((site) => site.mine !== true && site.community === community);
   const kind = view === "requests" ? "request" : "offer";
-  const switchView = (next: View) => {
-    setView(next);
-    setComposing(false);
-  };
+  // Sites that may place this view's kind; the form offers every own site, then only what it may do.
+  const canPlace = ownSites.some((site) => orderKindsFor(site.kind).includes(kind));
 
   return (
-    <div>
+    <div className="market">
       <h1 className="page-title">{t("market.title")}</h1>
+      {overview.data ? <MarketSummary overview={overview.data} /> : null}
       <div className="market__bar">
-        <Segmented label={t("market.title")} idPrefix="market" options={views} value={view} onChange={switchView} />
+        <Segmented label={t("market.title")} idPrefix="market" options={views} value={view} onChange={setView} />
         {ownSites.length > 0 && !composing ? (
           <button type="button" className="button" aria-expanded={composing} onClick={() => setComposing(true)}>
-            {view === "requests" ? t("market.newRequest") : t("market.newOffer")}
+            {t("market.newOrder")}
           </button>
         ) : null}
       </div>
-      {composing ? <OrderForm key={kind} kind={kind} sites={ownSites} community={community} onDone={() => setComposing(false)} /> : null}
+      {composing ? (
+        <OrderForm
+          kind={canPlace ? kind : kind === "request" ? "offer" : "request"}
+          sites={ownSites}
+          neighbours={neighbours}
+          overview={overview.data}
+          onDone={() => setComposing(false)}
+        />
+      ) : null}
       <div id={`market-panel-${view}`} role="tabpanel" aria-labelledby={`market-tab-${view}`}>
         {view === "requests" ? (
-          <QueryState
-            query={requests}
-            what={t("market.requestsWhat")}
-            empty={t("market.noRequests")}
-            emptyHint={<p>{t("market.noRequestsHint")}</p>}
-          >
+          <QueryState query={requests} what={t("market.requestsWhat")} empty={t("market.noRequests")} emptyHint={<p>{t("market.noRequestsHint")}</p>}>
             {(items) => (
               <ul className="list" aria-label={t("market.requestList")}>
                 {items.map((request) => (
@@ -65,12 +74,7 @@ export function MarketPage() {
             )}
           </QueryState>
         ) : (
-          <QueryState
-            query={offers}
-            what={t("market.offersWhat")}
-            empty={t("market.noOffers")}
-            emptyHint={<p>{t("market.noOffersHint")}</p>}
-          >
+          <QueryState query={offers} what={t("market.offersWhat")} empty={t("market.noOffers")} emptyHint={<p>{t("market.noOffersHint")}</p>}>
             {(items) => (
               <ul className="list" aria-label={t("market.offerList")}>
                 {items.map((offer) => (
@@ -83,6 +87,33 @@ export function MarketPage() {
           </QueryState>
         )}
       </div>
+      <section className="market__section" aria-labelledby="market-trades-title">
+        <h2 id="market-trades-title" className="section-title">
+          {t("market.trades.title")}
+        </h2>
+        <QueryState query={transactions} what={t("market.trades.what")} empty={t("market.trades.none")}>
+          {(items) => (
+            <ul className="list" aria-label={t("market.trades.title")}>
+              {items.slice(0, 20).map((transaction) => (
+                <li key={transaction.id}>
+                  <TransactionCard transaction={transaction} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryState>
+      </section>
+      {ownSites.length > 0 ? (
+        <section className="market__section" aria-labelledby="market-standing-title">
+          <h2 id="market-standing-title" className="section-title">
+            {t("market.standing.title")}
+          </h2>
+          <p className="muted">{t("market.standing.intro")}</p>
+          {ownSites.map((site) => (
+            <StandingOrders key={site.site} site={site} overview={overview.data} />
+          ))}
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeWebSocket } from "../test/FakeWebSocket";
-import { site } from "../test/fixtures";
+import { offer, request, site, transaction } from "../test/fixtures";
 import { renderWithApp } from "../test/render";
 import { CalendarPage } from "./CalendarPage";
 import { CommunityPage } from "./CommunityPage";
@@ -54,33 +54,33 @@ describe("pages with data", () => {
   it("Market lists requests and offers", async () => {
     renderWithApp(<MarketPage />, {
       routes: {
-        "/api/requests": [{ id: 1, site: "gamma", amount_wh: 2000, urgency: "high", max_price_per_kwh: 0.3, currency: "EUR", status: "open" }],
-        "/api/offers": { items: [{ id: 7, site: "alpha", amount_wh: 3500, price_per_kwh: 0.25 }] },
+        "/api/requests": [request({ id: 1, site: "gamma", mine: false, energy_wh: 2000, urgency: "high", max_price: "0.3000" })],
+        "/api/offers": { items: [offer({ id: 7, site: "alpha", mine: false, energy_wh: 3500, min_price: "0.2500" })] },
       },
     });
-    const request = await screen.findByTestId("request-1");
-    expect(request.textContent).toContain("gamma needs");
-    expect(request.textContent).toContain("2.00 kWh");
-    expect(request.textContent).toContain("high");
+    const requestCard = await screen.findByTestId("request-1");
+    expect(requestCard.textContent).toContain("gamma needs");
+    expect(requestCard.textContent).toContain("2 kWh");
+    expect(requestCard.textContent).toContain("high");
     fireEvent.click(screen.getByRole("tab", { name: "Offers" }));
-    const offer = await screen.findByTestId("offer-7");
-    expect(offer.textContent).toContain("alpha offers");
-    expect(offer.textContent).toContain("3.50 kWh");
-    expect(offer.textContent).toContain("0.25/kWh");
+    const offerCard = await screen.findByTestId("offer-7");
+    expect(offerCard.textContent).toContain("alpha offers");
+    expect(offerCard.textContent).toContain("3.5 kWh per interval");
+    expect(offerCard.textContent).toContain("0.2500/kWh");
   });
 
   it("History lists transactions newest first", async () => {
     renderWithApp(<HistoryPage />, {
       routes: {
         "/api/transactions": [
-          { id: "a", from_site: "alpha", to_site: "gamma", amount_wh: 500, created_at: "2026-01-01T10:00:00Z", status: "completed" },
-          { id: "b", from_site: "beta", to_site: "gamma", amount_wh: 1500, created_at: "2026-01-02T10:00:00Z", status: "pending" },
+          transaction({ id: 1, seller_site_id: "alpha", buyer_site_id: "gamma", energy_wh: 500, created_at: "2026-01-01T10:00:00Z", status: "settled" }),
+          transaction({ id: 2, seller_site_id: "beta", buyer_site_id: "gamma", energy_wh: 1500, created_at: "2026-01-02T10:00:00Z", status: "matched" }),
         ],
       },
     });
     const list = await screen.findByRole("list", { name: "Transactions" });
     const items = within(list).getAllByRole("article");
-    expect(items.map((item) => item.getAttribute("data-testid"))).toEqual(["transaction-b", "transaction-a"]);
+    expect(items.map((item) => item.getAttribute("data-testid"))).toEqual(["transaction-2", "transaction-1"]);
     expect(items[0]?.textContent).toContain("beta → gamma");
   });
 
@@ -88,7 +88,7 @@ describe("pages with data", () => {
     const start = new Date();
     start.setHours(23, 0, 0, 0);
     renderWithApp(<CalendarPage />, {
-      routes: { "/api/offers": [{ id: 3, site: "alpha", amount_wh: 1000, window_start: start.toISOString() }], "/api/requests": [] },
+      routes: { "/api/offers": [offer({ id: 3, site: "alpha", mine: false, energy_wh: 1000, window_start: start.toISOString(), window_end: "" })], "/api/requests": [] },
     });
     expect((await screen.findByTestId("agenda-offer-3")).textContent).toContain("alpha offers 1.00 kWh");
   });
@@ -161,7 +161,7 @@ describe("pages with data", () => {
           end: new Date(Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`) + 86_400_000).toISOString(),
           shared_kwh: 12.5,
           self_sufficiency: 0.42,
-          savings: 2.75,
+          savings: "2.75",
           co2_avoided_kg: 4.75,
           currency: "EUR",
         },

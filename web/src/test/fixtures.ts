@@ -1,5 +1,5 @@
 /** Builders for hub payloads used across tests. */
-import type { Quantity, Reading, SiteSnapshot, Unit } from "../api/types";
+import type { EnergyOffer, EnergyRequest, IntervalResult, MarketOverview, Quantity, Reading, SiteSnapshot, Transaction, Unit } from "../api/types";
 
 export function reading(values: Record<string, number | null>, seq = 1, ts = "2026-01-01T12:00:00Z"): Reading {
   const unitOf = (name: string): Unit => (name.endsWith("_pct") ? "%" : name.endsWith("_wh") ? "Wh" : "W");
@@ -33,5 +33,119 @@ export function stubFetch(routes: Record<string, RouteAnswer>) {
     if (key === null) return json({ detail: "Not Found" }, 404);
     const answer = routes[key];
     return typeof answer === "function" ? (answer as RouteHandler)(init) : json(answer);
+  };
+}
+
+/*
+ * Market payloads in the hub's shapes (RequestOut, OfferOut, TransactionOut, IntervalResult,
+ * MarketOverview): every field present, so the fixtures drift with the generated types.
+ */
+
+const WINDOW = { window_start: "2026-01-05T17:00:00Z", window_end: "2026-01-05T19:00:00Z" };
+
+export function request(fields: Partial<EnergyRequest> = {}): EnergyRequest {
+  return {
+    id: 1,
+    community: "demo",
+    site: "alpha",
+    mine: true,
+    energy_wh: 2000,
+    ...WINDOW,
+    status: "open",
+    filled_wh: 0,
+    grid_wh: 0,
+    standing: false,
+    explanation: null,
+    created_at: "2026-01-05T12:00:00Z",
+    urgency: "normal",
+    max_price: "0.3000",
+    green_only: false,
+    max_distance_km: null,
+    preferred_partners: [],
+    excluded_partners: [],
+    ...fields,
+  };
+}
+
+export function offer(fields: Partial<EnergyOffer> = {}): EnergyOffer {
+  return {
+    id: 1,
+    community: "demo",
+    site: "alpha",
+    mine: true,
+    energy_wh: 1000,
+    ...WINDOW,
+    status: "open",
+    filled_wh: 0,
+    grid_wh: 0,
+    standing: false,
+    explanation: null,
+    created_at: "2026-01-05T12:00:00Z",
+    min_price: "0.0800",
+    source: "solar",
+    ...fields,
+  };
+}
+
+export function transaction(fields: Partial<Transaction> = {}): Transaction {
+  return {
+    id: 1,
+    community: "demo",
+    request_id: 1,
+    offer_id: 2,
+    seller_site_id: "beta",
+    buyer_site_id: "alpha",
+    energy_wh: 500,
+    energy_price: "0.1800",
+    fee: "0.0100",
+    buyer_price: "0.1900",
+    distance_km: 0.4,
+    mechanism: "pay_as_clear",
+    delivered_wh: 0,
+    status: "matched",
+    ...WINDOW,
+    failure_reason: null,
+    created_at: "2026-01-05T12:00:00Z",
+    updated_at: "2026-01-05T12:00:00Z",
+    ...fields,
+  };
+}
+
+export function intervalResult(fields: Partial<IntervalResult> = {}): IntervalResult {
+  return {
+    community: "demo",
+    start: "2026-01-05T11:45:00Z",
+    end: "2026-01-05T12:00:00Z",
+    mechanism: "pay_as_clear",
+    price: "0.1800",
+    volume_wh: 1500,
+    trades: 2,
+    requests: 3,
+    offers: 2,
+    requested_wh: 2000,
+    offered_wh: 1500,
+    grid_import_wh: 500,
+    grid_export_wh: 0,
+    community_share: 0.75,
+    cleared_at: "2026-01-05T11:40:00Z",
+    ...fields,
+  };
+}
+
+export function marketOverview(fields: Partial<MarketOverview> = {}): MarketOverview {
+  return {
+    community: "demo",
+    currency: "EUR",
+    mechanism: "pay_as_clear",
+    interval_minutes: 15,
+    gate_lead_s: 300,
+    feed_in_price: "0.0800",
+    retail_price: "0.3000",
+    grid_fee: { bands: [{ up_to_km: 1, fee: "0.0100" }, { up_to_km: null, fee: "0.0300" }], per_km: null, cap: null },
+    now: "2026-01-05T12:00:00Z",
+    open_interval: "2026-01-05T12:15:00Z",
+    next_gate: "2026-01-05T12:10:00Z",
+    results: [intervalResult()],
+    ...fields,
   };
 }

@@ -1,5 +1,6 @@
 import type { CommunityStats } from "../../api/types";
-import { formatEnergy, formatMoney, formatPercent } from "../../lib/format";
+import { formatDecimalPrice } from "../../lib/explanations";
+import { formatEnergy, formatPercent, getFormatLocale } from "../../lib/format";
 import { formatPeriod } from "../../lib/period";
 import { StatGrid, type Stat } from "./StatGrid";
 
@@ -15,7 +16,7 @@ export function SharingStats({ stats }: { stats: CommunityStats }) {
       value: formatPercent(stats.self_sufficiency === undefined ? undefined : stats.self_sufficiency * 100),
       testId: id("self"),
     },
-    { label: "Savings", value: formatMoney(stats.savings, stats.currency), testId: id("savings") },
+    { label: "Savings", value: stats.savings === undefined ? "—" : formatDecimalPrice(stats.savings, { locale: getFormatLocale() ?? "en", currency: stats.currency }), testId: id("savings") },
     {
       label: "CO₂ avoided",
       value: stats.co2_avoided_kg === undefined ? "—" : `${stats.co2_avoided_kg.toFixed(1)} kg`,

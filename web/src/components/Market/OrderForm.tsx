@@ -1,97 +1,142 @@
-/** Post a request (I need energy) or an offer (I can spare energy) from one of my sites. */
+/** Post a request (I need energy) or an offer (I can spare energy) from one of my sites, as that site's kind allows. */
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
-import type { OrderKind } from "../../api/market";
-import type { Community, SiteSnapshot } from "../../api/types";
+import type { MarketOverview, SiteSnapshot } from "../../api/types";
 import { useHubClock } from "../../hooks/useHubClock";
 import { useCreateOrder } from "../../hooks/useOrders";
 import { addHours, fromLocalInput, nextHour, toLocalInput } from "../../lib/datetime";
+import { formatPricePerKwh } from "../../lib/money";
+import { buildOrder, priceField, type Urgency } from "../../lib/orderForm";
+import { orderKindsFor, sourcesFor, type OrderKind, type Source } from "../../lib/orders";
 import { siteTitle } from "../../lib/sites";
 import { Field } from "../Auth/Field";
 
 interface Props {
-  kind: OrderKind;
+  /** The caller's own sites. */
   sites: SiteSnapshot[];
-  community?: Community;
+  /** Everyone else's sites in the community, to exclude as partners. */
+  neighbours: SiteSnapshot[];
+  overview?: MarketOverview | null;
+  /** The kind to start with when the site allows it. */
+  kind: OrderKind;
   onDone: () => void;
 }
 
-type Urgency = "low" | "normal" | "high";
+const URGENCIES: Urgency[] = ["low", "normal", "high", "critical"];
 
-export function OrderForm({ kind, sites, community, onDone }: Props) {
+export function OrderForm({ sites, neighbours, overview, kind: wanted, onDone }: Props) {
   const id = useId();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const clock = useHubClock();
-  const create = useCreateOrder(kind);
-  const [site, setSite] = useState(sites[0]?.site ?? "");
-  const [amount, setAmount] = useState("2");
+  const create = useCreateOrder();
+  const [siteId, setSiteId] = useState(sites[0]?.site ?? "");
+  const site = sites.find((s) => s.site === siteId);
+  const kinds = orderKindsFor(site?.kind);
+  const [chosen, setChosen] = useState<OrderKind>(wanted);
+  const kind = kinds.includes(chosen) ? chosen : (kinds[0] as OrderKind);
+  const sources = sourcesFor(site);
+  const [energy, setEnergy] = useState("2");
   const [start, setStart] = useState(() => toLocalInput(nextHour(new Date(clock.now()))));
   const [end, setEnd] = useState(() => toLocalInput(addHours(nextHour(new Date(clock.now())), 2)));
   const [urgency, setUrgency] = useState<Urgency>("normal");
-  const defaultPrice = kind === "request" ? community?.retail_price_per_kwh : community?.feed_in_price_per_kwh;
-  const [price, setPrice] = useState(defaultPrice !== undefined ? String(defaultPrice) : "");
+  const [price, setPrice] = useState<string | null>(null);
+  const [greenOnly, setGreenOnly] = useState(false);
+  const [maxDistance, setMaxDistance] = useState("");
+  const [excluded, setExcluded] = useState<string[]>([]);
+  const [source, setSource] = useState<Source>(sources[0] ?? "solar");
   const [problems, setProblems] = useState<Record<string, string>>({});
 
+  // Until the user types one: the corridor's edge that always trades (retail to buy, feed-in to sell).
+  const defaultPrice = (kind === "request" ? overview?.retail_price : overview?.feed_in_price) ?? "";
+  const priceText = price ?? defaultPrice;
+  const currency = overview?.currency;
+  const locale = i18n.language;
+
   const serverFields = create.error instanceof ApiError ? create.error.fields : {};
-  const priceField = kind === "request" ? "max_price_per_kwh" : "min_price_per_kwh";
-  const fieldError = (name: string) => problems[name] ?? serverFields[name];
+  const fieldError = (name: string) => (problems[name] ? t(problems[name]) : serverFields[name]);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const found: Record<string, string> = {};
-    const amountKwh = Number(amount);
-    const priceValue = Number(price);
-    const from = fromLocalInput(start);
-    const until = fromLocalInput(end);
-    if (!(amountKwh > 0)) found.amount_kwh = t("market.form.errors.amount");
-    if (price === "" || !(priceValue >= 0)) found[priceField] = t("market.form.errors.price");
-    if (!from) found.window_start = t("market.form.errors.start");
-    if (!until) found.window_end = t("market.form.errors.end");
-    else if (from && until <= from) found.window_end = t("market.form.errors.endBeforeStart");
-    setProblems(found);
-    if (Object.keys(found).length > 0 || !from || !until) return;
-    create.mutate(
-      { site, amount_kwh: amountKwh, window_start: from, window_end: until, price_per_kwh: priceValue, urgency },
-      { onSuccess: onDone },
+    const check = buildOrder(
+      kind,
+      {
+        site: siteId,
+        energyKwh: energy,
+        start: fromLocalInput(start),
+        end: fromLocalInput(end),
+        price: priceText,
+        urgency,
+        greenOnly,
+        maxDistanceKm: maxDistance,
+        excluded,
+        source: sources.includes(source) ? source : (sources[0] ?? "solar"),
+      },
+      { min: overview?.feed_in_price, max: overview?.retail_price },
     );
+    if (!check.ok) {
+      setProblems(check.errors);
+      return;
+    }
+    setProblems({});
+    create.mutate(check.draft, { onSuccess: onDone });
   };
 
-  const generalError = create.error && Object.keys(serverFields).length === 0 ? create.error.message : null;
-  const currency = community?.currency ? ` (${community.currency})` : "";
-  const title = kind === "request" ? t("market.form.requestTitle") : t("market.form.offerTitle");
+  const shownFields = new Set(["site", "energy_wh", "window_start", "window_end", priceField(kind), "urgency", "green_only", "max_distance_km", "excluded_partners", "source"]);
+  const generalError =
+    create.error && !Object.keys(serverFields).some((name) => shownFields.has(name)) ? create.error.message : null;
+  const toggleExcluded = (site: string) => setExcluded((list) => (list.includes(site) ? list.filter((s) => s !== site) : [...list, site]));
+  const corridor =
+    overview != null
+      ? t("market.form.corridor", { min: formatPricePerKwh(overview.feed_in_price, currency, locale), max: formatPricePerKwh(overview.retail_price, currency, locale) })
+      : undefined;
 
   return (
     <form className="card order-form" onSubmit={submit} aria-labelledby={`${id}-title`} noValidate>
       <h2 id={`${id}-title`} className="section-title">
-        {title}
+        {kind === "request" ? t("market.form.requestTitle") : t("market.form.offerTitle")}
       </h2>
       {sites.length > 1 ? (
         <div className="field">
-          <label htmlFor={`${id}-site`}>{kind === "request" ? t("market.form.forSite") : t("market.form.fromSite")}</label>
-          <select id={`${id}-site`} value={site} onChange={(e) => setSite(e.target.value)}>
+          <label htmlFor={`${id}-site`}>{t("market.form.site")}</label>
+          <select id={`${id}-site`} value={siteId} onChange={(e) => setSiteId(e.target.value)}>
             {sites.map((s) => (
               <option key={s.site} value={s.site}>
                 {siteTitle(s)}
               </option>
             ))}
           </select>
+          {serverFields.site ? <p className="field__error">{serverFields.site}</p> : null}
         </div>
       ) : (
         <p className="muted">
-          {kind === "request" ? t("market.form.for") : t("market.form.from")} <strong>{sites[0] ? siteTitle(sites[0]) : site}</strong>
+          {t("market.form.site")}: <strong>{site ? siteTitle(site) : siteId}</strong>
+        </p>
+      )}
+      {kinds.length > 1 ? (
+        <fieldset className="field choice">
+          <legend>{t("market.form.kind")}</legend>
+          {kinds.map((k) => (
+            <label key={k} className="choice__option">
+              <input type="radio" name={`${id}-kind`} value={k} checked={kind === k} onChange={() => setChosen(k)} />{" "}
+              {k === "request" ? t("market.form.buy") : t("market.form.sell")}
+            </label>
+          ))}
+        </fieldset>
+      ) : (
+        <p className="muted" data-testid="order-kind-only">
+          {kind === "request" ? t("market.form.onlyRequest") : t("market.form.onlyOffer")}
         </p>
       )}
       <Field
-        label={t("market.form.amount")}
-        type="number"
+        label={kind === "request" ? t("market.form.energyTotal") : t("market.form.energyPerInterval")}
+        type="text"
         inputMode="decimal"
-        min="0.1"
-        step="0.1"
+        autoComplete="off"
         required
-        value={amount}
-        onChange={(e) => setAmount(e.target.value)}
-        error={fieldError("amount_kwh")}
+        value={energy}
+        onChange={(e) => setEnergy(e.target.value)}
+        error={fieldError("energy_wh")}
       />
       <div className="order-form__row">
         <Field
@@ -109,29 +154,74 @@ export function OrderForm({ kind, sites, community, onDone }: Props) {
           value={end}
           onChange={(e) => setEnd(e.target.value)}
           error={fieldError("window_end")}
+          hint={t("market.form.windowHint")}
         />
       </div>
-      {kind === "request" ? (
-        <div className="field">
-          <label htmlFor={`${id}-urgency`}>{t("market.form.urgency")}</label>
-          <select id={`${id}-urgency`} value={urgency} onChange={(e) => setUrgency(e.target.value as Urgency)}>
-            <option value="low">{t("market.urgency.low")}</option>
-            <option value="normal">{t("market.urgency.normal")}</option>
-            <option value="high">{t("market.urgency.high")}</option>
-          </select>
-        </div>
-      ) : null}
       <Field
-        label={`${kind === "request" ? t("market.form.highestPrice") : t("market.form.lowestPrice")}${currency}`}
-        type="number"
+        label={`${kind === "request" ? t("market.form.highestPrice") : t("market.form.lowestPrice")}${currency ? ` (${currency})` : ""}`}
+        type="text"
         inputMode="decimal"
-        min="0"
-        step="0.01"
+        autoComplete="off"
         required
-        value={price}
+        value={priceText}
         onChange={(e) => setPrice(e.target.value)}
-        error={fieldError(priceField)}
+        hint={corridor}
+        error={fieldError(priceField(kind))}
       />
+      {kind === "request" ? (
+        <>
+          <div className="field">
+            <label htmlFor={`${id}-urgency`}>{t("market.form.urgency")}</label>
+            <select id={`${id}-urgency`} value={urgency} onChange={(e) => setUrgency(e.target.value as Urgency)} aria-describedby={`${id}-urgency-hint`}>
+              {URGENCIES.map((u) => (
+                <option key={u} value={u}>
+                  {t(`market.urgency.${u}`)}
+                </option>
+              ))}
+            </select>
+            <p id={`${id}-urgency-hint`} className="field__hint">
+              {urgency === "critical" ? t("market.form.criticalHint") : t("market.form.urgencyHint")}
+            </p>
+            {serverFields.urgency ? <p className="field__error">{serverFields.urgency}</p> : null}
+          </div>
+          <label className="check">
+            <input type="checkbox" checked={greenOnly} onChange={(e) => setGreenOnly(e.target.checked)} /> {t("market.form.greenOnly")}
+          </label>
+          <Field
+            label={t("market.form.maxDistance")}
+            type="text"
+            inputMode="decimal"
+            autoComplete="off"
+            value={maxDistance}
+            onChange={(e) => setMaxDistance(e.target.value)}
+            hint={t("market.form.maxDistanceHint")}
+            error={fieldError("max_distance_km")}
+          />
+          {neighbours.length > 0 ? (
+            <fieldset className="field choice">
+              <legend>{t("market.form.excluded")}</legend>
+              {neighbours.map((n) => (
+                <label key={n.site} className="choice__option">
+                  <input type="checkbox" checked={excluded.includes(n.site)} onChange={() => toggleExcluded(n.site)} /> {siteTitle(n)}
+                </label>
+              ))}
+              {serverFields.excluded_partners ? <p className="field__error">{serverFields.excluded_partners}</p> : null}
+            </fieldset>
+          ) : null}
+        </>
+      ) : (
+        <div className="field">
+          <label htmlFor={`${id}-source`}>{t("market.form.source")}</label>
+          <select id={`${id}-source`} value={sources.includes(source) ? source : sources[0]} onChange={(e) => setSource(e.target.value as Source)}>
+            {sources.map((s) => (
+              <option key={s} value={s}>
+                {t(`market.source.${s}`)}
+              </option>
+            ))}
+          </select>
+          {serverFields.source ? <p className="field__error">{serverFields.source}</p> : null}
+        </div>
+      )}
       {generalError ? (
         <p className="auth__error" role="alert">
           {generalError}
