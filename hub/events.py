@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 
 def site_channel(site: str) -> str:
     return f"site:{site}"
@@ -63,6 +65,16 @@ class Event:
         if channels is None:
             channels = _default_channels(type_, community, site)
         return cls(type_, community, site, text, tuple(channels))
+
+
+def model_event(
+    type_: str, community: str | None, channels: Iterable[str], key: str, model: BaseModel
+) -> Event:
+    """An event whose body is one pydantic model, serialised by pydantic itself (no dict in between:
+    a clearing renders an event for every order of the book)."""
+    head = json.dumps({"type": type_, "community": community, "site": None}, separators=(",", ":"))
+    text = f'{head[:-1]},"{key}":{model.model_dump_json()}}}'
+    return Event(type_, community, None, text, tuple(channels))
 
 
 def _default_channels(type_: str, community: str | None, site: str | None) -> list[str]:

@@ -184,7 +184,7 @@ async def clear_interval(
         cleared_at=now,
     )
     session.add(interval)
-    outbox.extend(await tell(session, stored))
+    outbox.extend(await tell(session, stored, snap.sites))
     outbox.events.append(result_event(interval))
     return interval, outbox
 
@@ -198,7 +198,9 @@ async def match_at_once(
         return Outbox()
     result = clear(book_of(snap), rules_of(community))
     end = start + interval_of(community)
-    return await tell(session, _store(session, community, snap, result, start, end, now, regular=False))
+    return await tell(
+        session, _store(session, community, snap, result, start, end, now, regular=False), snap.sites
+    )
 
 
 def _mean_price(trades: Sequence[Any]) -> Decimal | None:
@@ -260,17 +262,13 @@ def _store(
     return Stored(transactions, orders)
 
 
-async def tell(session: AsyncSession, stored: Stored) -> Outbox:
+async def tell(session: AsyncSession, stored: Stored, sites: dict[str, Site]) -> Outbox:
     """Events for every trade and order, and notifications for orders placed by hand."""
     await session.flush()  # transaction ids
     outbox = Outbox(events=[transaction_event(t) for t in stored.transactions])
-    owners = {
-        s.id: s.owner_id
-        for s in await session.scalars(select(Site).where(Site.id.in_({o.site_id for o, _ in stored.orders})))
-    }
     for order, filled in stored.orders:
         outbox.events += order_changed(order)
-        owner = owners.get(order.site_id)
+        owner = sites[order.site_id].owner_id
         if order.standing_order_id is not None or owner is None:
             continue  # standing orders trade every interval: their news is the market screen, not a ping
         if filled > 0 or order.status is OrderStatus.EXPIRED:

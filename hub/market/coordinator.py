@@ -82,15 +82,27 @@ class MarketCoordinator:
             if community is None:
                 return
             start = self.next_interval(community, self.clock.now())
-            await sleep_until(self.clock, start - gate_lead(community))
             try:
+                await self.prepare(community_id, start)
+                await sleep_until(self.clock, start - gate_lead(community))
                 await self.clear(community_id, start)
             except AlreadyCleared:
                 pass
             except Exception:
                 self.metrics.market_failures.labels(community_id).inc()
                 log.exception("clearing %s of community %r failed", start.isoformat(), community_id)
-                await asyncio.sleep(1.0)  # the next gate will come; do not spin on a broken book
+                await sleep_until(self.clock, start)  # the next gate will come; do not spin on a broken book
+
+    async def prepare(self, community_id: str, start: datetime) -> None:
+        """Standing orders become the interval's orders ahead of its gate: residents see them in
+        the book, and the gate has only to match (it makes again only what is missing)."""
+        async with self.sessions() as session:
+            community = await session.get(Community, community_id)
+            if community is None:
+                return
+            outbox = await self.materialize(session, community, start, self.clock.now())
+            await session.commit()
+        outbox.publish(self.bus)
 
     async def clear(self, community_id: str, start: datetime) -> MarketInterval:
         """Clear one interval now (the gate, or an admin): one transaction, then publish."""

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.api.schemas.market import TransactionOut
 from hub.db.models import Site, Transaction, TransactionStatus
-from hub.events import Event, site_channel
+from hub.events import Event, model_event, site_channel
 from hub.notify import notify
 from hub.outbox import Outbox
 
@@ -69,10 +69,5 @@ async def advance(
 def transaction_event(transaction: Transaction) -> Event:
     """A trade's news goes to both its sites."""
     view = TransactionOut.model_validate(transaction, from_attributes=True)
-    return Event.build(
-        "transaction",
-        transaction.community,
-        None,
-        channels=[site_channel(transaction.seller_site_id), site_channel(transaction.buyer_site_id)],
-        transaction=view.model_dump(mode="json"),
-    )
+    channels = [site_channel(transaction.seller_site_id), site_channel(transaction.buyer_site_id)]
+    return model_event("transaction", transaction.community, channels, "transaction", view)

@@ -28,7 +28,7 @@ from hub.db.models import (
     User,
     UserRole,
 )
-from hub.events import Event, market_channel, site_channel
+from hub.events import Event, market_channel, model_event, site_channel
 from hub.market.fees import distance_km, distance_units
 from hub.market.intervals import ceil_to, floor_to, open_interval
 from hub.market.views import offer_view, request_view
@@ -229,26 +229,23 @@ async def cancel(
 
 
 def order_changed(order: Order) -> list[Event]:
-    """The public view on the market channel; the full one on the owner's site channel."""
+    """The full view on the owner's site channel; the public one on the market channel, for
+    orders placed by hand (those of standing orders change every interval: the community
+    hears of them through the interval's result, or thousands of browsers would be told
+    of every one)."""
+    kind = "request" if isinstance(order, EnergyRequest) else "offer"
+    events = [_order_event(kind, order.community, [site_channel(order.site_id)], _view(order, full=True))]
+    if order.standing_order_id is None:
+        public = _view(order, full=False)
+        events.append(_order_event(kind, order.community, [market_channel(order.community)], public))
+    return events
+
+
+def _view(order: Order, full: bool) -> RequestOut | OfferOut:
     if isinstance(order, EnergyRequest):
-        kind, public, full = (
-            "request",
-            request_view(order, full=False, mine=False),
-            request_view(order, full=True, mine=True),
-        )
-        return [
-            _order_event(kind, order.community, [market_channel(order.community)], public),
-            _order_event(kind, order.community, [site_channel(order.site_id)], full),
-        ]
-    public_offer, full_offer = (
-        offer_view(order, full=False, mine=False),
-        offer_view(order, full=True, mine=True),
-    )
-    return [
-        _order_event("offer", order.community, [market_channel(order.community)], public_offer),
-        _order_event("offer", order.community, [site_channel(order.site_id)], full_offer),
-    ]
+        return request_view(order, full=full, mine=full)
+    return offer_view(order, full=full, mine=full)
 
 
 def _order_event(kind: str, community: str, channels: list[str], view: RequestOut | OfferOut) -> Event:
-    return Event.build(kind, community, None, channels=channels, **{kind: view.model_dump(mode="json")})
+    return model_event(kind, community, channels, kind, view)

@@ -34,7 +34,7 @@ from hub.market.forecast import (
     SiteInputs,
     forecast_sites,
 )
-from hub.market.orders import announce_request, interval_of, order_changed
+from hub.market.orders import interval_of
 from hub.outbox import Outbox
 
 LOAD_DAYS = 7  # the same time of day on each of the last days shapes the load forecast
@@ -58,19 +58,14 @@ async def materialize_standing(
     }
     needs_forecast = sorted({o.site_id for o in todo if o.kind is not StandingKind.SELL_BATTERY})
     net = await _forecast_net(session, [sites[s] for s in needs_forecast], start, length, now)
-    outbox = Outbox()
     for rule in todo:
         site = sites[rule.site_id]
         order = _order_for(rule, site, community, start, length, net.get(site.id), now)
-        if order is None:
-            continue
-        session.add(order)
-        await session.flush()
-        if isinstance(order, EnergyRequest):
-            outbox.extend(await announce_request(session, order, site))
-        else:
-            outbox.events += order_changed(order)
-    return outbox
+        if order is not None:
+            session.add(order)
+    # Orders made by rules are not announced one by one: the clearing that follows at once tells
+    # each owner about theirs, and the community hears the interval's result.
+    return Outbox()
 
 
 async def _already_placed(session: AsyncSession, ids: list[int], start: datetime) -> set[int]:
