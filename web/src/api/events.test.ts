@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reading } from "../test/fixtures";
+import { intervalResult, offer, reading, request, transaction } from "../test/fixtures";
 import { parseEvent } from "./events";
 
 describe("parseEvent", () => {
@@ -52,5 +52,33 @@ describe("parseEvent", () => {
     ["empty notification", JSON.stringify({ type: "notification" })],
   ])("ignores %s", (_label, raw) => {
     expect(parseEvent(raw)).toBeNull();
+  });
+});
+
+describe("market events", () => {
+  const frame = (body: object) => JSON.stringify({ community: "demo", site: null, ...body });
+
+  it("carry the order, trade and interval result they are about", () => {
+    const req = request({ id: 4, urgency: "critical" });
+    expect(parseEvent(frame({ type: "request", request: req }))).toEqual({ type: "request", request: req });
+    const off = offer({ id: 5 });
+    expect(parseEvent(frame({ type: "offer", offer: off }))).toEqual({ type: "offer", offer: off });
+    const tx = transaction({ id: 6 });
+    expect(parseEvent(frame({ type: "transaction", transaction: tx }))).toEqual({ type: "transaction", transaction: tx });
+    const result = intervalResult();
+    expect(parseEvent(frame({ type: "market_result", result }))).toEqual({ type: "market_result", result });
+  });
+
+  it("ignore market events without their payload", () => {
+    expect(parseEvent(frame({ type: "request" }))).toBeNull();
+    expect(parseEvent(frame({ type: "offer", offer: { id: 1 } }))).toBeNull();
+    expect(parseEvent(frame({ type: "transaction", transaction: { id: 1, energy_wh: 5, buyer_price: 0.19 } }))).toBeNull();
+    expect(parseEvent(frame({ type: "market_result", result: { start: "x" } }))).toBeNull();
+  });
+
+  it("keep a notification's kind (market after a clearing)", () => {
+    expect(parseEvent(frame({ type: "notification", notification: { id: 9, kind: "market", title: "Your request traded 2 kWh with neighbours" } }))).toMatchObject({
+      kind: "market",
+    });
   });
 });

@@ -62,6 +62,11 @@ export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
         case "notification":
           push({ id: event.id, title: event.title, message: event.message, level: event.level });
           void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
+          // After a clearing: should an order event have been missed, the lists catch up here.
+          if (event.kind === "market") {
+            void queryClient.invalidateQueries({ queryKey: queryKeys.requests });
+            void queryClient.invalidateQueries({ queryKey: queryKeys.offers });
+          }
           break;
         // Order and trade events carry the view itself: upsert it by id (lists are newest first).
         case "request":
