@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from hub.db.engine import alembic_config, create_engine, migrate
-from hub.db.models import Base
+from hub.db.models import Base, Community, EnergyRequest, Offer, Transaction
 
 TABLES = {
     "communities",
@@ -22,6 +25,8 @@ TABLES = {
     "offers",
     "transactions",
     "notifications",
+    "standing_orders",
+    "market_intervals",
 }
 
 
@@ -48,5 +53,62 @@ async def test_migrations_match_the_models_and_run_down_and_up(db_url: str) -> N
             names = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
             assert not names & TABLES
         await migrate(engine)
+    finally:
+        await engine.dispose()
+
+
+async def test_the_market_migration_converts_floats_to_wh_and_exact_prices(db_url: str) -> None:
+    """Orders and trades stored before 0004 (float kWh and prices) survive it exactly, and back."""
+    engine = create_engine(db_url)
+    try:
+        await migrate(engine, "0003")
+        async with engine.begin() as conn:
+            for statement in (
+                "INSERT INTO communities (id, name, currency, retail_price_per_kwh, feed_in_price_per_kwh,"
+                " settlement_interval_min, co2_g_per_kwh, created_at)"
+                " VALUES ('c', 'c', 'EUR', 0.3, 0.08, 15, 380, '2026-06-01 00:00:00+00')",
+                "INSERT INTO sites (id, community, kind, name, assets, preferences)"
+                " VALUES ('s', 'c', 'hybrid', 's', '[]', '{}')",
+                "INSERT INTO energy_requests (id, community, site_id, amount_kwh, window_start, window_end,"
+                " status, created_at, urgency, max_price_per_kwh) VALUES (1, 'c', 's', 2.5,"
+                " '2026-06-01 10:00:00+00', '2026-06-01 11:00:00+00', 'open', '2026-06-01 00:00:00+00',"
+                " 'high', 0.2125)",
+                "INSERT INTO offers (id, community, site_id, amount_kwh, window_start, window_end, status,"
+                " created_at, min_price_per_kwh) VALUES (1, 'c', 's', 1.25, '2026-06-01 10:00:00+00',"
+                " '2026-06-01 11:00:00+00', 'open', '2026-06-01 00:00:00+00', 0.1)",
+                "INSERT INTO transactions (id, community, seller_site_id, buyer_site_id, amount_kwh,"
+                " price_per_kwh, delivered_kwh, status, window_start, window_end, created_at, updated_at)"
+                " VALUES (1, 'c', 's', 's', 0.75, 0.19, 0.5, 'matched', '2026-06-01 10:00:00+00',"
+                " '2026-06-01 10:15:00+00', '2026-06-01 00:00:00+00', '2026-06-01 00:00:00+00')",
+            ):
+                await conn.exec_driver_sql(statement)
+        await migrate(engine)
+        async with async_sessionmaker(engine)() as session:
+            community = await session.get(Community, "c")
+            request = await session.get(EnergyRequest, 1)
+            offer = await session.get(Offer, 1)
+            trade = await session.get(Transaction, 1)
+            assert community is not None and request is not None and offer is not None and trade is not None
+            assert (community.retail_price_per_kwh, community.feed_in_price_per_kwh) == (
+                Decimal("0.3000"),
+                Decimal("0.0800"),
+            )
+            assert (request.energy_wh, request.max_price, request.filled_wh) == (2500, Decimal("0.2125"), 0)
+            assert (offer.energy_wh, offer.min_price, offer.source) == (1250, Decimal("0.1000"), "solar")
+            assert (trade.energy_wh, trade.energy_price, trade.fee, trade.delivered_wh) == (
+                750,
+                Decimal("0.1900"),
+                Decimal("0"),
+                500,
+            )
+        async with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":  # as hub.db.engine.migrate does: batch rebuilds drop tables
+                await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await conn.run_sync(lambda c: command.downgrade(alembic_config(c), "0003"))
+            await conn.commit()
+            back = (
+                await conn.exec_driver_sql("SELECT amount_kwh, max_price_per_kwh FROM energy_requests")
+            ).one()
+            assert tuple(back) == (2.5, 0.2125)
     finally:
         await engine.dispose()
