@@ -88,7 +88,10 @@ async def test_the_market_migration_converts_floats_to_wh_and_exact_prices(db_ur
             request = await session.get(EnergyRequest, 1)
             offer = await session.get(Offer, 1)
             trade = await session.get(Transaction, 1)
-            assert community is not None and request is not None and offer is not None and trade is not None
+            assert community is not None
+            assert request is not None
+            assert offer is not None
+            assert trade is not None
             assert (community.retail_price_per_kwh, community.feed_in_price_per_kwh) == (
                 Decimal("0.3000"),
                 Decimal("0.0800"),
