@@ -8,10 +8,10 @@ module, never a single home's figures.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 from hub.events import Event, EventBus, community_channel
 from powershare_wire import Reading
+from powershare_wire.clock import WALL_CLOCK, Clock
 
 
 def _watts(reading: Reading, name: str) -> float:
@@ -48,11 +48,13 @@ class LiveStats:
         return sorted(self._latest)
 
 
-async def publish_live_stats(bus: EventBus, live: LiveStats, every_s: float) -> None:
-    """Run until cancelled: one ``stats`` event per community every ``every_s`` seconds."""
+async def publish_live_stats(
+    bus: EventBus, live: LiveStats, every_s: float, clock: Clock = WALL_CLOCK
+) -> None:
+    """Run until cancelled: one ``stats`` event per community every ``every_s`` (wall) seconds."""
     while True:
         await asyncio.sleep(every_s)
-        now = datetime.now(UTC)
+        now = clock.now()
         for community in live.communities():
             bus.publish(
                 Event.build(

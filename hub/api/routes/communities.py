@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 from zoneinfo import available_timezones
@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from hub.api.deps import AdminUser, CommunityId, CurrentUser, SessionDep
+from hub.api.deps import AdminUser, CommunityId, CurrentUser, SessionDep, StateDep
 from hub.api.errors import field_error, not_found
 from hub.api.schemas.market import GridFee
 from hub.db.models import Community, Mechanism, Site, SiteInterval, User, UserRole
@@ -122,12 +122,13 @@ async def community_stats(
     community_id: CommunityId,
     user: CurrentUser,
     session: SessionDep,
+    state: StateDep,
     start: AwareDatetime | None = None,
     end: AwareDatetime | None = None,
 ) -> CommunityStats:
-    """Community totals between ``start`` and ``end`` (default: today, UTC)."""
+    """Community totals between ``start`` and ``end`` (default: today, UTC, on the hub's clock)."""
     community = await member_community(session, user, community_id)
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = state["clock"].now().replace(hour=0, minute=0, second=0, microsecond=0)
     start = start or today
     end = end or start + timedelta(days=1)
     if end <= start:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from fastapi import APIRouter, Query
@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import select
 
-from hub.api.deps import CurrentUser, SessionDep, SiteId
+from hub.api.deps import CurrentUser, SessionDep, SiteId, StateDep
 from hub.api.errors import field_error
 from hub.api.site_access import own_site
 from hub.db.models import SiteInterval
@@ -79,6 +79,7 @@ async def get_history(
     site_id: SiteId,
     user: CurrentUser,
     session: SessionDep,
+    state: StateDep,
     period: Period = Period.HOUR,
     start: AwareDatetime | None = None,
     end: AwareDatetime | None = None,
@@ -86,7 +87,7 @@ async def get_history(
 ) -> History | Response:
     """Energy per period for one of the caller's sites; ``start``/``end`` default to a recent span."""
     site = await own_site(session, user, site_id)
-    default_start, default_end = default_range(period, datetime.now(UTC))
+    default_start, default_end = default_range(period, state["clock"].now())
     start = start or (end - (default_end - default_start) if end else default_start)
     end = end or default_end
     if end <= start:
