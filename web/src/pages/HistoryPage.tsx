@@ -18,8 +18,7 @@ export function HistoryPage() {
         empty="No transactions yet"
         emptyHint={
           <p>
-            Every energy exchange in your community is listed here once it happens. Requests and offers aren't matched
-            automatically yet, so exchanges are rare for now.
+            Every energy trade of your sites is listed here once the market matches a request with an offer.
           </p>
         }
       >

@@ -235,8 +235,9 @@ describe("market explanations", () => {
       },
     });
     const card = await screen.findByTestId("request-8");
-    expect(within(card).getByTestId("explanation").textContent).not.toContain("No neighbour");
+    expect(within(card).getByTestId("explanation").textContent).toContain("이 시간대에 이웃의 제안이 없었습니다.");
     expect(card.textContent).toContain("내 요청");
+    expect(card.textContent).toContain("보통"); // urgency normal
   });
 });
 

@@ -109,9 +109,12 @@ export function OrderForm({ sites, neighbours, overview, kind: wanted, onDone }:
           {serverFields.site ? <p className="field__error">{serverFields.site}</p> : null}
         </div>
       ) : (
-        <p className="muted">
-          {t("market.form.site")}: <strong>{site ? siteTitle(site) : siteId}</strong>
-        </p>
+        <>
+          <p className="muted">
+            {t("market.form.site")}: <strong>{site ? siteTitle(site) : siteId}</strong>
+          </p>
+          {serverFields.site ? <p className="field__error">{serverFields.site}</p> : null}
+        </>
       )}
       {kinds.length > 1 ? (
         <fieldset className="field choice">
