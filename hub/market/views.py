@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hub.api.schemas.market import ExplanationOut, OfferOut, RequestOut
 from hub.db.models import EnergyRequest, Offer
 
@@ -11,20 +13,8 @@ def request_view(
 ) -> RequestOut:
     """``full``: the site and partner lists (owner, admin); others see only what the market needs."""
     return RequestOut(
-        id=request.id,
-        community=request.community,
-        site=request.site_id if full else None,
-        mine=mine,
-        energy_wh=request.energy_wh,
-        window_start=request.window_start,
-        window_end=request.window_end,
-        status=request.status,
-        filled_wh=request.filled_wh,
-        grid_wh=request.grid_wh,
-        standing=request.standing_order_id is not None,
-        explanation=_explanation(request.explanation if full else _public(request.explanation)),
+        **_order_fields(request, full, mine),
         distance_km=distance_km,
-        created_at=request.created_at,
         urgency=request.urgency,
         max_price=request.max_price,
         green_only=request.green_only,
@@ -35,37 +25,36 @@ def request_view(
 
 
 def offer_view(offer: Offer, *, full: bool, mine: bool) -> OfferOut:
-    return OfferOut(
-        id=offer.id,
-        community=offer.community,
-        site=offer.site_id if full else None,
-        mine=mine,
-        energy_wh=offer.energy_wh,
-        window_start=offer.window_start,
-        window_end=offer.window_end,
-        status=offer.status,
-        filled_wh=offer.filled_wh,
-        grid_wh=offer.grid_wh,
-        standing=offer.standing_order_id is not None,
-        explanation=_explanation(offer.explanation if full else _public(offer.explanation)),
-        created_at=offer.created_at,
-        min_price=offer.min_price,
-        source=offer.source,
-    )
+    return OfferOut(**_order_fields(offer, full, mine), min_price=offer.min_price, source=offer.source)
 
 
-def _public(explanation: dict[str, object] | None) -> dict[str, object] | None:
+def _order_fields(order: EnergyRequest | Offer, full: bool, mine: bool) -> dict[str, Any]:
+    explanation = order.explanation if full else _public(order.explanation)
+    return {
+        "id": order.id,
+        "community": order.community,
+        "site": order.site_id if full else None,
+        "mine": mine,
+        "energy_wh": order.energy_wh,
+        "window_start": order.window_start,
+        "window_end": order.window_end,
+        "status": order.status,
+        "filled_wh": order.filled_wh,
+        "grid_wh": order.grid_wh,
+        "standing": order.standing_order_id is not None,
+        "explanation": None if explanation is None else ExplanationOut.model_validate(explanation),
+        "created_at": order.created_at,
+    }
+
+
+def _public(explanation: dict[str, Any] | None) -> dict[str, Any] | None:
     """Neighbours see why an order traded or not, but not with whom."""
     if explanation is None:
         return None
-    params = {k: v for k, v in dict(explanation.get("params") or {}).items() if k != "partners"}  # type: ignore[call-overload]
+    params = {k: v for k, v in (explanation.get("params") or {}).items() if k != "partners"}
     rest = explanation.get("rest")
     return {
         "code": explanation["code"],
         "params": params,
         "rest": _public(rest) if isinstance(rest, dict) else None,
     }
-
-
-def _explanation(data: dict[str, object] | None) -> ExplanationOut | None:
-    return None if data is None else ExplanationOut.model_validate(data)
