@@ -28,12 +28,12 @@ from hub.db.models import (
     Site,
     Transaction,
 )
-from hub.events import Event, market_channel
+from hub.events import Event, market_channel, model_event
 from hub.market.book import Ask, Bid, Book
 from hub.market.fees import FeeSchedule
 from hub.market.intervals import share_wh, starts_between
 from hub.market.lifecycle import transaction_event
-from hub.market.matching import Clearing, Rules, clear
+from hub.market.matching import Clearing, Rules, Trade, clear
 from hub.market.orders import ACTIVE, Order, interval_of, order_changed
 from hub.notify import notify
 from hub.outbox import Outbox
@@ -203,7 +203,7 @@ async def match_at_once(
     )
 
 
-def _mean_price(trades: Sequence[Any]) -> Decimal | None:
+def _mean_price(trades: Sequence[Trade]) -> Decimal | None:
     volume = sum(t.energy_wh for t in trades)
     if not volume:
         return None
@@ -347,10 +347,6 @@ async def _expire_ended(session: AsyncSession, community: Community, start: date
 
 def result_event(interval: MarketInterval) -> Event:
     view = IntervalResult.model_validate(interval, from_attributes=True)
-    return Event.build(
-        "market_result",
-        interval.community,
-        None,
-        channels=[market_channel(interval.community)],
-        result=view.model_dump(mode="json"),
+    return model_event(
+        "market_result", interval.community, [market_channel(interval.community)], "result", view
     )
