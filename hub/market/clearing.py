@@ -207,8 +207,8 @@ def _mean_price(trades: Sequence[Trade]) -> Decimal | None:
     volume = sum(t.energy_wh for t in trades)
     if not volume:
         return None
-    mean: Decimal = sum(t.energy_price * t.energy_wh for t in trades) / volume
-    return mean.quantize(Decimal("0.0001"))
+    value = sum((t.energy_price * t.energy_wh for t in trades), Decimal(0))
+    return (value / volume).quantize(Decimal("0.0001"))
 
 
 @dataclass
