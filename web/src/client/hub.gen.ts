@@ -288,7 +288,7 @@ export interface paths {
         };
         /**
          * Community Stats
-         * @description Community totals between ``start`` and ``end`` (default: today, UTC).
+         * @description Community totals between ``start`` and ``end`` (default: today, UTC, on the hub's clock).
          */
         get: operations["communities-stats"];
         put?: never;
