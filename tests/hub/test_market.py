@@ -14,7 +14,7 @@ import websockets
 from sqlalchemy import select
 
 from firmware_sims.clock import SimClock
-from hub.db.models import Community, Offer, Transaction, TransactionStatus
+from hub.db.models import Community, Offer, Site, Transaction, TransactionStatus
 from hub.market.intervals import open_interval
 from hub.market.lifecycle import TransitionError, advance, can_move
 from tests.conftest import BrokerAddress
@@ -389,3 +389,91 @@ async def test_advancing_a_trade_tells_both_sides_after_commit(
             ]
         assert (await far.get("/api/transactions")).json() == []
         assert (await far.get(f"/api/transactions/{trade.id}")).status_code == 404
+
+
+async def test_an_admin_sets_the_market_rules_and_bad_ones_are_named(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        consumer, near, _far = await homes(hub, community)
+        admin = await hub.admin()
+        path = f"/api/communities/{community}"
+        changed = await admin.patch(
+            path,
+            json={
+                "mechanism": "pay_as_bid",
+                "grid_fee": {"per_km": "0.0100", "cap": "0.0300"},
+                "timezone": "Europe/Berlin",
+            },
+        )
+        assert changed.status_code == 200, changed.text
+        assert changed.json()["grid_fee"] == {"bands": None, "per_km": "0.0100", "cap": "0.0300"}
+        for body, field in (
+            ({"timezone": "Mars/Olympus"}, "timezone"),
+            ({"grid_fee": {"bands": [{"up_to_km": 1.0, "fee": "0.0100"}]}}, "grid_fee"),
+            ({"feed_in_price_per_kwh": "0.5000"}, "feed_in_price_per_kwh"),
+            ({"settlement_interval_min": 20}, "settlement_interval_min"),
+        ):
+            refused = await admin.patch(path, json=body)
+            assert refused.status_code == 422, refused.text
+            assert refused.json()["detail"][0]["loc"][-1] == field
+        assert (await consumer.patch(path, json={"mechanism": "pay_as_clear"})).status_code == 403
+
+        start = next_interval(hub)
+        await offer(near, "home-near", 1000, "0.1000", start)
+        await request(consumer, 1000, "0.2500", start)
+        result = await clear(hub, community, start)
+        [trade] = (await consumer.get("/api/transactions")).json()
+        # Pay-as-bid: the buyer pays what it bid; 0.30 km at 0.01 per km is a fee of 0.0030.
+        assert (trade["mechanism"], trade["fee"], trade["buyer_price"]) == ("pay_as_bid", "0.0030", "0.2500")
+        assert trade["energy_price"] == result["price"] == "0.2470"
+
+
+async def test_standing_orders_trade_without_anyone_typing(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        consumer, near, _far = await homes(hub, community)
+        battery = {"kind": "battery", "power_kw": 4.0, "energy_kwh": 10.0}
+        assert (await near.patch("/api/sites/home-near", json={"assets": [battery]})).status_code == 200
+        async with hub.state["sessions"]() as session:
+            site = await session.get(Site, "home-near")
+            assert site is not None
+            site.latest = {"values": {"soc_pct": {"value": 80.0, "unit": "%"}}}
+            await session.commit()
+        refused = await consumer.post(
+            "/api/sites/home-c/standing-orders", json={"kind": "sell_surplus", "price": "0.1000"}
+        )
+        assert refused.status_code == 422
+        assert refused.json()["detail"][0]["loc"][-1] == "kind"
+        sell = await near.post(
+            "/api/sites/home-near/standing-orders",
+            json={
+                "kind": "sell_battery",
+                "price": "0.1500",
+                "min_soc_pct": 40,
+                "from_hour": 0,
+                "to_hour": 24,
+            },
+        )
+        assert sell.status_code == 201, sell.text
+        buy = await consumer.post(
+            "/api/sites/home-c/standing-orders", json={"kind": "buy_deficit", "price": "0.2500"}
+        )
+        assert buy.status_code == 201, buy.text
+
+        start = next_interval(hub)
+        result = await clear(hub, community, start)
+        offers = [o for o in (await near.get("/api/offers")).json() if o["standing"]]
+        # (80 % − 40 %) of 10 kWh is 4 kWh, but 4 kW for a quarter hour gives at most 1 kWh.
+        assert [(o["energy_wh"], o["source"], o["window_start"]) for o in offers] == [
+            (1000, "battery", start.isoformat().replace("+00:00", "Z"))
+        ]
+        [wanted] = [r for r in (await consumer.get("/api/requests")).json() if r["standing"]]
+        assert wanted["energy_wh"] > 0  # a typical household's quarter hour, with no history yet
+        assert result["volume_wh"] == wanted["energy_wh"] == wanted["filled_wh"]
+        assert (await consumer.get("/api/notifications")).json() == []  # rules trade without pings
+        listed = (await near.get("/api/sites/home-near/standing-orders")).json()
+        assert [s["kind"] for s in listed] == ["sell_battery"]
+        assert (await consumer.delete(f"/api/standing-orders/{listed[0]['id']}")).status_code == 403
+        assert (await near.delete(f"/api/standing-orders/{listed[0]['id']}")).status_code == 204
