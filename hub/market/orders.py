@@ -182,16 +182,18 @@ async def announce_request(session: AsyncSession, request: EnergyRequest, site: 
 
 
 def _distances(site: Site, others: Sequence[Site]) -> list[float | None]:
+    """Kilometres from ``site`` to each of ``others``, by the market's own rounding (None: unknown)."""
+
+    def coordinates(sites: Sequence[Site]) -> tuple[np.ndarray, np.ndarray]:
+        nan = float("nan")
+        lat = np.array([s.lat if s.lat is not None else nan for s in sites], dtype=np.float64)
+        lon = np.array([s.lon if s.lon is not None else nan for s in sites], dtype=np.float64)
+        return lat, lon
+
     if not others:
         return []
-    nan = float("nan")
-    here = (
-        np.array([site.lat if site.lat is not None else nan]),
-        np.array([site.lon if site.lon is not None else nan]),
-    )
-    lat = np.array([o.lat if o.lat is not None else nan for o in others])
-    lon = np.array([o.lon if o.lon is not None else nan for o in others])
-    return [distance_km(int(u)) for u in distance_units(here[0], here[1], lat, lon)]
+    units = distance_units(*coordinates([site]), *coordinates(others))
+    return [distance_km(int(u)) for u in units]
 
 
 async def place_offer(
