@@ -25,10 +25,11 @@ CONSUMER = "schuetzeberg-5"  # a home with only a meter: it can only buy
 def within(seconds: float, probe: Callable[[], T], done: Callable[[T], bool], what: str) -> T:
     deadline = time.monotonic() + seconds
     while True:
+        value: T | None = None
         try:
             value = probe()
         except httpx.TransportError:
-            value = None  # type: ignore[assignment]
+            pass  # the demo is still starting
         if value is not None and done(value):
             return value
         if time.monotonic() > deadline:
