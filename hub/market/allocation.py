@@ -43,28 +43,38 @@ class Allocation:
         return cls(none, none, none, 0, 0)
 
 
-def priority(urgency: I64, preferred: Mask) -> I64:
+def priority(urgency: I64, preferred: Mask, by_age: bool = True) -> I64:
     """Per pair and Wh: 1 for volume, + 2 for a preferred partner, + 4 per urgency rank (0…3),
-    all above an age term that favours lower book indexes (older orders) on either side."""
+    all above an age term that favours lower book indexes (older orders) on either side.
+
+    Without ``by_age`` the rank alone (1…15): the solver's time grows with the span of the
+    costs, and the age term multiplies that span by the book's size."""
     nb, na = preferred.shape
     rank = 1 + 2 * preferred.astype(np.int64) + 4 * urgency[:, None]
+    if not by_age:
+        return rank
     age = (nb - np.arange(nb))[:, None] + (na - np.arange(na))[None, :]
     out: I64 = rank * (nb + na + 1) + age
     return out
 
 
 def prune(admitted: Mask, score: I64, keep: int = KEEP_PER_ORDER) -> Mask:
-    """``admitted`` reduced to each bid's and each ask's ``keep`` best-scoring arcs."""
+    """``admitted`` reduced to each bid's and each ask's ``keep`` best-scoring arcs; equal
+    scores go to the lower book index (the older orders)."""
     if int(admitted.sum()) <= EXACT_ARCS:
         return admitted
-    masked = np.where(admitted, score, -(2**62))
+    nb, na = admitted.shape
+    # unique keys make the k-th best of a row or column a threshold, and a partition (no
+    # argpartition, no scatter) finds it: several times faster on a 200 × 200 book
+    order = np.arange(nb * na, dtype=np.int64).reshape(nb, na)
+    key = np.where(admitted, score * (nb * na) + (nb * na - 1 - order), -(2**62))
     kept = np.zeros_like(admitted)
     for axis in (0, 1):
-        k = min(keep, masked.shape[axis])
+        k = min(keep, key.shape[axis])
         if k == 0:
             continue
-        top = np.argpartition(-masked, k - 1, axis=axis).take(np.arange(k), axis=axis)
-        np.put_along_axis(kept, top, True, axis=axis)
+        threshold = -np.partition(-key, k - 1, axis=axis).take([k - 1], axis=axis)
+        kept |= key >= threshold
     return kept & admitted
 
 

@@ -64,7 +64,7 @@ def reference_price(book: Book, pairs: Pairs, admissible: Mask) -> int:
 
 def _solve(book: Book, pairs: Pairs, arcs: Mask, exact: bool, reference: int) -> Allocation:
     surplus = pairs.weight
-    prio = priority(book.bid_urgency, pairs.preferred)
+    prio = priority(book.bid_urgency, pairs.preferred, by_age=exact)
     if not exact:
         reduced = (
             pairs.fee
