@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import time
@@ -26,10 +27,8 @@ def within(seconds: float, probe: Callable[[], T], done: Callable[[T], bool], wh
     deadline = time.monotonic() + seconds
     while True:
         value: T | None = None
-        try:
+        with contextlib.suppress(httpx.TransportError):  # the demo is still starting
             value = probe()
-        except httpx.TransportError:
-            pass  # the demo is still starting
         if value is not None and done(value):
             return value
         if time.monotonic() > deadline:
