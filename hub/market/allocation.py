@@ -43,60 +43,72 @@ class Allocation:
         return cls(none, none, none, 0, 0)
 
 
-def priority(urgency: I64, preferred: Mask, by_age: bool = True) -> I64:
-    """Per pair and Wh: 1 for volume, + 2 for a preferred partner, + 4 per urgency rank (0…3),
-    all above an age term that favours lower book indexes (older orders) on either side.
-
-    Without ``by_age`` the rank alone (1…15): the solver's time grows with the span of the
-    costs, and the age term multiplies that span by the book's size."""
+def priority(urgency: I64, preferred: Mask) -> I64:
+    """Per pair and Wh: ``rank_of`` the pair, above an age term that favours lower book
+    indexes (older orders) on either side."""
     nb, na = preferred.shape
-    rank = 1 + 2 * preferred.astype(np.int64) + 4 * urgency[:, None]
-    if not by_age:
-        return rank
+    rank = rank_of(urgency[:, None], preferred)
     age = (nb - np.arange(nb))[:, None] + (na - np.arange(na))[None, :]
     out: I64 = rank * (nb + na + 1) + age
     return out
 
 
-def prune(admitted: Mask, score: I64, keep: int = KEEP_PER_ORDER) -> Mask:
-    """``admitted`` reduced to each bid's and each ask's ``keep`` best-scoring arcs; equal
-    scores go to the lower book index (the older orders)."""
-    if int(admitted.sum()) <= EXACT_ARCS:
-        return admitted
-    nb, na = admitted.shape
-    # unique keys make the k-th best of a row or column a threshold, and a partition (no
-    # argpartition, no scatter) finds it: several times faster on a 200 × 200 book
-    order = np.arange(nb * na, dtype=np.int64).reshape(nb, na)
-    key = np.where(admitted, score * (nb * na) + (nb * na - 1 - order), -(2**62))
-    kept = np.zeros_like(admitted)
-    for axis in (0, 1):
-        k = min(keep, key.shape[axis])
-        if k == 0:
-            continue
-        threshold = -np.partition(-key, k - 1, axis=axis).take([k - 1], axis=axis)
-        kept |= key >= threshold
-    return kept & admitted
+def rank_of(urgency: I64, preferred: Mask) -> I64:
+    """1 for volume, + 2 for a preferred partner, + 4 per urgency rank (0…3): 1…15, broadcast.
+
+    Large books rank ties by this alone: the solver's time grows with the span of the costs,
+    and the age term multiplies that span by the book's size."""
+    rank: I64 = 1 + 2 * preferred.astype(np.int64) + 4 * urgency
+    return rank
+
+
+def prune(shape: tuple[int, int], bid_idx: I64, ask_idx: I64, score: I64, keep: int = KEEP_PER_ORDER) -> Mask:
+    """Which of the arcs (``bid_idx``, ``ask_idx``) are among their bid's or their ask's ``keep``
+    best by ``score``; equal scores go to the lower book index (the older orders)."""
+    if bid_idx.size <= EXACT_ARCS:
+        return np.ones(bid_idx.size, dtype=np.bool_)
+    nb, na = shape
+    # unique keys (smaller is better) make the k-th of a row or a column a threshold that a
+    # partition finds (no argpartition): three bid × ask arrays in all
+    flat = bid_idx * na + ask_idx
+    key = -score * (nb * na) + flat
+    cells = np.full(nb * na, 2**62, dtype=np.int64)
+    cells[flat] = key
+    grid: I64 = cells.reshape(nb, na)
+    kept = np.zeros(bid_idx.size, dtype=np.bool_)
+    for axis, index in ((1, bid_idx), (0, ask_idx)):
+        k = min(keep, shape[axis])
+        if k:
+            threshold = np.asarray(np.partition(grid, k - 1, axis=axis).take(k - 1, axis=axis))
+            kept |= key <= threshold[index]
+    return kept
 
 
 def allocate(bid_wh: I64, ask_wh: I64, arcs: Mask, surplus: I64, prio: I64, exact: bool = True) -> Allocation:
-    """Maximise Σ wh × surplus over the ``arcs`` (bid × ask), ties by ``prio``; flows in Wh.
+    """Maximise Σ wh × surplus over the ``arcs`` (bid × ask), ties by ``prio``; flows in Wh."""
+    bid_idx, ask_idx = np.nonzero(arcs)
+    return allocate_arcs(
+        bid_wh, ask_wh, bid_idx, ask_idx, surplus[bid_idx, ask_idx], prio[bid_idx, ask_idx], exact
+    )
+
+
+def allocate_arcs(
+    bid_wh: I64, ask_wh: I64, bid_idx: I64, ask_idx: I64, gain: I64, pri: I64, exact: bool = True
+) -> Allocation:
+    """``allocate`` over arcs given as lists: bid and ask index, surplus and priority per Wh.
 
     Not ``exact``: surplus is scaled by the priority span alone, which keeps the solver's costs
     small (it runs about twice as fast) and can give up less than one tick per Wh for priority.
     Too large a book to rank ties exactly falls back to surplus alone.
     """
-    bid_idx, ask_idx = np.nonzero(arcs)
     if bid_idx.size == 0:
         return Allocation.empty()
     nb, na = len(bid_wh), len(ask_wh)
     total = int(min(bid_wh.sum(), ask_wh.sum()))
-    gain = surplus[bid_idx, ask_idx]
-    span = int(prio.max()) + 1
+    span = int(pri.max()) + 1
     scale = total * span + 1 if exact else span
     if int(gain.max(initial=0)) * scale * (nb + na + 3) >= _COST_LIMIT:
         scale, pri = 1, np.zeros_like(gain)  # too large to rank ties exactly: surplus alone
-    else:
-        pri = prio[bid_idx, ask_idx]
     source, sink = nb + na, nb + na + 1
     # nodes: bids 0…nb−1, asks nb…nb+na−1, then source and sink
     tails = np.concatenate([np.full(na, source), nb + ask_idx, np.arange(nb), [source]])

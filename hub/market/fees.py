@@ -31,14 +31,50 @@ def distance_units(
     lat_b: npt.NDArray[np.float64],
     lon_b: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.int64]:
-    """Haversine distances (broadcast) in whole 10 m units; ``UNKNOWN`` where a coordinate is NaN."""
+    """Haversine distances (broadcast) in whole 10 m units; ``UNKNOWN`` where a coordinate is NaN.
+
+    A bid × ask matrix of sines is most of a clearing's set-up, so the half-angle sines come
+    from per-point sines and cosines (sin(b − a) = sin b cos a − cos b sin a): products on the
+    pairs instead of trigonometry. That differs from the plain haversine by far less than
+    ``_NEAR_HALF`` of a unit; the few pairs that close to a rounding boundary (and far pairs,
+    where arcsin is steep) are worked out by ``_haversine_units`` itself, so every figure is
+    the plain haversine's, rounded half to even.
+    """
+    half_phi_a, half_phi_b = np.radians(lat_a) / 2, np.radians(lat_b) / 2
+    half_lam_a, half_lam_b = np.radians(lon_a) / 2, np.radians(lon_b) / 2
+    sin_dphi = np.sin(half_phi_b) * np.cos(half_phi_a) - np.cos(half_phi_b) * np.sin(half_phi_a)
+    sin_dlam = np.sin(half_lam_b) * np.cos(half_lam_a) - np.cos(half_lam_b) * np.sin(half_lam_a)
+    cos_cos = np.cos(2 * half_phi_a) * np.cos(2 * half_phi_b)
+    h = np.clip(sin_dphi * sin_dphi + cos_cos * (sin_dlam * sin_dlam), 0.0, 1.0)
+    raw = (2 * EARTH_RADIUS_KM * CENTI_KM_PER_KM) * np.arcsin(np.sqrt(h))
+    units = np.rint(raw)
+    unsure = (np.abs(raw - units) > 0.5 - _NEAR_HALF) | (h > _FAR_H)
+    if unsure.any():
+        shape = units.shape
+        units = units.copy() if units.base is not None else units
+        exact = [np.broadcast_to(v, shape)[unsure] for v in (lat_a, lon_a, lat_b, lon_b)]
+        units[unsure] = _haversine_units(*exact)
+    return np.where(np.isnan(units), UNKNOWN, units).astype(np.int64)
+
+
+_NEAR_HALF = 1e-6  # units; the product form's error is below 1e-9 units for h ≤ _FAR_H
+_FAR_H = 0.25  # beyond about 6,700 km
+
+
+def _haversine_units(
+    lat_a: npt.NDArray[np.float64],
+    lon_a: npt.NDArray[np.float64],
+    lat_b: npt.NDArray[np.float64],
+    lon_b: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """The plain haversine in 10 m units, rounded half to even (NaN stays NaN): the reference."""
     phi_a, phi_b = np.radians(lat_a), np.radians(lat_b)
     half_dphi = (phi_b - phi_a) / 2
     half_dlam = np.radians(lon_b - lon_a) / 2
     h = np.sin(half_dphi) ** 2 + np.cos(phi_a) * np.cos(phi_b) * np.sin(half_dlam) ** 2
     km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    units = np.rint(km * CENTI_KM_PER_KM)  # rint rounds half to even
-    return np.where(np.isnan(units), UNKNOWN, units).astype(np.int64)
+    units: npt.NDArray[np.float64] = np.rint(km * CENTI_KM_PER_KM)  # rint rounds half to even
+    return units
 
 
 def distance_km(units: int) -> float | None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from hub.market.allocation import Allocation, allocate, priority, prune
+from hub.market.allocation import Allocation, allocate_arcs, priority, prune, rank_of
 from hub.market.book import Book
 from hub.market.merit_order import merit_order, uniform_price
 from hub.market.pairs import Pairs
@@ -63,16 +63,23 @@ def reference_price(book: Book, pairs: Pairs, admissible: Mask) -> int:
 
 
 def _solve(book: Book, pairs: Pairs, arcs: Mask, exact: bool, reference: int) -> Allocation:
-    surplus = pairs.weight
-    prio = priority(book.bid_urgency, pairs.preferred, by_age=exact)
-    if not exact:
+    # arcs as lists from here on: every figure below is needed on the arcs alone, and each
+    # bid × ask temporary costs a fresh allocation (page faults) of its own
+    bid_idx, ask_idx = np.nonzero(arcs)
+    fee = pairs.fee[bid_idx, ask_idx]
+    gain = book.bid_ticks[bid_idx] - book.ask_ticks[ask_idx] - fee
+    if exact:
+        prio = priority(book.bid_urgency, pairs.preferred)[bid_idx, ask_idx]
+    else:
+        prio = rank_of(book.bid_urgency[bid_idx], pairs.preferred[bid_idx, ask_idx])
         reduced = (
-            pairs.fee
-            + np.maximum(0, book.ask_ticks[None, :] - reference)
-            + np.maximum(0, reference - book.bid_ticks[:, None])
+            fee
+            + np.maximum(0, book.ask_ticks[ask_idx] - reference)
+            + np.maximum(0, reference - book.bid_ticks[bid_idx])
         )
-        arcs = prune(arcs, -reduced * 64 + prio)
-    return allocate(book.bid_wh, book.ask_wh, arcs, surplus, prio, exact)
+        kept = prune(arcs.shape, bid_idx, ask_idx, -reduced * 64 + prio)
+        bid_idx, ask_idx, gain, prio = bid_idx[kept], ask_idx[kept], gain[kept], prio[kept]
+    return allocate_arcs(book.bid_wh, book.ask_wh, bid_idx, ask_idx, gain, prio, exact)
 
 
 def _exact(book: Book, exact: bool | None) -> bool:
