@@ -42,23 +42,33 @@ def distance_units(
     """
     half_phi_a, half_phi_b = np.radians(lat_a) / 2, np.radians(lat_b) / 2
     half_lam_a, half_lam_b = np.radians(lon_a) / 2, np.radians(lon_b) / 2
-    sin_dphi = np.sin(half_phi_b) * np.cos(half_phi_a) - np.cos(half_phi_b) * np.sin(half_phi_a)
-    sin_dlam = np.sin(half_lam_b) * np.cos(half_lam_a) - np.cos(half_lam_b) * np.sin(half_lam_a)
-    cos_cos = np.cos(2 * half_phi_a) * np.cos(2 * half_phi_b)
-    h = np.clip(sin_dphi * sin_dphi + cos_cos * (sin_dlam * sin_dlam), 0.0, 1.0)
-    raw = (2 * EARTH_RADIUS_KM * CENTI_KM_PER_KM) * np.arcsin(np.sqrt(h))
-    units = np.rint(raw)
-    unsure = (np.abs(raw - units) > 0.5 - _NEAR_HALF) | (h > _FAR_H)
+    # in place on three pair-sized buffers: each fresh one costs page faults of its own
+    h = np.sin(half_phi_b) * np.cos(half_phi_a)
+    h -= np.cos(half_phi_b) * np.sin(half_phi_a)
+    h *= h  # sin²(Δφ/2)
+    lam = np.sin(half_lam_b) * np.cos(half_lam_a)
+    lam -= np.cos(half_lam_b) * np.sin(half_lam_a)
+    lam *= lam
+    lam *= np.cos(2 * half_phi_a) * np.cos(2 * half_phi_b)
+    h += lam
+    np.clip(h, 0.0, 1.0, out=h)
+    raw = np.arcsin(np.sqrt(h, out=h), out=h)
+    raw *= 2 * EARTH_RADIUS_KM * CENTI_KM_PER_KM
+    units = np.rint(raw, out=lam)
+    raw -= units
+    unsure = (np.abs(raw, out=raw) > 0.5 - _NEAR_HALF) | (units > _FAR_UNITS)
     if unsure.any():
-        shape = units.shape
-        units = units.copy() if units.base is not None else units
-        exact = [np.broadcast_to(v, shape)[unsure] for v in (lat_a, lon_a, lat_b, lon_b)]
+        exact = [np.broadcast_to(v, units.shape)[unsure] for v in (lat_a, lon_a, lat_b, lon_b)]
         units[unsure] = _haversine_units(*exact)
-    return np.where(np.isnan(units), UNKNOWN, units).astype(np.int64)
+    unknown = np.isnan(units)
+    with np.errstate(invalid="ignore"):
+        out: npt.NDArray[np.int64] = units.astype(np.int64)
+    out[unknown] = UNKNOWN
+    return out
 
 
-_NEAR_HALF = 1e-6  # units; the product form's error is below 1e-9 units for h ≤ _FAR_H
-_FAR_H = 0.25  # beyond about 6,700 km
+_NEAR_HALF = 1e-6  # units; the product form's error is below 1e-9 units this side of _FAR_UNITS
+_FAR_UNITS = 600_000  # 6,000 km: beyond, arcsin grows steep
 
 
 def _haversine_units(
@@ -128,16 +138,22 @@ class FeeSchedule:
         unknown = units == UNKNOWN
         if self.per_km is not None:
             cap = to_ticks(self.cap)
-            # rate × km = rate × units / 100, half up, in exact integers
-            by_rate = (to_ticks(self.per_km) * units + CENTI_KM_PER_KM // 2) // CENTI_KM_PER_KM
-            return np.where(unknown, cap, np.minimum(by_rate, cap)).astype(np.int64)
+            # rate × km = rate × units / 100, half up, in exact integers (in place: one buffer)
+            fee = units * to_ticks(self.per_km)
+            fee += CENTI_KM_PER_KM // 2
+            fee //= CENTI_KM_PER_KM
+            np.minimum(fee, cap, out=fee)
+            fee[unknown] = cap
+            return fee
         fees = np.array([to_ticks(fee) for _, fee in self.bands], dtype=np.int64)
         limits = np.array(
             [round(limit * CENTI_KM_PER_KM) for limit, _ in self.bands[:-1] if limit is not None],
             dtype=np.int64,
         )
         band = np.searchsorted(limits, units, side="left")  # "up to" includes the limit itself
-        return np.where(unknown, fees.max(), fees[band]).astype(np.int64)
+        by_band: npt.NDArray[np.int64] = fees[band]
+        by_band[unknown] = fees.max()
+        return by_band
 
     @property
     def highest_ticks(self) -> int:

@@ -66,7 +66,8 @@ def pairs_of(book: Book, fees: FeeSchedule, feed_in: int, retail: int) -> Pairs:
     distance_ok = np.isnan(limit) | within
     fee = fees.fee_ticks(distance)
     lowest = np.broadcast_to(np.maximum(book.ask_ticks, feed_in)[None, :], (nb, na))
-    highest = np.minimum(book.bid_ticks[:, None] - fee, retail)
+    highest = book.bid_ticks[:, None] - fee
+    np.minimum(highest, retail, out=highest)
     return Pairs(
         not_own=not_own,
         not_excluded=not_excluded,
