@@ -241,7 +241,11 @@ async def test_a_request_that_cannot_be_met_says_why(
         await offer(near, "home-near", 1000, "0.2500", start)
         await request(consumer, 800, "0.1800", start)
         await request(consumer, 800, "0.2900", start, green_only=True)  # the offer's source is solar: green
+        in_book = (await near.get("/api/requests", params={"active": True})).json()
+        assert sorted(r["max_price"] for r in in_book) == ["0.1800", "0.2900"]
+        assert (await near.get("/api/requests", params={"mine": True})).json() == []
         result = await clear(hub, community, start)
+        assert (await near.get("/api/requests", params={"active": True})).json() == []
         requests = {r["max_price"]: r for r in (await consumer.get("/api/requests")).json()}
         cheap = requests["0.1800"]
         assert (cheap["status"], cheap["filled_wh"], cheap["grid_wh"]) == ("expired", 0, 800)

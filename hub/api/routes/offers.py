@@ -10,7 +10,7 @@ from sqlalchemy import select
 from hub.api.deps import CurrentUser, RowId, SessionDep, StateDep
 from hub.api.schemas.market import OfferCreate, OfferOut
 from hub.db.models import Offer, OrderStatus, UserRole
-from hub.market.orders import cancel, place_offer
+from hub.market.orders import ACTIVE, cancel, place_offer
 from hub.market.views import offer_view
 from hub.privacy import communities_of, owned_sites
 
@@ -21,7 +21,12 @@ router = APIRouter(tags=["offers"])
 async def list_offers(
     user: CurrentUser,
     session: SessionDep,
+    state: StateDep,
     status_: Annotated[OrderStatus | None, Query(alias="status")] = None,
+    active: Annotated[
+        bool, Query(description="Only orders still in the book: open or partly matched, window not over")
+    ] = False,
+    mine: Annotated[bool, Query(description="Only the caller's own")] = False,
 ) -> list[OfferOut]:
     """Offers in the caller's communities, newest first (others' without their site)."""
     query = select(Offer).order_by(Offer.id.desc()).limit(500)
@@ -29,7 +34,11 @@ async def list_offers(
         query = query.where(Offer.community.in_(await communities_of(session, user)))
     if status_ is not None:
         query = query.where(Offer.status == status_)
+    if active:
+        query = query.where(Offer.status.in_(ACTIVE), Offer.window_end > state["clock"].now())
     owned = await owned_sites(session, user)
+    if mine:
+        query = query.where(Offer.site_id.in_(owned))
     admin = user.role is UserRole.ADMIN
     return [
         offer_view(o, full=admin or o.site_id in owned, mine=o.site_id in owned)

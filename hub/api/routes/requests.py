@@ -10,7 +10,7 @@ from sqlalchemy import select
 from hub.api.deps import CurrentUser, RowId, SessionDep, StateDep
 from hub.api.schemas.market import RequestCreate, RequestOut
 from hub.db.models import EnergyRequest, OrderStatus, Urgency, UserRole
-from hub.market.orders import cancel, place_request
+from hub.market.orders import ACTIVE, cancel, place_request
 from hub.market.views import request_view
 from hub.privacy import communities_of, owned_sites
 
@@ -21,7 +21,12 @@ router = APIRouter(tags=["requests"])
 async def list_requests(
     user: CurrentUser,
     session: SessionDep,
+    state: StateDep,
     status_: Annotated[OrderStatus | None, Query(alias="status")] = None,
+    active: Annotated[
+        bool, Query(description="Only orders still in the book: open or partly matched, window not over")
+    ] = False,
+    mine: Annotated[bool, Query(description="Only the caller's own")] = False,
 ) -> list[RequestOut]:
     """Requests in the caller's communities, newest first (others' without their site)."""
     query = select(EnergyRequest).order_by(EnergyRequest.id.desc()).limit(500)
@@ -29,7 +34,11 @@ async def list_requests(
         query = query.where(EnergyRequest.community.in_(await communities_of(session, user)))
     if status_ is not None:
         query = query.where(EnergyRequest.status == status_)
+    if active:
+        query = query.where(EnergyRequest.status.in_(ACTIVE), EnergyRequest.window_end > state["clock"].now())
     owned = await owned_sites(session, user)
+    if mine:
+        query = query.where(EnergyRequest.site_id.in_(owned))
     admin = user.role is UserRole.ADMIN
     return [
         request_view(r, full=admin or r.site_id in owned, mine=r.site_id in owned)
