@@ -329,7 +329,8 @@ async def test_the_coordinator_clears_every_interval_at_its_gate(
 async def test_a_failing_community_is_counted_and_the_others_clear(
     amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
 ) -> None:
-    async with start_hub(amqtt_broker, sqlite_url) as hub:
+    clock = SimClock.accelerated(600)  # an interval every 1.5 s
+    async with start_hub(amqtt_broker, sqlite_url, clock=clock) as hub:
         consumer, near, _far = await homes(hub, community)
         await hub.resident("x@example.org", "home-x", "broken", kind="consumer")
         async with hub.state["sessions"]() as session:
@@ -337,16 +338,16 @@ async def test_a_failing_community_is_counted_and_the_others_clear(
             assert broken is not None
             broken.grid_fee = {"bands": [{"up_to_km": 1.0, "fee": "0.0100"}]}  # no open-ended last band
             await session.commit()
-        market = hub.state["market"]
-        start = next_interval(hub)
+        start = next_interval(hub) + 3 * INTERVAL
         await offer(near, "home-near", 1000, "0.1000", start)
         await request(consumer, 500, "0.2000", start)
-        with pytest.raises(ValueError, match="open-ended"):
-            await market.clear("broken", start)
-        interval = await market.clear(community, start)
-        assert interval.volume_wh == 500
+        await eventually(
+            lambda: consumer.get("/api/transactions"), lambda r: len(r.json()) == 1, within=20, what="a trade"
+        )
         text = (await hub.http.get("/metrics")).text
-        assert f'powershare_market_clearings_total{{community="{community}"}} 1.0' in text
+        failures = [line for line in text.splitlines() if line.startswith("powershare_market_failures_total")]
+        assert any('community="broken"' in line and not line.endswith(" 0.0") for line in failures), failures
+        assert not any(f'community="{community}"' in line for line in failures)
 
 
 S = TransactionStatus
