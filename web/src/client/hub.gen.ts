@@ -2522,6 +2522,10 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["OrderStatus"] | null;
+                /** @description Only orders still in the book: open or partly matched, window not over */
+                active?: boolean;
+                /** @description Only the caller's own */
+                mine?: boolean;
             };
             header?: never;
             path?: never;
@@ -2617,6 +2621,10 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["OrderStatus"] | null;
+                /** @description Only orders still in the book: open or partly matched, window not over */
+                active?: boolean;
+                /** @description Only the caller's own */
+                mine?: boolean;
             };
             header?: never;
             path?: never;
