@@ -1,6 +1,10 @@
 /** One TanStack Query key and fetcher per hub resource. */
 import { getJson, getJsonOrNull } from "./client";
+import type { OrderKind, OrderScope } from "../lib/orders";
 import type { Health, SiteSnapshot } from "./types";
+
+/** `?active=true` / `?mine=true` on GET /api/requests and /api/offers (the hub's list filters). */
+const SCOPE_QUERY: Record<OrderScope, string> = { all: "", active: "?active=true", mine: "?mine=true" };
 
 export const endpoints = {
   health: "/api/health",
@@ -8,6 +12,8 @@ export const endpoints = {
   sites: "/api/sites",
   requests: "/api/requests",
   offers: "/api/offers",
+  /** One list of requests or offers: everything, the book (still matchable) or the caller's own. */
+  orderList: (kind: OrderKind, scope: OrderScope) => `${kind === "request" ? "/api/requests" : "/api/offers"}${SCOPE_QUERY[scope]}`,
   transactions: "/api/transactions",
   notifications: "/api/notifications",
   communities: "/api/communities",
@@ -23,8 +29,11 @@ export const queryKeys = {
   health: ["health"] as const,
   clock: ["clock"] as const,
   sites: ["sites"] as const,
+  /** Prefix of every requests list (all, active, mine): invalidating it refreshes them all. */
   requests: ["requests"] as const,
   offers: ["offers"] as const,
+  /** One list: ["requests", "active"], ["offers", "mine"], … (live events update each by its scope). */
+  orderList: (kind: OrderKind, scope: OrderScope) => [kind === "request" ? "requests" : "offers", scope] as const,
   transactions: ["transactions"] as const,
   notifications: ["notifications"] as const,
   /** Prefix of every community's stats key: invalidating it refreshes them all. */

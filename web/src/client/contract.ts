@@ -9,7 +9,7 @@
  */
 import type { LoginResult, User } from "../api/auth";
 import type { Asset, CommunityStats, Explanation, SiteHistory, SiteSnapshot } from "../api/types";
-import type { components } from "./hub.gen";
+import type { components, operations } from "./hub.gen";
 
 type Schemas = components["schemas"];
 
@@ -49,6 +49,8 @@ export const hubContract: {
       excluded_partners: string[];
     }
   >;
+  /** The market page's lists: `?active=true` (the book) and `?mine=true` (one's own). */
+  listFilters: Fits<{ active: boolean; mine: boolean }, NonNullable<operations["requests-list"]["parameters"]["query"]> & NonNullable<operations["offers-list"]["parameters"]["query"]>>;
   offers: Fits<Schemas["OfferOut"], Order & { min_price: string; source: "solar" | "wind" | "battery" }>;
   /** The form sends prices as strings and energy as integers; the hub must take both. */
   requestBody: Fits<{ max_price: string; energy_wh: number; excluded_partners: string[]; max_distance_km: number | null }, Partial<Schemas["RequestCreate"]>>;
@@ -91,6 +93,7 @@ export const hubContract: {
   me: true,
   login: true,
   requests: true,
+  listFilters: true,
   offers: true,
   requestBody: true,
   offerBody: true,

@@ -6,7 +6,7 @@ import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, type ReactNode } from "react";
 import { queryKeys } from "../api/queries";
 import type { EnergyOffer, EnergyRequest, LiveEvent, MarketOverview, SiteSnapshot, Transaction } from "../api/types";
-import { upsertOrder, upsertResult } from "../lib/orders";
+import { applyOrderEvent, upsertResult, type OrderScope } from "../lib/orders";
 import { applyReading, applyStatus } from "../lib/sites";
 import { useToasts } from "./toasts";
 import { UNAUTHORISED_CLOSE, useLiveSocket, type Backoff, type LiveStatus, type SocketFactory } from "./useLiveSocket";
@@ -31,6 +31,15 @@ function upsertInto<T>(queryClient: QueryClient, key: readonly string[], update:
   const data = queryClient.getQueryData(key);
   if (Array.isArray(data)) queryClient.setQueryData<T[]>(key, update(data as T[]));
   else if (data !== undefined) void queryClient.invalidateQueries({ queryKey: key });
+}
+
+/** An order event into every cached list of its kind (["requests", scope]), each by its scope. */
+function upsertOrderEverywhere<T extends EnergyRequest | EnergyOffer>(queryClient: QueryClient, prefix: readonly string[], order: T): void {
+  for (const [key] of queryClient.getQueriesData({ queryKey: prefix })) {
+    const scope = key[1];
+    if (scope !== "all" && scope !== "active" && scope !== "mine") continue;
+    upsertInto<T>(queryClient, key as readonly string[], (list) => applyOrderEvent(list, order, scope satisfies OrderScope));
+  }
 }
 
 export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
@@ -70,10 +79,10 @@ export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
           break;
         // Order and trade events carry the view itself: upsert it by id (lists are newest first).
         case "request":
-          upsertInto<EnergyRequest>(queryClient, queryKeys.requests, (list) => upsertOrder(list, event.request));
+          upsertOrderEverywhere(queryClient, queryKeys.requests, event.request);
           break;
         case "offer":
-          upsertInto<EnergyOffer>(queryClient, queryKeys.offers, (list) => upsertOrder(list, event.offer));
+          upsertOrderEverywhere(queryClient, queryKeys.offers, event.offer);
           break;
         case "transaction":
           upsertInto<Transaction>(queryClient, queryKeys.transactions, (list) => [

@@ -3,6 +3,16 @@ import { fetchOptional } from "../api/queries";
 
 type Raw = Record<string, unknown>;
 
+/** What a list page reads of a list query (a query result, or several merged into one). */
+export interface ListQuery<T> {
+  isPending: boolean;
+  isError: boolean;
+  error: Error | null;
+  /** `null`: the hub has no such endpoint (yet). */
+  data: T[] | null | undefined;
+  refetch: () => Promise<unknown>;
+}
+
 /**
  * A list resource the hub may not serve yet. `data` is `null` while the endpoint is missing
  * (404), so pages render the same empty state as for an empty list. Accepts a bare array or

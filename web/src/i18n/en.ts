@@ -89,6 +89,7 @@ export const en = {
     noOffersHint: "Surplus solar or battery energy offered by neighbours shows up here.",
     requestList: "Energy requests",
     offerList: "Energy offers",
+    showFinished: "Show finished neighbours' orders",
     youNeed: "You need",
     needs: "{{site}} needs",
     youOffer: "You offer",

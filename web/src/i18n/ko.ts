@@ -85,6 +85,7 @@ export const ko: PartialCatalogue = {
     noOffersHint: "이웃이 내놓은 남는 태양광·배터리 에너지가 여기에 표시됩니다.",
     requestList: "에너지 요청",
     offerList: "에너지 제안",
+    showFinished: "완료된 이웃 주문도 보기",
     youNeed: "내 요청",
     needs: "{{site}}의 요청",
     youOffer: "내 제안",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCountdown, isCancellable, isOpen, nextGate, orderKindsFor, orderStatusKey, sourcesFor, standingKindsFor, upsertOrder, upsertResult } from "./orders";
+import { applyOrderEvent, formatCountdown, isCancellable, isInBook, isOpen, mergeOrderLists, nextGate, orderKindsFor, orderStatusKey, sourcesFor, standingKindsFor, upsertOrder, upsertResult } from "./orders";
 
 describe("orderStatusKey", () => {
   it.each([
@@ -109,5 +109,49 @@ describe("the gate countdown", () => {
     [400, "0:01"],
   ])("%d ms → %s", (ms, text) => {
     expect(formatCountdown(ms)).toBe(text);
+  });
+});
+
+describe("the market's lists: the book, one's own, merged", () => {
+  const order = (id: number, fields: Partial<{ mine: boolean; status: string; site: string | null; created_at: string; explanation: unknown }> = {}) => ({
+    id,
+    site: null as string | null,
+    mine: false,
+    status: "open",
+    created_at: `2026-01-05T12:0${id % 10}:00Z`,
+    ...fields,
+  });
+
+  it("drops an order from the book once it leaves it; the plain list keeps it", () => {
+    const book = [order(2), order(1)];
+    expect(applyOrderEvent(book, order(2, { status: "matched" }), "active").map((o) => o.id)).toEqual([1]);
+    expect(applyOrderEvent(book, order(2, { status: "partly_matched" }), "active").map((o) => o.status)).toEqual(["partly_matched", "open"]);
+    expect(applyOrderEvent(book, order(3), "active").map((o) => o.id)).toEqual([3, 2, 1]);
+    expect(applyOrderEvent(book, order(3, { status: "expired" }), "active").map((o) => o.id)).toEqual([2, 1]);
+    expect(applyOrderEvent(book, order(2, { status: "cancelled" }), "all").map((o) => o.status)).toEqual(["cancelled", "open"]);
+  });
+
+  it("takes into one's own list the owner's copies, and public copies only of orders it holds", () => {
+    const mine = [order(4, { mine: true, site: "alpha" })];
+    expect(applyOrderEvent(mine, order(5), "mine").map((o) => o.id)).toEqual([4]);
+    expect(applyOrderEvent(mine, order(6, { mine: true, site: "alpha" }), "mine").map((o) => o.id)).toEqual([6, 4]);
+    // The public copy of one's own order updates it without wiping the site.
+    expect(applyOrderEvent(mine, order(4, { status: "matched" }), "mine")).toEqual([order(4, { mine: true, site: "alpha", status: "matched" })]);
+  });
+
+  it("merges the book and one's own without duplicates, the own copy winning, newest first", () => {
+    const book = [order(3), order(2, { mine: true, site: null }), order(1)];
+    const mine = [order(2, { mine: true, site: "alpha", explanation: { code: "matched" } }), order(5, { mine: true, site: "alpha", status: "matched" })];
+    const merged = mergeOrderLists(book, mine);
+    expect(merged.map((o) => o.id)).toEqual([5, 3, 2, 1]);
+    expect(merged.find((o) => o.id === 2)).toMatchObject({ site: "alpha", mine: true, explanation: { code: "matched" } });
+    // Same moment: the higher id first; no time at all goes last.
+    const tie = mergeOrderLists([order(7, { created_at: "2026-01-05T12:00:00Z" }), order(8, { created_at: "" })], [order(9, { created_at: "2026-01-05T12:00:00Z" })]);
+    expect(tie.map((o) => o.id)).toEqual([9, 7, 8]);
+    expect(mergeOrderLists([], [])).toEqual([]);
+  });
+
+  it("isInBook: open and partly matched only", () => {
+    expect(["open", "partly_matched", "matched", "expired", "cancelled", undefined].map((s) => isInBook(s))).toEqual([true, true, false, false, false, false]);
   });
 });

@@ -105,3 +105,46 @@ export function formatCountdown(ms: number): string {
   const two = (n: number) => String(n).padStart(2, "0");
   return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
 }
+
+/** Still in the book: the hub matches it in a later clearing (`?active=true` lists only these). */
+export const isInBook = (status: string | undefined): boolean => status === "open" || status === "partly_matched";
+
+/**
+ * Which list of orders a cached answer is: the plain list (everything the caller may see), the
+ * book (`?active=true`: open or partly matched, window not over) or the caller's own (`?mine=true`).
+ */
+export type OrderScope = "all" | "active" | "mine";
+
+interface LiveOrder extends OrderView {
+  status?: string;
+}
+
+/**
+ * An order event into one cached list: the plain list upserts it; the book drops an order once it
+ * has left the book (matched, expired, cancelled); the caller's own list takes the owner's copy, and
+ * a public copy only of an order it already holds.
+ */
+export function applyOrderEvent<T extends LiveOrder>(list: readonly T[], incoming: T, scope: OrderScope): T[] {
+  if (scope === "active" && !isInBook(incoming.status)) return list.filter((item) => item.id !== incoming.id);
+  if (scope === "mine" && !incoming.mine && !list.some((item) => item.id === incoming.id)) return [...list];
+  return upsertOrder(list, incoming);
+}
+
+const createdAt = (order: { created_at?: string | null }): number => {
+  const at = order.created_at ? Date.parse(order.created_at) : Number.NaN;
+  return Number.isNaN(at) ? Number.NEGATIVE_INFINITY : at;
+};
+
+/**
+ * The market's list: the neighbours' orders (the book, or everything) and the caller's own, one
+ * entry per id (the own list's copy wins: it is the full one), newest first (ties: higher id first).
+ */
+export function mergeOrderLists<T extends OrderView & { created_at?: string | null }>(others: readonly T[], mine: readonly T[]): T[] {
+  const byId = new Map<T["id"], T>();
+  for (const order of others) byId.set(order.id, order);
+  for (const order of mine) {
+    const before = byId.get(order.id);
+    byId.set(order.id, before ? upsertOrder([before], order)[0]! : order);
+  }
+  return [...byId.values()].sort((a, b) => createdAt(b) - createdAt(a) || (Number(b.id) || 0) - (Number(a.id) || 0));
+}

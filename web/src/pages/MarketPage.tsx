@@ -9,7 +9,7 @@ import { OrderForm } from "../components/Market/OrderForm";
 import { RequestCard } from "../components/Market/RequestCard";
 import { StandingOrders } from "../components/Market/StandingOrders";
 import { useCommunities } from "../hooks/useCommunities";
-import { useMarketOverview, useOffers, useRequests, useTransactions } from "../hooks/useMarket";
+import { useMarketOverview, useOfferBook, useRequestBook, useTransactions } from "../hooks/useMarket";
 import { usePageTitle } from "../hooks/usePageTitle";
 import { useSites } from "../hooks/useSites";
 import { orderKindsFor } from "../lib/orders";
@@ -25,8 +25,10 @@ export function MarketPage() {
   ] as const;
   const [view, setView] = useState<View>("requests");
   const [composing, setComposing] = useState(false);
-  const requests = useRequests();
-  const offers = useOffers();
+  // Neighbours' orders still in the book plus one's own recent ones; finished neighbours' on request.
+  const [finished, setFinished] = useState(false);
+  const requests = useRequestBook(finished);
+  const offers = useOfferBook(finished);
   const transactions = useTransactions();
   const sites = useSites();
   useCommunities(); // the cards' currency: fetch it with the lists, not after them
@@ -61,6 +63,10 @@ export function MarketPage() {
         />
       ) : null}
       <div id={`market-panel-${view}`} role="tabpanel" aria-labelledby={`market-tab-${view}`}>
+        <label className="check market__finished">
+          <input type="checkbox" checked={finished} onChange={(event) => setFinished(event.target.checked)} />
+          {t("market.showFinished")}
+        </label>
         {view === "requests" ? (
           <QueryState query={requests} what={t("market.requestsWhat")} empty={t("market.noRequests")} emptyHint={<p>{t("market.noRequestsHint")}</p>}>
             {(items) => (

@@ -4,7 +4,7 @@ import { Toasts } from "../components/Notifications/Toasts";
 import { i18n } from "../i18n";
 import { FakeWebSocket } from "../test/FakeWebSocket";
 import type { StandingOrder } from "../api/types";
-import { intervalResult, json, marketOverview, request, site, transaction } from "../test/fixtures";
+import { intervalResult, json, marketOverview, request, site, stubFetch, transaction } from "../test/fixtures";
 import { renderWithApp } from "../test/render";
 import { MarketPage } from "./MarketPage";
 import { NotificationsPage } from "./NotificationsPage";
@@ -303,6 +303,47 @@ describe("the market summary", () => {
     await vi.waitFor(() => expect(screen.getByTestId("request-5").textContent).toContain("Partly matched"));
     expect(screen.getByTestId("request-5").textContent).toContain("You need");
     expect(screen.getByTestId("request-6").textContent).toContain("A neighbour needs");
+  });
+});
+
+describe("the order lists", () => {
+  it("shows the neighbours' book plus one's own (finished ones too), newest first, and finished neighbours' on request", async () => {
+    const at = (minute: number) => `2026-01-05T12:${String(minute).padStart(2, "0")}:00Z`;
+    const lists: Record<string, unknown> = {
+      "/api/requests?active=true": [request({ id: 10, site: null, mine: false, created_at: at(30) }), request({ id: 6, created_at: at(20) })],
+      "/api/requests?mine=true": [
+        request({ id: 6, created_at: at(20) }),
+        request({ id: 5, status: "matched", filled_wh: 2000, created_at: at(10), explanation: { code: "no_offer", params: { grid_wh: 2000, grid_price: "0.3000" } } }),
+      ],
+      "/api/requests": [request({ id: 11, site: null, mine: false, status: "matched", created_at: at(40) }), request({ id: 10, site: null, mine: false, created_at: at(30) })],
+    };
+    const routes = stubFetch({ "/api/sites": [HYBRID] });
+    renderWithApp(<MarketPage />, {
+      fetch: (input, init) => {
+        const url = String(input);
+        return url in lists ? Promise.resolve(json(lists[url])) : routes(input, init);
+      },
+    });
+    await screen.findByRole("list", { name: "Energy requests" });
+    const ids = () => within(screen.getByRole("list", { name: "Energy requests" })).getAllByTestId(/^request-/).map((el) => el.dataset.testid);
+    await vi.waitFor(() => expect(ids()).toEqual(["request-10", "request-6", "request-5"]));
+    expect(within(screen.getByTestId("request-5")).getByTestId("explanation").textContent).toContain("No neighbour offered energy");
+
+    fireEvent.click(screen.getByRole("checkbox", { name: "Show finished neighbours' orders" }));
+    await vi.waitFor(() => expect(ids()).toEqual(["request-11", "request-10", "request-6", "request-5"]));
+    fireEvent.click(screen.getByRole("checkbox", { name: "Show finished neighbours' orders" }));
+    await vi.waitFor(() => expect(ids()).toEqual(["request-10", "request-6", "request-5"]));
+
+    act(() => {
+      const socket = FakeWebSocket.latest();
+      socket.open();
+      // A neighbour's order matched leaves the view; one's own cancelled stays; a new one shows up.
+      socket.send({ type: "request", community: "demo", site: null, request: request({ id: 10, site: null, mine: false, status: "matched", created_at: at(30) }) });
+      socket.send({ type: "request", community: "demo", site: "alpha", request: request({ id: 6, status: "cancelled", created_at: at(20) }) });
+      socket.send({ type: "request", community: "demo", site: null, request: request({ id: 12, site: null, mine: false, created_at: at(50) }) });
+    });
+    await vi.waitFor(() => expect(ids()).toEqual(["request-12", "request-6", "request-5"]));
+    expect(screen.getByTestId("request-6").textContent).toContain("Cancelled");
   });
 });
 

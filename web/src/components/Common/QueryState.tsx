@@ -1,12 +1,12 @@
 /** Loading / error / empty handling shared by every list page. */
-import type { UseQueryResult } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import type { ListQuery } from "../../hooks/useOptionalResource";
 import { EmptyState } from "./EmptyState";
 import { ErrorState } from "./ErrorState";
 import { Loading } from "./Loading";
 
 interface Props<T> {
-  query: UseQueryResult<T[] | null>;
+  query: ListQuery<T>;
   what: string;
   empty: string;
   emptyHint?: ReactNode;
