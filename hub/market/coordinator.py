@@ -112,7 +112,7 @@ class MarketCoordinator:
             if community is None:
                 raise LookupError(f"no community {community_id!r}")
             now = self.clock.now()
-            outbox = await self.materialize(session, community, start, now)
+            outbox = await self.materialize(session, community, start, now)  # what prepare left out
             interval, cleared = await clear_interval(session, community, start, now)
             outbox.extend(cleared)
             await session.commit()

@@ -51,14 +51,22 @@ async def materialize_standing(
     if not standing:
         return Outbox()
     length = interval_of(community)
-    done = await _already_placed(session, [s.id for s in standing], start)
-    todo = [s for s in standing if s.id not in done]
+    # Each rule is weighed once per interval, ahead of the gate; at the gate only new rules are.
+    todo = [s for s in standing if s.evaluated_for is None or s.evaluated_for < start]
+    if not todo:
+        return Outbox()
+    done = await _already_placed(session, [s.id for s in todo], start)
     sites = {
         s.id: s for s in await session.scalars(select(Site).where(Site.id.in_({o.site_id for o in todo})))
     }
-    needs_forecast = sorted({o.site_id for o in todo if o.kind is not StandingKind.SELL_BATTERY})
+    needs_forecast = sorted(
+        {o.site_id for o in todo if o.id not in done and o.kind is not StandingKind.SELL_BATTERY}
+    )
     net = await _forecast_net(session, [sites[s] for s in needs_forecast], start, length, now)
     for rule in todo:
+        rule.evaluated_for = start
+        if rule.id in done:
+            continue
         site = sites[rule.site_id]
         order = _order_for(rule, site, community, start, length, net.get(site.id), now)
         if order is not None:

@@ -82,6 +82,8 @@ class StandingOrder(Base):
     from_hour: Mapped[int | None]  # sell_battery: local hours [from, to) in the community's time zone
     to_hour: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
+    # The latest interval this rule was turned into orders for (an order or, by forecast, none).
+    evaluated_for: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("from_hour", sa.Integer(), nullable=True),
         sa.Column("to_hour", sa.Integer(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("evaluated_for", hub.db.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("created_at", hub.db.types.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["community"], ["communities.id"], name=op.f("fk_standing_orders_community_communities")),
         sa.ForeignKeyConstraint(["site_id"], ["sites.id"], name=op.f("fk_standing_orders_site_id_sites"), ondelete="CASCADE"),
