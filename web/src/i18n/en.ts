@@ -27,6 +27,7 @@ export const en = {
   clock: {
     badge: "Demo time · {{speed}}×",
     label: "Demo time, running {{speed}} times as fast: {{time}}",
+    compact: "{{speed}}× · {{time}}",
   },
   notifications: {
     title: "Notifications",

@@ -25,6 +25,7 @@ export const ko: PartialCatalogue = {
   clock: {
     badge: "데모 시간 · {{speed}}배속",
     label: "데모 시간({{speed}}배속): {{time}}",
+    compact: "{{speed}}배속 · {{time}}",
   },
   notifications: {
     title: "알림",

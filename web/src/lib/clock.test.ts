@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { anchorClock, clockSpeed, hubNow, isDemoClock } from "./clock";
+import { anchorClock, clockSpeed, formatClockShort, hubNow, isDemoClock } from "./clock";
 
 const WALL = Date.parse("2026-03-01T09:00:00Z");
 
@@ -43,5 +43,17 @@ describe("hubNow", () => {
     const anchor = anchorClock({ now: "2026-03-01T09:00:30Z", speed: 1 }, WALL);
     expect(hubNow(anchor, WALL + 5_000) - (WALL + 5_000)).toBe(30_000);
     expect(isDemoClock(anchor)).toBe(false);
+  });
+});
+
+describe("formatClockShort", () => {
+  it("is hours and minutes, 24-hour and zero-padded, in local time", () => {
+    expect(formatClockShort(new Date(2026, 5, 21, 5, 12, 59).getTime())).toBe("05:12");
+    expect(formatClockShort(new Date(2026, 5, 21, 17, 3).getTime())).toBe("17:03");
+    expect(formatClockShort(new Date(2026, 5, 21, 0, 0).getTime())).toBe("00:00");
+  });
+
+  it("shows a placeholder for a time that isn't one", () => {
+    expect(formatClockShort(Number.NaN)).toBe("--:--");
   });
 });

@@ -40,3 +40,14 @@ export const clockSpeed = (anchor: ClockAnchor | null | undefined): number => an
 
 /** Whether the clock runs differently from the wall clock (then the layout says so). */
 export const isDemoClock = (anchor: ClockAnchor | null | undefined): boolean => clockSpeed(anchor) !== 1;
+
+/**
+ * The hub's time as the narrow top bar shows it: "05:12", 24-hour, local time, no day period, so
+ * "60× · 05:12" fits beside the live indicator and the bell on a 360 px phone in every language.
+ */
+export function formatClockShort(epochMs: number): string {
+  if (!Number.isFinite(epochMs)) return "--:--";
+  const at = new Date(epochMs);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(at.getHours())}:${two(at.getMinutes())}`;
+}

@@ -108,6 +108,14 @@ describe("demo clock", () => {
     expect(within(badge).getByText((_, el) => el?.tagName === "TIME").getAttribute("datetime")?.slice(0, 13)).toBe("2026-06-21T12");
   });
 
+  it("has a compact form for phones, the whole sentence in its title and for screen readers", async () => {
+    renderWithApp(shell, { routes: { "/api/sites": [], "/api/clock": { now: "2026-06-21T12:00:00Z", speed: 60 } } });
+    const badge = await screen.findByTestId("demo-clock");
+    expect(within(badge).getByTestId("demo-clock-compact").textContent).toMatch(/^60× · \d\d:\d\d$/);
+    expect(badge.getAttribute("title")).toMatch(/^Demo time, running 60 times as fast: /);
+    expect(within(badge).getByText(/^Demo time, running 60 times as fast: /).className).toBe("visually-hidden");
+  });
+
   it.each([
     ["a hub at speed 1", { "/api/sites": [], "/api/clock": { now: "2026-06-21T12:00:00Z", speed: 1 } }],
     ["a hub without /api/clock (404)", { "/api/sites": [] }],

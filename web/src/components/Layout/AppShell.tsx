@@ -28,7 +28,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           <span className="brand__mark" aria-hidden="true">
             ⚡
           </span>
-          PowerShare
+          <span className="brand__name">PowerShare</span>
         </span>
         <div className="topbar__actions">
           <DemoClockBadge />
