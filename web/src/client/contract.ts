@@ -53,7 +53,7 @@ export const hubContract: {
   listFilters: Fits<{ active: boolean; mine: boolean }, NonNullable<operations["requests-list"]["parameters"]["query"]> & NonNullable<operations["offers-list"]["parameters"]["query"]>>;
   offers: Fits<Schemas["OfferOut"], Order & { min_price: string; source: "solar" | "wind" | "battery" }>;
   /** The form sends prices as strings and energy as integers; the hub must take both. */
-  requestBody: Fits<{ max_price: string; energy_wh: number; excluded_partners: string[]; max_distance_km: number | null }, Partial<Schemas["RequestCreate"]>>;
+  requestBody: Fits<{ max_price: string; energy_wh: number; preferred_partners: string[]; excluded_partners: string[]; max_distance_km: number | null }, Partial<Schemas["RequestCreate"]>>;
   offerBody: Fits<{ min_price: string; energy_wh: number; source: "solar" | "wind" | "battery" }, Partial<Schemas["OfferCreate"]>>;
   transactions: Fits<
     Schemas["TransactionOut"],

@@ -10,12 +10,28 @@ const FIELDS: OrderFields = {
   urgency: "critical",
   greenOnly: true,
   maxDistanceKm: "2",
+  preferred: ["gamma"],
   excluded: ["beta"],
   source: "battery",
 };
 const CORRIDOR = { min: "0.0800", max: "0.3000" };
 
 describe("the order form's body", () => {
+  it("refuses a neighbour both preferred and excluded, and the site as its own partner", () => {
+    expect(buildOrder("request", { ...FIELDS, preferred: ["gamma", "beta"] }, CORRIDOR)).toEqual({
+      ok: false,
+      errors: { preferred_partners: "market.form.errors.preferredExcluded" },
+    });
+    expect(buildOrder("request", { ...FIELDS, preferred: ["alpha"], excluded: ["alpha"] }, CORRIDOR)).toEqual({
+      ok: false,
+      errors: { preferred_partners: "market.form.errors.preferredSelf", excluded_partners: "market.form.errors.excludedSelf" },
+    });
+    // Offers carry no partner preferences: nothing to check there.
+    expect(buildOrder("offer", { ...FIELDS, price: "0.08", preferred: ["beta"] }, CORRIDOR).ok).toBe(true);
+    const none = buildOrder("request", { ...FIELDS, preferred: [], excluded: [] }, CORRIDOR);
+    expect(none.ok && none.draft.kind === "request" ? [none.draft.body.preferred_partners, none.draft.body.excluded_partners] : null).toEqual([[], []]);
+  });
+
   it("builds a request with integer Wh and the price as a 4-decimal string", () => {
     expect(buildOrder("request", FIELDS, CORRIDOR)).toEqual({
       ok: true,
@@ -30,7 +46,7 @@ describe("the order form's body", () => {
           max_price: "0.2500",
           green_only: true,
           max_distance_km: 2,
-          preferred_partners: [],
+          preferred_partners: ["gamma"],
           excluded_partners: ["beta"],
         },
       },

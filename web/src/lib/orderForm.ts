@@ -23,6 +23,9 @@ export interface OrderFields {
   greenOnly: boolean;
   /** As typed; empty means no limit. */
   maxDistanceKm: string;
+  /** Neighbours to prefer on equal prices (site ids). */
+  preferred: string[];
+  /** Neighbours never to buy from (site ids). */
   excluded: string[];
   source: Source;
 }
@@ -54,6 +57,12 @@ export function buildOrder(kind: OrderKind, fields: OrderFields, corridor: Corri
     maxDistance = Number(fields.maxDistanceKm.trim().replace(",", "."));
     if (!(maxDistance > 0 && maxDistance <= 1000)) errors.max_distance_km = "market.form.errors.distance";
   }
+  if (kind === "request") {
+    // A site is no partner of itself, and one can't both prefer and exclude a neighbour.
+    if (fields.preferred.includes(fields.site)) errors.preferred_partners = "market.form.errors.preferredSelf";
+    else if (fields.preferred.some((site) => fields.excluded.includes(site))) errors.preferred_partners = "market.form.errors.preferredExcluded";
+    if (fields.excluded.includes(fields.site)) errors.excluded_partners = "market.form.errors.excludedSelf";
+  }
 
   const energy = kwhToWh(fields.energyKwh);
   const price = normalisePrice(fields.price);
@@ -74,7 +83,7 @@ export function buildOrder(kind: OrderKind, fields: OrderFields, corridor: Corri
         max_price: price,
         green_only: fields.greenOnly,
         max_distance_km: maxDistance,
-        preferred_partners: [],
+        preferred_partners: fields.preferred,
         excluded_partners: fields.excluded,
       },
     },

@@ -25,6 +25,7 @@ const PROVIDER = {
   ],
 };
 const NEIGHBOUR = { ...site("am-markt-3", null), name: "Am Markt 3", kind: "provider", mine: false };
+const NEIGHBOUR_2 = { ...site("bergweg-7", null), name: "Bergweg 7", kind: "hybrid", mine: false };
 const COMMUNITY = { id: "demo", name: "Demo", currency: "EUR", retail_price_per_kwh: "0.3000", feed_in_price_per_kwh: "0.0800" };
 const MARKET = "/api/communities/demo/market";
 
@@ -44,7 +45,7 @@ describe("posting to the market", () => {
       </>,
       {
         routes: {
-          "/api/sites": [HYBRID, NEIGHBOUR],
+          "/api/sites": [HYBRID, NEIGHBOUR, NEIGHBOUR_2],
           "/api/communities": [COMMUNITY],
           [MARKET]: marketOverview(),
           "/api/requests": () => json(requests),
@@ -74,9 +75,19 @@ describe("posting to the market", () => {
     expect(within(form).getByText(/matched at once/)).toBeTruthy();
     fireEvent.click(within(form).getByLabelText("Only solar or wind energy"));
     fireEvent.change(within(form).getByLabelText(/maximum distance/i), { target: { value: "2" } });
-    fireEvent.click(within(form).getByRole("checkbox", { name: "Am Markt 3" }));
+    const preferred = within(form).getByRole("group", { name: "Prefer these neighbours" });
+    const excluded = within(form).getByRole("group", { name: "Never buy from" });
+    // The site itself is nobody's partner: only the neighbours are offered.
+    expect(within(preferred).getAllByRole("checkbox").map((box) => box.parentElement?.textContent?.trim())).toEqual(["Am Markt 3", "Bergweg 7"]);
+    fireEvent.click(within(excluded).getByRole("checkbox", { name: "Am Markt 3" }));
+    fireEvent.click(within(preferred).getByRole("checkbox", { name: "Am Markt 3" }));
     fireEvent.change(within(form).getByLabelText("From"), { target: { value: "2026-01-05T18:00" } });
     fireEvent.change(within(form).getByLabelText("Until"), { target: { value: "2026-01-05T20:00" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Post request" }));
+    expect(within(preferred).getByRole("alert").textContent).toBe("A neighbour can't be both preferred and excluded.");
+    expect(posted).toEqual([]);
+    fireEvent.click(within(preferred).getByRole("checkbox", { name: "Am Markt 3" }));
+    fireEvent.click(within(preferred).getByRole("checkbox", { name: "Bergweg 7" }));
     fireEvent.click(within(form).getByRole("button", { name: "Post request" }));
 
     const card = await screen.findByTestId("request-5");
@@ -87,6 +98,7 @@ describe("posting to the market", () => {
     await vi.waitFor(() => expect(card.textContent).toContain("up to €0.2500/kWh"));
     expect(card.textContent).toContain("Green only");
     expect(card.textContent).toContain("not from Am Markt 3");
+    expect(card.textContent).toContain("preferring Bergweg 7");
     expect(within(card).getByText("Waiting for a match")).toBeTruthy();
     expect(within(card).getByTestId("explanation").textContent).toBe("Waiting for the next market clearing");
     expect(posted).toEqual([
@@ -99,7 +111,7 @@ describe("posting to the market", () => {
         max_price: "0.2500",
         green_only: true,
         max_distance_km: 2,
-        preferred_partners: [],
+        preferred_partners: ["bergweg-7"],
         excluded_partners: ["am-markt-3"],
       },
     ]);

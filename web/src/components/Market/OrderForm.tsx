@@ -15,7 +15,7 @@ import { Field } from "../Auth/Field";
 interface Props {
   /** The caller's own sites. */
   sites: SiteSnapshot[];
-  /** Everyone else's sites in the community, to exclude as partners. */
+  /** Everyone else's sites in the community, to prefer or exclude as partners. */
   neighbours: SiteSnapshot[];
   overview?: MarketOverview | null;
   /** The kind to start with when the site allows it. */
@@ -43,6 +43,7 @@ export function OrderForm({ sites, neighbours, overview, kind: wanted, onDone }:
   const [price, setPrice] = useState<string | null>(null);
   const [greenOnly, setGreenOnly] = useState(false);
   const [maxDistance, setMaxDistance] = useState("");
+  const [preferred, setPreferred] = useState<string[]>([]);
   const [excluded, setExcluded] = useState<string[]>([]);
   const [source, setSource] = useState<Source>(sources[0] ?? "solar");
   const [problems, setProblems] = useState<Record<string, string>>({});
@@ -69,6 +70,7 @@ export function OrderForm({ sites, neighbours, overview, kind: wanted, onDone }:
         urgency,
         greenOnly,
         maxDistanceKm: maxDistance,
+        preferred,
         excluded,
         source: sources.includes(source) ? source : (sources[0] ?? "solar"),
       },
@@ -82,10 +84,12 @@ export function OrderForm({ sites, neighbours, overview, kind: wanted, onDone }:
     create.mutate(check.draft, { onSuccess: onDone });
   };
 
-  const shownFields = new Set(["site", "energy_wh", "window_start", "window_end", priceField(kind), "urgency", "green_only", "max_distance_km", "excluded_partners", "source"]);
+  const shownFields = new Set(["site", "energy_wh", "window_start", "window_end", priceField(kind), "urgency", "green_only", "max_distance_km", "preferred_partners", "excluded_partners", "source"]);
   const generalError =
     create.error && !Object.keys(serverFields).some((name) => shownFields.has(name)) ? create.error.message : null;
-  const toggleExcluded = (site: string) => setExcluded((list) => (list.includes(site) ? list.filter((s) => s !== site) : [...list, site]));
+  const toggle = (site: string) => (list: string[]) => (list.includes(site) ? list.filter((s) => s !== site) : [...list, site]);
+  // The site itself is never its own partner.
+  const partners = neighbours.filter((n) => n.site !== siteId);
   const corridor =
     overview != null
       ? t("market.form.corridor", { min: formatPricePerKwh(overview.feed_in_price, currency, locale), max: formatPricePerKwh(overview.retail_price, currency, locale) })
@@ -200,16 +204,34 @@ export function OrderForm({ sites, neighbours, overview, kind: wanted, onDone }:
             hint={t("market.form.maxDistanceHint")}
             error={fieldError("max_distance_km")}
           />
-          {neighbours.length > 0 ? (
-            <fieldset className="field choice">
-              <legend>{t("market.form.excluded")}</legend>
-              {neighbours.map((n) => (
-                <label key={n.site} className="choice__option">
-                  <input type="checkbox" checked={excluded.includes(n.site)} onChange={() => toggleExcluded(n.site)} /> {siteTitle(n)}
-                </label>
-              ))}
-              {serverFields.excluded_partners ? <p className="field__error">{serverFields.excluded_partners}</p> : null}
-            </fieldset>
+          {partners.length > 0 ? (
+            <>
+              <fieldset className="field choice" aria-describedby={`${id}-preferred-hint`}>
+                <legend>{t("market.form.preferred")}</legend>
+                <p id={`${id}-preferred-hint`} className="field__hint">
+                  {t("market.form.preferredHint")}
+                </p>
+                {partners.map((n) => (
+                  <label key={n.site} className="choice__option">
+                    <input type="checkbox" checked={preferred.includes(n.site)} onChange={() => setPreferred(toggle(n.site))} /> {siteTitle(n)}
+                  </label>
+                ))}
+                {fieldError("preferred_partners") ? (
+                  <p className="field__error" role="alert">
+                    {fieldError("preferred_partners")}
+                  </p>
+                ) : null}
+              </fieldset>
+              <fieldset className="field choice">
+                <legend>{t("market.form.excluded")}</legend>
+                {partners.map((n) => (
+                  <label key={n.site} className="choice__option">
+                    <input type="checkbox" checked={excluded.includes(n.site)} onChange={() => setExcluded(toggle(n.site))} /> {siteTitle(n)}
+                  </label>
+                ))}
+                {fieldError("excluded_partners") ? <p className="field__error">{fieldError("excluded_partners")}</p> : null}
+              </fieldset>
+            </>
           ) : null}
         </>
       ) : (

@@ -27,6 +27,9 @@ export function RequestCard({ request }: { request: EnergyRequest }) {
   const prefs = [
     request.green_only ? t("market.greenOnly") : null,
     request.max_distance_km != null ? t("market.within", { distance: formatKm(request.max_distance_km, locale) }) : null,
+    request.preferred_partners.length > 0
+      ? t("market.preferring", { sites: request.preferred_partners.map((id) => names.get(id) ?? id).join(", ") })
+      : null,
     request.excluded_partners.length > 0
       ? t("market.excluding", { sites: request.excluded_partners.map((id) => names.get(id) ?? id).join(", ") })
       : null,
