@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { fetchOptional } from "../api/queries";
 
 type Raw = Record<string, unknown>;
@@ -22,6 +22,8 @@ export function useOptionalList<T>(queryKey: readonly string[], path: string, no
   return useQuery({
     queryKey,
     queryFn: fetchOptional<unknown>(path),
+    // A list that switches keys (the market's "finished neighbours" toggle) keeps showing the last one until the next arrives.
+    placeholderData: keepPreviousData,
     select: (data): T[] | null => {
       if (data === null) return null;
       const items: unknown = Array.isArray(data) ? data : (data as { items?: unknown } | undefined)?.items;
