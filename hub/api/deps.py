@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, status
+from fastapi import Depends, HTTPException, Path, Query, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from hub.api.state import SessionDep, StateDep
 from hub.auth.tokens import COOKIE_NAME, user_for_token
-from hub.db.models import User, UserRole
+from hub.db.models import OrderStatus, User, UserRole
+from hub.market.orders import Listing
 from powershare_wire.topics import ID_PATTERN
 
-__all__ = ["AdminUser", "CommunityId", "CurrentUser", "RowId", "SessionDep", "SiteId", "StateDep", "Token"]
+__all__ = [
+    "AdminUser",
+    "CommunityId",
+    "CurrentUser",
+    "OrderListing",
+    "RowId",
+    "SessionDep",
+    "SiteId",
+    "StateDep",
+    "Token",
+]
 
 _bearer = HTTPBearer(auto_error=False, description="The token returned by POST /api/auth/login")
 _cookie = APIKeyCookie(name=COOKIE_NAME, auto_error=False, description="Set by POST /api/auth/login")
@@ -60,6 +71,19 @@ async def admin_user(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(admin_user)]
+
+
+def order_listing(
+    status_: Annotated[OrderStatus | None, Query(alias="status")] = None,
+    active: Annotated[
+        bool, Query(description="Only orders still in the book: open or partly matched, window not over")
+    ] = False,
+    mine: Annotated[bool, Query(description="Only the caller's own")] = False,
+) -> Listing:
+    return Listing(status_, active, mine)
+
+
+OrderListing = Annotated[Listing, Depends(order_listing)]
 
 
 # Path parameters, bounded so no input reaches the database that it cannot represent.

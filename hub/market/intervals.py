@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+from hub.energy.intervals import EPOCH
 
 
 def floor_to(ts: datetime, length: timedelta) -> datetime:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any, TypeVar
 
 import numpy as np
 from sqlalchemy import select
@@ -34,7 +35,7 @@ from hub.market.intervals import ceil_to, floor_to, open_interval
 from hub.market.views import offer_view, request_view
 from hub.notify import notify
 from hub.outbox import Outbox
-from hub.privacy import owns
+from hub.privacy import communities_of, owned_sites, owns
 
 CONSUMERS = frozenset({SiteKind.CONSUMER, SiteKind.HYBRID})
 PROVIDERS = frozenset({SiteKind.PROVIDER, SiteKind.HYBRID})
@@ -42,6 +43,7 @@ ACTIVE = (OrderStatus.OPEN, OrderStatus.PARTLY_MATCHED)
 MAX_WINDOW = timedelta(days=7)
 
 Order = EnergyRequest | Offer
+OrderT = TypeVar("OrderT", EnergyRequest, Offer)
 
 
 @dataclass
@@ -228,6 +230,32 @@ async def cancel(
         raise OrderRejected("id", f"the {noun} is {order.status.value}; only open ones can be cancelled", 409)
     order.status = OrderStatus.CANCELLED
     return order, Outbox(events=order_changed(order))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Which orders a list shows: by status, only those still in the book, only the caller's."""
+
+    status: OrderStatus | None = None
+    active: bool = False
+    mine: bool = False
+    limit: int = 500
+
+
+async def visible_orders(
+    session: AsyncSession, user: User, kind: type[OrderT], listing: Listing, now: datetime
+) -> list[OrderT]:
+    """The orders of the caller's communities (admins: all), newest first, with what it owns."""
+    query: Any = select(kind).order_by(kind.id.desc()).limit(listing.limit)
+    if user.role is not UserRole.ADMIN:
+        query = query.where(kind.community.in_(await communities_of(session, user)))
+    if listing.status is not None:
+        query = query.where(kind.status == listing.status)
+    if listing.active:
+        query = query.where(kind.status.in_(ACTIVE), kind.window_end > now)
+    if listing.mine:
+        query = query.where(kind.site_id.in_(await owned_sites(session, user)))
+    return list(await session.scalars(query))
 
 
 def order_changed(order: Order) -> list[Event]:

@@ -2,48 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, status
 
-from fastapi import APIRouter, Query, status
-from sqlalchemy import select
-
-from hub.api.deps import CurrentUser, RowId, SessionDep, StateDep
+from hub.api.deps import CurrentUser, OrderListing, RowId, SessionDep, StateDep
 from hub.api.schemas.market import OfferCreate, OfferOut
-from hub.db.models import Offer, OrderStatus, UserRole
-from hub.market.orders import ACTIVE, cancel, place_offer
+from hub.db.models import Offer, UserRole
+from hub.market.orders import cancel, place_offer, visible_orders
 from hub.market.views import offer_view
-from hub.privacy import communities_of, owned_sites
+from hub.privacy import owned_sites
 
 router = APIRouter(tags=["offers"])
 
 
 @router.get("/offers", operation_id="offers-list")
 async def list_offers(
-    user: CurrentUser,
-    session: SessionDep,
-    state: StateDep,
-    status_: Annotated[OrderStatus | None, Query(alias="status")] = None,
-    active: Annotated[
-        bool, Query(description="Only orders still in the book: open or partly matched, window not over")
-    ] = False,
-    mine: Annotated[bool, Query(description="Only the caller's own")] = False,
+    user: CurrentUser, session: SessionDep, state: StateDep, listing: OrderListing
 ) -> list[OfferOut]:
     """Offers in the caller's communities, newest first (others' without their site)."""
-    query = select(Offer).order_by(Offer.id.desc()).limit(500)
-    if user.role is not UserRole.ADMIN:
-        query = query.where(Offer.community.in_(await communities_of(session, user)))
-    if status_ is not None:
-        query = query.where(Offer.status == status_)
-    if active:
-        query = query.where(Offer.status.in_(ACTIVE), Offer.window_end > state["clock"].now())
+    found = await visible_orders(session, user, Offer, listing, state["clock"].now())
     owned = await owned_sites(session, user)
-    if mine:
-        query = query.where(Offer.site_id.in_(owned))
     admin = user.role is UserRole.ADMIN
-    return [
-        offer_view(o, full=admin or o.site_id in owned, mine=o.site_id in owned)
-        for o in await session.scalars(query)
-    ]
+    return [offer_view(o, full=admin or o.site_id in owned, mine=o.site_id in owned) for o in found]
 
 
 @router.post("/offers", status_code=status.HTTP_201_CREATED, operation_id="offers-create")

@@ -2,48 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, status
 
-from fastapi import APIRouter, Query, status
-from sqlalchemy import select
-
-from hub.api.deps import CurrentUser, RowId, SessionDep, StateDep
+from hub.api.deps import CurrentUser, OrderListing, RowId, SessionDep, StateDep
 from hub.api.schemas.market import RequestCreate, RequestOut
-from hub.db.models import EnergyRequest, OrderStatus, Urgency, UserRole
-from hub.market.orders import ACTIVE, cancel, place_request
+from hub.db.models import EnergyRequest, Urgency, UserRole
+from hub.market.orders import cancel, place_request, visible_orders
 from hub.market.views import request_view
-from hub.privacy import communities_of, owned_sites
+from hub.privacy import owned_sites
 
 router = APIRouter(tags=["requests"])
 
 
 @router.get("/requests", operation_id="requests-list")
 async def list_requests(
-    user: CurrentUser,
-    session: SessionDep,
-    state: StateDep,
-    status_: Annotated[OrderStatus | None, Query(alias="status")] = None,
-    active: Annotated[
-        bool, Query(description="Only orders still in the book: open or partly matched, window not over")
-    ] = False,
-    mine: Annotated[bool, Query(description="Only the caller's own")] = False,
+    user: CurrentUser, session: SessionDep, state: StateDep, listing: OrderListing
 ) -> list[RequestOut]:
     """Requests in the caller's communities, newest first (others' without their site)."""
-    query = select(EnergyRequest).order_by(EnergyRequest.id.desc()).limit(500)
-    if user.role is not UserRole.ADMIN:
-        query = query.where(EnergyRequest.community.in_(await communities_of(session, user)))
-    if status_ is not None:
-        query = query.where(EnergyRequest.status == status_)
-    if active:
-        query = query.where(EnergyRequest.status.in_(ACTIVE), EnergyRequest.window_end > state["clock"].now())
+    found = await visible_orders(session, user, EnergyRequest, listing, state["clock"].now())
     owned = await owned_sites(session, user)
-    if mine:
-        query = query.where(EnergyRequest.site_id.in_(owned))
     admin = user.role is UserRole.ADMIN
-    return [
-        request_view(r, full=admin or r.site_id in owned, mine=r.site_id in owned)
-        for r in await session.scalars(query)
-    ]
+    return [request_view(o, full=admin or o.site_id in owned, mine=o.site_id in owned) for o in found]
 
 
 @router.post("/requests", status_code=status.HTTP_201_CREATED, operation_id="requests-create")
