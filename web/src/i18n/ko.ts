@@ -280,6 +280,23 @@ export const ko: PartialCatalogue = {
       excluded: "제외한 거래 상대",
     },
   },
+  calendar: {
+    title: "에너지 일정",
+    what: "일정",
+    empty: "아직 예정된 일정이 없습니다",
+    emptyHint: "시간대가 정해진 내 요청과 제안, 그리고 아직 열려 있는 이웃의 요청과 제안이 날짜별로 여기에 표시됩니다.",
+    emptyDay: "이날은 예정된 일정이 없습니다",
+    week: "앞으로 7일",
+    dayCount_other: "{{day}}: 일정 {{count}}건",
+    youNeed: "내 요청 {{energy}}",
+    youOffer: "내 제안 {{energy}}",
+    needs: "{{site}}의 요청 {{energy}}",
+    offers: "{{site}}의 제안 {{energy}}",
+    kind: {
+      request: "요청",
+      offer: "제안",
+    },
+  },
   account: {
     title: "내 계정",
     noAccounts: "이 허브에는 계정이 없습니다",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { offer, request } from "../test/fixtures";
 import { daysFrom, entriesOn, toEntries } from "./calendar";
+import { mergeOrderLists } from "./orders";
 
 const local = (d: number, h: number) => new Date(2026, 0, d, h).toISOString();
 
@@ -30,6 +31,21 @@ describe("calendar entries", () => {
     expect(days.map((d) => [d.getMonth(), d.getDate(), d.getHours()])).toEqual([
       [0, 31, 0],
       [1, 1, 0],
+    ]);
+  });
+
+  it("plans the merged lists: one entry per order, the owner's copy (site, mine) over the book's public one", () => {
+    const book = [request({ id: 4, site: null, mine: false, window_start: local(6, 8) }), request({ id: 5, site: "beta", mine: false, window_start: local(6, 7) })];
+    const mine = [
+      request({ id: 4, site: "alpha", window_start: local(6, 8) }),
+      request({ id: 6, site: "alpha", status: "matched", window_start: local(6, 9) }), // finished but happening
+      request({ id: 7, site: "alpha", status: "expired", window_start: local(6, 10) }), // won't happen
+    ];
+    const planned = toEntries(mergeOrderLists(book, mine), []);
+    expect(planned.map((e) => [e.key, e.site, e.mine, e.status])).toEqual([
+      ["request-5", "beta", false, "open"],
+      ["request-4", "alpha", true, "open"],
+      ["request-6", "alpha", true, "matched"],
     ]);
   });
 });

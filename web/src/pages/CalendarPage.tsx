@@ -1,31 +1,36 @@
 import { useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { AgendaItem } from "../components/Calendar/AgendaItem";
 import { WeekStrip } from "../components/Calendar/WeekStrip";
 import { EmptyState } from "../components/Common/EmptyState";
 import { ErrorState } from "../components/Common/ErrorState";
 import { Loading } from "../components/Common/Loading";
-import { useOffers, useRequests } from "../hooks/useMarket";
+import { useOfferBook, useRequestBook } from "../hooks/useMarket";
 import { daysFrom, entriesOn, startOfDay, toEntries } from "../lib/calendar";
 import { usePageTitle } from "../hooks/usePageTitle";
 
-const HEADING = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long" });
-
 export function CalendarPage() {
-  usePageTitle("Energy calendar");
-  const requests = useRequests();
-  const offers = useOffers();
+  const { t, i18n } = useTranslation();
+  usePageTitle(t("calendar.title"));
+  // The market's lists (same query keys, kept current by the same live events): one's own orders
+  // (`?mine=true`, every status) plus the neighbours' still in the book (`?active=true`), not the
+  // plain list, which neighbours' standing orders would fill.
+  const requests = useRequestBook(false);
+  const offers = useOfferBook(false);
   const [today] = useState(() => startOfDay(new Date()));
   const [selected, setSelected] = useState(today);
   const days = useMemo(() => daysFrom(today, 7), [today]);
   const entries = useMemo(() => toEntries(requests.data ?? [], offers.data ?? []), [requests.data, offers.data]);
+  const heading = useMemo(() => new Intl.DateTimeFormat(i18n.language, { weekday: "long", day: "numeric", month: "long" }), [i18n.language]);
+  const what = t("calendar.what");
 
   let body;
   if (requests.isPending || offers.isPending) {
-    body = <Loading what="the schedule" />;
+    body = <Loading what={what} />;
   } else if (requests.isError || offers.isError) {
     body = (
       <ErrorState
-        what="the schedule"
+        what={what}
         error={requests.error ?? offers.error}
         onRetry={() => {
           void requests.refetch();
@@ -35,8 +40,8 @@ export function CalendarPage() {
     );
   } else if (entries.length === 0) {
     body = (
-      <EmptyState title="Nothing scheduled yet">
-        <p>Requests and offers with a time window are planned here, day by day.</p>
+      <EmptyState title={t("calendar.empty")}>
+        <p>{t("calendar.emptyHint")}</p>
       </EmptyState>
     );
   } else {
@@ -44,10 +49,10 @@ export function CalendarPage() {
     body = (
       <section aria-labelledby="agenda-heading">
         <h2 id="agenda-heading" className="section-title">
-          {HEADING.format(selected)}
+          {heading.format(selected)}
         </h2>
         {onDay.length === 0 ? (
-          <EmptyState title="Nothing scheduled this day" />
+          <EmptyState title={t("calendar.emptyDay")} />
         ) : (
           <ul className="list">
             {onDay.map((entry) => (
@@ -63,7 +68,7 @@ export function CalendarPage() {
 
   return (
     <div>
-      <h1 className="page-title">Energy calendar</h1>
+      <h1 className="page-title">{t("calendar.title")}</h1>
       <WeekStrip days={days} entries={entries} selected={selected} today={today} onSelect={setSelected} />
       {body}
     </div>

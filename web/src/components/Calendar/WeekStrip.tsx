@@ -1,8 +1,7 @@
+import { useMemo } from "react";
+import { useTranslation } from "react-i18next";
 import type { CalendarEntry } from "../../lib/calendar";
 import { entriesOn, sameDay } from "../../lib/calendar";
-
-const DAY = new Intl.DateTimeFormat(undefined, { weekday: "short" });
-const FULL = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long" });
 
 interface Props {
   days: Date[];
@@ -13,8 +12,17 @@ interface Props {
 }
 
 export function WeekStrip({ days, entries, selected, today, onSelect }: Props) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const [short, full] = useMemo(
+    () => [
+      new Intl.DateTimeFormat(locale, { weekday: "short" }),
+      new Intl.DateTimeFormat(locale, { weekday: "long", day: "numeric", month: "long" }),
+    ],
+    [locale],
+  );
   return (
-    <ul className="week" aria-label="Next seven days">
+    <ul className="week" aria-label={t("calendar.week")}>
       {days.map((day) => {
         const count = entriesOn(entries, day).length;
         const isSelected = sameDay(day, selected);
@@ -24,10 +32,10 @@ export function WeekStrip({ days, entries, selected, today, onSelect }: Props) {
               type="button"
               className={`week__day${sameDay(day, today) ? " week__day--today" : ""}${isSelected ? " week__day--selected" : ""}`}
               aria-pressed={isSelected}
-              aria-label={`${FULL.format(day)}: ${count} scheduled`}
+              aria-label={t("calendar.dayCount", { day: full.format(day), count })}
               onClick={() => onSelect(day)}
             >
-              {DAY.format(day)}
+              {short.format(day)}
               <span className="week__date">{day.getDate()}</span>
               <span className="week__count" aria-hidden="true">
                 {count > 0 ? "•".repeat(Math.min(count, 3)) : "\u00a0"}
