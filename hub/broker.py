@@ -6,6 +6,7 @@ amqtt speaks MQTT 3.1.1 only and has no shared subscriptions; the hub needs neit
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 from collections.abc import AsyncIterator, Iterator
@@ -15,6 +16,8 @@ from typing import Any
 from amqtt.broker import Broker
 
 log = logging.getLogger(__name__)
+
+SHUTDOWN_TIMEOUT_S = 10.0
 
 
 class PortInUseError(RuntimeError):
@@ -69,4 +72,10 @@ async def embedded_broker(host: str = "127.0.0.1", port: int = 1883) -> AsyncIte
     try:
         yield broker
     finally:
-        await broker.shutdown()
+        # amqtt's shutdown waits on its clients' sessions; one that never ends must not keep
+        # the hub (or the demo's Ctrl-C) from stopping.
+        try:
+            async with asyncio.timeout(SHUTDOWN_TIMEOUT_S):
+                await broker.shutdown()
+        except TimeoutError:
+            log.warning("the embedded MQTT broker did not stop within %.0f s; leaving it", SHUTDOWN_TIMEOUT_S)
