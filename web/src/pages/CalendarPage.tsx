@@ -7,6 +7,7 @@ import { ErrorState } from "../components/Common/ErrorState";
 import { Loading } from "../components/Common/Loading";
 import { useOfferBook, useRequestBook } from "../hooks/useMarket";
 import { daysFrom, entriesOn, startOfDay, toEntries } from "../lib/calendar";
+import { useNow } from "../hooks/useNow";
 import { usePageTitle } from "../hooks/usePageTitle";
 
 export function CalendarPage() {
@@ -17,8 +18,11 @@ export function CalendarPage() {
   // plain list, which neighbours' standing orders would fill.
   const requests = useRequestBook(false);
   const offers = useOfferBook(false);
-  const [today] = useState(() => startOfDay(new Date()));
-  const [selected, setSelected] = useState(today);
+  // "Today" is the hub's day (demo time in the demo, where a day lasts 24 minutes).
+  const dayStart = startOfDay(new Date(useNow(60_000))).getTime();
+  const today = useMemo(() => new Date(dayStart), [dayStart]);
+  const [picked, setSelected] = useState<Date | null>(null);
+  const selected = picked ?? today;
   const days = useMemo(() => daysFrom(today, 7), [today]);
   const entries = useMemo(() => toEntries(requests.data ?? [], offers.data ?? []), [requests.data, offers.data]);
   const heading = useMemo(() => new Intl.DateTimeFormat(i18n.language, { weekday: "long", day: "numeric", month: "long" }), [i18n.language]);
