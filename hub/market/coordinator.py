@@ -36,10 +36,6 @@ DISCOVERY_S = 1.0  # how often (wall seconds) new communities are looked for: a 
 Materialize = Callable[[AsyncSession, Community, datetime, datetime], Awaitable[Outbox]]
 
 
-async def _no_standing(_s: AsyncSession, _c: Community, _start: datetime, _now: datetime) -> Outbox:
-    return Outbox()
-
-
 class MarketCoordinator:
     def __init__(
         self,
@@ -47,7 +43,7 @@ class MarketCoordinator:
         bus: EventBus,
         clock: Clock,
         metrics: HubMetrics,
-        materialize: Materialize = _no_standing,
+        materialize: Materialize,
     ) -> None:
         self.sessions = sessions
         self.bus = bus

@@ -11,6 +11,7 @@ import { buildOrder, priceField, type Urgency } from "../../lib/orderForm";
 import { orderKindsFor, sourcesFor, type OrderKind, type Source } from "../../lib/orders";
 import { siteTitle } from "../../lib/sites";
 import { Field } from "../Auth/Field";
+import { FormActions } from "./FormActions";
 
 interface Props {
   /** The caller's own sites. */
@@ -247,19 +248,7 @@ export function OrderForm({ sites, neighbours, overview, kind: wanted, onDone }:
           {serverFields.source ? <p className="field__error">{serverFields.source}</p> : null}
         </div>
       )}
-      {generalError ? (
-        <p className="auth__error" role="alert">
-          {generalError}
-        </p>
-      ) : null}
-      <div className="order-form__actions">
-        <button type="button" className="button button--ghost" onClick={onDone}>
-          {t("market.form.cancel")}
-        </button>
-        <button type="submit" className="button" disabled={create.isPending}>
-          {create.isPending ? t("market.form.posting") : kind === "request" ? t("market.form.postRequest") : t("market.form.postOffer")}
-        </button>
-      </div>
+      <FormActions error={generalError} onCancel={onDone} submitting={create.isPending} submitLabel={create.isPending ? t("market.form.posting") : kind === "request" ? t("market.form.postRequest") : t("market.form.postOffer")} />
     </form>
   );
 }

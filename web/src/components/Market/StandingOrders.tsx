@@ -9,6 +9,7 @@ import { checkPrice, formatPricePerKwh, normalisePrice } from "../../lib/money";
 import { standingKindsFor, type StandingKind } from "../../lib/orders";
 import { siteTitle } from "../../lib/sites";
 import { Field } from "../Auth/Field";
+import { FormActions } from "./FormActions";
 
 function StandingItem({ order, site, currency }: { order: StandingOrder; site: string; currency?: string }) {
   const { t, i18n } = useTranslation();
@@ -103,19 +104,7 @@ function StandingForm({ site, overview, onDone }: { site: SiteSnapshot; overview
           <Field label={t("market.standing.toHour")} type="number" inputMode="numeric" min="0" max="24" value={toHour} onChange={(e) => setToHour(e.target.value)} error={error("to_hour")} />
         </div>
       ) : null}
-      {general ? (
-        <p className="auth__error" role="alert">
-          {general}
-        </p>
-      ) : null}
-      <div className="order-form__actions">
-        <button type="button" className="button button--ghost" onClick={onDone}>
-          {t("market.form.cancel")}
-        </button>
-        <button type="submit" className="button" disabled={create.isPending}>
-          {t("market.standing.save")}
-        </button>
-      </div>
+      <FormActions error={general} onCancel={onDone} submitting={create.isPending} submitLabel={t("market.standing.save")} />
     </form>
   );
 }
