@@ -294,6 +294,7 @@ def hub_process(
         await migrate(engine)
         async with async_sessionmaker(engine)() as session:
             await ensure_user(session, ADMIN[0], ADMIN[1], UserRole.ADMIN)
+            await session.commit()
         await engine.dispose()
         settings = Settings(
             database_url=database_url,

@@ -1,6 +1,7 @@
 """Idempotent seeding for the demo and tests: communities, users and sites, in-process.
 
 Every function may be called again with the same arguments; it then changes nothing.
+They flush and leave the commit to the caller, so a whole seeding appears at once.
 The demo password is refused when POWERSHARE_ENV=production (see hub.accounts).
 """
 
@@ -25,7 +26,7 @@ async def ensure_community(session: AsyncSession, community_id: str, **tariffs: 
     if community is None:
         community = Community(id=community_id, name=tariffs.pop("name", community_id), **tariffs)
         session.add(community)
-        await session.commit()
+        await session.flush()
     return community
 
 
@@ -44,7 +45,7 @@ async def ensure_user(
             await ensure_community(session, community)
         user = new_user(email, password, UserRole(role), display_name or email.split("@")[0], community)
         session.add(user)
-        await session.commit()
+        await session.flush()
     return user
 
 
@@ -81,10 +82,9 @@ async def ensure_site(
     site.lat, site.lon = lat, lon
     site.name = name or site.name or site_id
     site.assets = [Asset.model_validate(a).model_dump(mode="json") for a in assets]
-    await session.commit()
     if owner is not None and owner.community is None:
         owner.community = community
-        await session.commit()
+    await session.flush()
     return site
 
 
@@ -111,5 +111,5 @@ async def ensure_standing_order(
     order.price = Decimal(price)
     order.min_soc_pct, order.from_hour, order.to_hour = min_soc_pct, from_hour, to_hour
     order.active = True
-    await session.commit()
+    await session.flush()
     return order

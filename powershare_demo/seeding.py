@@ -92,5 +92,6 @@ async def seed_community(
             for index, home in enumerate(homes):
                 for rule in standing_orders(home, index):
                     await ensure_standing_order(session, home.id, **rule)
+            await session.commit()  # residents can sign in once all of them can
     finally:
         await engine.dispose()

@@ -42,7 +42,9 @@ class RunningHub:
         engine = create_engine(self.settings.database_url)
         try:
             async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-                return await action(session)
+                result = await action(session)
+                await session.commit()
+                return result
         finally:
             await engine.dispose()
 
