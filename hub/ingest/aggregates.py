@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -89,12 +89,13 @@ class Bookings:
             self.count(site, start, energy, count)
         return head
 
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self, revised_at: datetime) -> list[dict[str, Any]]:
         rows = []
         for (site, start), e in self.energy.items():
             row: dict[str, Any] = {
                 "site_id": site,
                 "start": start,
+                "revised_at": revised_at,
                 "readings": self.readings.get((site, start), 0),
                 "consumption_wh": e.consumption_wh,
             }
@@ -172,7 +173,12 @@ class IntervalAggregator:
                 del self._planned[site]
 
     async def write_plan(self, conn: AsyncConnection, plan: Plan) -> None:
-        rows = plan.bookings.rows()
+        await self._write(conn, plan.bookings)
+
+    async def _write(self, conn: AsyncConnection, bookings: Bookings) -> None:
+        # Stamped with wall time (not the demo's clock): settlement looks for rows revised
+        # since its last look, whatever clock the hub runs on.
+        rows = bookings.rows(revised_at=datetime.now(UTC))
         if rows:
             await conn.execute(self._upsert, rows)
 
@@ -203,9 +209,7 @@ class IntervalAggregator:
             head = bookings.chain(site, head, ordered[split:])
             if head is not None:
                 heads[site] = head
-        rows = bookings.rows()
-        if rows:
-            await conn.execute(self._upsert, rows)
+        await self._write(conn, bookings)
         return heads
 
     async def _book_late(
@@ -229,6 +233,7 @@ def _add_to_intervals(insert: Any) -> Any:
         name: getattr(SiteInterval, name) + getattr(statement.excluded, name)
         for name in (*ENERGY_COLUMNS, "readings")
     }
+    added["revised_at"] = statement.excluded.revised_at
     return statement.on_conflict_do_update(index_elements=["site_id", "start"], set_=added)
 
 

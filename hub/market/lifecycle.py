@@ -18,9 +18,9 @@ from hub.outbox import Outbox
 
 S = TransactionStatus
 NEXT: dict[TransactionStatus, frozenset[TransactionStatus]] = {
-    S.MATCHED: frozenset({S.DELIVERING, S.FAILED}),
-    S.DELIVERING: frozenset({S.SETTLED, S.FAILED}),
-    S.SETTLED: frozenset(),
+    S.SCHEDULED: frozenset({S.DELIVERING, S.FAILED}),
+    S.DELIVERING: frozenset({S.COMPLETED, S.FAILED}),
+    S.COMPLETED: frozenset(),
     S.FAILED: frozenset(),
 }
 

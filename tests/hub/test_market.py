@@ -358,13 +358,13 @@ S = TransactionStatus
 @pytest.mark.parametrize(
     ("current", "target", "allowed"),
     [
-        (S.MATCHED, S.DELIVERING, True),
-        (S.MATCHED, S.FAILED, True),
-        (S.MATCHED, S.SETTLED, False),
-        (S.DELIVERING, S.SETTLED, True),
+        (S.SCHEDULED, S.DELIVERING, True),
+        (S.SCHEDULED, S.FAILED, True),
+        (S.SCHEDULED, S.COMPLETED, False),
+        (S.DELIVERING, S.COMPLETED, True),
         (S.DELIVERING, S.FAILED, True),
-        (S.DELIVERING, S.MATCHED, False),
-        (S.SETTLED, S.FAILED, False),
+        (S.DELIVERING, S.SCHEDULED, False),
+        (S.COMPLETED, S.FAILED, False),
         (S.FAILED, S.DELIVERING, False),
     ],
 )
@@ -387,7 +387,7 @@ async def test_advancing_a_trade_tells_both_sides_after_commit(
             await session.commit()
             outbox.publish(hub.state["bus"])
             with pytest.raises(TransitionError):
-                await advance(session, trade, S.MATCHED, hub.state["clock"].now())
+                await advance(session, trade, S.SCHEDULED, hub.state["clock"].now())
         for side in (consumer, near):
             [listed] = (await side.get("/api/transactions")).json()
             assert listed["status"] == "delivering"

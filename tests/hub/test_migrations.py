@@ -27,6 +27,10 @@ TABLES = {
     "notifications",
     "standing_orders",
     "market_intervals",
+    "sharing_periods",
+    "settlements",
+    "ledger_lines",
+    "allocations",
 }
 
 

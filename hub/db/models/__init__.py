@@ -7,9 +7,13 @@ from hub.db.models.accounts import AuthToken, User
 from hub.db.models.base import Base
 from hub.db.models.community import Community
 from hub.db.models.enums import (
+    AllocationKey,
     AssetKind,
+    LedgerKind,
     Mechanism,
     OrderStatus,
+    SharingMode,
+    Shortfall,
     SiteKind,
     StandingKind,
     TransactionStatus,
@@ -19,21 +23,30 @@ from hub.db.models.enums import (
 from hub.db.models.market import EnergyRequest, MarketInterval, Offer, StandingOrder, Transaction
 from hub.db.models.notifications import Notification
 from hub.db.models.readings import RawReading, SiteInterval
+from hub.db.models.settlement import Allocation, LedgerLine, Settlement, SharingPeriod
 from hub.db.models.sites import Device, Site
 
 __all__ = [
+    "Allocation",
+    "AllocationKey",
     "AssetKind",
     "AuthToken",
     "Base",
     "Community",
     "Device",
     "EnergyRequest",
+    "LedgerKind",
+    "LedgerLine",
     "MarketInterval",
     "Mechanism",
     "Notification",
     "Offer",
     "OrderStatus",
     "RawReading",
+    "Settlement",
+    "SharingMode",
+    "SharingPeriod",
+    "Shortfall",
     "Site",
     "SiteInterval",
     "SiteKind",

@@ -25,6 +25,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def long_enum(cls: type[enum.Enum], length: int) -> Enum:
+    """The stored-as-value enum type of the mapping below, for values longer than 16 characters."""
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     # Enums are stored as their values in plain VARCHAR columns: no PostgreSQL enum types

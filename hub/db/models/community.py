@@ -41,4 +41,6 @@ class Community(Base):
     gate_lead_s: Mapped[int] = mapped_column(default=300, server_default="300")
     # {"bands": [{"up_to_km": 0.5 | null, "fee": "0.0100"}, …]} or {"per_km": "0.0100", "cap": "0.0500"}
     grid_fee: Mapped[dict[str, Any]] = mapped_column(default=lambda: dict(DEFAULT_GRID_FEE))
+    # Settlement waits this long after an interval for the meters' last readings.
+    settlement_grace_s: Mapped[int] = mapped_column(default=300, server_default="300")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -40,10 +40,43 @@ class OrderStatus(StrEnum):
 
 
 class TransactionStatus(StrEnum):
-    MATCHED = "matched"
+    """A trade's life: scheduled at the clearing, delivering while its interval runs, then settled."""
+
+    SCHEDULED = "scheduled"
     DELIVERING = "delivering"
-    SETTLED = "settled"
-    FAILED = "failed"
+    COMPLETED = "completed"  # the meters show all of it
+    PARTIAL = "partially_delivered"  # the meters show some of it (see ``shortfall``)
+    FAILED = "failed"  # the meters show none of it
+    CANCELLED = "cancelled"  # withdrawn before its gate closed
+
+
+class Shortfall(StrEnum):
+    """Why a trade delivered less than it promised."""
+
+    SELLER_EXPORTED_LESS = "seller_exported_less"
+    BUYER_IMPORTED_LESS = "buyer_imported_less"
+    READINGS_MISSING = "readings_missing"
+
+
+class SharingMode(StrEnum):
+    """How a community shares: trading ahead, or allocating metered surplus afterwards."""
+
+    MARKET = "market"
+    EX_POST = "ex_post"
+
+
+class AllocationKey(StrEnum):
+    """Ex-post allocation: how the members' metered surplus is divided among those short of energy."""
+
+    STATIC = "static"  # fixed shares per member
+    DYNAMIC = "dynamic"  # pro rata to each member's metered demand
+
+
+class LedgerKind(StrEnum):
+    TRADE = "trade"  # buyer pays seller the energy price and the network the grid fee
+    ALLOCATION = "allocation"  # ex post: via the community's pool, at the community's price
+    GRID_IMPORT = "grid_import"  # import nobody in the community covered, at retail
+    GRID_EXPORT = "grid_export"  # export nobody in the community took, at feed-in
 
 
 class Mechanism(StrEnum):

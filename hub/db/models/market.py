@@ -4,14 +4,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db.models.base import Base, utcnow
+from hub.db.models.base import Base, long_enum, utcnow
 from hub.db.models.enums import (
     AssetKind,
     Mechanism,
     OrderStatus,
+    Shortfall,
     StandingKind,
     TransactionStatus,
     Urgency,
@@ -88,7 +89,14 @@ class StandingOrder(Base):
 
 
 class Transaction(Base):
-    """A trade of one interval between a seller and a buyer: matched → delivering → settled | failed."""
+    """A trade of one interval between a seller and a buyer.
+
+    scheduled → delivering → completed | partially_delivered | failed, as the meters show;
+    a late reading re-settles it (hub.market.settler). ``amount`` is what the buyer pays for
+    the delivered energy, fee included. ``dispatch`` records the battery command for a trade
+    sold from a battery ({id, outcome, power_w, reason, at}); ``at_risk`` is set when the
+    battery refused it or never answered.
+    """
 
     __tablename__ = "transactions"
 
@@ -106,7 +114,13 @@ class Transaction(Base):
     distance_km: Mapped[float | None]
     mechanism: Mapped[Mechanism]
     delivered_wh: Mapped[int] = mapped_column(BigInteger, default=0)
-    status: Mapped[TransactionStatus] = mapped_column(default=TransactionStatus.MATCHED, index=True)
+    status: Mapped[TransactionStatus] = mapped_column(
+        long_enum(TransactionStatus, 24), default=TransactionStatus.SCHEDULED, index=True
+    )
+    shortfall: Mapped[Shortfall | None] = mapped_column(long_enum(Shortfall, 24))
+    amount: Mapped[Decimal | None]
+    dispatch: Mapped[dict[str, Any] | None]
+    at_risk: Mapped[bool] = mapped_column(default=False, server_default=false())
     window_start: Mapped[datetime]
     window_end: Mapped[datetime]
     failure_reason: Mapped[str | None] = mapped_column(String(500))

@@ -35,10 +35,13 @@ class SiteInterval(Base):
     start: Mapped[datetime] = mapped_column(primary_key=True)
     import_wh: Mapped[float] = mapped_column(default=0.0)
     export_wh: Mapped[float] = mapped_column(default=0.0)
-    production_wh: Mapped[float] = mapped_column(default=0.0)
+    production_wh: Mapped[float] = mapped_column(default=0.0)  # solar and wind
+    wind_wh: Mapped[float] = mapped_column(default=0.0, server_default="0")  # the wind part of it
     consumption_wh: Mapped[float] = mapped_column(default=0.0)
     charge_wh: Mapped[float] = mapped_column(default=0.0)
     discharge_wh: Mapped[float] = mapped_column(default=0.0)
     readings: Mapped[int] = mapped_column(default=0)
+    # When ingest last changed this row: settlement re-settles intervals revised after it ran.
+    revised_at: Mapped[datetime | None] = mapped_column(index=True)
 
     __table_args__ = (Index("ix_site_intervals_start", "start"),)

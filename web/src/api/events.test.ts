@@ -38,7 +38,7 @@ describe("parseEvent", () => {
         notification: { id: 3, kind: "transaction", title: `Energy trade ${status}`, body: "", data: { status } },
       });
     expect(parseEvent(note("failed"))).toEqual({ type: "notification", id: 3, title: "Energy trade failed", message: undefined, level: "error", kind: "transaction" });
-    expect(parseEvent(note("settled"))).toMatchObject({ level: "success" });
+    expect(parseEvent(note("completed"))).toMatchObject({ level: "success" });
     expect(parseEvent(note("matched"))).toMatchObject({ level: undefined });
   });
 

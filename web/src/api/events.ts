@@ -29,7 +29,7 @@ function levelOf(data: Json): NotificationEvent["level"] {
   if (typeof data.level === "string" && LEVELS.has(data.level)) return data.level as NotificationEvent["level"];
   const status = isObject(data.data) ? data.data.status : undefined;
   if (status === "failed") return "error";
-  if (status === "settled") return "success";
+  if (status === "completed") return "success";
   return undefined;
 }
 

@@ -73,7 +73,7 @@ describe("pages with data", () => {
     renderWithApp(<HistoryPage />, {
       routes: {
         "/api/transactions": [
-          transaction({ id: 1, seller_site_id: "alpha", buyer_site_id: "gamma", energy_wh: 500, created_at: "2026-01-01T10:00:00Z", status: "settled" }),
+          transaction({ id: 1, seller_site_id: "alpha", buyer_site_id: "gamma", energy_wh: 500, created_at: "2026-01-01T10:00:00Z", status: "completed" }),
           transaction({ id: 2, seller_site_id: "beta", buyer_site_id: "gamma", energy_wh: 1500, created_at: "2026-01-02T10:00:00Z", status: "matched" }),
         ],
       },
