@@ -73,7 +73,8 @@ class AllocationKey(StrEnum):
 
 
 class LedgerKind(StrEnum):
-    TRADE = "trade"  # buyer pays seller the energy price and the network the grid fee
+    TRADE = "trade"  # buyer pays seller the energy price
+    GRID_FEE = "grid_fee"  # buyer pays the network the grid fee of a trade
     ALLOCATION = "allocation"  # ex post: via the community's pool, at the community's price
     GRID_IMPORT = "grid_import"  # import nobody in the community covered, at retail
     GRID_EXPORT = "grid_export"  # export nobody in the community took, at feed-in

@@ -86,7 +86,9 @@ def upgrade() -> None:
         sa.Column("account", sa.String(length=80), nullable=False),
         sa.Column(
             "kind",
-            sa.Enum("trade", "allocation", "grid_import", "grid_export", name="ledgerkind", native_enum=False, length=16),
+            sa.Enum(
+                "trade", "grid_fee", "allocation", "grid_import", "grid_export", name="ledgerkind", native_enum=False, length=16
+            ),
             nullable=False,
         ),
         sa.Column("amount", hub.db.types.Money(), nullable=False),
