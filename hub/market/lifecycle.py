@@ -1,4 +1,8 @@
-"""The transaction lifecycle: matched → delivering → settled | failed (settled and failed are final).
+"""The transaction lifecycle: scheduled → delivering → completed | partially_delivered | failed.
+
+A scheduled trade may also be cancelled before its gate closes. Settled states are final
+for the resident but not for the meters: a late reading re-settles the interval, and a trade
+may move from one settled state to another (failed for missing readings → completed).
 
 The clearing creates transactions (hub.market.clearing); ``advance`` moves one on. Neither
 commits: each returns what to publish once the caller has committed.
@@ -17,11 +21,13 @@ from hub.notify import notify
 from hub.outbox import Outbox
 
 S = TransactionStatus
+SETTLED = frozenset({S.COMPLETED, S.PARTIAL, S.FAILED})
 NEXT: dict[TransactionStatus, frozenset[TransactionStatus]] = {
-    S.SCHEDULED: frozenset({S.DELIVERING, S.FAILED}),
-    S.DELIVERING: frozenset({S.COMPLETED, S.FAILED}),
-    S.COMPLETED: frozenset(),
-    S.FAILED: frozenset(),
+    # Settled straight from scheduled when the delivery start was missed (a hub restart).
+    S.SCHEDULED: frozenset({S.DELIVERING, S.CANCELLED}) | SETTLED,
+    S.DELIVERING: SETTLED,
+    **{settled: SETTLED - {settled} for settled in SETTLED},
+    S.CANCELLED: frozenset(),
 }
 
 

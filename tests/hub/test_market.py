@@ -359,13 +359,18 @@ S = TransactionStatus
     ("current", "target", "allowed"),
     [
         (S.SCHEDULED, S.DELIVERING, True),
-        (S.SCHEDULED, S.FAILED, True),
-        (S.SCHEDULED, S.COMPLETED, False),
+        (S.SCHEDULED, S.CANCELLED, True),
+        (S.SCHEDULED, S.COMPLETED, True),  # the delivery start was missed
         (S.DELIVERING, S.COMPLETED, True),
+        (S.DELIVERING, S.PARTIAL, True),
         (S.DELIVERING, S.FAILED, True),
         (S.DELIVERING, S.SCHEDULED, False),
-        (S.COMPLETED, S.FAILED, False),
+        (S.DELIVERING, S.CANCELLED, False),  # too late: the gate has closed
+        (S.FAILED, S.COMPLETED, True),  # late readings re-settled it
+        (S.COMPLETED, S.PARTIAL, True),
+        (S.COMPLETED, S.COMPLETED, False),
         (S.FAILED, S.DELIVERING, False),
+        (S.CANCELLED, S.DELIVERING, False),
     ],
 )
 def test_lifecycle_transitions(current: S, target: S, allowed: bool) -> None:
