@@ -47,6 +47,24 @@ class HubMetrics:
             buckets=LAG_BUCKETS,
             registry=r,
         )
+        self.settlements = Counter(
+            "powershare_settlements",
+            "Interval settlements that posted to the ledger (first runs and corrections), by community",
+            ["community"],
+            registry=r,
+        )
+        self.settlement_failures = Counter(
+            "powershare_settlement_failures",
+            "Settlement runs that failed (logged; retried on the next tick)",
+            ["community"],
+            registry=r,
+        )
+        self.settlement_seconds = Histogram(
+            "powershare_settlement_seconds",
+            "One interval read from the meters, settled and posted",
+            buckets=LAG_BUCKETS,
+            registry=r,
+        )
         self.ws_clients = Gauge("powershare_ws_clients", "Connected /ws clients", registry=r)
         self.ws_dropped = Gauge(
             "powershare_ws_dropped_events",

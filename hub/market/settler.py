@@ -1,0 +1,472 @@
+"""Settlement's clock: each interval settled from the meters after a grace period, and again
+whenever late readings change what its meters show.
+
+``settle_interval`` reads an interval's trades and metered energy, fingerprints them, and if
+the fingerprint differs from the last settlement's (or there was none) settles anew
+(hub.market.settlement): trades get their delivered energy and status, and the ledger gets
+postings under a new revision, after reversing the previous revision's postings. So
+settling the same readings twice changes nothing, and a correction never edits a line.
+
+``SettlementCoordinator`` runs in the hub's lifespan. Every tick it settles the intervals
+whose grace period has passed, then looks for site intervals that ingest revised since its
+last look (``site_intervals.revised_at``, wall time) within settled intervals, and settles
+those again. A failure in one community is logged and counted; the others go on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hub.db.models import (
+    Allocation,
+    Community,
+    LedgerLine,
+    Settlement,
+    SharingMode,
+    Site,
+    SiteInterval,
+    Transaction,
+    TransactionStatus,
+)
+from hub.events import EventBus
+from hub.market.expost import Metered, allocation_price
+from hub.market.intervals import floor_to
+from hub.market.ledger import Line, Posting, Tariff, money, reversal
+from hub.market.lifecycle import can_move, transaction_event
+from hub.market.orders import interval_of
+from hub.market.settlement import Delivery, ExPost, Outcome, Trade, digest, settle
+from hub.market.sharing import period_at
+from hub.metrics import HubMetrics
+from hub.notify import notify
+from hub.outbox import Outbox
+from powershare_wire.clock import Clock
+
+log = logging.getLogger("hub.settlement")
+
+TICK_S = 1.0  # wall seconds between looks for due and revised intervals
+CATCH_UP = timedelta(days=2)  # a hub that was down settles at most this far back
+REVISION_OVERLAP = timedelta(seconds=60)  # ingest stamps rows before it commits them
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything one settlement depends on, read in one transaction."""
+
+    trades: list[Transaction]
+    meters: dict[str, Metered]
+    tariff: Tariff
+    mode: SharingMode
+    ex_post: ExPost | None
+
+    def digest(self) -> str:
+        return digest(self.mode, [_trade(t) for t in self.trades], self.meters, self.tariff, self.ex_post)
+
+
+def _trade(transaction: Transaction) -> Trade:
+    return Trade(
+        transaction.id,
+        transaction.seller_site_id,
+        transaction.buyer_site_id,
+        transaction.energy_wh,
+        transaction.energy_price,
+        transaction.fee,
+    )
+
+
+async def metered(
+    session: AsyncSession, community: str, start: datetime, end: datetime
+) -> dict[str, Metered]:
+    """Each of the community's sites with readings in [start, end): its import and export, in Wh."""
+    rows = await session.execute(
+        select(
+            SiteInterval.site_id,
+            func.sum(SiteInterval.import_wh),
+            func.sum(SiteInterval.export_wh),
+        )
+        .join(Site, Site.id == SiteInterval.site_id)
+        .where(Site.community == community, SiteInterval.start >= start, SiteInterval.start < end)
+        .group_by(SiteInterval.site_id)
+        .having(func.sum(SiteInterval.readings) > 0)
+    )
+    return {site: Metered(round(imported or 0), round(exported or 0)) for site, imported, exported in rows}
+
+
+async def inputs(
+    session: AsyncSession, community: Community, start: datetime, settled: Settlement | None
+) -> Inputs:
+    end = start + interval_of(community)
+    trades = list(
+        await session.scalars(
+            select(Transaction)
+            .where(
+                Transaction.community == community.id,
+                Transaction.window_start == start,
+                Transaction.status != TransactionStatus.CANCELLED,
+            )
+            .order_by(Transaction.id)
+        )
+    )
+    # An interval keeps the tariffs it was first settled at.
+    if settled is not None:
+        tariff = Tariff(settled.retail_price, settled.feed_in_price)
+    else:
+        tariff = Tariff(community.retail_price_per_kwh, community.feed_in_price_per_kwh)
+    period = await period_at(session, community.id, start)
+    ex_post = None
+    if period is not None and period.mode is SharingMode.EX_POST and period.key is not None:
+        price = allocation_price(period.price, tariff.feed_in, tariff.retail)
+        shares = {site: Decimal(str(weight)) for site, weight in (period.shares or {}).items()}
+        ex_post = ExPost(period.key, price, shares)
+    mode = SharingMode.EX_POST if ex_post is not None else SharingMode.MARKET
+    return Inputs(trades, await metered(session, community.id, start, end), tariff, mode, ex_post)
+
+
+async def settle_interval(
+    session: AsyncSession, community: Community, start: datetime, now: datetime, note: str | None = None
+) -> Outbox | None:
+    """Settle one interval from what the meters show now; None when nothing changed.
+
+    Does not commit: the caller commits, then publishes the Outbox.
+    """
+    settled = await session.get(Settlement, (community.id, start))
+    read = await inputs(session, community, start, settled)
+    fingerprint = read.digest()
+    if settled is not None and settled.digest == fingerprint:
+        return None
+    outcome = settle([_trade(t) for t in read.trades], read.meters, read.tariff, read.ex_post)
+    revision = 1 if settled is None else settled.revision + 1
+    previous = (
+        [] if settled is None else await _current_postings(session, community.id, start, settled.revision)
+    )
+    await _post(session, community.id, start, revision, previous, outcome.postings)
+    await _store_allocations(session, community.id, start, outcome, read.ex_post)
+    changed = _apply_deliveries(read.trades, outcome.deliveries, now)
+    if settled is None:
+        settled = Settlement(community=community.id, start=start, revision=revision)
+        session.add(settled)
+    settled.end = start + interval_of(community)
+    settled.mode = read.mode
+    settled.revision = revision
+    settled.digest = fingerprint
+    settled.retail_price, settled.feed_in_price = read.tariff.retail, read.tariff.feed_in
+    settled.shared_wh = outcome.shared_wh
+    settled.note = note if revision > 1 else None
+    settled.settled_at = now
+    outbox = Outbox(events=[transaction_event(t) for t in changed])
+    outbox.notes += await _tell_residents(
+        session, community.id, start, revision, read.trades, outcome, changed
+    )
+    return outbox
+
+
+async def _current_postings(
+    session: AsyncSession, community: str, start: datetime, revision: int
+) -> list[Posting]:
+    """The postings that stand for an interval: its latest revision's, reversals left out."""
+    rows = await session.scalars(
+        select(LedgerLine)
+        .where(
+            LedgerLine.community == community,
+            LedgerLine.interval_start == start,
+            LedgerLine.revision == revision,
+            LedgerLine.reversal.is_(False),
+        )
+        .order_by(LedgerLine.entry, LedgerLine.id)
+    )
+    entries: dict[int, list[LedgerLine]] = defaultdict(list)
+    for line in rows:
+        entries[line.entry].append(line)
+    return [
+        Posting(
+            lines[0].kind,
+            tuple(Line(line.account, line.amount, line.energy_wh) for line in lines),
+            lines[0].transaction_id,
+        )
+        for _, lines in sorted(entries.items())
+    ]
+
+
+async def _post(
+    session: AsyncSession,
+    community: str,
+    start: datetime,
+    revision: int,
+    previous: Sequence[Posting],
+    postings: Sequence[Posting],
+) -> None:
+    """Reverse ``previous`` and post ``postings``, all under ``revision``, in one bulk insert."""
+    rows: list[dict[str, Any]] = []
+    batches: Iterable[tuple[bool, Posting]] = [
+        *((True, Posting(p.kind, reversal(p.lines), p.transaction_id)) for p in previous),
+        *((False, p) for p in postings),
+    ]
+    for entry, (reversing, posting) in enumerate(batches):
+        for line in posting.lines:
+            rows.append(
+                {
+                    "community": community,
+                    "interval_start": start,
+                    "revision": revision,
+                    "entry": entry,
+                    "account": line.account,
+                    "kind": posting.kind,
+                    "amount": line.amount,
+                    "energy_wh": line.energy_wh,
+                    "transaction_id": posting.transaction_id,
+                    "reversal": reversing,
+                }
+            )
+    if rows:
+        await session.execute(insert(LedgerLine), rows)
+
+
+async def _store_allocations(
+    session: AsyncSession, community: str, start: datetime, outcome: Outcome, ex_post: ExPost | None
+) -> None:
+    """Allocations are derived data: replaced whole (the ledger keeps the history)."""
+    await session.execute(
+        delete(Allocation).where(Allocation.community == community, Allocation.start == start)
+    )
+    if ex_post is None:
+        return
+    session.add_all(
+        Allocation(
+            community=community,
+            start=start,
+            site_id=site,
+            given_wh=share.given_wh,
+            received_wh=share.received_wh,
+            price=ex_post.price,
+        )
+        for site, share in sorted(outcome.allocations.items())
+        if share.given_wh or share.received_wh
+    )
+
+
+def _apply_deliveries(
+    trades: Sequence[Transaction], done: Sequence[Delivery], now: datetime
+) -> list[Transaction]:
+    """Write deliveries onto the trades; return those whose outcome changed."""
+    by_id = {t.id: t for t in trades}
+    changed = []
+    for delivery in done:
+        trade = by_id[delivery.trade_id]
+        same = (
+            trade.status is delivery.status
+            and trade.delivered_wh == delivery.delivered_wh
+            and trade.shortfall == delivery.shortfall
+            and trade.amount == delivery.amount
+        )
+        if same:
+            continue
+        if trade.status is not delivery.status and not can_move(trade.status, delivery.status):
+            log.warning("trade %s cannot become %s from %s", trade.id, delivery.status, trade.status)
+            continue
+        trade.status = delivery.status
+        trade.delivered_wh = delivery.delivered_wh
+        trade.shortfall = delivery.shortfall
+        trade.amount = delivery.amount
+        trade.updated_at = now
+        changed.append(trade)
+    return changed
+
+
+@dataclass
+class _SiteNews:
+    sold_wh: int = 0
+    bought_wh: int = 0
+    promised_wh: int = 0
+    earned: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+    short: int = 0  # trades that delivered less than promised
+
+
+async def _tell_residents(
+    session: AsyncSession,
+    community: str,
+    start: datetime,
+    revision: int,
+    trades: Sequence[Transaction],
+    outcome: Outcome,
+    changed: Sequence[Transaction],
+) -> list[Any]:
+    """One notification per resident and interval (not per trade): what was delivered, what it
+    came to, and any shortfall; on a re-settlement only to those whose trades changed."""
+    news: dict[str, _SiteNews] = defaultdict(_SiteNews)
+    concerned = {t.id for t in changed} if revision > 1 else {t.id for t in trades}
+    for trade in trades:
+        if trade.id not in concerned:
+            continue
+        seller, buyer = news[trade.seller_site_id], news[trade.buyer_site_id]
+        earned = money(trade.energy_price, trade.delivered_wh)
+        seller.sold_wh += trade.delivered_wh
+        seller.promised_wh += trade.energy_wh
+        seller.earned += earned
+        buyer.bought_wh += trade.delivered_wh
+        buyer.promised_wh += trade.energy_wh
+        buyer.paid += trade.amount or Decimal(0)
+        short = trade.status is not TransactionStatus.COMPLETED
+        seller.short += short
+        buyer.short += short
+    for site, share in outcome.allocations.items():
+        if revision == 1 and (share.given_wh or share.received_wh):
+            news[site].sold_wh += share.given_wh
+            news[site].bought_wh += share.received_wh
+    if not news:
+        return []
+    owners = dict(
+        (await session.execute(select(Site.id, Site.owner_id).where(Site.id.in_(list(news))))).tuples().all()
+    )
+    notes = []
+    for site, item in sorted(news.items()):
+        owner = owners.get(site)
+        if owner is None:
+            continue
+        title, body = _headline(site, item, revision)
+        notes += notify(
+            session,
+            [owner],
+            "settlement",
+            title,
+            body,
+            site=site,
+            interval=start.isoformat(),
+            revision=revision,
+            sold_wh=item.sold_wh,
+            bought_wh=item.bought_wh,
+            earned=str(item.earned),
+            paid=str(item.paid),
+            shortfall=item.short > 0,
+        )
+    return notes
+
+
+def _kwh(wh: int) -> str:
+    return f"{wh / 1000:.3f}".rstrip("0").rstrip(".") + " kWh"
+
+
+def _headline(site: str, item: _SiteNews, revision: int) -> tuple[str, str]:
+    moved = item.sold_wh + item.bought_wh
+    parts = []
+    if item.sold_wh:
+        parts.append(f"delivered {_kwh(item.sold_wh)} to neighbours, earning {item.earned}")
+    if item.bought_wh:
+        parts.append(f"received {_kwh(item.bought_wh)} from neighbours for {item.paid}")
+    body = f"{site}: " + ("; ".join(parts) if parts else "nothing was delivered")
+    if revision > 1:
+        return "Settlement corrected after late readings", body
+    if item.short:
+        return f"Shortfall: {_kwh(moved)} of {_kwh(item.promised_wh)} delivered", body
+    return f"Delivered {_kwh(moved)}", body
+
+
+class SettlementCoordinator:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], bus: EventBus, clock: Clock, metrics: HubMetrics
+    ) -> None:
+        self.sessions = sessions
+        self.bus = bus
+        self.clock = clock
+        self.metrics = metrics
+        self._revised_since = datetime.now(UTC)  # wall time; see REVISION_OVERLAP
+
+    async def run(self) -> None:
+        while True:
+            await self.tick()
+            await asyncio.sleep(TICK_S)
+
+    async def tick(self) -> None:
+        """Settle what is due in every community, then what late readings changed."""
+        async with self.sessions() as session:
+            communities = list(await session.scalars(select(Community.id)))
+        for community_id in communities:
+            try:
+                await self.settle_due(community_id)
+            except Exception:
+                self.metrics.settlement_failures.labels(community_id).inc()
+                log.exception("settling community %r failed", community_id)
+        try:
+            await self.resettle_revised()
+        except Exception:
+            log.exception("re-settling revised intervals failed")
+
+    async def settle_due(self, community_id: str) -> int:
+        """Settle each interval whose grace period is over and that was never settled."""
+        async with self.sessions() as session:
+            community = await session.get(Community, community_id)
+            if community is None:
+                return 0
+            length = interval_of(community)
+            now = self.clock.now()
+            newest = floor_to(now - timedelta(seconds=community.settlement_grace_s), length) - length
+            last = await session.scalar(
+                select(func.max(Settlement.start)).where(Settlement.community == community_id)
+            )
+            first = last + length if last is not None else floor_to(now - CATCH_UP, length)
+            first = max(first, floor_to(now - CATCH_UP, length))
+        count = 0
+        start = first
+        while start <= newest:
+            await self.settle(community_id, start)
+            count += 1
+            start += length
+        return count
+
+    async def settle(self, community_id: str, start: datetime, note: str | None = None) -> bool:
+        """Settle one interval in one transaction, then publish; False when nothing changed."""
+        began = time.perf_counter()
+        async with self.sessions() as session:
+            community = await session.get(Community, community_id)
+            if community is None:
+                raise LookupError(f"no community {community_id!r}")
+            outbox = await settle_interval(session, community, start, self.clock.now(), note)
+            if outbox is None:
+                return False
+            await session.commit()
+        outbox.publish(self.bus)
+        self.metrics.settlements.labels(community_id).inc()
+        self.metrics.settlement_seconds.observe(time.perf_counter() - began)
+        return True
+
+    async def resettle_revised(self) -> int:
+        """Settle again each settled interval whose site intervals ingest revised since the last look."""
+        looked_at = datetime.now(UTC)
+        since = self._revised_since - REVISION_OVERLAP
+        async with self.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        SiteInterval.site_id,
+                        SiteInterval.start,
+                        Site.community,
+                        Community.settlement_interval_min,
+                    )
+                    .join(Site, Site.id == SiteInterval.site_id)
+                    .join(Community, Community.id == Site.community)
+                    .where(SiteInterval.revised_at > since)
+                )
+            ).all()
+            revised: dict[tuple[str, datetime], set[str]] = defaultdict(set)
+            for site, start, community, minutes in rows:
+                revised[(community, floor_to(start, timedelta(minutes=minutes)))].add(site)
+            settled = set()
+            for community, start in revised:
+                if await session.get(Settlement, (community, start)) is not None:
+                    settled.add((community, start))
+        self._revised_since = looked_at
+        count = 0
+        for community, start in sorted(settled):
+            sites = ", ".join(sorted(revised[(community, start)]))
+            count += await self.settle(community, start, note=f"late readings from {sites}")
+        return count
