@@ -58,7 +58,7 @@ bench: $(VENV)/.synced
 	$(BIN)/python bench/run.py
 
 schemas: $(VENV)/.synced
-	$(BIN)/python -m powershare_wire docs/wire
+	$(BIN)/python -m powershare_wire docs/wire --typescript web/src/client/site.gen.ts
 
 clean:
 	rm -rf .uv $(VENV) web/node_modules web/dist .demo

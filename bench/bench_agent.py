@@ -33,11 +33,10 @@ import psutil  # type: ignore[import-untyped]
 
 from edge_agent.config import AgentConfig, TcpDevice
 from edge_agent.mqtt_link import MqttLink
-from edge_agent.site import COUNTER_NAMES, FLOW_NAMES, POWER_NAMES
 from edge_agent.spool import Spool
 from firmware_sims.clock import SimClock
 from firmware_sims.serve import serve_device
-from powershare_wire import Quantity, Reading, Status, Telemetry, Unit
+from powershare_wire import SITE_DEVICE, SITE_QUANTITIES, Quantity, Reading, Status, Telemetry
 from powershare_wire.messages import MAX_BATCH
 from powershare_wire.topics import Kind, topic
 
@@ -163,16 +162,11 @@ def config_toml(config: AgentConfig) -> str:
 
 
 def site_reading(seq: int, ts: datetime) -> Reading:
-    names = [*POWER_NAMES, *COUNTER_NAMES, *FLOW_NAMES]
-    units = {
-        name: Unit.WH if name.endswith("_wh") else Unit.PERCENT if name == "soc_pct" else Unit.W
-        for name in names
-    }
     return Reading(
         seq=seq,
         ts=ts,
-        device="site",
-        values={name: Quantity(value=1234.5 + seq, unit=units[name]) for name in names},
+        device=SITE_DEVICE,
+        values={q.name: Quantity(value=1234.5 + seq, unit=q.unit) for q in SITE_QUANTITIES},
     )
 
 

@@ -27,13 +27,12 @@ from edge_agent.spool import Spool
 from edge_agent.sunspec.device import Sample
 from edge_agent.sunspec.transport import ModbusLink
 from edge_agent.watchdog import Watchdog
-from powershare_wire import DeviceInfo, DispatchAck, Quantity, Reading, SiteState, Status
+from powershare_wire import SITE_DEVICE, DeviceInfo, DispatchAck, Quantity, Reading, SiteState, Status
 from powershare_wire.clock import WALL_CLOCK, Clock
 from powershare_wire.topics import Kind
 
 log = logging.getLogger(__name__)
 
-SITE_DEVICE = "site"
 COUNTERS_KEY = "site_counters"
 FIRST_PROBE_WAIT_S = 10.0
 SHUTDOWN_TIMEOUT_S = 10.0

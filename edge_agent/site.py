@@ -9,41 +9,65 @@ from datetime import datetime
 from edge_agent.capabilities import BatterySoc, GridCounters, PowerReader, ProductionCounter
 from edge_agent.devices import Device
 from powershare_wire import Quantity, Role, Unit
+from powershare_wire import site as v
 
-POWER_NAMES = ("pv_w", "load_w", "battery_w", "grid_w")
-FLOW_NAMES = (
-    "pv_to_home_w",
-    "pv_to_battery_w",
-    "pv_to_grid_w",
-    "battery_to_home_w",
-    "grid_to_home_w",
-    "grid_to_battery_w",
+
+def _edge(name: str) -> tuple[str, v.Node, v.Node]:
+    flow = v.BY_NAME[name]
+    if flow.source is None or flow.target is None:
+        raise ValueError(f"{name} is not a flow")
+    return name, flow.source, flow.target
+
+
+# Who feeds whom, first come first served: solar, then wind, serve the home first, then the
+# battery, then the grid; the battery serves the home before the grid; the grid serves the home
+# before the battery. A battery never feeds itself nor the grid the grid, and each is only a
+# source while its own sink is empty (discharging means not charging), so every watt finds a
+# flow whenever the balance holds.
+PRIORITY = tuple(
+    _edge(name)
+    for name in (
+        v.PV_TO_HOME_W,
+        v.PV_TO_BATTERY_W,
+        v.PV_TO_GRID_W,
+        v.WIND_TO_HOME_W,
+        v.WIND_TO_BATTERY_W,
+        v.WIND_TO_GRID_W,
+        v.BATTERY_TO_HOME_W,
+        v.BATTERY_TO_GRID_W,
+        v.GRID_TO_HOME_W,
+        v.GRID_TO_BATTERY_W,
+    )
 )
-COUNTER_NAMES = ("import_wh", "export_wh", "production_wh", "charge_wh", "discharge_wh")
+WIND_FLOWS = tuple(f.name for f in v.FLOWS if f.source is v.Node.WIND)
 
 
-def split_flows(pv_w: float, battery_w: float, grid_w: float) -> dict[str, float]:
-    """Who feeds whom. PV serves the home first, then the battery, then the grid; the battery
-    serves the home before the grid does. All flows are ≥ 0; ``load = pv + battery + grid``.
+def split_flows(pv_w: float, battery_w: float, grid_w: float, wind_w: float = 0.0) -> dict[str, float]:
+    """The power balance as flows (W, all ≥ 0), one per entry of :data:`PRIORITY`.
+
+    The home uses ``load = pv + wind + battery + grid`` (production below 0, an inverter's
+    standby draw, counts as 0). When that holds and is ≥ 0, each source's flows add up to
+    what it supplies and each sink's to what it takes.
     """
-    pv = max(pv_w, 0.0)
-    load = max(pv + battery_w + grid_w, 0.0)
-    charge = max(-battery_w, 0.0)
-    discharge = max(battery_w, 0.0)
-    pv_to_home = min(pv, load)
-    pv_to_battery = min(pv - pv_to_home, charge)
-    pv_to_grid = max(pv - pv_to_home - pv_to_battery, 0.0)
-    battery_to_home = min(discharge, load - pv_to_home)
-    grid_to_home = max(load - pv_to_home - battery_to_home, 0.0)
-    grid_to_battery = max(charge - pv_to_battery, 0.0)
-    return {
-        "pv_to_home_w": pv_to_home,
-        "pv_to_battery_w": pv_to_battery,
-        "pv_to_grid_w": pv_to_grid,
-        "battery_to_home_w": battery_to_home,
-        "grid_to_home_w": grid_to_home,
-        "grid_to_battery_w": grid_to_battery,
+    pv, wind = max(pv_w, 0.0), max(wind_w, 0.0)
+    supply = {
+        v.Node.PV: pv,
+        v.Node.WIND: wind,
+        v.Node.BATTERY: max(battery_w, 0.0),
+        v.Node.GRID: max(grid_w, 0.0),
     }
+    demand = {
+        v.Node.HOME: max(pv + wind + battery_w + grid_w, 0.0),
+        v.Node.BATTERY: max(-battery_w, 0.0),
+        v.Node.GRID: max(-grid_w, 0.0),
+    }
+    flows: dict[str, float] = {}
+    for name, source, target in PRIORITY:
+        amount = min(supply[source], demand[target])
+        supply[source] -= amount
+        demand[target] -= amount
+        flows[name] = amount
+    return flows
 
 
 @dataclass(slots=True)
@@ -98,7 +122,7 @@ class SiteAccounts:
     """Carries the energy counters from one snapshot to the next (and across restarts)."""
 
     counters: dict[str, MonotonicCounter] = field(
-        default_factory=lambda: {name: MonotonicCounter() for name in COUNTER_NAMES}
+        default_factory=lambda: {name: MonotonicCounter() for name in v.COUNTERS}
     )
     last_ts: datetime | None = None
 
@@ -118,27 +142,39 @@ class SiteAccounts:
         ``unidentified`` holds the configured roles of devices not found yet (None: role not
         configured). What they would add is unknown, so the sums they belong to are too: a
         site whose inverter has not answered yet has an unknown PV power, not 0 W.
+
+        Wind (its power, counter and flows) is in the snapshot only for a site that has, or
+        may have, a wind device: a site without one sends what agents before wind sent.
         """
         pv: list[float | None] = []
+        wind: list[float | None] = []
         battery: list[float | None] = []
         grid: list[float | None] = []
+        has_wind = False
         for role in unidentified:
-            if role in (None, Role.PV, Role.WIND):
+            if role in (None, Role.PV):
                 pv.append(None)
+            if role in (None, Role.WIND):
+                wind.append(None)
+                has_wind = True
             if role in (None, Role.BATTERY):
                 battery.append(None)
             if role in (None, Role.METER):
                 grid.append(None)
         production: list[float | None] = []
+        wind_production: list[float | None] = []
         imports: list[float | None] = []
         exports: list[float | None] = []
         socs: list[tuple[float | None, float | None]] = []  # (soc, capacity)
         for device, ok in devices:
             power = device.power_w() if ok and isinstance(device, PowerReader) else None
             if device.role in (Role.PV, Role.WIND):
-                pv.append(power)
-                if isinstance(device, ProductionCounter):
-                    production.append(device.production_wh() if ok else None)
+                (pv if device.role is Role.PV else wind).append(power)
+                counted = device.production_wh() if ok and isinstance(device, ProductionCounter) else None
+                production.append(counted)
+                if device.role is Role.WIND:
+                    has_wind = True
+                    wind_production.append(counted)
             elif device.role is Role.BATTERY:
                 battery.append(power)
                 if isinstance(device, BatterySoc):
@@ -149,35 +185,44 @@ class SiteAccounts:
                     imports.append(device.import_wh() if ok else None)
                     exports.append(device.export_wh() if ok else None)
 
-        pv_w, battery_w = _sum(pv), _sum(battery)
+        # Production below 0 is an inverter's standby draw: the home's load, not negative solar.
+        pv_w, wind_w = _producing(_sum(pv)), _producing(_sum(wind))
+        battery_w = _sum(battery)
         grid_w = _sum(grid) if grid else None  # without a meter the grid is unknown, not 0
         load_w = None
-        flows: dict[str, float | None] = dict.fromkeys(FLOW_NAMES)
-        if pv_w is not None and battery_w is not None and grid_w is not None:
-            load_w = max(pv_w + battery_w + grid_w, 0.0)
-            flows.update(split_flows(pv_w, battery_w, grid_w))
+        flows: dict[str, float | None] = dict.fromkeys(v.FLOW_NAMES)
+        if pv_w is not None and wind_w is not None and battery_w is not None and grid_w is not None:
+            load_w = max(pv_w + wind_w + battery_w + grid_w, 0.0)
+            flows.update(split_flows(pv_w, battery_w, grid_w, wind_w=wind_w))
 
         c = self.counters
-        c["production_wh"].follow(_sum(production) if production else None)
-        c["import_wh"].follow(_sum(imports) if imports else None)
-        c["export_wh"].follow(_sum(exports) if exports else None)
+        c[v.PRODUCTION_WH].follow(_sum(production) if production else None)
+        c[v.WIND_WH].follow(_sum(wind_production) if wind_production else None)
+        c[v.IMPORT_WH].follow(_sum(imports) if imports else None)
+        c[v.EXPORT_WH].follow(_sum(exports) if exports else None)
         if battery_w is not None and self.last_ts is not None:
             hours = max((now - self.last_ts).total_seconds(), 0.0) / 3600.0
-            c["discharge_wh"].add(max(battery_w, 0.0) * hours)
-            c["charge_wh"].add(max(-battery_w, 0.0) * hours)
+            c[v.DISCHARGE_WH].add(max(battery_w, 0.0) * hours)
+            c[v.CHARGE_WH].add(max(-battery_w, 0.0) * hours)
         self.last_ts = now
 
-        soc = site_soc(socs)
-
         values: dict[str, Quantity] = {
-            "pv_w": Quantity(value=pv_w, unit=Unit.W),
-            "load_w": Quantity(value=load_w, unit=Unit.W),
-            "battery_w": Quantity(value=battery_w, unit=Unit.W),
-            "grid_w": Quantity(value=grid_w, unit=Unit.W),
-            "soc_pct": Quantity(value=soc, unit=Unit.PERCENT),
+            v.PV_W: Quantity(value=pv_w, unit=Unit.W),
+            v.LOAD_W: Quantity(value=load_w, unit=Unit.W),
+            v.BATTERY_W: Quantity(value=battery_w, unit=Unit.W),
+            v.GRID_W: Quantity(value=grid_w, unit=Unit.W),
+            v.SOC_PCT: Quantity(value=site_soc(socs), unit=Unit.PERCENT),
         }
-        for name in COUNTER_NAMES:
-            values[name] = Quantity(value=c[name].total, unit=Unit.WH)
+        if has_wind:
+            values[v.WIND_W] = Quantity(value=wind_w, unit=Unit.W)
+        for name in v.COUNTERS:
+            if name != v.WIND_WH or has_wind:
+                values[name] = Quantity(value=c[name].total, unit=v.BY_NAME[name].unit)
         for name, flow in flows.items():
-            values[name] = Quantity(value=flow, unit=Unit.W)
+            if name not in WIND_FLOWS or has_wind:
+                values[name] = Quantity(value=flow, unit=Unit.W)
         return values
+
+
+def _producing(power: float | None) -> float | None:
+    return None if power is None else max(power, 0.0)

@@ -1,7 +1,8 @@
 """The MQTT/JSON wire contract between edge agents and the hub (version 1).
 
 This package is the only code the agent and the hub share. Topic names live in
-:mod:`powershare_wire.topics`, payload models in :mod:`powershare_wire.messages`.
+:mod:`powershare_wire.topics`, payload models in :mod:`powershare_wire.messages`, and the names,
+units and signs of a site snapshot's values in :mod:`powershare_wire.site`.
 """
 
 from powershare_wire.messages import (
@@ -19,9 +20,13 @@ from powershare_wire.messages import (
     Telemetry,
     Unit,
 )
+from powershare_wire.site import QUANTITIES as SITE_QUANTITIES
+from powershare_wire.site import SITE_DEVICE, Nature, Node, SiteQuantity
 from powershare_wire.topics import Kind, TopicParts
 
 __all__ = [
+    "SITE_DEVICE",
+    "SITE_QUANTITIES",
     "WIRE_VERSION",
     "DeviceInfo",
     "DispatchAck",
@@ -29,9 +34,12 @@ __all__ = [
     "DispatchMode",
     "DispatchOutcome",
     "Kind",
+    "Nature",
+    "Node",
     "Quantity",
     "Reading",
     "Role",
+    "SiteQuantity",
     "SiteState",
     "Status",
     "Telemetry",

@@ -1,10 +1,7 @@
 """Payload models (JSON, UTF-8). Every message carries ``v`` = :data:`WIRE_VERSION`.
 
-Sign conventions for site values:
-  * ``grid_w``    > 0 imports from the grid, < 0 exports to it.
-  * ``battery_w`` > 0 discharges the battery, < 0 charges it.
-  * ``pv_w``, ``load_w`` and every flow (``pv_to_home_w`` …) are ≥ 0.
-Energy counters (``*_wh``) only ever grow; consumers take deltas.
+The names, units and sign conventions of a site snapshot's values (``pv_w``, ``grid_w`` …) are
+in :mod:`powershare_wire.site`.
 """
 
 from __future__ import annotations
