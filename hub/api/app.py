@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from hub.api import ws
 from hub.api.routes import (
     auth,
+    bills,
     communities,
     forecast,
     health,
@@ -40,9 +41,12 @@ from hub.ingest.mqtt import BrokerTarget, MqttLink, consume
 from hub.ingest.pipeline import Ingest
 from hub.live_stats import publish_live_stats
 from hub.market.coordinator import MarketCoordinator
+from hub.market.delivery import DeliveryCoordinator
 from hub.market.orders import OrderRejected
+from hub.market.settler import SettlementCoordinator
 from hub.market.standing import materialize_standing
 from hub.metrics import HubMetrics
+from hub.mqtt.commands import CommandLink
 from powershare_wire.clock import WALL_CLOCK, Clock
 
 log = logging.getLogger("hub")
@@ -76,8 +80,14 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
             link = MqttLink(target.describe())
             sessions = async_sessionmaker(engine, expire_on_commit=False)
             coordinator = MarketCoordinator(sessions, bus, clock, metrics, materialize_standing)
+            settler = SettlementCoordinator(sessions, bus, clock, metrics)
+            commands = CommandLink(target, settings.mqtt_client_id, settings.mqtt_community)
+            delivery = DeliveryCoordinator(sessions, bus, clock, commands)
             tasks = [
                 asyncio.create_task(coordinator.run(), name="market"),
+                asyncio.create_task(settler.run(), name="settlement"),
+                asyncio.create_task(commands.run(), name="mqtt-commands"),
+                asyncio.create_task(delivery.run(), name="delivery"),
                 asyncio.create_task(ingest.run_writer(), name="ingest-writer"),
                 asyncio.create_task(
                     consume(target, ingest, link, settings.mqtt_client_id, settings.mqtt_community),
@@ -99,6 +109,8 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
                 metrics=metrics,
                 clock=clock,
                 market=coordinator,
+                settlement=settler,
+                delivery=delivery,
             )
 
     app = FastAPI(
@@ -118,6 +130,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
         requests,
         offers,
         transactions,
+        bills,
         notifications,
         mqtt_auth,
     ):
