@@ -41,7 +41,7 @@ from hub.db.models import (
 )
 from hub.events import EventBus
 from hub.market.expost import Metered, allocation_price
-from hub.market.intervals import floor_to
+from hub.market.intervals import floor_to, starts_between
 from hub.market.ledger import Line, Posting, Tariff, money, reversal
 from hub.market.lifecycle import can_move, transaction_event
 from hub.market.orders import interval_of
@@ -161,13 +161,23 @@ async def settle_interval(
     settled.digest = fingerprint
     settled.retail_price, settled.feed_in_price = read.tariff.retail, read.tariff.feed_in
     settled.shared_wh = outcome.shared_wh
-    settled.note = note if revision > 1 else None
+    metered_now = {site: [m.import_wh, m.export_wh] for site, m in sorted(read.meters.items())}
+    settled.note = _why(settled.metered or {}, metered_now, note) if revision > 1 else None
+    settled.metered = metered_now
     settled.settled_at = now
     outbox = Outbox(events=[transaction_event(t) for t in changed])
     outbox.notes += await _tell_residents(
         session, community.id, start, revision, read.trades, outcome, changed
     )
     return outbox
+
+
+def _why(before: dict[str, Any], after: dict[str, Any], note: str | None) -> str:
+    """What made a re-settlement necessary, for the bill: the sites whose meters changed."""
+    changed = sorted(site for site in before.keys() | after.keys() if before.get(site) != after.get(site))
+    if changed:
+        return "late readings from " + ", ".join(changed)
+    return note or "trades changed"
 
 
 async def _current_postings(
@@ -325,9 +335,8 @@ async def _tell_residents(
             news[site].bought_wh += share.received_wh
     if not news:
         return []
-    owners = dict(
-        (await session.execute(select(Site.id, Site.owner_id).where(Site.id.in_(list(news))))).tuples().all()
-    )
+    rows = await session.execute(select(Site.id, Site.owner_id).where(Site.id.in_(list(news))))
+    owners: dict[str, int | None] = dict(rows.all())
     notes = []
     for site, item in sorted(news.items()):
         owner = owners.get(site)
@@ -402,26 +411,27 @@ class SettlementCoordinator:
             log.exception("re-settling revised intervals failed")
 
     async def settle_due(self, community_id: str) -> int:
-        """Settle each interval whose grace period is over and that was never settled."""
+        """Settle each interval of the last CATCH_UP whose grace period is over and that was never settled."""
         async with self.sessions() as session:
             community = await session.get(Community, community_id)
             if community is None:
                 return 0
             length = interval_of(community)
             now = self.clock.now()
-            newest = floor_to(now - timedelta(seconds=community.settlement_grace_s), length) - length
-            last = await session.scalar(
-                select(func.max(Settlement.start)).where(Settlement.community == community_id)
+            # [s, s + length) is due once s + length + grace has passed.
+            after_grace = floor_to(now - timedelta(seconds=community.settlement_grace_s), length)
+            first = floor_to(now - CATCH_UP, length)
+            done = set(
+                await session.scalars(
+                    select(Settlement.start).where(
+                        Settlement.community == community_id, Settlement.start >= first
+                    )
+                )
             )
-            first = last + length if last is not None else floor_to(now - CATCH_UP, length)
-            first = max(first, floor_to(now - CATCH_UP, length))
-        count = 0
-        start = first
-        while start <= newest:
+        due = [start for start in starts_between(first, after_grace, length) if start not in done]
+        for start in due:
             await self.settle(community_id, start)
-            count += 1
-            start += length
-        return count
+        return len(due)
 
     async def settle(self, community_id: str, start: datetime, note: str | None = None) -> bool:
         """Settle one interval in one transaction, then publish; False when nothing changed."""
@@ -467,6 +477,5 @@ class SettlementCoordinator:
         self._revised_since = looked_at
         count = 0
         for community, start in sorted(settled):
-            sites = ", ".join(sorted(revised[(community, start)]))
-            count += await self.settle(community, start, note=f"late readings from {sites}")
+            count += await self.settle(community, start)
         return count

@@ -54,6 +54,8 @@ class Settlement(Base):
     retail_price: Mapped[Decimal]
     feed_in_price: Mapped[Decimal]
     shared_wh: Mapped[int] = mapped_column(BigInteger, default=0)  # delivered between neighbours
+    # The meters it was settled from, {site: [import_wh, export_wh]}: a correction names what changed.
+    metered: Mapped[dict[str, Any]] = mapped_column(default=dict)
     note: Mapped[str | None] = mapped_column(String(500))  # why the latest revision was needed
     settled_at: Mapped[datetime]
 

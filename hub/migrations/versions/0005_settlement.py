@@ -71,6 +71,7 @@ def upgrade() -> None:
         sa.Column("retail_price", hub.db.types.Money(), nullable=False),
         sa.Column("feed_in_price", hub.db.types.Money(), nullable=False),
         sa.Column("shared_wh", sa.BigInteger(), nullable=False),
+        sa.Column("metered", sa.JSON(), nullable=False),
         sa.Column("note", sa.String(length=500), nullable=True),
         sa.Column("settled_at", hub.db.types.UtcDateTime(timezone=True), nullable=False),
         _community_fk("settlements"),

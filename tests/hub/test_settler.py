@@ -1,0 +1,182 @@
+"""Settlement in a running hub: a trade is checked against the meters after its interval, the
+ledger balances, and late readings re-settle it, once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from firmware_sims.clock import SimClock
+from hub.db.models import LedgerLine, Settlement, SiteInterval, Transaction
+from hub.market.ledger import money
+from tests.conftest import BrokerAddress
+from tests.hub.conftest import HubFactory, RunningHub
+from tests.hub.test_market import clear, homes, next_interval, offer, request
+
+GRACE = timedelta(seconds=300)  # the community's default
+
+
+async def meters(hub: RunningHub, start: datetime, **export_import: tuple[int, int]) -> None:
+    """What the sites' meters showed in the interval from ``start``: site=(import, export) Wh."""
+
+    async def seed(session: AsyncSession) -> None:
+        for site, (imported, exported) in export_import.items():
+            row = await session.get(SiteInterval, (site.replace("_", "-"), start))
+            if row is None:
+                row = SiteInterval(site_id=site.replace("_", "-"), start=start)
+                session.add(row)
+            row.import_wh, row.export_wh, row.readings = float(imported), float(exported), 30
+            row.revised_at = datetime.now(UTC)
+
+    await hub.seed(seed)
+
+
+async def eventually(probe: Any, done: Any, what: str, seconds: float = 20) -> Any:
+    for _ in range(int(seconds * 10)):
+        value = await probe()
+        if done(value):
+            return value
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no {what} within {seconds} s; last: {value!r}")
+
+
+async def ledger(hub: RunningHub, community: str) -> list[LedgerLine]:
+    async def read(session: AsyncSession) -> list[LedgerLine]:
+        return list(await session.scalars(select(LedgerLine).where(LedgerLine.community == community)))
+
+    return await hub.seed(read)
+
+
+async def test_a_trade_is_settled_from_the_meters_and_corrected_by_late_readings(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    clock = SimClock.stepped(datetime(2026, 6, 21, 10, 7, tzinfo=UTC))
+    async with start_hub(amqtt_broker, sqlite_url, clock=clock) as hub:
+        consumer, near, _ = await homes(hub, community)
+        start = next_interval(hub)
+        await offer(near, "home-near", 1000, "0.1000", start)
+        await request(consumer, 1000, "0.2500", start)
+        await clear(hub, community, start)
+        [trade] = (await consumer.get("/api/transactions")).json()
+        assert trade["status"] == "scheduled"
+
+        # The seller fed in only 600 Wh of the 1,000 it sold; the buyer drew 1,200.
+        await meters(hub, start, home_c=(1200, 0), home_near=(0, 600))
+        clock.advance((start + timedelta(minutes=15) + GRACE - clock.now()).total_seconds() + 1)
+
+        async def listed() -> dict[str, Any]:
+            [row] = (await consumer.get("/api/transactions")).json()
+            return row  # type: ignore[no-any-return]
+
+        settled = await eventually(listed, lambda t: t["status"] == "partially_delivered", "settlement")
+        assert settled["delivered_wh"] == 600
+        assert settled["shortfall"] == "seller_exported_less"
+        price, fee = Decimal(settled["energy_price"]), Decimal(settled["fee"])
+        assert Decimal(settled["amount"]) == money(price, 600) + money(fee, 600)
+
+        lines = await ledger(hub, community)
+        assert sum(line.amount for line in lines) == 0
+        buyer = [line for line in lines if line.account == "site:home-c"]
+        # 600 Wh from the neighbour (price + fee) and 600 Wh from the grid at retail.
+        assert sum(line.amount for line in buyer) == -(
+            money(price, 600) + money(fee, 600) + money(Decimal("0.3000"), 600)
+        )
+        assert sum(line.energy_wh for line in buyer) == 1200
+        notes = (await near.get("/api/notifications")).json()
+        assert any(n["kind"] == "settlement" and n["title"].startswith("Shortfall") for n in notes)
+
+        # The seller's agent was offline; its backlog shows it fed in all 1,000 Wh.
+        await meters(hub, start, home_near=(0, 1000))
+        corrected = await eventually(listed, lambda t: t["status"] == "completed", "re-settlement")
+        assert corrected["delivered_wh"] == 1000
+        assert corrected["shortfall"] is None
+
+        async def settlement(session: AsyncSession) -> Settlement | None:
+            return await session.get(Settlement, (community, start))
+
+        row = await hub.seed(settlement)
+        assert row is not None
+        assert row.revision == 2
+        assert row.note == "late readings from home-near"
+        lines = await ledger(hub, community)
+        assert sum(line.amount for line in lines) == 0
+        reversed_lines = [line for line in lines if line.reversal]
+        first = [line for line in lines if line.revision == 1 and line.interval_start == start]
+        assert sorted((line.account, -line.amount) for line in reversed_lines) == sorted(
+            (line.account, line.amount) for line in first
+        )
+        buyer = [line for line in lines if line.account == "site:home-c" and line.interval_start == start]
+        assert sum(line.amount for line in buyer) == -(
+            money(price, 1000) + money(fee, 1000) + money(Decimal("0.3000"), 200)
+        )
+
+        # The same readings again change nothing: no new revision, no new lines.
+        assert await hub.state["settlement"].settle(community, start) is False
+        assert len(await ledger(hub, community)) == len(lines)
+
+
+async def test_a_trade_whose_seller_sent_no_readings_fails_until_they_arrive(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    clock = SimClock.stepped(datetime(2026, 6, 21, 10, 7, tzinfo=UTC))
+    async with start_hub(amqtt_broker, sqlite_url, clock=clock) as hub:
+        consumer, near, _ = await homes(hub, community)
+        start = next_interval(hub)
+        await offer(near, "home-near", 800, "0.1000", start)
+        await request(consumer, 800, "0.2500", start)
+        await clear(hub, community, start)
+        await meters(hub, start, home_c=(800, 0))
+        clock.advance((start + timedelta(minutes=15) + GRACE - clock.now()).total_seconds() + 1)
+
+        async def status() -> tuple[str, str | None]:
+            [row] = (await near.get("/api/transactions")).json()
+            return row["status"], row["shortfall"]
+
+        assert await eventually(status, lambda s: s[0] == "failed", "settlement") == (
+            "failed",
+            "readings_missing",
+        )
+        # Nobody is billed for the missing side: the buyer's import went to the grid meanwhile.
+        lines = await ledger(hub, community)
+        assert {line.kind.value for line in lines if line.account == "site:home-c"} == {"grid_import"}
+        assert not [line for line in lines if line.account == "site:home-near"]
+
+        await meters(hub, start, home_near=(0, 800))
+        assert await eventually(status, lambda s: s[0] == "completed", "re-settlement") == ("completed", None)
+
+        async def trade(session: AsyncSession) -> Transaction:
+            return (await session.scalars(select(Transaction))).one()
+
+        assert (await hub.seed(trade)).delivered_wh == 800
+        # The interval's settlements keep balancing through the correction.
+        assert sum(line.amount for line in await ledger(hub, community)) == 0
+
+
+async def test_settling_an_interval_twice_posts_once(
+    amqtt_broker: BrokerAddress, db_url: str, start_hub: HubFactory, community: str
+) -> None:
+    clock = SimClock.stepped(datetime(2026, 6, 21, 10, 7, tzinfo=UTC))
+    async with start_hub(amqtt_broker, db_url, clock=clock) as hub:
+        consumer, near, _ = await homes(hub, community)
+        start = next_interval(hub)
+        await offer(near, "home-near", 500, "0.1200", start)
+        await request(consumer, 500, "0.2500", start)
+        await clear(hub, community, start)
+        await meters(hub, start, home_c=(500, 0), home_near=(0, 700))
+        settler = hub.state["settlement"]
+        assert await settler.settle(community, start) is True
+        count = len(await ledger(hub, community))
+        assert await settler.settle(community, start) is False
+        assert len(await ledger(hub, community)) == count
+
+        async def stale(session: AsyncSession) -> None:  # a revision stamp with nothing changed
+            await session.execute(update(SiteInterval).values(revised_at=datetime.now(UTC)))
+
+        await hub.seed(stale)
+        assert await settler.resettle_revised() == 0
+        assert len(await ledger(hub, community)) == count
