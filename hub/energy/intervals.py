@@ -14,11 +14,15 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from powershare_wire import site as vocabulary
+
 INTERVAL = timedelta(minutes=15)
 MAX_POWER_GAP = timedelta(minutes=15)  # beyond this, power × time is a guess, not a measurement
 
-COUNTERS = ("import_wh", "export_wh", "production_wh", "charge_wh", "discharge_wh")
-PRODUCERS = ("pv_w", "wind_w")
+COUNTERS = vocabulary.COUNTERS  # each is a field of Energy
+PRODUCERS = tuple(vocabulary.PRODUCERS.values())
+# What feeds each counter: the powers it integrates and which part of their sum (wire signs).
+_FED_BY = {name: (vocabulary.BY_NAME[name].integrates, vocabulary.BY_NAME[name].sense) for name in COUNTERS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +44,9 @@ class Snapshot:
 
     def power(self, counter: str) -> float | None:
         """The power (W, ≥ 0) that feeds ``counter``, by the wire's sign conventions."""
-        v = self.values
-        if counter in ("import_wh", "export_wh"):
-            if "grid_w" not in v:
-                return None
-            return max(v["grid_w"], 0.0) if counter == "import_wh" else max(-v["grid_w"], 0.0)
-        if counter in ("charge_wh", "discharge_wh"):
-            if "battery_w" not in v:
-                return None
-            return max(v["battery_w"], 0.0) if counter == "discharge_wh" else max(-v["battery_w"], 0.0)
-        present = [v[name] for name in PRODUCERS if name in v]
-        return max(sum(present), 0.0) if present else None
+        powers, sense = _FED_BY[counter]
+        present = [self.values[name] for name in powers if name in self.values]
+        return max(sense * sum(present), 0.0) if present else None
 
 
 @dataclass(slots=True)
@@ -60,6 +56,7 @@ class Energy:
     production_wh: float = 0.0
     charge_wh: float = 0.0
     discharge_wh: float = 0.0
+    wind_wh: float = 0.0  # the wind part of production_wh; last, so positional construction stays valid
 
     @property
     def consumption_wh(self) -> float:
@@ -78,6 +75,7 @@ class Energy:
             self.production_wh + other.production_wh,
             self.charge_wh + other.charge_wh,
             self.discharge_wh + other.discharge_wh,
+            self.wind_wh + other.wind_wh,
         )
 
     def __sub__(self, other: Energy) -> Energy:
@@ -87,6 +85,7 @@ class Energy:
             self.production_wh - other.production_wh,
             self.charge_wh - other.charge_wh,
             self.discharge_wh - other.discharge_wh,
+            self.wind_wh - other.wind_wh,
         )
 
 

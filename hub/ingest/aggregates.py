@@ -19,10 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.db.models import RawReading, SiteInterval
 from hub.energy.intervals import EPOCH, INTERVAL, Energy, Snapshot, energy_between, interval_start
+from powershare_wire import SITE_DEVICE as SITE_DEVICE  # re-exported: ingest filters snapshots by it
 from powershare_wire import Reading
+from powershare_wire import site as vocabulary
 
-SITE_DEVICE = "site"
-ENERGY_COLUMNS = ("import_wh", "export_wh", "production_wh", "consumption_wh", "charge_wh", "discharge_wh")
+# The site_intervals columns ingest adds to: every counter's energy, and what the home used.
+ENERGY_COLUMNS = (*vocabulary.COUNTERS, "consumption_wh")
 
 
 @dataclass(slots=True)
@@ -103,6 +105,7 @@ class Bookings:
                 import_wh=e.import_wh,
                 export_wh=e.export_wh,
                 production_wh=e.production_wh,
+                wind_wh=e.wind_wh,
                 charge_wh=e.charge_wh,
                 discharge_wh=e.discharge_wh,
             )

@@ -100,6 +100,26 @@ async def test_a_counter_that_goes_backwards_is_a_reset(sqlite_url: str) -> None
         assert await intervals(ingest) == {0: (150.0, 0.0, 4)}
 
 
+def site_power(seq: int, minutes: float, pv_w: float, wind_w: float | None) -> Reading:
+    values = {"pv_w": Quantity(value=pv_w, unit=Unit.W)}
+    if wind_w is not None:
+        values["wind_w"] = Quantity(value=wind_w, unit=Unit.W)
+    return Reading(seq=seq, ts=T0 + timedelta(minutes=minutes), device="site", values=values)
+
+
+async def test_wind_is_booked_apart_and_inside_production(db_url: str) -> None:
+    """production_wh is solar and wind, wind_wh the wind part (#10); an agent before wind_w books none."""
+    async with ingest_on(db_url) as ingest:
+        await send(ingest, site_power(1, 0, 1200, 2400), site_power(2, 10, 1200, 2400))
+        await ingest.write([Accepted("north", Telemetry(site="old-agent", readings=[
+            site_power(1, 0, 3600, None), site_power(2, 10, 3600, None),
+        ]))])  # fmt: skip
+        async with ingest._engine.connect() as conn:
+            rows = await conn.execute(select(SiteInterval).where(SiteInterval.start == T0))
+            booked = {r.site_id: (round(r.production_wh, 6), round(r.wind_wh, 6)) for r in rows}
+    assert booked == {SITE: (600.0, 400.0), "old-agent": (600.0, 0.0)}
+
+
 @st.composite
 def arrivals(draw: st.DrawFn) -> tuple[list[Reading], list[list[Reading]]]:
     steps = draw(st.lists(st.tuples(st.integers(1, 600), st.floats(0, 500)), min_size=2, max_size=12))

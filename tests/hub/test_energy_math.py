@@ -36,8 +36,29 @@ def test_counter_delta(previous: float, current: float, expected: float) -> None
         # battery sign: positive discharges, negative charges
         ({"battery_w": 1800}, {"battery_w": 1800}, 900, Energy(discharge_wh=450)),
         ({"battery_w": -360}, {"battery_w": -360}, 100, Energy(charge_wh=10)),
-        # pv and wind both produce
-        ({"pv_w": 100, "wind_w": 260}, {"pv_w": 100, "wind_w": 260}, 10, Energy(production_wh=1)),
+        # pv and wind both produce; wind is also booked apart (#10)
+        (
+            {"pv_w": 100, "wind_w": 260},
+            {"pv_w": 100, "wind_w": 260},
+            10,
+            Energy(production_wh=1, wind_wh=260 / 360),
+        ),
+        # an agent before wind_w: its pv_w holds all production, and nothing is wind
+        ({"pv_w": 360}, {"pv_w": 360}, 10, Energy(production_wh=1)),
+        # a wind counter wins over wind power, as every counter does
+        (
+            {"wind_w": 9999, "wind_wh": 50, "production_wh": 80},
+            {"wind_w": 9999, "wind_wh": 53, "production_wh": 85},
+            60,
+            Energy(production_wh=5, wind_wh=3),
+        ),
+        # a wind counter without a production counter: production from power, wind from the counter
+        (
+            {"pv_w": 0, "wind_w": 600, "wind_wh": 10},
+            {"pv_w": 0, "wind_w": 600, "wind_wh": 20},
+            60,
+            Energy(production_wh=10, wind_wh=10),
+        ),
         # too long a gap for power × time: nothing is guessed
         ({"pv_w": 1000}, {"pv_w": 1000}, 3600, Energy()),
         # a counter reset between the two snapshots
@@ -53,8 +74,15 @@ def test_energy_between(
 
 
 def test_consumption_is_the_energy_balance() -> None:
-    e = Energy(import_wh=100, export_wh=30, production_wh=500, charge_wh=200, discharge_wh=50)
-    assert e.consumption_wh == 100 + 500 + 50 - 30 - 200
+    e = Energy(import_wh=100, export_wh=30, production_wh=500, charge_wh=200, discharge_wh=50, wind_wh=300)
+    assert e.consumption_wh == 100 + 500 + 50 - 30 - 200  # wind is inside production, not added again
+
+
+def test_energy_adds_and_subtracts_every_counter() -> None:
+    a = Energy(*(float(i) for i in range(1, 7)))
+    b = Energy(*(float(10 * i) for i in range(1, 7)))
+    assert a + b == Energy(11, 22, 33, 44, 55, 66)
+    assert b - a == Energy(9, 18, 27, 36, 45, 54)
 
 
 @pytest.mark.parametrize(
