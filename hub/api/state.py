@@ -13,6 +13,7 @@ from hub.events import EventBus
 from hub.ingest.mqtt import MqttLink
 from hub.ingest.pipeline import Ingest
 from hub.market.coordinator import MarketCoordinator
+from hub.market.delivery import DeliveryCoordinator
 from hub.metrics import HubMetrics
 from powershare_wire.clock import Clock
 
@@ -27,6 +28,7 @@ class HubState(TypedDict):
     metrics: HubMetrics
     clock: Clock  # wall clock in production; the demo's shared clock in the demo
     market: MarketCoordinator
+    delivery: DeliveryCoordinator  # trades start delivering; batteries dispatched
 
 
 def hub_state(request: Request) -> HubState:

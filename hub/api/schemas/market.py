@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from hub.db.models import AssetKind, Mechanism, OrderStatus, StandingKind, TransactionStatus, Urgency
+from hub.market.dispatch import DispatchState
 from powershare_wire.topics import ID_PATTERN
 
 SiteRef = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -93,6 +94,18 @@ class OfferOut(OrderOut):
     source: AssetKind
 
 
+class DispatchOut(BaseModel):
+    """The battery command behind a trade sold from a battery, and the agent's latest answer."""
+
+    id: str
+    outcome: DispatchState = Field(
+        description="sent, accepted, clamped, …; not_sent / no_answer: the hub's word"
+    )
+    power_w: float = Field(description="Asked for while sent; applied once the agent answered")
+    reason: str | None
+    at: datetime
+
+
 class TransactionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -113,6 +126,8 @@ class TransactionOut(BaseModel):
     window_start: datetime
     window_end: datetime
     failure_reason: str | None
+    dispatch: DispatchOut | None = Field(default=None, description="Only on trades sold from a battery")
+    at_risk: bool = Field(default=False, description="The battery refused, stopped early or never answered")
     created_at: datetime
     updated_at: datetime
 

@@ -1,0 +1,1 @@
+"""The hub's broker clients beyond ingest: the command link to the agents."""
