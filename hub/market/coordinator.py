@@ -4,7 +4,9 @@ A community's gate for an interval closes ``gate_lead_s`` before the interval st
 that moment its standing orders become concrete orders, the book is matched and the result
 stored in one transaction, then published. A failure in one community is logged and counted
 in /metrics, and the others clear on time. The interval's row in ``market_intervals`` makes
-a clearing happen once, whoever tries (a restart, an admin's "clear now").
+a clearing happen once, whoever tries (a restart, an admin's "clear now"). Intervals a
+community shares ex post (hub.market.sharing) are not cleared and leave no row: its standing
+orders make nothing for them, and the settlement allocates the meters afterwards.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hub.db.models import Community, EnergyRequest, MarketInterval, Urgency
+from hub.db.models import Community, EnergyRequest, MarketInterval, SharingMode, Urgency
 from hub.events import EventBus
 from hub.market.clearing import AlreadyCleared, clear_interval, match_at_once
 from hub.market.intervals import floor_to, open_interval
-from hub.market.orders import gate_lead, interval_of
+from hub.market.orders import OrderRejected, gate_lead, interval_of
+from hub.market.sharing import mode_at, period_at
 from hub.metrics import HubMetrics
 from hub.outbox import Outbox
 from powershare_wire.clock import Clock, sleep_until
@@ -79,6 +82,10 @@ class MarketCoordinator:
                 return
             start = self.next_interval(community, self.clock.now())
             try:
+                if await self._ex_post(community_id, start):
+                    # Nothing to match, nothing recorded: the meters are allocated after the interval.
+                    await sleep_until(self.clock, start - gate_lead(community))
+                    continue
                 await self.prepare(community_id, start)
                 await sleep_until(self.clock, start - gate_lead(community))
                 await self.clear(community_id, start)
@@ -107,6 +114,12 @@ class MarketCoordinator:
             community = await session.get(Community, community_id)
             if community is None:
                 raise LookupError(f"no community {community_id!r}")
+            period = await period_at(session, community_id, start)
+            if period is not None and period.mode is SharingMode.EX_POST:
+                raise OrderRejected(
+                    "start",
+                    f"this community shares ex post from {period.effective_from.isoformat()}: no market",
+                )
             now = self.clock.now()
             outbox = await self.materialize(session, community, start, now)  # what prepare left out
             interval, cleared = await clear_interval(session, community, start, now)
@@ -116,6 +129,10 @@ class MarketCoordinator:
         self.metrics.market_clearings.labels(community_id).inc()
         self.metrics.market_clearing_seconds.observe(time.perf_counter() - began)
         return interval
+
+    async def _ex_post(self, community_id: str, start: datetime) -> bool:
+        async with self.sessions() as session:
+            return await mode_at(session, community_id, start) is SharingMode.EX_POST
 
     def next_interval(self, community: Community, now: datetime) -> datetime:
         """The first interval still taking orders (its gate has not closed)."""
@@ -132,6 +149,8 @@ class MarketCoordinator:
             now = self.clock.now()
             outbox = Outbox()
             for start in (floor_to(now, length), floor_to(now, length) + length):
+                if await mode_at(session, community.id, start) is SharingMode.EX_POST:
+                    continue  # an order from before the change: ex post, the meters share
                 outbox.extend(await match_at_once(session, community, fresh, start, now))
             await session.commit()
         outbox.publish(self.bus)

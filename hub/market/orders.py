@@ -32,6 +32,7 @@ from hub.db.models import (
 from hub.events import Event, market_channel, model_event, site_channel
 from hub.market.fees import distance_km, distance_units
 from hub.market.intervals import ceil_to, floor_to, open_interval
+from hub.market.sharing import ex_post_from
 from hub.market.views import offer_view, request_view
 from hub.notify import notify
 from hub.outbox import Outbox
@@ -102,7 +103,14 @@ async def _check(
         raise OrderRejected(
             "window_end", f"is in the past: intervals still taking orders start at {first.isoformat()}"
         )
-    return Placed(site, community, max(start, first), end)
+    start = max(start, first)
+    # Ex post, the meters decide after the interval what was shared: an order would trade nothing.
+    if (ex_post := await ex_post_from(session, community.id, start, end)) is not None:
+        raise OrderRejected(
+            "window_start" if ex_post <= start else "window_end",
+            f"this community shares ex post from {ex_post.isoformat()}: orders are not needed",
+        )
+    return Placed(site, community, start, end)
 
 
 def _check_price(community: Community, field: str, price: Decimal) -> None:

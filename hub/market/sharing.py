@@ -21,8 +21,12 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db.models import AllocationKey, Community, SharingMode, SharingPeriod, Site
+from hub.api.schemas.sharing import SharingOut, SharingPeriodOut
+from hub.db.models import AllocationKey, Community, SharingMode, SharingPeriod, Site, User, UserRole
+from hub.market.expost import allocation_price
 from hub.market.intervals import open_interval
+from hub.market.ticks import TICK
+from hub.privacy import owned_sites
 
 
 @dataclass
@@ -122,13 +126,54 @@ async def change_sharing(
         effective_from=start,
         mode=mode,
         key=key,
-        price=price,
+        price=price.quantize(TICK) if price is not None else None,  # "0.1500" on SQLite as on PostgreSQL
         shares={site: str(weight) for site, weight in sorted(shares.items())},
         created_at=now,
     )
     session.add(period)
     await session.flush()
     return period
+
+
+async def sharing_view(session: AsyncSession, community: Community, user: User, now: datetime) -> SharingOut:
+    """The period in force now and the changes scheduled; residents see the weights of their own sites."""
+    visible = None if user.role is UserRole.ADMIN else await owned_sites(session, user)
+
+    def view(period: SharingPeriod | None) -> SharingPeriodOut:
+        if period is None:
+            return SharingPeriodOut(
+                effective_from=None,
+                mode=SharingMode.MARKET,
+                key=None,
+                price=None,
+                allocation_price=None,
+                shares={},
+                total_weight=None,
+            )
+        weights = weights_of(period)
+        ex_post = period.mode is SharingMode.EX_POST
+        return SharingPeriodOut(
+            effective_from=period.effective_from,
+            mode=period.mode,
+            key=period.key,
+            price=period.price,
+            allocation_price=allocation_price(
+                period.price, community.feed_in_price_per_kwh, community.retail_price_per_kwh
+            )
+            if ex_post
+            else None,
+            shares={s: w for s, w in weights.items() if visible is None or s in visible},
+            total_weight=sum(weights.values(), Decimal(0)) if weights else None,
+        )
+
+    return SharingOut(
+        community=community.id,
+        currency=community.currency,
+        now=now,
+        current=view(await period_at(session, community.id, now)),
+        scheduled=[view(p) for p in await scheduled_after(session, community.id, now)],
+        earliest_change=first_changeable(community, now),
+    )
 
 
 async def _check_ex_post(
@@ -176,5 +221,6 @@ __all__ = [
     "mode_at",
     "period_at",
     "scheduled_after",
+    "sharing_view",
     "weights_of",
 ]

@@ -1,4 +1,4 @@
-"""Communities: tariffs, and the figures residents compare (shared energy, self-sufficiency, CO₂)."""
+"""Communities: tariffs, how they share, and the figures residents compare (shared energy, self-sufficiency, CO₂)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,12 @@ from sqlalchemy import select
 from hub.api.deps import AdminUser, CommunityId, CurrentUser, SessionDep, StateDep
 from hub.api.errors import field_error, not_found
 from hub.api.schemas.market import GridFee
+from hub.api.schemas.sharing import SharingChange, SharingOut
 from hub.db.models import Community, Mechanism, Site, SiteInterval, User, UserRole
 from hub.energy.community import Tariff, community_figures
 from hub.energy.intervals import Energy
 from hub.market.clearing import fee_schedule
+from hub.market.sharing import SharingRejected, change_sharing, sharing_view
 from hub.privacy import communities_of
 
 router = APIRouter(tags=["communities"])
@@ -157,3 +159,27 @@ async def community_stats(
         **{name: round(getattr(figures, name), 6) for name in figures.__slots__ if name != "savings"},
         savings=figures.savings,
     )
+
+
+@router.get("/communities/{community_id}/sharing", operation_id="communities-sharing")
+async def get_sharing(
+    community_id: CommunityId, user: CurrentUser, session: SessionDep, state: StateDep
+) -> SharingOut:
+    """How the community shares now (market or ex post) and any change scheduled."""
+    community = await member_community(session, user, community_id)
+    return await sharing_view(session, community, user, state["clock"].now())
+
+
+@router.put("/communities/{community_id}/sharing", operation_id="communities-sharing-update")
+async def put_sharing(
+    community_id: CommunityId, body: SharingChange, admin: AdminUser, session: SessionDep, state: StateDep
+) -> SharingOut:
+    """Admin: share this way from the interval after the open one (replacing a change scheduled)."""
+    community = await member_community(session, admin, community_id)
+    now = state["clock"].now()
+    try:
+        await change_sharing(session, community, body.mode, body.key, body.price, body.shares, now)
+    except SharingRejected as exc:
+        raise field_error(exc.field, exc.message) from None
+    await session.commit()
+    return await sharing_view(session, community, admin, now)
