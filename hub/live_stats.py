@@ -41,7 +41,8 @@ class LiveStats:
             "consumption_w": round(consumption, 1),
             "import_w": round(imported, 1),
             "export_w": round(exported, 1),
-            "shared_w": round(min(imported, exported), 1),
+            # The meters netted, not trades: what the community covers itself right now.
+            "community_coverage_w": round(min(imported, exported), 1),
         }
 
     def communities(self) -> list[str]:

@@ -59,6 +59,21 @@ async def test_history_and_community_stats(
         assert point["start"] == bucket_start(base, Period.HOUR).isoformat().replace("+00:00", "Z")
         assert (point["export_kwh"], point["production_kwh"], point["consumption_kwh"]) == (0.5, 1.0, 0.5)
         assert point["readings"] == 2
+        # the hub works out the site's own figures (#10): half its production used, nothing bought
+        assert history["totals"] == {
+            "produced_kwh": 1.0,
+            "wind_kwh": 0.0,
+            "consumed_kwh": 0.5,
+            "imported_kwh": 0.0,
+            "exported_kwh": 0.5,
+            "self_consumption": 0.5,
+            "self_sufficiency": 1.0,
+        }
+        stats = (await sunny.get("/api/sites/home-sun/stats", params=span)).json()
+        assert (stats["site"], stats["self_consumption"], stats["self_sufficiency"]) == ("home-sun", 0.5, 1.0)
+        today = (await sunny.get("/api/sites/home-sun/stats")).json()
+        assert today["start"].endswith("T00:00:00Z")
+        assert (await sunny.get("/api/sites/home-dark/stats")).status_code == 403  # a neighbour's
 
         exported = await sunny.get(
             "/api/sites/home-sun/history", params={"period": "day", "format": "csv", **span}
@@ -66,6 +81,7 @@ async def test_history_and_community_stats(
         assert exported.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(exported.text)))
         assert [float(r["export_kwh"]) for r in rows] == [0.5]
+        assert [float(r["wind_kwh"]) for r in rows] == [0.0]
 
         bad = await sunny.get(
             "/api/sites/home-sun/history",
@@ -78,12 +94,13 @@ async def test_history_and_community_stats(
         assert stats["sites"] == 2
         assert stats["produced_kwh"] == pytest.approx(1.0)
         assert stats["consumed_kwh"] == pytest.approx(0.8)
-        assert stats["shared_kwh"] == pytest.approx(0.3)
+        assert stats["community_coverage_kwh"] == pytest.approx(0.3)
+        assert stats["shared_kwh"] == 0  # nobody traded: the meters alone share nothing
         assert stats["imported_kwh"] == pytest.approx(0.0)
         assert stats["exported_kwh"] == pytest.approx(0.2)
         assert stats["self_sufficiency"] == pytest.approx(1.0)
         assert stats["co2_avoided_kg"] == pytest.approx(0.8 * 0.380)
-        assert stats["savings"] == "0.07"  # 0.3 kWh × (0.30 − 0.08), exact and rounded to a cent
+        assert stats["savings"] == "0.00"  # of what was shared
 
 
 TARIFF = Tariff(
@@ -92,7 +109,7 @@ TARIFF = Tariff(
 
 
 @pytest.mark.parametrize(
-    ("intervals", "shared", "imported", "self_sufficiency"),
+    ("intervals", "coverage", "imported", "self_sufficiency"),
     [
         # one home exports 1 kWh while another imports 1 kWh: all shared, nothing from outside
         ([[Energy(export_wh=1000, production_wh=1000), Energy(import_wh=1000)]], 1.0, 0.0, 1.0),
@@ -106,13 +123,14 @@ TARIFF = Tariff(
     ],
 )
 def test_community_figures(
-    intervals: list[list[Energy]], shared: float, imported: float, self_sufficiency: float
+    intervals: list[list[Energy]], coverage: float, imported: float, self_sufficiency: float
 ) -> None:
-    figures = community_figures(intervals, TARIFF)
-    assert figures.shared_kwh == pytest.approx(shared)
+    figures = community_figures(intervals, TARIFF, shared_wh=333)
+    assert figures.community_coverage_kwh == pytest.approx(coverage)
     assert figures.imported_kwh == pytest.approx(imported)
     assert figures.self_sufficiency == pytest.approx(self_sufficiency)
-    assert figures.savings == (Decimal(str(shared)) * Decimal("0.22")).quantize(Decimal("0.01"))
+    # Shared is what was delivered, whatever the meters netted; valued at retail − feed-in.
+    assert (figures.shared_kwh, figures.savings) == (0.333, Decimal("0.07"))
 
 
 @pytest.mark.parametrize(

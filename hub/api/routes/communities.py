@@ -10,13 +10,23 @@ from zoneinfo import available_timezones
 
 from fastapi import APIRouter, HTTPException, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hub.api.deps import AdminUser, CommunityId, CurrentUser, SessionDep, StateDep
 from hub.api.errors import field_error, not_found
 from hub.api.schemas.market import GridFee
 from hub.api.schemas.sharing import SharingChange, SharingOut
-from hub.db.models import Community, Mechanism, Site, SiteInterval, User, UserRole
+from hub.db.models import (
+    Allocation,
+    Community,
+    Mechanism,
+    Site,
+    SiteInterval,
+    Transaction,
+    TransactionStatus,
+    User,
+    UserRole,
+)
 from hub.energy.community import Tariff, community_figures
 from hub.energy.intervals import Energy
 from hub.market.clearing import fee_schedule
@@ -65,12 +75,19 @@ class CommunityStats(BaseModel):
     sites: int
     produced_kwh: float
     consumed_kwh: float
-    shared_kwh: float = Field(description="Exported by some homes while others imported, per interval")
+    shared_kwh: float = Field(
+        description="Delivered between neighbours: completed and partly delivered trades, plus ex-post allocations"
+    )
+    community_coverage_kwh: float = Field(
+        description="The meters netted per interval: exported by some homes while others imported, traded or not"
+    )
     imported_kwh: float = Field(description="Drawn from outside the community")
     exported_kwh: float = Field(description="Sent outside the community")
     self_sufficiency: float = Field(description="0…1, share of consumption met inside the community")
     co2_avoided_kg: float
-    savings: Decimal = Field(description="Value of shared energy against retail and feed-in prices")
+    savings: Decimal = Field(
+        description="Shared energy valued at retail − feed-in (bills have each household's own)"
+    )
     currency: str
 
 
@@ -148,7 +165,9 @@ async def community_stats(
             Energy(r.import_wh, r.export_wh, r.production_wh, r.charge_wh, r.discharge_wh)
         )
     tariff = Tariff(community.retail_price_per_kwh, community.feed_in_price_per_kwh, community.co2_g_per_kwh)
-    figures = community_figures(by_interval.values(), tariff)
+    figures = community_figures(
+        by_interval.values(), tariff, shared_wh=await _shared_wh(session, community.id, start, end)
+    )
     sites = len((await session.scalars(select(Site.id).where(Site.community == community.id))).all())
     return CommunityStats(
         community=community.id,
@@ -159,6 +178,24 @@ async def community_stats(
         **{name: round(getattr(figures, name), 6) for name in figures.__slots__ if name != "savings"},
         savings=figures.savings,
     )
+
+
+async def _shared_wh(session: SessionDep, community: str, start: datetime, end: datetime) -> int:
+    """What neighbours delivered to each other: trades as the meters showed them, and allocations."""
+    traded = await session.scalar(
+        select(func.coalesce(func.sum(Transaction.delivered_wh), 0)).where(
+            Transaction.community == community,
+            Transaction.status.in_([TransactionStatus.COMPLETED, TransactionStatus.PARTIAL]),
+            Transaction.window_start >= start,
+            Transaction.window_start < end,
+        )
+    )
+    allocated = await session.scalar(
+        select(func.coalesce(func.sum(Allocation.received_wh), 0)).where(
+            Allocation.community == community, Allocation.start >= start, Allocation.start < end
+        )
+    )
+    return int(traded or 0) + int(allocated or 0)
 
 
 @router.get("/communities/{community_id}/sharing", operation_id="communities-sharing")
