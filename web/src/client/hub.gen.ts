@@ -299,6 +299,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/communities/{community_id}/sharing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Sharing
+         * @description How the community shares now (market or ex post) and any change scheduled.
+         */
+        get: operations["communities-sharing"];
+        /**
+         * Put Sharing
+         * @description Admin: share this way from the interval after the open one (replacing a change scheduled).
+         */
+        put: operations["communities-sharing-update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/communities/{community_id}/market": {
         parameters: {
             query?: never;
@@ -519,6 +543,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/transactions.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Transactions
+         * @description The caller's trades as a spreadsheet, oldest first: one row per trade and side of one's own.
+         *
+         *     ``amount`` is what the buyer pays for the delivered energy, fee included (empty until settled).
+         *     Admins get every site's trades (of their community, if they have one), or ``site``'s.
+         */
+        get: operations["transactions-csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/transactions/{transaction_id}": {
         parameters: {
             query?: never;
@@ -528,6 +575,46 @@ export interface paths {
         };
         /** Get Transaction */
         get: operations["transactions-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bill
+         * @description A household's bill for a month (default: the current one) or for ``start``…``end``.
+         */
+        get: operations["bills-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bills.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Bill Csv
+         * @description The same bill as a spreadsheet: one row per item, adjustment and sum, household first.
+         */
+        get: operations["bills-csv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -645,6 +732,45 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AdjustmentOut */
+        AdjustmentOut: {
+            /**
+             * Interval Start
+             * Format: date-time
+             */
+            interval_start: string;
+            /**
+             * Revision
+             * @description The interval's latest settlement
+             */
+            revision: number;
+            /**
+             * Note
+             * @description Why it was settled again, e.g. late readings from a site
+             */
+            note: string | null;
+            /**
+             * Amount
+             * @description > 0 the household pays more than first billed
+             */
+            amount: string;
+            /**
+             * Import Wh
+             * @description Change in energy received
+             */
+            import_wh: number;
+            /**
+             * Export Wh
+             * @description Change in energy given
+             */
+            export_wh: number;
+        };
+        /**
+         * AllocationKey
+         * @description Ex-post allocation: how the members' metered surplus is divided among those short of energy.
+         * @enum {string}
+         */
+        AllocationKey: "static" | "dynamic";
         /** Asset */
         Asset: {
             kind: components["schemas"]["AssetKind"];
@@ -687,6 +813,77 @@ export interface components {
              * @enum {string}
              */
             action: "publish" | "subscribe" | "all";
+        };
+        /**
+         * BillOut
+         * @description A household's bill: its sites together, then each site (``sites``).
+         */
+        BillOut: {
+            bought_from_neighbours: components["schemas"]["FigureOut"];
+            bought_from_grid: components["schemas"]["FigureOut"];
+            sold_to_neighbours: components["schemas"]["FigureOut"];
+            sold_to_grid: components["schemas"]["FigureOut"];
+            /** @description Ex post: from the community's pool */
+            allocation_received: components["schemas"]["FigureOut"];
+            /** @description Ex post: to the community's pool */
+            allocation_given: components["schemas"]["FigureOut"];
+            /** @description Paid to the network for energy bought from neighbours */
+            grid_fees: components["schemas"]["FigureOut"];
+            /** Adjustments */
+            adjustments: components["schemas"]["AdjustmentOut"][];
+            /** Adjustments Total */
+            adjustments_total: string;
+            /**
+             * Total
+             * @description Items + adjustments; > 0 the household pays
+             */
+            total: string;
+            /**
+             * Import Wh
+             * @description Metered import, as last settled
+             */
+            import_wh: number;
+            /**
+             * Export Wh
+             * @description Metered export, as last settled
+             */
+            export_wh: number;
+            /**
+             * Grid Only
+             * @description The same meters priced grid-only: import at retail, export at feed-in
+             */
+            grid_only: string;
+            /**
+             * Savings
+             * @description grid_only − total
+             */
+            savings: string;
+            /** Community */
+            community: string;
+            /**
+             * Household
+             * @description The owner's user id (null: a site nobody owns)
+             */
+            household: number | null;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /**
+             * Month
+             * @description YYYY-MM when the bill is for a month of the community's calendar
+             */
+            month: string | null;
+            /** Currency */
+            currency: string;
+            /** Sites */
+            sites: components["schemas"]["SiteStatementOut"][];
         };
         /** BookOut */
         BookOut: {
@@ -858,6 +1055,34 @@ export interface components {
             last_seen: string;
         };
         /**
+         * DispatchOut
+         * @description The battery command behind a trade sold from a battery, and the agent's latest answer.
+         */
+        DispatchOut: {
+            /** Id */
+            id: string;
+            /** @description sent, accepted, clamped, …; not_sent / no_answer: the hub's word */
+            outcome: components["schemas"]["DispatchState"];
+            /**
+             * Power W
+             * @description Asked for while sent; applied once the agent answered
+             */
+            power_w: number;
+            /** Reason */
+            reason: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+        };
+        /**
+         * DispatchState
+         * @description A trade's ``dispatch.outcome``: the agent's latest answer, or the hub's own word.
+         * @enum {string}
+         */
+        DispatchState: "sent" | "not_sent" | "no_answer" | "accepted" | "clamped" | "rejected" | "completed" | "reverted";
+        /**
          * ExplanationOut
          * @description Why an order did or did not trade at the latest clearing: a code with parameters.
          */
@@ -899,6 +1124,19 @@ export interface components {
              * @description Per kWh in the community currency, at most 4 decimals; within the community's corridor (feed-in ≤ price ≤ retail)
              */
             fee: string;
+        };
+        /** FigureOut */
+        FigureOut: {
+            /**
+             * Energy Wh
+             * @description Bought or sold (fees: 0)
+             */
+            energy_wh: number;
+            /**
+             * Amount
+             * @description > 0 paid, < 0 earned
+             */
+            amount: string;
         };
         /**
          * GridFee
@@ -1456,6 +1694,89 @@ export interface components {
              */
             excluded_partners: string[];
         };
+        /**
+         * SharingChange
+         * @description Admin: share this way from the interval after the open one (see ``earliest_change``).
+         */
+        SharingChange: {
+            mode: components["schemas"]["SharingMode"];
+            /** @description Ex post: static (by shares) or dynamic */
+            key?: components["schemas"]["AllocationKey"] | null;
+            /**
+             * Price
+             * @description Ex post, per kWh; null: midway feed-in…retail
+             */
+            price?: (number | string) | null;
+            /**
+             * Shares
+             * @description Static key: {site id: weight}; a site's share of the pool is its weight / Σweights
+             */
+            shares?: {
+                [key: string]: number | string;
+            };
+        };
+        /**
+         * SharingMode
+         * @description How a community shares: trading ahead, or allocating metered surplus afterwards.
+         * @enum {string}
+         */
+        SharingMode: "market" | "ex_post";
+        /** SharingOut */
+        SharingOut: {
+            /** Community */
+            community: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Now
+             * Format: date-time
+             */
+            now: string;
+            current: components["schemas"]["SharingPeriodOut"];
+            /**
+             * Scheduled
+             * @description Changes decided, not yet in force, earliest first
+             */
+            scheduled: components["schemas"]["SharingPeriodOut"][];
+            /**
+             * Earliest Change
+             * Format: date-time
+             * @description A change made now takes effect from this interval
+             */
+            earliest_change: string;
+        };
+        /** SharingPeriodOut */
+        SharingPeriodOut: {
+            /**
+             * Effective From
+             * @description null: the market, since the community began
+             */
+            effective_from: string | null;
+            mode: components["schemas"]["SharingMode"];
+            key: components["schemas"]["AllocationKey"] | null;
+            /**
+             * Price
+             * @description Ex post, per kWh, as set; null: midway feed-in…retail
+             */
+            price: string | null;
+            /**
+             * Allocation Price
+             * @description Ex post: the price per kWh allocations are settled at, with today's tariffs
+             */
+            allocation_price: string | null;
+            /**
+             * Shares
+             * @description Static key: the weights (a resident sees those of their own sites)
+             */
+            shares: {
+                [key: string]: string;
+            };
+            /**
+             * Total Weight
+             * @description Static key: Σ of all weights, for a site's share
+             */
+            total_weight: string | null;
+        };
         /** SiteDetail */
         SiteDetail: {
             /** Community */
@@ -1577,6 +1898,50 @@ export interface components {
             location?: components["schemas"]["Location"] | null;
             /** Assets */
             assets?: components["schemas"]["Asset"][];
+        };
+        /** SiteStatementOut */
+        SiteStatementOut: {
+            bought_from_neighbours: components["schemas"]["FigureOut"];
+            bought_from_grid: components["schemas"]["FigureOut"];
+            sold_to_neighbours: components["schemas"]["FigureOut"];
+            sold_to_grid: components["schemas"]["FigureOut"];
+            /** @description Ex post: from the community's pool */
+            allocation_received: components["schemas"]["FigureOut"];
+            /** @description Ex post: to the community's pool */
+            allocation_given: components["schemas"]["FigureOut"];
+            /** @description Paid to the network for energy bought from neighbours */
+            grid_fees: components["schemas"]["FigureOut"];
+            /** Adjustments */
+            adjustments: components["schemas"]["AdjustmentOut"][];
+            /** Adjustments Total */
+            adjustments_total: string;
+            /**
+             * Total
+             * @description Items + adjustments; > 0 the household pays
+             */
+            total: string;
+            /**
+             * Import Wh
+             * @description Metered import, as last settled
+             */
+            import_wh: number;
+            /**
+             * Export Wh
+             * @description Metered export, as last settled
+             */
+            export_wh: number;
+            /**
+             * Grid Only
+             * @description The same meters priced grid-only: import at retail, export at feed-in
+             */
+            grid_only: string;
+            /**
+             * Savings
+             * @description grid_only − total
+             */
+            savings: string;
+            /** Site */
+            site: string;
         };
         /**
          * SiteUpdate
@@ -1701,6 +2066,14 @@ export interface components {
             window_end: string;
             /** Failure Reason */
             failure_reason: string | null;
+            /** @description Only on trades sold from a battery */
+            dispatch?: components["schemas"]["DispatchOut"] | null;
+            /**
+             * At Risk
+             * @description The battery refused, stopped early or never answered
+             * @default false
+             */
+            at_risk: boolean;
             /**
              * Created At
              * Format: date-time
@@ -1714,9 +2087,10 @@ export interface components {
         };
         /**
          * TransactionStatus
+         * @description A trade's life: scheduled at the clearing, delivering while its interval runs, then settled.
          * @enum {string}
          */
-        TransactionStatus: "matched" | "delivering" | "settled" | "failed";
+        TransactionStatus: "scheduled" | "delivering" | "completed" | "partially_delivered" | "failed" | "cancelled";
         /**
          * Unit
          * @enum {string}
@@ -2283,6 +2657,74 @@ export interface operations {
             };
         };
     };
+    "communities-sharing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "communities-sharing-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SharingChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "market-overview": {
         parameters: {
             query?: never;
@@ -2748,6 +3190,43 @@ export interface operations {
             };
         };
     };
+    "transactions-csv": {
+        parameters: {
+            query?: {
+                /** @description Only this site's trades */
+                site?: string | null;
+                /** @description Intervals starting at or after */
+                start?: string | null;
+                /** @description Intervals starting before */
+                end?: string | null;
+                status?: components["schemas"]["TransactionStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "transactions-get": {
         parameters: {
             query?: never;
@@ -2766,6 +3245,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransactionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "bills-get": {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM in the community's time zone */
+                month?: string | null;
+                /** @description With end: any period instead of a month */
+                start?: string | null;
+                end?: string | null;
+                /** @description Admins: the owner's user id (default: yours) */
+                household?: number | null;
+                /** @description Only this site */
+                site?: string | null;
+                /** @description Needed only when the sites lie in several */
+                community?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "bills-csv": {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM in the community's time zone */
+                month?: string | null;
+                /** @description With end: any period instead of a month */
+                start?: string | null;
+                end?: string | null;
+                /** @description Admins: the owner's user id (default: yours) */
+                household?: number | null;
+                /** @description Only this site */
+                site?: string | null;
+                /** @description Needed only when the sites lie in several */
+                community?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description Validation Error */
