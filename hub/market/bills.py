@@ -18,8 +18,11 @@ quantity (never negative as first settled).
 The **grid-only comparison** prices the same meters as last settled (every revision summed)
 as if there were no community: all import at retail and all export at feed-in, with each
 interval's own tariffs from its ``Settlement``. Each site's import and export of an interval
-are priced apart and rounded as the ledger rounds a grid posting, so a household's figures are
-the sum of its sites'. **Savings** = grid-only − total.
+are priced apart and rounded as the ledger rounds a grid line (``ledger.money``), so a
+household's figures are the sum of its sites'. **Savings** = grid-only − total.
+
+Lines are read one by one, never as postings, so a posting per trade or one per interval
+(a line per site against one of the grid or the network) bills the same.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -36,11 +39,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import LedgerKind, LedgerLine, Settlement
+from hub.market.ledger import money, site_account
 
-MONEY_STEP = Decimal("0.0001")
 # Sums start here so that every figure carries four decimals ("0.0000", never "0").
 ZERO = Decimal("0.0000")
-SITE_PREFIX = "site:"
+SITE_PREFIX = site_account("")
 MAX_SPAN = timedelta(days=366)
 
 
@@ -56,10 +59,6 @@ class Item(StrEnum):
 
 # Items whose energy came in; the others' energy went out (fees carry none).
 INBOUND_ITEMS = frozenset({Item.BOUGHT_FROM_NEIGHBOURS, Item.BOUGHT_FROM_GRID, Item.ALLOCATION_RECEIVED})
-
-
-def site_account(site_id: str) -> str:
-    return SITE_PREFIX + site_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,11 +159,6 @@ class Bill:
     sites: Mapping[str, Statement] = field(default_factory=dict)
 
 
-def priced(price_per_kwh: Decimal, wh: int) -> Decimal:
-    """As the ledger prices a grid posting: to 0.0001, banker's rounding."""
-    return (price_per_kwh * wh / 1000).quantize(MONEY_STEP, rounding=ROUND_HALF_EVEN)
-
-
 def statement(lines: Iterable[Line], settled: Mapping[datetime, Settled]) -> Statement:
     """Assemble the statement of ``lines`` (any accounts; each priced on its own)."""
     energy: dict[Item, int] = defaultdict(int)
@@ -186,7 +180,7 @@ def statement(lines: Iterable[Line], settled: Mapping[datetime, Settled]) -> Sta
     grid_only = ZERO
     for (_account, start), (imported, exported) in metered.items():
         tariff = _settled(settled, start)
-        grid_only += priced(tariff.retail_price, imported) - priced(tariff.feed_in_price, exported)
+        grid_only += money(tariff.retail_price, imported) - money(tariff.feed_in_price, exported)
     return Statement(
         items={item: Figure(energy[item], paid[item]) for item in Item},
         adjustments=tuple(
