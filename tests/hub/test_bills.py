@@ -16,7 +16,18 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db.models import LedgerKind, LedgerLine, Settlement, SharingMode, User, UserRole
+from hub.db.models import (
+    LedgerKind,
+    LedgerLine,
+    Mechanism,
+    Settlement,
+    SharingMode,
+    Shortfall,
+    Transaction,
+    TransactionStatus,
+    User,
+    UserRole,
+)
 from hub.market.bills import Bill, Item, Line, Settled, bill, month_span, statement
 from hub.seed import ensure_community, ensure_site, ensure_user
 from tests.conftest import BrokerAddress
@@ -450,3 +461,116 @@ async def test_who_may_see_a_bill_and_bad_queries_name_the_parameter(
 
 async def _user_id(session: AsyncSession, email: str) -> int:
     return int((await session.scalars(select(User.id).where(User.email == email))).one())
+
+
+async def test_a_resident_downloads_their_trades_as_csv(
+    broker: BrokerAddress, db_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(broker, db_url) as hub:
+        alice = await hub.resident("alice@example.org", "home-a", community)
+        await hub.seed(lambda s: ensure_site(s, "home-c", community, "alice@example.org"))
+        bob = await hub.resident("bob@example.org", "home-b", community)
+        await hub.resident("carol@example.org", "home-d", community)
+
+        async def trades(session: AsyncSession) -> None:
+            session.add_all(
+                [
+                    trade(community, "home-b", "home-a", T1, S.COMPLETED, 1000, 1000, Decimal("0.1700")),
+                    trade(
+                        community,
+                        "home-a",
+                        "home-b",
+                        T2,
+                        S.PARTIAL,
+                        800,
+                        350,
+                        Decimal("0.0595"),
+                        Shortfall.BUYER_IMPORTED_LESS,
+                    ),
+                    trade(community, "home-a", "home-c", T2, S.SCHEDULED, 500, 0, None),  # alice to herself
+                    trade(community, "home-b", "home-d", T1, S.COMPLETED, 100, 100, Decimal("0.0170")),
+                ]
+            )
+
+        await hub.seed(trades)
+        response = await alice.get("/api/transactions.csv")
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        assert [(r["site"], r["role"], r["counterparty"], r["status"]) for r in rows] == [
+            ("home-a", "buyer", "home-b", "completed"),
+            ("home-a", "seller", "home-b", "partially_delivered"),
+            ("home-a", "seller", "home-c", "scheduled"),
+            ("home-c", "buyer", "home-a", "scheduled"),
+        ]
+        first, partial, mine, _ = rows
+        assert (first["interval_start"], first["traded_kwh"], first["delivered_kwh"]) == (
+            T1.isoformat(),
+            "1.000",
+            "1.000",
+        )
+        assert (first["energy_price"], first["fee"], first["amount"], first["shortfall"]) == (
+            "0.1500",
+            "0.0200",
+            "0.1700",
+            "",
+        )
+        assert (partial["delivered_kwh"], partial["amount"], partial["shortfall"]) == (
+            "0.350",
+            "0.0595",
+            "buyer_imported_less",
+        )
+        assert mine["amount"] == ""  # not settled yet
+
+        only = list(
+            csv.DictReader(
+                io.StringIO((await alice.get("/api/transactions.csv", params={"site": "home-c"})).text)
+            )
+        )
+        assert [(r["site"], r["role"]) for r in only] == [("home-c", "buyer")]
+        later = await bob.get(
+            "/api/transactions.csv", params={"start": T2.isoformat(), "status": "partially_delivered"}
+        )
+        assert [r["role"] for r in csv.DictReader(io.StringIO(later.text))] == ["buyer"]
+        assert (await bob.get("/api/transactions.csv", params={"site": "home-a"})).status_code == 403
+        admin = await (await hub.admin()).get("/api/transactions.csv")
+        assert len(list(csv.DictReader(io.StringIO(admin.text)))) == 8  # both sides of every trade
+        for params, name in [
+            ({"start": T2.isoformat(), "end": T1.isoformat()}, "end"),
+            ({"status": "done"}, "status"),
+            ({"start": "soon"}, "start"),
+        ]:
+            bad = await alice.get("/api/transactions.csv", params=params)
+            assert bad.status_code == 422
+            assert bad.json()["detail"][0]["loc"] == ["query", name]
+
+
+S = TransactionStatus
+
+
+def trade(
+    community: str,
+    seller: str,
+    buyer: str,
+    at: datetime,
+    status: TransactionStatus,
+    traded: int,
+    delivered: int,
+    amount: Decimal | None,
+    shortfall: Shortfall | None = None,
+) -> Transaction:
+    return Transaction(
+        community=community,
+        seller_site_id=seller,
+        buyer_site_id=buyer,
+        energy_wh=traded,
+        energy_price=Decimal("0.1500"),
+        fee=Decimal("0.0200"),
+        mechanism=Mechanism.PAY_AS_CLEAR,
+        delivered_wh=delivered,
+        status=status,
+        shortfall=shortfall,
+        amount=amount,
+        window_start=at,
+        window_end=at + timedelta(minutes=15),
+    )
