@@ -11,6 +11,7 @@ import asyncio
 
 from hub.events import Event, EventBus, community_channel
 from powershare_wire import Reading
+from powershare_wire import site as vocabulary
 from powershare_wire.clock import WALL_CLOCK, Clock
 
 
@@ -30,9 +31,9 @@ class LiveStats:
         production = consumption = imported = exported = 0.0
         readings = self._latest.get(community, {}).values()
         for r in readings:
-            grid = _watts(r, "grid_w")
-            production += _watts(r, "pv_w") + _watts(r, "wind_w")
-            consumption += _watts(r, "load_w")
+            grid = _watts(r, vocabulary.GRID_W)
+            production += sum(_watts(r, name) for name in vocabulary.PRODUCERS.values())
+            consumption += _watts(r, vocabulary.LOAD_W)
             imported += max(grid, 0.0)
             exported += max(-grid, 0.0)
         return {

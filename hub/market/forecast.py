@@ -10,18 +10,21 @@ only computes. Each quantity has a simple, explainable method and a fallback cha
   absorbs orientation, shading and the weather of the last day. Without enough daylight
   history the ratio is ``DEFAULT_PV_RATIO``. A site without a location gets the mean
   production of each time-of-day slot of its history instead.
-- **Wind**: persistence: the mean production of the last hour, held for the whole horizon
-  and capped at rated power; else (wind-only sites) the mean of the history; else nothing
-  (a market should not sell wind it has never seen).
+- **Wind**: persistence: the mean wind production of the last hour, held for the whole
+  horizon and capped at rated power; else the mean of the history; else nothing (a market
+  should not sell wind it has never seen).
 - **Load**: the mean consumption of each 15-minute time-of-day slot (UTC) over the last
   7 days; a slot without history takes the site's mean; a site without any history takes
   ``TYPICAL_HOUSEHOLD`` (a standard-household day shape, 3,500 kWh a year).
 
-Mixed sites: until wind is metered apart, ``production_wh`` holds PV *and* wind. A ratio
-learnt from it would count wind as sunshine, so a site with both keeps the default PV
-ratio, and its wind is the last hour's production minus the PV expected in that hour
-(exact at night). A mixed site without a location forecasts its production profile as PV
-and no separate wind, so nothing is counted twice.
+Mixed sites: ``production_wh`` holds PV *and* wind, ``wind_wh`` the wind part, so PV is
+their difference and each is forecast on its own: the PV ratio from the solar part, wind
+persistence from ``wind_wh``. Agents before ``wind_w`` folded wind into PV and book no
+``wind_wh``; a mixed site whose history shows no wind at all is read that way. A ratio learnt
+from such production would count wind as sunshine, so it keeps the default PV ratio, and its
+wind is the last hour's production minus the PV expected in that hour (exact at night); without
+a location its production profile is forecast as PV and no separate wind, so nothing is
+counted twice.
 
 Many sites: solar geometry depends only on place and time, so ``ClearSky`` computes it
 once per (location rounded to ``LOCATION_ROUNDING`` degrees, interval start) for all
@@ -74,13 +77,15 @@ PV_HISTORY_PROFILE = "pv:history-by-time-of-day (no location)"
 PV_NONE = "pv:none"
 WIND_LAST_HOUR = "wind:last-hour"
 WIND_HISTORY_MEAN = "wind:history-mean"
-WIND_IN_PV_PROFILE = "wind:included-in-pv (no location)"
+WIND_LAST_HOUR_LESS_PV = "wind:last-hour-production−expected-pv (not metered apart)"
+WIND_IN_PV_PROFILE = "wind:included-in-pv (no location, not metered apart)"
 WIND_NONE = "wind:none"
 LOAD_TIME_OF_DAY = "load:time-of-day"
 LOAD_SITE_MEAN = "load:time-of-day+site-mean"
 LOAD_TYPICAL = "load:typical-household"
 
-HistoryRow = tuple[datetime, float, float]  # (interval start, production_wh, consumption_wh)
+# (interval start, production_wh (solar and wind), consumption_wh, wind_wh (the wind part))
+HistoryRow = tuple[datetime, float, float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,27 +228,32 @@ def fit_site(inputs: SiteInputs, clear_sky: ClearSky | None = None) -> SiteModel
         sky.prime([location], past_starts(now, PV_RATIO_WINDOW))
     last_start = now - INTERVAL
     load_sum = [0.0] * SLOTS_PER_DAY
-    prod_sum = [0.0] * SLOTS_PER_DAY
+    solar_sum = [0.0] * SLOTS_PER_DAY
     counts = [0] * SLOTS_PER_DAY
-    recent: list[HistoryRow] = []  # the last 24 h, for the PV ratio
-    last_hour: list[HistoryRow] = []
+    recent: list[tuple[datetime, float]] = []  # (start, solar Wh) of the last 24 h, for the PV ratio
+    last_hour: list[tuple[datetime, float, float]] = []  # (start, production, wind)
+    wind_total = 0.0
+    all_wind = has_wind and not has_pv  # whatever the agent booked as wind_wh, all production is wind
     # The one loop over up to 7 days of rows per site; kept lean, it is most of a batch's time.
-    for row in inputs.history:
-        start, produced, consumed = row
+    for start, produced, consumed, booked_wind in inputs.history:
         # Only whole intervals: the one still running is partial and would read low.
         if start < load_from or start > last_start:
             continue
+        wind = produced if all_wind else booked_wind
         slot = start.hour * 4 + start.minute // 15
         if consumed > 0:
             load_sum[slot] += consumed
-        prod_sum[slot] += produced
+        solar_sum[slot] += produced - wind
+        wind_total += wind
         counts[slot] += 1
         if start >= ratio_from:
-            recent.append(row)
+            recent.append((start, produced - wind))
             if start >= wind_from:
-                last_hour.append(row)
+                last_hour.append((start, produced, wind))
     rows = sum(counts)
-    prod_total = sum(prod_sum)
+    # Wind booked apart (wire v1 with wind_w); else an older agent folded it into production.
+    wind_apart = has_wind and wind_total > 0
+    folded = has_wind and has_pv and not wind_apart
     method: list[str] = []
 
     pv_ratio: float | None = None
@@ -251,9 +261,9 @@ def fit_site(inputs: SiteInputs, clear_sky: ClearSky | None = None) -> SiteModel
     if not has_pv:
         method.append(PV_NONE)
     elif location is None:
-        pv_profile = tuple(s / n if n else 0.0 for s, n in zip(prod_sum, counts, strict=True))
+        pv_profile = tuple(s / n if n else 0.0 for s, n in zip(solar_sum, counts, strict=True))
         method.append(PV_HISTORY_PROFILE if rows else PV_NONE)
-    elif has_wind:
+    elif folded:
         pv_ratio = DEFAULT_PV_RATIO
         method.append(PV_MIXED_DEFAULT_RATIO)
     else:
@@ -262,21 +272,21 @@ def fit_site(inputs: SiteInputs, clear_sky: ClearSky | None = None) -> SiteModel
         pv_ratio = DEFAULT_PV_RATIO if pv_ratio is None else pv_ratio
 
     wind_wh = 0.0
+    rated = _rated_wh(inputs.wind_kw)
     if not has_wind:
         method.append(WIND_NONE)
-    elif has_pv and location is None:
+    elif folded and location is None:
         method.append(WIND_IN_PV_PROFILE)  # the production profile already holds it
-    elif last_hour:
+    elif folded and last_hour and pv_ratio is not None and location is not None:
         produced = sum(p for _, p, _ in last_hour) / len(last_hour)
-        if has_pv and location is not None and pv_ratio is not None:
-            expected = [
-                _pv_wh(sky.wh_per_kwp(location, s), inputs.solar_kwp, pv_ratio) for s, _, _ in last_hour
-            ]
-            produced -= sum(expected) / len(expected)
-        wind_wh = min(max(produced, 0.0), _rated_wh(inputs.wind_kw))
+        expected = [_pv_wh(sky.wh_per_kwp(location, s), inputs.solar_kwp, pv_ratio) for s, _, _ in last_hour]
+        wind_wh = min(max(produced - sum(expected) / len(expected), 0.0), rated)
+        method.append(WIND_LAST_HOUR_LESS_PV)
+    elif last_hour and not folded:
+        wind_wh = min(max(sum(w for _, _, w in last_hour) / len(last_hour), 0.0), rated)
         method.append(WIND_LAST_HOUR)
-    elif rows and not has_pv:
-        wind_wh = min(max(prod_total / rows, 0.0), _rated_wh(inputs.wind_kw))
+    elif rows and not folded:
+        wind_wh = min(max(wind_total / rows, 0.0), rated)
         method.append(WIND_HISTORY_MEAN)
     else:
         method.append(WIND_NONE)
@@ -311,12 +321,12 @@ def _pv_wh(clear_wh_per_kwp: float, kwp: float, ratio: float) -> float:
 
 
 def _pv_ratio(
-    recent: Sequence[HistoryRow], location: tuple[float, float], kwp: float, sky: ClearSky
+    recent: Sequence[tuple[datetime, float]], location: tuple[float, float], kwp: float, sky: ClearSky
 ) -> float | None:
-    """Measured ÷ clear-sky production over daylight intervals (a ratio of sums), or None."""
+    """Measured ÷ clear-sky solar production over daylight intervals (a ratio of sums), or None."""
     measured = expected = 0.0
     daylight = 0
-    for start, produced, _ in recent:
+    for start, produced in recent:
         clear = sky.wh_per_kwp(location, start)
         if clear >= DAYLIGHT_WH_PER_KWP:
             measured += max(produced, 0.0)

@@ -169,15 +169,16 @@ async def _forecast_net(
             SiteInterval.export_wh,
             SiteInterval.charge_wh,
             SiteInterval.discharge_wh,
+            SiteInterval.wind_wh,
         ).where(
             SiteInterval.site_id.in_([s.id for s in sites]),
             or_(SiteInterval.start >= now - PV_RATIO_WINDOW, SiteInterval.start.in_(same_slot)),
         )
     )
     history: dict[str, list[HistoryRow]] = defaultdict(list)
-    for site_id, when, produced, imported, exported, charged, discharged in rows.all():
+    for site_id, when, produced, imported, exported, charged, discharged, wind in rows.all():
         consumed = imported + produced + discharged - exported - charged
-        history[site_id].append((when, produced, consumed))
+        history[site_id].append((when, produced, consumed, wind))
     inputs = [
         SiteInputs(
             lat=s.lat,

@@ -90,7 +90,8 @@ def clear_history(scale: float, kwp: float = 4.0, now: datetime = NOON) -> list[
     sky = ClearSky()
     location = fc.rounded_location(*MUNICH)
     return [
-        (s, scale * kwp * sky.wh_per_kwp(location, s), 100.0) for s in past_starts(now, timedelta(hours=24))
+        (s, scale * kwp * sky.wh_per_kwp(location, s), 100.0, 0.0)
+        for s in past_starts(now, timedelta(hours=24))
     ]
 
 
@@ -101,10 +102,14 @@ def clear_history(scale: float, kwp: float = 4.0, now: datetime = NOON) -> list[
         (clear_history(1.0), 1.0, fc.PV_CLEAR_SKY_SITE_RATIO),
         (clear_history(5.0), fc.PV_RATIO_RANGE[1], fc.PV_CLEAR_SKY_SITE_RATIO),  # clamped
         # a whole sunny day without production (snow): clamped low, not zero forever
-        ([(s, 0.0, 100.0) for s in past_starts(NOON, timedelta(hours=24))], 0.05, fc.PV_CLEAR_SKY_SITE_RATIO),
+        (
+            [(s, 0.0, 100.0, 0.0) for s in past_starts(NOON, timedelta(hours=24))],
+            0.05,
+            fc.PV_CLEAR_SKY_SITE_RATIO,
+        ),
         # only night hours: no daylight to learn from
         (
-            [(at(SOLSTICE, "00:00"), 0.0, 100.0), (at(SOLSTICE, "00:15"), 0.0, 100.0)],
+            [(at(SOLSTICE, "00:00"), 0.0, 100.0, 0.0), (at(SOLSTICE, "00:15"), 0.0, 100.0, 0.0)],
             0.7,
             fc.PV_CLEAR_SKY_DEFAULT_RATIO,
         ),
@@ -134,8 +139,8 @@ def test_pv_is_capped_at_the_rating() -> None:
 
 def test_pv_without_location_follows_its_history_by_time_of_day() -> None:
     history = [
-        (at(SOLSTICE, "10:00"), 400.0, 100.0),
-        (at(SOLSTICE - timedelta(days=1), "10:00"), 200.0, 100.0),
+        (at(SOLSTICE, "10:00"), 400.0, 100.0, 0.0),
+        (at(SOLSTICE - timedelta(days=1), "10:00"), 200.0, 100.0, 0.0),
     ]
     model = fit_site(site(history, solar_kwp=4.0, location=None))
     [ten, eleven] = forecast_site(
@@ -156,7 +161,7 @@ LOAD_ROWS = [
 
 
 def load_history() -> list[fc.HistoryRow]:
-    return [(at(SOLSTICE + timedelta(days=d), hh), 0.0, wh) for hh, d, wh in LOAD_ROWS]
+    return [(at(SOLSTICE + timedelta(days=d), hh), 0.0, wh, 0.0) for hh, d, wh in LOAD_ROWS]
 
 
 @pytest.mark.parametrize(
@@ -172,7 +177,7 @@ def load_history() -> list[fc.HistoryRow]:
             fc.LOAD_SITE_MEAN,
         ),
         (
-            [(s, 0.0, 80.0) for s in past_starts(NOON, timedelta(days=1))],
+            [(s, 0.0, 80.0, 0.0) for s in past_starts(NOON, timedelta(days=1))],
             NOON,
             {"10:00": 80, "03:00": 80},
             fc.LOAD_TIME_OF_DAY,
@@ -199,10 +204,10 @@ def test_typical_household_is_a_plausible_day() -> None:
     assert max(fc.TYPICAL_HOUSEHOLD[72:84]) > 2 * min(fc.TYPICAL_HOUSEHOLD[8:20])  # evening peak over night
 
 
-def night_rows(*wh: float, now: datetime = NIGHT) -> list[fc.HistoryRow]:
-    """The last intervals before ``now``, newest last."""
+def night_rows(*wh: float, now: datetime = NIGHT, wind: bool = False) -> list[fc.HistoryRow]:
+    """The last intervals before ``now``, newest last, producing ``wh``: booked as wind or not."""
     starts = sorted(past_starts(now, INTERVAL * len(wh)))
-    return [(s, p, 0.0) for s, p in zip(starts, wh, strict=True)]
+    return [(s, p, 0.0, p if wind else 0.0) for s, p in zip(starts, wh, strict=True)]
 
 
 @pytest.mark.parametrize(
@@ -213,8 +218,20 @@ def night_rows(*wh: float, now: datetime = NIGHT) -> list[fc.HistoryRow]:
         # only older rows: their mean
         (night_rows(300, 100, now=NIGHT - timedelta(hours=2)), 5.0, 0.0, 200, fc.WIND_HISTORY_MEAN),
         ([], 5.0, 0.0, 0, fc.WIND_NONE),
-        # PV and wind in one production figure: at night it is all wind
-        (night_rows(300, 300, 300, 300), 5.0, 4.0, 300, fc.WIND_LAST_HOUR),
+        # PV and wind in one production figure (an agent before wind_w): at night it is all wind
+        (night_rows(300, 300, 300, 300), 5.0, 4.0, 300, fc.WIND_LAST_HOUR_LESS_PV),
+        # wind booked apart: its own figure, whatever PV does
+        (night_rows(300, 300, 300, 300, wind=True), 5.0, 4.0, 300, fc.WIND_LAST_HOUR),
+        # a wind-only site of an agent before wind_w: all its production is wind
+        (night_rows(400, 600, 500, 500, wind=False), 5.0, 0.0, 500, fc.WIND_LAST_HOUR),
+        # a mixed site with wind booked apart, only older rows: the mean of its wind
+        (
+            night_rows(300, 100, now=NIGHT - timedelta(hours=2), wind=True),
+            5.0,
+            4.0,
+            200,
+            fc.WIND_HISTORY_MEAN,
+        ),
     ],
 )
 def test_wind_persistence(
@@ -236,8 +253,28 @@ def test_mixed_site_wind_is_production_minus_expected_pv() -> None:
     # A sunny last hour at noon with 2× clear-sky production: half of it is taken for wind.
     history = clear_history(2 * fc.DEFAULT_PV_RATIO, kwp=4.0)
     model = fit_site(site(history, solar_kwp=4.0, wind_kw=10.0))
-    last_hour = [p for s, p, _ in history if s >= NOON - timedelta(hours=1)]
+    last_hour = [p for s, p, _, _ in history if s >= NOON - timedelta(hours=1)]
     assert model.wind_wh == pytest.approx(sum(last_hour) / len(last_hour) / 2)
+
+
+def test_mixed_site_with_wind_booked_apart_learns_its_pv_ratio_from_the_solar_part() -> None:
+    """(#10) production_wh − wind_wh is solar: the ratio is the site's own, wind persists from wind_wh."""
+    solar = clear_history(0.5, kwp=4.0)
+    history = [(s, p + 200.0, c, 200.0) for s, p, c, _ in solar]  # plus 200 Wh of wind every interval
+    model = fit_site(site(history, solar_kwp=4.0, wind_kw=2.0))
+    assert model.pv_ratio == pytest.approx(0.5)
+    assert fc.PV_CLEAR_SKY_SITE_RATIO in model.method
+    assert model.wind_wh == pytest.approx(200.0)
+    assert fc.WIND_LAST_HOUR in model.method
+
+
+def test_mixed_site_with_wind_booked_apart_and_no_location_forecasts_both() -> None:
+    history = [
+        (at(SOLSTICE, "10:00"), 500.0, 100.0, 100.0),
+        (at(SOLSTICE - timedelta(days=1), "10:00"), 300.0, 100.0, 100.0),
+    ]
+    [ten] = forecast_site(site(history, solar_kwp=4.0, wind_kw=2.0, location=None), [at(SOLSTICE, "34:00")])
+    assert (ten.pv_wh, ten.wind_wh) == (300, 100)
 
 
 def test_net_is_production_minus_load() -> None:

@@ -52,7 +52,9 @@ async def get_forecast(
     site = await own_site(session, user, site_id)
     now = state["clock"].now()
     rows = await session.execute(
-        select(SiteInterval.start, SiteInterval.production_wh, SiteInterval.consumption_wh).where(
+        select(
+            SiteInterval.start, SiteInterval.production_wh, SiteInterval.consumption_wh, SiteInterval.wind_wh
+        ).where(
             SiteInterval.site_id == site.id,
             SiteInterval.start >= now - LOAD_WINDOW,
             SiteInterval.start < now,
@@ -63,7 +65,7 @@ async def get_forecast(
         lon=site.lon,
         solar_kwp=capacity_kw(site.assets, "solar"),
         wind_kw=capacity_kw(site.assets, "wind"),
-        history=[(start, produced, consumed) for start, produced, consumed in rows],
+        history=[(start, produced, consumed, wind) for start, produced, consumed, wind in rows],
         now=now,
     )
     model = fit_site(inputs)

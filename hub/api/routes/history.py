@@ -1,10 +1,11 @@
-"""Energy history of one site per 15 min, hour, day or month (UTC), as JSON or CSV."""
+"""Energy history of one site per 15 min, hour, day or month (UTC), as JSON or CSV, and its totals."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Literal
 
 from fastapi import APIRouter, Query
@@ -14,10 +15,12 @@ from sqlalchemy import select
 
 from hub.api.deps import CurrentUser, SessionDep, SiteId, StateDep
 from hub.api.errors import field_error
+from hub.api.schemas.sites import EnergyTotals, SiteStats
 from hub.api.site_access import own_site
-from hub.db.models import SiteInterval
+from hub.db.models import Site, SiteInterval
 from hub.energy.intervals import Energy
 from hub.energy.periods import MAX_SPAN, Period, default_range, roll_up
+from hub.energy.site import site_figures
 
 router = APIRouter(tags=["history"])
 
@@ -26,6 +29,7 @@ CSV_COLUMNS = (
     "import_kwh",
     "export_kwh",
     "production_kwh",
+    "wind_kwh",
     "consumption_kwh",
     "charge_kwh",
     "discharge_kwh",
@@ -38,6 +42,7 @@ class HistoryPoint(BaseModel):
     import_kwh: float
     export_kwh: float
     production_kwh: float
+    wind_kwh: float
     consumption_kwh: float
     charge_kwh: float
     discharge_kwh: float
@@ -50,6 +55,7 @@ class History(BaseModel):
     start: datetime
     end: datetime
     points: list[HistoryPoint]
+    totals: EnergyTotals
 
 
 def _kwh(wh: float) -> float:
@@ -62,6 +68,7 @@ def point(start: datetime, e: Energy, readings: int) -> HistoryPoint:
         import_kwh=_kwh(e.import_wh),
         export_kwh=_kwh(e.export_wh),
         production_kwh=_kwh(e.production_wh),
+        wind_kwh=_kwh(e.wind_wh),
         consumption_kwh=_kwh(max(e.consumption_wh, 0.0)),
         charge_kwh=_kwh(e.charge_wh),
         discharge_kwh=_kwh(e.discharge_wh),
@@ -96,32 +103,74 @@ async def get_history(
         raise field_error(
             "start", f"at most {MAX_SPAN[period].days} days of {period.value} history at once", where="query"
         )
-    rows = await session.execute(
-        select(SiteInterval)
-        .where(SiteInterval.site_id == site.id, SiteInterval.start >= start, SiteInterval.start < end)
-        .order_by(SiteInterval.start)
-    )
-    buckets = roll_up(
-        (
-            (
-                r.start,
-                Energy(r.import_wh, r.export_wh, r.production_wh, r.charge_wh, r.discharge_wh),
-                r.readings,
-            )
-            for r in rows.scalars()
-        ),
-        period,
-    )
+    intervals = await _intervals(session, site, start, end)
+    buckets = roll_up(intervals, period)
     history = History(
         site=site.id,
         period=period,
         start=start,
         end=end,
         points=[point(b.start, b.energy, b.readings) for b in buckets],
+        totals=totals(energy for _, energy, _ in intervals),
     )
     if format == "csv":
         return _csv(history)
     return history
+
+
+@router.get("/sites/{site_id}/stats", operation_id="sites-stats")
+async def get_site_stats(
+    site_id: SiteId,
+    user: CurrentUser,
+    session: SessionDep,
+    state: StateDep,
+    start: AwareDatetime | None = None,
+    end: AwareDatetime | None = None,
+) -> SiteStats:
+    """Totals, self-consumption and self-sufficiency of one of the caller's sites between
+    ``start`` and ``end`` (default: today, UTC, on the hub's clock)."""
+    site = await own_site(session, user, site_id)
+    today = state["clock"].now().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = start or today
+    end = end or start + timedelta(days=1)
+    if end <= start:
+        raise field_error("end", "must be after start", where="query")
+    if end - start > MAX_SPAN[Period.DAY]:
+        raise field_error("start", f"at most {MAX_SPAN[Period.DAY].days} days at once", where="query")
+    intervals = await _intervals(session, site, start, end)
+    figures = totals(energy for _, energy, _ in intervals)
+    return SiteStats(site=site.id, start=start, end=end, **figures.model_dump())
+
+
+async def _intervals(
+    session: SessionDep, site: Site, start: datetime, end: datetime
+) -> list[tuple[datetime, Energy, int]]:
+    rows = await session.execute(
+        select(SiteInterval)
+        .where(SiteInterval.site_id == site.id, SiteInterval.start >= start, SiteInterval.start < end)
+        .order_by(SiteInterval.start)
+    )
+    return [
+        (
+            r.start,
+            Energy(r.import_wh, r.export_wh, r.production_wh, r.charge_wh, r.discharge_wh, r.wind_wh),
+            r.readings,
+        )
+        for r in rows.scalars()
+    ]
+
+
+def totals(intervals: Iterable[Energy]) -> EnergyTotals:
+    f = site_figures(intervals)
+    return EnergyTotals(
+        produced_kwh=_kwh(f.produced_wh),
+        wind_kwh=_kwh(f.wind_wh),
+        consumed_kwh=_kwh(f.consumed_wh),
+        imported_kwh=_kwh(f.imported_wh),
+        exported_kwh=_kwh(f.exported_wh),
+        self_consumption=None if f.self_consumption is None else round(f.self_consumption, 6),
+        self_sufficiency=None if f.self_sufficiency is None else round(f.self_sufficiency, 6),
+    )
 
 
 def _csv(history: History) -> Response:

@@ -109,3 +109,25 @@ class DeviceOut(BaseModel):
     ok: bool
     problem: str | None
     last_seen: datetime
+
+
+class EnergyTotals(BaseModel):
+    """A site's energy over a period, and how much of it the site covered itself."""
+
+    produced_kwh: float = Field(description="Solar and wind")
+    wind_kwh: float = Field(description="The wind part of produced_kwh")
+    consumed_kwh: float
+    imported_kwh: float
+    exported_kwh: float
+    self_consumption: float | None = Field(
+        description="0…1, share of production used on site (directly or via the battery); null without production"
+    )
+    self_sufficiency: float | None = Field(
+        description="0…1, share of consumption not imported from the grid; null without consumption"
+    )
+
+
+class SiteStats(EnergyTotals):
+    site: str
+    start: datetime
+    end: datetime
