@@ -979,9 +979,14 @@ export interface components {
             consumed_kwh: number;
             /**
              * Shared Kwh
-             * @description Exported by some homes while others imported, per interval
+             * @description Delivered between neighbours: completed and partly delivered trades, plus ex-post allocations
              */
             shared_kwh: number;
+            /**
+             * Community Coverage Kwh
+             * @description The meters netted per interval: exported by some homes while others imported, traded or not
+             */
+            community_coverage_kwh: number;
             /**
              * Imported Kwh
              * @description Drawn from outside the community
@@ -1001,7 +1006,7 @@ export interface components {
             co2_avoided_kg: number;
             /**
              * Savings
-             * @description Value of shared energy against retail and feed-in prices
+             * @description Shared energy valued at retail − feed-in (bills have each household's own)
              */
             savings: string;
             /** Currency */
