@@ -6,10 +6,13 @@ Accounts are ``site:<id>``, ``grid`` (the retailer the community buys from and s
 (> 0 the account receives money) and quantized to 0.0001 of the currency; energy is signed
 the same way (> 0 the account received energy).
 
-Per delivered trade the buyer pays the seller the energy price (a ``trade`` posting) and
-the network the grid fee (a ``grid_fee`` posting). What a site imported beyond what
-neighbours delivered it was bought from the grid at retail; what it exported beyond what
-it delivered to neighbours was sold to the grid at feed-in.
+Per delivered trade the buyer pays the seller the energy price (a ``trade`` posting). The
+grid fees of an interval are one posting: each buyer pays the network its trades' fees.
+What a site imported beyond what neighbours delivered it was bought from the grid at retail,
+and what it exported beyond what it delivered to neighbours was sold to the grid at
+feed-in: one posting each per interval, a line per site against one line of the grid.
+Postings per interval rather than per trade and site keep a city's ledger to about a line
+per trade and site, and the bill reads the same from either.
 """
 
 from __future__ import annotations
@@ -83,24 +86,37 @@ class Delivered:
     fee: Decimal
 
 
-def trade_postings(trade: Delivered) -> list[Posting]:
-    if trade.delivered_wh == 0:
-        return []
-    buyer, seller = site_account(trade.buyer), site_account(trade.seller)
-    postings = [
-        transfer(
-            LedgerKind.TRADE,
-            buyer,
-            seller,
-            money(trade.energy_price, trade.delivered_wh),
-            trade.delivered_wh,
-            trade.transaction_id,
-        )
-    ]
-    fee = money(trade.fee, trade.delivered_wh)
-    if fee:
-        postings.append(transfer(LedgerKind.GRID_FEE, buyer, NETWORK, fee, 0, trade.transaction_id))
-    return postings
+def trade_posting(trade: Delivered) -> Posting:
+    """The buyer pays the seller for what was delivered."""
+    return transfer(
+        LedgerKind.TRADE,
+        site_account(trade.buyer),
+        site_account(trade.seller),
+        money(trade.energy_price, trade.delivered_wh),
+        trade.delivered_wh,
+        trade.transaction_id,
+    )
+
+
+def gathered(
+    kind: LedgerKind, counterpart: str, amounts: Mapping[str, tuple[Decimal, int]]
+) -> Posting | None:
+    """One posting of many accounts against one: ``amounts`` maps an account to what it
+    receives (amount, energy); ``counterpart`` takes the opposite of their sum."""
+    lines = [Line(account, *amounts[account]) for account in sorted(amounts) if amounts[account] != (0, 0)]
+    if not lines:
+        return None
+    total = sum((line.amount for line in lines), Decimal(0))
+    energy = sum(line.energy_wh for line in lines)
+    return Posting(kind, (*lines, Line(counterpart, -total, -energy)))
+
+
+def fee_posting(trades: Iterable[Delivered]) -> Posting | None:
+    """Each buyer pays the network the fees of its delivered trades (each rounded, as on the trade)."""
+    fees: dict[str, Decimal] = defaultdict(Decimal)
+    for trade in trades:
+        fees[site_account(trade.buyer)] -= money(trade.fee, trade.delivered_wh)
+    return gathered(LedgerKind.GRID_FEE, NETWORK, {account: (fee, 0) for account, fee in fees.items()})
 
 
 def grid_postings(residual: Mapping[str, tuple[int, int]], tariff: Tariff) -> list[Posting]:
@@ -108,49 +124,29 @@ def grid_postings(residual: Mapping[str, tuple[int, int]], tariff: Tariff) -> li
 
     ``residual`` maps a site to (import, export) in Wh left after sharing.
     """
-    postings = []
-    for site in sorted(residual):
-        imported, exported = residual[site]
-        account = site_account(site)
-        if imported:
-            postings.append(
-                transfer(LedgerKind.GRID_IMPORT, account, GRID, money(tariff.retail, imported), imported)
-            )
-        if exported:
-            postings.append(
-                transfer(LedgerKind.GRID_EXPORT, GRID, account, money(tariff.feed_in, exported), exported)
-            )
-    return postings
+    bought = {site_account(s): (-money(tariff.retail, i), i) for s, (i, _) in residual.items() if i}
+    sold = {site_account(s): (money(tariff.feed_in, e), -e) for s, (_, e) in residual.items() if e}
+    postings = [gathered(LedgerKind.GRID_IMPORT, GRID, bought), gathered(LedgerKind.GRID_EXPORT, GRID, sold)]
+    return [p for p in postings if p is not None]
 
 
-def allocation_postings(
+def allocation_posting(
     given: Mapping[str, int], received: Mapping[str, int], price: Decimal
-) -> list[Posting]:
-    """Ex post: receivers pay the pool, the pool pays givers, all at the community's price.
+) -> Posting | None:
+    """Ex post: receivers pay, givers are paid, all at the community's price, through the pool.
 
     Each member's amount is rounded on its own, so the pool may keep a few ten-thousandths
-    of rounding; every posting still balances.
+    of rounding; the posting still balances.
     """
-    postings = []
-    for site in sorted(received):
-        if received[site]:
-            postings.append(
-                transfer(
-                    LedgerKind.ALLOCATION,
-                    site_account(site),
-                    POOL,
-                    money(price, received[site]),
-                    received[site],
-                )
-            )
-    for site in sorted(given):
-        if given[site]:
-            postings.append(
-                transfer(
-                    LedgerKind.ALLOCATION, POOL, site_account(site), money(price, given[site]), given[site]
-                )
-            )
-    return postings
+    amounts: dict[str, tuple[Decimal, int]] = {}
+    for site, wh in received.items():
+        if wh:
+            amounts[site_account(site)] = (-money(price, wh), wh)
+    for site, wh in given.items():
+        if wh:
+            paid, energy = amounts.get(site_account(site), (Decimal(0), 0))
+            amounts[site_account(site)] = (paid + money(price, wh), energy - wh)
+    return gathered(LedgerKind.ALLOCATION, POOL, amounts)
 
 
 def balances(postings: Iterable[Posting]) -> dict[str, Decimal]:

@@ -72,7 +72,7 @@ async def advance(
     return Outbox(events=[transaction_event(transaction)], notes=notes)
 
 
-def transaction_event(transaction: Transaction) -> Event:
+def transaction_event(transaction: Transaction | TransactionOut) -> Event:
     """A trade's news goes to both its sites."""
     view = TransactionOut.model_validate(transaction, from_attributes=True)
     channels = [site_channel(transaction.seller_site_id), site_channel(transaction.buyer_site_id)]

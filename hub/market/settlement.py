@@ -25,10 +25,11 @@ from hub.market.ledger import (
     Delivered,
     Posting,
     Tariff,
-    allocation_postings,
+    allocation_posting,
+    fee_posting,
     grid_postings,
     money,
-    trade_postings,
+    trade_posting,
 )
 
 
@@ -149,25 +150,32 @@ def settle(
     if ex_post is None:
         by_id = {t.id: t for t in trades}
         done = deliveries(trades, meters)
+        delivered = []
         for delivery in done:
-            trade = by_id[delivery.trade_id]
-            bought[trade.buyer] += delivery.delivered_wh
-            sold[trade.seller] += delivery.delivered_wh
-            postings += trade_postings(
-                Delivered(
-                    trade.id, trade.seller, trade.buyer, delivery.delivered_wh, trade.energy_price, trade.fee
+            if delivery.delivered_wh:
+                t = by_id[delivery.trade_id]
+                delivered.append(
+                    Delivered(t.id, t.seller, t.buyer, delivery.delivered_wh, t.energy_price, t.fee)
                 )
-            )
+        for trade in delivered:
+            bought[trade.buyer] += trade.delivered_wh
+            sold[trade.seller] += trade.delivered_wh
+        postings += [trade_posting(trade) for trade in delivered]
+        fees = fee_posting(delivered)
+        if fees is not None:
+            postings.append(fees)
     else:
         allocations = allocate(meters, ex_post.key, ex_post.shares)
         for site, share in allocations.items():
             bought[site] += share.received_wh
             sold[site] += share.given_wh
-        postings += allocation_postings(
+        shared = allocation_posting(
             {s: a.given_wh for s, a in allocations.items()},
             {s: a.received_wh for s, a in allocations.items()},
             ex_post.price,
         )
+        if shared is not None:
+            postings.append(shared)
     residual = {site: (m.import_wh - bought[site], m.export_wh - sold[site]) for site, m in meters.items()}
     postings += grid_postings(residual, tariff)
     return Outcome(done, allocations, postings)

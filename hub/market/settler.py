@@ -25,9 +25,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.api.schemas.market import TransactionOut
+from hub.db.bulk import insert_rows, update_rows
 from hub.db.models import (
     Allocation,
     Community,
@@ -63,7 +65,7 @@ REVISION_OVERLAP = timedelta(seconds=60)  # ingest stamps rows before it commits
 class Inputs:
     """Everything one settlement depends on, read in one transaction."""
 
-    trades: list[Transaction]
+    trades: list[TransactionOut]
     meters: dict[str, Metered]
     tariff: Tariff
     mode: SharingMode
@@ -73,7 +75,7 @@ class Inputs:
         return digest(self.mode, [_trade(t) for t in self.trades], self.meters, self.tariff, self.ex_post)
 
 
-def _trade(transaction: Transaction) -> Trade:
+def _trade(transaction: TransactionOut) -> Trade:
     return Trade(
         transaction.id,
         transaction.seller_site_id,
@@ -106,17 +108,21 @@ async def inputs(
     session: AsyncSession, community: Community, start: datetime, settled: Settlement | None
 ) -> Inputs:
     end = start + interval_of(community)
-    trades = list(
-        await session.scalars(
-            select(Transaction)
-            .where(
-                Transaction.community == community.id,
-                Transaction.window_start == start,
-                Transaction.status != TransactionStatus.CANCELLED,
-            )
-            .order_by(Transaction.id)
+    # Plain rows, not ORM objects: an interval of a city holds thousands of trades.
+    table = Transaction.__table__
+    rows = await session.execute(
+        select(table)
+        .where(
+            table.c.community == community.id,
+            table.c.window_start == start,
+            table.c.status != TransactionStatus.CANCELLED,
         )
+        .order_by(table.c.id)
     )
+    trades = [
+        TransactionOut.model_validate({**row, "buyer_price": row["energy_price"] + row["fee"]})
+        for row in rows.mappings()
+    ]
     # An interval keeps the tariffs it was first settled at.
     if settled is not None:
         tariff = Tariff(settled.retail_price, settled.feed_in_price)
@@ -152,6 +158,7 @@ async def settle_interval(
     await _post(session, community.id, start, revision, previous, outcome.postings)
     await _store_allocations(session, community.id, start, outcome, read.ex_post)
     changed = _apply_deliveries(read.trades, outcome.deliveries, now)
+    await _store_deliveries(session, changed)
     if settled is None:
         settled = Settlement(community=community.id, start=start, revision=revision)
         session.add(settled)
@@ -166,8 +173,9 @@ async def settle_interval(
     settled.metered = metered_now
     settled.settled_at = now
     outbox = Outbox(events=[transaction_event(t) for t in changed])
+    latest = {t.id: t for t in read.trades} | {t.id: t for t in changed}
     outbox.notes += await _tell_residents(
-        session, community.id, start, revision, read.trades, outcome, changed
+        session, community.id, start, revision, list(latest.values()), outcome, changed
     )
     return outbox
 
@@ -237,8 +245,7 @@ async def _post(
                     "reversal": reversing,
                 }
             )
-    if rows:
-        await session.execute(insert(LedgerLine), rows)
+    await insert_rows(session, LedgerLine, rows)
 
 
 async def _store_allocations(
@@ -265,31 +272,36 @@ async def _store_allocations(
 
 
 def _apply_deliveries(
-    trades: Sequence[Transaction], done: Sequence[Delivery], now: datetime
-) -> list[Transaction]:
-    """Write deliveries onto the trades; return those whose outcome changed."""
+    trades: Sequence[TransactionOut], done: Sequence[Delivery], now: datetime
+) -> list[TransactionOut]:
+    """The trades as delivered; those whose outcome changed, in trade id order."""
     by_id = {t.id: t for t in trades}
     changed = []
     for delivery in done:
         trade = by_id[delivery.trade_id]
-        same = (
-            trade.status is delivery.status
-            and trade.delivered_wh == delivery.delivered_wh
-            and trade.shortfall == delivery.shortfall
-            and trade.amount == delivery.amount
-        )
-        if same:
+        outcome = {
+            "status": delivery.status,
+            "delivered_wh": delivery.delivered_wh,
+            "shortfall": delivery.shortfall,
+            "amount": delivery.amount,
+        }
+        if all(getattr(trade, name) == value for name, value in outcome.items()):
             continue
         if trade.status is not delivery.status and not can_move(trade.status, delivery.status):
             log.warning("trade %s cannot become %s from %s", trade.id, delivery.status, trade.status)
             continue
-        trade.status = delivery.status
-        trade.delivered_wh = delivery.delivered_wh
-        trade.shortfall = delivery.shortfall
-        trade.amount = delivery.amount
-        trade.updated_at = now
-        changed.append(trade)
+        changed.append(trade.model_copy(update={**outcome, "updated_at": now}))
     return changed
+
+
+async def _store_deliveries(session: AsyncSession, changed: Sequence[TransactionOut]) -> None:
+    fields = ("status", "delivered_wh", "shortfall", "amount", "updated_at")
+    await update_rows(
+        session,
+        Transaction,
+        "id",
+        [{"id": t.id, **{name: getattr(t, name) for name in fields}} for t in changed],
+    )
 
 
 @dataclass
@@ -307,9 +319,9 @@ async def _tell_residents(
     community: str,
     start: datetime,
     revision: int,
-    trades: Sequence[Transaction],
+    trades: Sequence[TransactionOut],
     outcome: Outcome,
-    changed: Sequence[Transaction],
+    changed: Sequence[TransactionOut],
 ) -> list[Any]:
     """One notification per resident and interval (not per trade): what was delivered, what it
     came to, and any shortfall; on a re-settlement only to those whose trades changed."""

@@ -153,7 +153,10 @@ export interface CommunityStats {
   sites?: number;
   produced_kwh?: number;
   consumed_kwh?: number;
+  /** Delivered between neighbours: trades and ex-post allocations. */
   shared_kwh?: number;
+  /** The meters netted per interval, traded or not. */
+  community_coverage_kwh?: number;
   imported_kwh?: number;
   exported_kwh?: number;
   self_sufficiency?: number;

@@ -303,6 +303,18 @@ export const en = {
       offer: "offer",
     },
   },
+  stats: {
+    label: "Sharing statistics for {{community}}",
+    shared: "Shared",
+    coverage: "Community coverage",
+    self: "Met in community",
+    savings: "Savings",
+    co2: "CO₂ avoided",
+    produced: "Produced",
+    consumed: "Consumed",
+    imported: "Imported",
+    exported: "Exported",
+  },
   account: {
     title: "Your account",
     noAccounts: "This hub has no accounts",

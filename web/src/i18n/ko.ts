@@ -297,6 +297,18 @@ export const ko: PartialCatalogue = {
       offer: "제안",
     },
   },
+  stats: {
+    label: "{{community}}의 공유 통계",
+    shared: "공유한 전력",
+    coverage: "커뮤니티 자체 충당",
+    self: "커뮤니티 내 충당률",
+    savings: "절감액",
+    co2: "CO₂ 감축",
+    produced: "생산",
+    consumed: "소비",
+    imported: "외부 수전",
+    exported: "외부 송전",
+  },
   account: {
     title: "내 계정",
     noAccounts: "이 허브에는 계정이 없습니다",

@@ -160,6 +160,7 @@ describe("pages with data", () => {
           start: `${new Date().toISOString().slice(0, 10)}T00:00:00Z`,
           end: new Date(Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`) + 86_400_000).toISOString(),
           shared_kwh: 12.5,
+          community_coverage_kwh: 20,
           self_sufficiency: 0.42,
           savings: "2.75",
           co2_avoided_kg: 4.75,
@@ -168,6 +169,8 @@ describe("pages with data", () => {
       },
     });
     expect((await screen.findByTestId("stats-demo-shared")).textContent).toBe("12.50 kWh");
+    expect(screen.getByTestId("stats-demo-coverage").textContent).toBe("20.00 kWh");
+    expect(screen.getByText("Community coverage").nextElementSibling?.textContent).toBe("20.00 kWh");
     expect(screen.getByTestId("stats-demo-self").textContent).toBe("42%");
     expect(screen.getByTestId("stats-demo-savings").textContent).toContain("2.75");
     expect(screen.getByTestId("stats-demo-co2").textContent).toBe("4.8 kg");

@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import type { CommunityStats } from "../../api/types";
 import { formatDecimalPrice } from "../../lib/explanations";
 import { formatEnergy, formatPercent, getFormatLocale } from "../../lib/format";
@@ -6,26 +7,31 @@ import { StatGrid, type Stat } from "./StatGrid";
 
 const kwh = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
 
-/** Totals over a period from GET /api/communities/{id}/stats. */
+/**
+ * Totals over a period from GET /api/communities/{id}/stats. "Shared" is what neighbours delivered
+ * (trades and ex-post allocations); "Community coverage" is what the meters netted, traded or not.
+ */
 export function SharingStats({ stats }: { stats: CommunityStats }) {
+  const { t } = useTranslation();
   const id = (name: string) => `stats-${stats.community}-${name}`;
   const items: Stat[] = [
-    { label: "Shared", value: formatEnergy(kwh(stats.shared_kwh)), testId: id("shared") },
+    { label: t("stats.shared"), value: formatEnergy(kwh(stats.shared_kwh)), testId: id("shared") },
+    { label: t("stats.coverage"), value: formatEnergy(kwh(stats.community_coverage_kwh)), testId: id("coverage") },
     {
-      label: "Met in community",
+      label: t("stats.self"),
       value: formatPercent(stats.self_sufficiency === undefined ? undefined : stats.self_sufficiency * 100),
       testId: id("self"),
     },
-    { label: "Savings", value: stats.savings === undefined ? "—" : formatDecimalPrice(stats.savings, { locale: getFormatLocale() ?? "en", currency: stats.currency }), testId: id("savings") },
+    { label: t("stats.savings"), value: stats.savings === undefined ? "—" : formatDecimalPrice(stats.savings, { locale: getFormatLocale() ?? "en", currency: stats.currency }), testId: id("savings") },
     {
-      label: "CO₂ avoided",
+      label: t("stats.co2"),
       value: stats.co2_avoided_kg === undefined ? "—" : `${stats.co2_avoided_kg.toFixed(1)} kg`,
       testId: id("co2"),
     },
-    { label: "Produced", value: formatEnergy(kwh(stats.produced_kwh)) },
-    { label: "Consumed", value: formatEnergy(kwh(stats.consumed_kwh)) },
-    { label: "Imported", value: formatEnergy(kwh(stats.imported_kwh)) },
-    { label: "Exported", value: formatEnergy(kwh(stats.exported_kwh)) },
+    { label: t("stats.produced"), value: formatEnergy(kwh(stats.produced_kwh)) },
+    { label: t("stats.consumed"), value: formatEnergy(kwh(stats.consumed_kwh)) },
+    { label: t("stats.imported"), value: formatEnergy(kwh(stats.imported_kwh)) },
+    { label: t("stats.exported"), value: formatEnergy(kwh(stats.exported_kwh)) },
   ];
   return (
     <section aria-labelledby={id("heading")}>
@@ -38,7 +44,7 @@ export function SharingStats({ stats }: { stats: CommunityStats }) {
           </span>
         ) : null}
       </h3>
-      <StatGrid label={`Sharing statistics for ${stats.community}`} stats={items} />
+      <StatGrid label={t("stats.label", { community: stats.community })} stats={items} />
     </section>
   );
 }
