@@ -17,18 +17,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import (
+    Community,
     LedgerKind,
     LedgerLine,
     Mechanism,
     Settlement,
     SharingMode,
     Shortfall,
+    SiteInterval,
     Transaction,
     TransactionStatus,
     User,
     UserRole,
 )
 from hub.market.bills import Bill, Item, Line, Settled, bill, month_span, statement
+from hub.market.settler import settle_interval
 from hub.seed import ensure_community, ensure_site, ensure_user
 from tests.conftest import BrokerAddress
 from tests.hub.conftest import PASSWORD, HubFactory
@@ -574,3 +577,51 @@ def trade(
         window_start=at,
         window_end=at + timedelta(minutes=15),
     )
+
+
+async def test_a_bill_reads_what_the_settler_posts_and_shows_its_correction(
+    broker: BrokerAddress, db_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(broker, db_url) as hub:
+        alice = await hub.resident("alice@example.org", "home-a", community, kind="consumer")
+        await hub.resident("bob@example.org", "home-b", community, kind="provider")
+
+        async def meters(session: AsyncSession, seller_export_wh: float) -> None:
+            for site, imported, exported in (("home-a", 1500.0, 0.0), ("home-b", 0.0, seller_export_wh)):
+                row = await session.get(SiteInterval, (site, T1))
+                if row is None:
+                    row = SiteInterval(site_id=site, start=T1, readings=10)
+                    session.add(row)
+                row.import_wh, row.export_wh = imported, exported
+
+        async def settle(session: AsyncSession) -> None:
+            found = await session.get(Community, community)
+            assert found is not None
+            assert await settle_interval(session, found, T1, T1 + timedelta(hours=1)) is not None
+
+        async def seeded(session: AsyncSession) -> None:
+            session.add(trade(community, "home-b", "home-a", T1, S.SCHEDULED, 1000, 0, None))
+            await meters(session, 600.0)  # home-b exported only 600 Wh of the 1000 it sold
+
+        await hub.seed(seeded)
+        await hub.seed(settle)
+        first = (await alice.get("/api/bills", params={"month": "2026-06"})).json()
+        assert figure(first, "bought_from_neighbours") == (600, "0.0900")
+        assert figure(first, "grid_fees") == (0, "0.0120")
+        assert figure(first, "bought_from_grid") == (900, "0.2700")
+        assert (first["total"], first["grid_only"], first["savings"], first["adjustments"]) == (
+            "0.3720",
+            "0.4500",
+            "0.0780",
+            [],
+        )
+
+        # home-b's agent comes back online: it had exported 1200 Wh after all.
+        await hub.seed(lambda s: meters(s, 1200.0))
+        await hub.seed(settle)
+        again = (await alice.get("/api/bills", params={"month": "2026-06"})).json()
+        assert figure(again, "bought_from_neighbours") == (600, "0.0900")  # as first settled
+        [adjustment] = again["adjustments"]
+        assert (adjustment["revision"], adjustment["note"]) == (2, "late readings from home-b")
+        assert (adjustment["amount"], adjustment["import_wh"]) == ("-0.0520", 0)
+        assert (again["total"], again["grid_only"], again["savings"]) == ("0.3200", "0.4500", "0.1300")
