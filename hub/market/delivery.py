@@ -108,6 +108,9 @@ class DeliveryCoordinator:
                 async with self.sessions() as session:
                     ids = list(await session.scalars(select(Community.id)))
                 for community_id in ids:
+                    # A hub serving one community's agents would hear no other community's acks.
+                    if self.link.community not in ("+", community_id):
+                        continue
                     if community_id not in self._tasks:
                         self._tasks[community_id] = asyncio.create_task(
                             self._deliver_forever(community_id), name=f"delivery-{community_id}"
@@ -269,6 +272,14 @@ class DeliveryCoordinator:
         )
 
     async def _send(self, community_id: str, site_id: str, start: datetime, command: DispatchCommand) -> None:
+        log.info(
+            "dispatch %s to %s: %s %g W for %d s",
+            command.id,
+            site_id,
+            command.mode.value,
+            command.power_w,
+            command.duration_s,
+        )
         try:
             await self.link.send(community_id, command, SEND_WITHIN_S)
         except CommandNotSent as exc:

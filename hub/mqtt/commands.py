@@ -52,6 +52,7 @@ class CommandLink:
     def __init__(self, target: BrokerTarget, client_id: str, community: str = "+") -> None:
         self.target = target
         self.client_id = f"{client_id}-commands"
+        self.community = community  # "+": every community's agents
         self.ack_filter = wire_topics.subscription(Kind.DISPATCH_ACK, community)
         self.connected = asyncio.Event()
         self.last_error: str | None = None
