@@ -174,12 +174,18 @@ export interface HistoryPoint {
   start: string;
   import_kwh: number;
   export_kwh: number;
+  /** Solar and wind. */
   production_kwh: number;
+  /** The wind part of production_kwh. */
+  wind_kwh: number;
   consumption_kwh: number;
   charge_kwh: number;
   discharge_kwh: number;
   readings: number;
 }
+
+/** A site's totals over a period, with the self-consumption and self-sufficiency the hub works out (0…1). */
+export type EnergyTotals = Schemas["EnergyTotals"];
 
 export interface SiteHistory {
   site: string;
@@ -187,4 +193,5 @@ export interface SiteHistory {
   start: string;
   end: string;
   points: HistoryPoint[];
+  totals: EnergyTotals;
 }

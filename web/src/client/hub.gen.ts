@@ -225,6 +225,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sites/{site_id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Site Stats
+         * @description Totals, self-consumption and self-sufficiency of one of the caller's sites between
+         *     ``start`` and ``end`` (default: today, UTC, on the hub's clock).
+         */
+        get: operations["sites-stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sites/{site_id}/forecast": {
         parameters: {
             query?: never;
@@ -1088,6 +1109,38 @@ export interface components {
          */
         DispatchState: "sent" | "not_sent" | "no_answer" | "accepted" | "clamped" | "rejected" | "completed" | "reverted";
         /**
+         * EnergyTotals
+         * @description A site's energy over a period, and how much of it the site covered itself.
+         */
+        EnergyTotals: {
+            /**
+             * Produced Kwh
+             * @description Solar and wind
+             */
+            produced_kwh: number;
+            /**
+             * Wind Kwh
+             * @description The wind part of produced_kwh
+             */
+            wind_kwh: number;
+            /** Consumed Kwh */
+            consumed_kwh: number;
+            /** Imported Kwh */
+            imported_kwh: number;
+            /** Exported Kwh */
+            exported_kwh: number;
+            /**
+             * Self Consumption
+             * @description 0…1, share of production used on site (directly or via the battery); null without production
+             */
+            self_consumption: number | null;
+            /**
+             * Self Sufficiency
+             * @description 0…1, share of consumption not imported from the grid; null without consumption
+             */
+            self_sufficiency: number | null;
+        };
+        /**
          * ExplanationOut
          * @description Why an order did or did not trade at the latest clearing: a code with parameters.
          */
@@ -1189,6 +1242,7 @@ export interface components {
             end: string;
             /** Points */
             points: components["schemas"]["HistoryPoint"][];
+            totals: components["schemas"]["EnergyTotals"];
         };
         /** HistoryPoint */
         HistoryPoint: {
@@ -1203,6 +1257,8 @@ export interface components {
             export_kwh: number;
             /** Production Kwh */
             production_kwh: number;
+            /** Wind Kwh */
+            wind_kwh: number;
             /** Consumption Kwh */
             consumption_kwh: number;
             /** Charge Kwh */
@@ -1782,6 +1838,12 @@ export interface components {
              */
             total_weight: string | null;
         };
+        /**
+         * Shortfall
+         * @description Why a trade delivered less than it promised.
+         * @enum {string}
+         */
+        Shortfall: "seller_exported_less" | "buyer_imported_less" | "readings_missing";
         /** SiteDetail */
         SiteDetail: {
             /** Community */
@@ -1948,6 +2010,47 @@ export interface components {
             /** Site */
             site: string;
         };
+        /** SiteStats */
+        SiteStats: {
+            /**
+             * Produced Kwh
+             * @description Solar and wind
+             */
+            produced_kwh: number;
+            /**
+             * Wind Kwh
+             * @description The wind part of produced_kwh
+             */
+            wind_kwh: number;
+            /** Consumed Kwh */
+            consumed_kwh: number;
+            /** Imported Kwh */
+            imported_kwh: number;
+            /** Exported Kwh */
+            exported_kwh: number;
+            /**
+             * Self Consumption
+             * @description 0…1, share of production used on site (directly or via the battery); null without production
+             */
+            self_consumption: number | null;
+            /**
+             * Self Sufficiency
+             * @description 0…1, share of consumption not imported from the grid; null without consumption
+             */
+            self_sufficiency: number | null;
+            /** Site */
+            site: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+        };
         /**
          * SiteUpdate
          * @description Fields an owner may change; omitted fields stay as they are.
@@ -2056,9 +2159,19 @@ export interface components {
             /** Distance Km */
             distance_km: number | null;
             mechanism: components["schemas"]["Mechanism"];
-            /** Delivered Wh */
+            /**
+             * Delivered Wh
+             * @description What the meters show was delivered (after settlement)
+             */
             delivered_wh: number;
             status: components["schemas"]["TransactionStatus"];
+            /** @description Why less was delivered than traded */
+            shortfall?: components["schemas"]["Shortfall"] | null;
+            /**
+             * Amount
+             * @description What the buyer pays for the delivered energy, fee included (after settlement)
+             */
+            amount?: string | null;
             /**
              * Window Start
              * Format: date-time
@@ -2523,6 +2636,41 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["History"];
                     "text/csv": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sites-stats": {
+        parameters: {
+            query?: {
+                start?: string | null;
+                end?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Site id */
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteStats"];
                 };
             };
             /** @description Validation Error */

@@ -3,10 +3,10 @@ import { equipmentOf, UNKNOWN_EQUIPMENT } from "./equipment";
 
 describe("equipmentOf", () => {
   it.each([
-    [[{ kind: "solar" }], { generation: true, battery: false, generationLabel: "Solar" }],
-    [[{ kind: "wind" }], { generation: true, battery: false, generationLabel: "Wind" }],
-    [[{ kind: "solar" }, { kind: "wind" }, { kind: "battery" }], { generation: true, battery: true, generationLabel: "Generation" }],
-    [[{ kind: "battery" }], { generation: false, battery: true, generationLabel: "Solar" }],
+    [[{ kind: "solar" }], { generation: true, solar: true, wind: false, battery: false, generationLabel: "Solar" }],
+    [[{ kind: "wind" }], { generation: true, solar: false, wind: true, battery: false, generationLabel: "Wind" }],
+    [[{ kind: "solar" }, { kind: "wind" }, { kind: "battery" }], { generation: true, solar: true, wind: true, battery: true, generationLabel: "Generation" }],
+    [[{ kind: "battery" }], { generation: false, solar: false, wind: false, battery: true, generationLabel: "Solar" }],
   ])("%o → %o", (assets, expected) => {
     expect(equipmentOf({ assets })).toEqual(expected);
   });
@@ -18,6 +18,6 @@ describe("equipmentOf", () => {
   });
 
   it("takes an empty list at its word for a consumer", () => {
-    expect(equipmentOf({ assets: [], kind: "consumer" })).toEqual({ generation: false, battery: false, generationLabel: "Solar" });
+    expect(equipmentOf({ assets: [], kind: "consumer" })).toEqual({ generation: false, solar: false, wind: false, battery: false, generationLabel: "Solar" });
   });
 });

@@ -9,12 +9,17 @@ import type { SiteSnapshot } from "../api/types";
 export interface Equipment {
   /** Solar or wind generation; null when the hub doesn't say. */
   generation: boolean | null;
+  solar: boolean | null;
+  wind: boolean | null;
   battery: boolean | null;
-  /** What to call the generation: "Solar", "Wind" or "Generation" for both. */
+  /**
+   * What to call pv_w of an agent that folds wind into it (one before wind_w): "Solar", "Wind"
+   * or "Generation" for both.
+   */
   generationLabel: string;
 }
 
-export const UNKNOWN_EQUIPMENT: Equipment = { generation: null, battery: null, generationLabel: "Solar" };
+export const UNKNOWN_EQUIPMENT: Equipment = { generation: null, solar: null, wind: null, battery: null, generationLabel: "Solar" };
 
 export function equipmentOf(site: Pick<SiteSnapshot, "assets" | "kind">): Equipment {
   if (!site.assets || (site.assets.length === 0 && site.kind !== "consumer")) return UNKNOWN_EQUIPMENT;
@@ -23,6 +28,8 @@ export function equipmentOf(site: Pick<SiteSnapshot, "assets" | "kind">): Equipm
   const wind = kinds.has("wind");
   return {
     generation: solar || wind,
+    solar,
+    wind,
     battery: kinds.has("battery"),
     generationLabel: solar && wind ? "Generation" : wind ? "Wind" : "Solar",
   };

@@ -7,8 +7,8 @@ import { renderWithApp } from "../test/render";
 import { HomePage } from "./HomePage";
 
 const SITES = [
-  site("alpha", { pv_w: 3000, load_w: 1000, battery_w: -800, grid_w: -1200, soc_pct: 64 }),
-  site("gamma", { grid_w: 420, load_w: 420 }),
+  site("alpha", { pv_w: 3000, load_w: 1000, battery_w: -800, grid_w: -1200, soc_pct: 64, pv_to_home_w: 1000, pv_to_battery_w: 800, pv_to_grid_w: 1200 }),
+  site("gamma", { grid_w: 420, load_w: 420, grid_to_home_w: 420 }),
   site("quiet", null),
 ];
 
@@ -88,12 +88,25 @@ describe("HomePage", () => {
     expect(within(screen.getByTestId("flow-node-pv")).getByText("Wind")).toBeTruthy();
   });
 
+  it("shows wind apart from solar when the agent reports it apart", async () => {
+    const values = { pv_w: 0, wind_w: 900, load_w: 300, battery_w: 0, grid_w: -600, wind_to_home_w: 300, wind_to_grid_w: 600 };
+    const farm = { ...site("farm", values), mine: true, assets: [{ kind: "wind" }] };
+    renderWithApp(<HomePage />, { routes: { "/api/sites": [farm] } });
+    const card = await screen.findByTestId("site-card-farm");
+    expect(within(card).getByTestId("site-farm-wind_w").textContent).toBe("900 W");
+    expect(within(card).queryByTestId("site-farm-pv_w")).toBeNull(); // no solar declared
+    expect(screen.queryByTestId("flow-node-pv")).toBeNull();
+    expect(screen.getByTestId("flow-node-wind-value").textContent).toBe("900 W");
+    expect(screen.getByTestId("flow-wind_to_grid_w-value").textContent).toBe("600 W");
+  });
+
   it("charts the selected site's last 24 hours", async () => {
     const lastHour = new Date();
     lastHour.setMinutes(0, 0, 0);
     const points = [2, 1, 0].map((h) => ({
       start: new Date(lastHour.getTime() - h * 3_600_000).toISOString(),
       production_kwh: 2 - h,
+      wind_kwh: 0,
       consumption_kwh: 0.5,
       import_kwh: h === 2 ? 0.5 : 0,
       export_kwh: h === 0 ? 1.5 : 0,
@@ -101,15 +114,27 @@ describe("HomePage", () => {
       discharge_kwh: 0,
       readings: 60,
     }));
+    const totals = {
+      produced_kwh: 3,
+      wind_kwh: 0,
+      consumed_kwh: 1.5,
+      imported_kwh: 0.5,
+      exported_kwh: 1.5,
+      self_consumption: 0.5,
+      self_sufficiency: 2 / 3,
+    };
     const { fetchMock } = renderWithApp(<HomePage />, {
       routes: {
         "/api/sites": [{ ...SITES[0]!, mine: true }],
-        "/api/sites/alpha/history": { site: "alpha", period: "hour", start: "", end: "", points },
+        "/api/sites/alpha/history": { site: "alpha", period: "hour", start: "", end: "", points, totals },
       },
     });
     const card = await screen.findByTestId("energy-card-alpha");
     expect(within(card).getByTestId("energy-produced").textContent).toBe("3.00 kWh");
-    expect(within(card).getByText("67%")).toBeTruthy(); // 1.5 kWh used, 0.5 kWh bought
+    // The hub's figures, not the browser's (#10).
+    expect(within(card).getByTestId("energy-self-consumption").textContent).toBe("50%");
+    expect(within(card).getByTestId("energy-self-sufficiency").textContent).toBe("67%");
+    expect(within(card).queryByTestId("energy-wind")).toBeNull();
     expect(within(card).getByRole("img").querySelectorAll("rect.chart__pv")).toHaveLength(3);
     const url = String(fetchMock.mock.calls.find(([u]) => String(u).startsWith("/api/sites/alpha/history"))?.[0]);
     expect(url).toMatch(/\?period=hour&start=\d{4}-/);

@@ -1,4 +1,4 @@
-/** Hourly bars over a fixed window: solar production next to consumption. */
+/** Hourly bars over a fixed window: production (solar, wind stacked on it) next to consumption. */
 import type { HistoryPoint } from "../../api/types";
 import { formatEnergy } from "../../lib/format";
 import { niceMax } from "../../lib/history";
@@ -38,7 +38,9 @@ export function EnergyChart({ points, from, hours, title }: Props) {
     .filter((p) => p.production_kwh > 0 || p.consumption_kwh > 0)
     .map(
       (p) =>
-        `${HOUR.format(new Date(p.start))}: solar ${formatEnergy(p.production_kwh * 1000)}, used ${formatEnergy(p.consumption_kwh * 1000)}`,
+        `${HOUR.format(new Date(p.start))}: produced ${formatEnergy(p.production_kwh * 1000)}` +
+        (p.wind_kwh > 0 ? ` (wind ${formatEnergy(p.wind_kwh * 1000)})` : "") +
+        `, used ${formatEnergy(p.consumption_kwh * 1000)}`,
     )
     .join("; ");
 
@@ -62,9 +64,13 @@ export function EnergyChart({ points, from, hours, title }: Props) {
       )}
       {visible.map((p) => {
         const x = LEFT + slotOf(p.start) * slot;
+        const solar = Math.max(0, p.production_kwh - p.wind_kwh);
         return (
           <g key={p.start}>
-            <rect className="chart__pv" x={x} y={y(p.production_kwh)} width={bar} height={y(0) - y(p.production_kwh)} />
+            <rect className="chart__pv" x={x} y={y(solar)} width={bar} height={y(0) - y(solar)} />
+            {p.wind_kwh > 0 ? (
+              <rect className="chart__wind" x={x} y={y(p.production_kwh)} width={bar} height={y(solar) - y(p.production_kwh)} />
+            ) : null}
             <rect
               className="chart__load"
               x={x + bar + 1}

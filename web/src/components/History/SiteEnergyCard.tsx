@@ -1,52 +1,68 @@
+import { useTranslation } from "react-i18next";
 import type { SiteSnapshot } from "../../api/types";
 import { HISTORY_HOURS, historyStart, useSiteHistory } from "../../hooks/useSiteHistory";
 import { formatEnergy, formatPercent } from "../../lib/format";
-import { totalsOf } from "../../lib/history";
 import { siteTitle } from "../../lib/sites";
 import { EnergyChart } from "./EnergyChart";
 
-/** The last 24 hours of one of the user's sites: hourly chart plus totals. */
+/** A ratio of 0…1 from the hub as a percentage; null (nothing to divide by) stays unknown. */
+const percent = (ratio: number | null) => (ratio === null ? null : ratio * 100);
+
+/** The last 24 hours of one of the user's sites: hourly chart plus the hub's totals. */
 export function SiteEnergyCard({ site }: { site: SiteSnapshot }) {
+  const { t } = useTranslation();
   const history = useSiteHistory(site.site, site.mine !== false);
   // Nothing to add when the hub keeps no history (yet) or can't answer: the live view stands alone.
   if (!history.data || history.data.points.length === 0) return null;
-  const totals = totalsOf(history.data.points);
+  const { points, totals } = history.data;
   const kwh = (value: number) => formatEnergy(value * 1000);
+  const windy = totals.wind_kwh > 0;
+  const title = siteTitle(site);
   return (
     <section className="card energy-card" aria-labelledby="energy-heading" data-testid={`energy-card-${site.site}`}>
       <h2 id="energy-heading" className="section-title">
-        Last 24 hours · {siteTitle(site)}
+        {t("energy.title", { site: title })}
       </h2>
-      <EnergyChart
-        points={history.data.points}
-        from={historyStart()}
-        hours={HISTORY_HOURS}
-        title={`Hourly solar production and consumption at ${siteTitle(site)}`}
-      />
+      <EnergyChart points={points} from={historyStart()} hours={HISTORY_HOURS} title={t("energy.chart", { site: title })} />
       <p className="chart__legend">
-        <span className="chart__key chart__key--pv" aria-hidden="true" /> Solar
-        <span className="chart__key chart__key--load" aria-hidden="true" /> Used
+        <span className="chart__key chart__key--pv" aria-hidden="true" /> {t("energy.solar")}
+        {windy ? (
+          <>
+            <span className="chart__key chart__key--wind" aria-hidden="true" /> {t("energy.wind")}
+          </>
+        ) : null}
+        <span className="chart__key chart__key--load" aria-hidden="true" /> {t("energy.used")}
       </p>
       <dl className="energy-card__totals">
         <div>
-          <dt>Produced</dt>
-          <dd data-testid="energy-produced">{kwh(totals.producedKwh)}</dd>
+          <dt>{t("energy.produced")}</dt>
+          <dd data-testid="energy-produced">{kwh(totals.produced_kwh)}</dd>
+        </div>
+        {windy ? (
+          <div>
+            <dt>{t("energy.wind")}</dt>
+            <dd data-testid="energy-wind">{kwh(totals.wind_kwh)}</dd>
+          </div>
+        ) : null}
+        <div>
+          <dt>{t("energy.used")}</dt>
+          <dd>{kwh(totals.consumed_kwh)}</dd>
         </div>
         <div>
-          <dt>Used</dt>
-          <dd>{kwh(totals.consumedKwh)}</dd>
+          <dt>{t("energy.imported")}</dt>
+          <dd>{kwh(totals.imported_kwh)}</dd>
         </div>
         <div>
-          <dt>Imported</dt>
-          <dd>{kwh(totals.importedKwh)}</dd>
+          <dt>{t("energy.exported")}</dt>
+          <dd>{kwh(totals.exported_kwh)}</dd>
         </div>
         <div>
-          <dt>Exported</dt>
-          <dd>{kwh(totals.exportedKwh)}</dd>
+          <dt>{t("energy.selfConsumption")}</dt>
+          <dd data-testid="energy-self-consumption">{formatPercent(percent(totals.self_consumption))}</dd>
         </div>
         <div>
-          <dt>Self-sufficient</dt>
-          <dd>{formatPercent(totals.selfSufficiencyPct)}</dd>
+          <dt>{t("energy.selfSufficiency")}</dt>
+          <dd data-testid="energy-self-sufficiency">{formatPercent(percent(totals.self_sufficiency))}</dd>
         </div>
       </dl>
     </section>

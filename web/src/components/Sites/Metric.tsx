@@ -6,7 +6,7 @@ interface Props {
   testId: string;
   value: string;
   detail?: ReactNode;
-  tone?: "pv" | "load" | "battery" | "grid-import" | "grid-export" | "neutral";
+  tone?: "pv" | "wind" | "load" | "battery" | "grid-import" | "grid-export" | "neutral";
 }
 
 /** One labelled number in a site card. */

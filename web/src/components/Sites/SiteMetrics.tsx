@@ -25,10 +25,22 @@ export function SiteMetrics({ site, reading, equipment = UNKNOWN_EQUIPMENT }: Pr
   const battery = formatBattery(readValue(reading, "battery_w"));
   const direction = gridDirection(grid);
 
+  // An agent that reports wind_w keeps it apart; an older one folds wind into pv_w.
+  const windApart = reports(reading, "wind_w");
+  const showSolar = equipment.generation !== false && (!windApart || equipment.solar !== false);
+
   return (
     <dl className="metrics">
-      {equipment.generation !== false && reports(reading, "pv_w") ? (
-        <Metric label={word(equipment.generationLabel)} tone="pv" testId={id("pv_w")} value={formatPower(readValue(reading, "pv_w"))} />
+      {showSolar && reports(reading, "pv_w") ? (
+        <Metric
+          label={word(windApart ? "Solar" : equipment.generationLabel)}
+          tone="pv"
+          testId={id("pv_w")}
+          value={formatPower(readValue(reading, "pv_w"))}
+        />
+      ) : null}
+      {windApart && equipment.wind !== false ? (
+        <Metric label={word("Wind")} tone="wind" testId={id("wind_w")} value={formatPower(readValue(reading, "wind_w"))} />
       ) : null}
       {reports(reading, "load_w") ? (
         <Metric label={t("site.home")} tone="load" testId={id("load_w")} value={formatPower(readValue(reading, "load_w"))} />
