@@ -23,6 +23,11 @@ class HubMetrics:
         self.write_errors = Counter(
             "powershare_ingest_write_errors", "Failed batch writes (retried)", registry=r
         )
+        self.refused_writes = Counter(
+            "powershare_ingest_refused_writes",
+            "Batch writes the database refused, split in halves until each refused message stands alone",
+            registry=r,
+        )
         self.lag = Histogram(
             "powershare_ingest_lag_seconds",
             "From the newest reading's timestamp in a message to the commit of its batch",

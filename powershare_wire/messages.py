@@ -6,12 +6,25 @@ in :mod:`powershare_wire.site`.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator, with_config
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+    with_config,
+)
+from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
+from powershare_wire.bounds import BY_UNIT, OUT_OF_BOUNDS, violation
+from powershare_wire.bounds import Unit as Unit  # defined with its bounds; re-exported, as before
 from powershare_wire.topics import ID_PATTERN
 
 WIRE_VERSION: Literal[1] = 1
@@ -19,21 +32,44 @@ MAX_BATCH = 1000
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
+# No device writes control characters (Unicode Cc: C0, DEL, C1) into a serial, a name or an
+# id, and PostgreSQL refuses NUL in any text: such a message is refused as it arrives, not by
+# the database in the middle of a batch of other sites' readings.
+CONTROL_CHARACTER: Final = "control_character"  # the error type, and the hub's rejection reason
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _refuse_control_character(text: str, at: int, what: str = "") -> None:
+    raise PydanticCustomError(
+        CONTROL_CHARACTER,
+        "{what}contains the control character U+{code} at {at}",
+        {"what": what, "code": f"{ord(text[at]):04X}", "at": at},
+    )
+
+
+def _without_control_characters(text: str) -> str:
+    # isprintable() is false for every control character and runs ten times faster than the
+    # search; it is false for a few other characters too (soft hyphen …), which the search lets by.
+    if not text.isprintable() and (found := _CONTROL.search(text)) is not None:
+        _refuse_control_character(text, found.start())
+    return text
+
+
+def _without_nul(text: str) -> str:
+    if "\x00" in text:
+        _refuse_control_character(text, text.index("\x00"))
+    return text
+
+
+Text = Annotated[str, AfterValidator(_without_control_characters)]  # names, serials, ids
+# Free text (a device's problem, a refusal's reason) may hold line breaks, as error messages do.
+FreeText = Annotated[str, AfterValidator(_without_nul)]
+
 
 # Timezone-aware, with the offset the sender wrote: the instant is what counts, and every
 # consumer that needs UTC (the database types, interval maths) works on instants. Converting
 # each timestamp in a validator cost ~6 µs, half of a reading's validation.
 UtcTime = AwareDatetime
-
-
-class Unit(StrEnum):
-    W = "W"
-    WH = "Wh"
-    PERCENT = "%"
-    V = "V"
-    A = "A"
-    HZ = "Hz"
-    CELSIUS = "°C"
 
 
 class Role(StrEnum):
@@ -51,12 +87,23 @@ class _Message(BaseModel):
 
 # A typed dict, not a model: a site snapshot carries a dozen of these and the hub validates
 # tens of thousands of readings a second; as plain dicts they validate twice as fast.
+# Its value lies within its unit's bounds (powershare_wire.bounds), checked by Reading.values.
 @with_config(ConfigDict(extra="forbid"))
 class Quantity(TypedDict):
     """A value with its unit; ``None`` when the device reports "not implemented"."""
 
     value: Annotated[float | None, Field(allow_inf_nan=False)]
     unit: Unit
+
+
+_LIMITS = {unit: (bound.low, bound.high) for unit, bound in BY_UNIT.items()}  # a tuple unpacks fastest
+
+
+def _refuse_out_of_bounds(values: dict[str, Quantity]) -> None:
+    for name, quantity in values.items():
+        problem = violation(name, quantity["value"], quantity["unit"])
+        if problem is not None:
+            raise PydanticCustomError(OUT_OF_BOUNDS, "{problem}", {"problem": problem})
 
 
 class Reading(BaseModel):
@@ -66,8 +113,28 @@ class Reading(BaseModel):
 
     seq: int = Field(ge=0, description="Per-agent sequence number; survives restarts.")
     ts: UtcTime
-    device: str = Field(min_length=1, max_length=64, description="Serial number, or 'site'.")
+    device: Text = Field(min_length=1, max_length=64, description="Serial number, or 'site'.")
     values: dict[str, Quantity] = Field(min_length=1)
+
+    @field_validator("values")
+    @classmethod
+    def _as_devices_report(cls, values: dict[str, Quantity]) -> dict[str, Quantity]:
+        """Names without control characters, each value within its unit's bounds.
+
+        One pass for the whole reading, not a validator per value: it runs for every reading
+        the hub ingests, and a Python call per value would cost more than all of this.
+        """
+        if not (names := "".join(values)).isprintable() and _CONTROL.search(names) is not None:
+            for name in values:
+                if (found := _CONTROL.search(name)) is not None:
+                    _refuse_control_character(name, found.start(), f"the name {name!r} ")
+        for quantity in values.values():
+            value = quantity["value"]
+            if value is not None:
+                low, high = _LIMITS[quantity["unit"]]
+                if not low <= value <= high:
+                    _refuse_out_of_bounds(values)
+        return values
 
 
 class Telemetry(_Message):
@@ -80,13 +147,13 @@ class Telemetry(_Message):
 class DeviceInfo(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    serial: str = Field(min_length=1, max_length=64)
+    serial: Text = Field(min_length=1, max_length=64)
     role: Role
-    manufacturer: str = ""
-    model: str = ""
+    manufacturer: Text = ""
+    model: Text = ""
     sunspec_models: list[int] = Field(default_factory=list)
     ok: bool = True
-    problem: str | None = None
+    problem: FreeText | None = None
 
 
 class Status(_Message):
@@ -95,7 +162,7 @@ class Status(_Message):
     site: Id
     online: bool
     ts: UtcTime
-    agent_version: str = ""
+    agent_version: Text = ""
     devices: list[DeviceInfo] = Field(default_factory=list)
 
 
@@ -115,9 +182,9 @@ class DispatchMode(StrEnum):
 class DispatchCommand(_Message):
     """Hub → agent: run a battery at ``power_w`` for ``duration_s``, then revert."""
 
-    id: str = Field(min_length=1, max_length=64)
+    id: Text = Field(min_length=1, max_length=64)
     site: Id
-    device: str | None = Field(default=None, description="Battery serial; None = the site's battery.")
+    device: Text | None = Field(default=None, description="Battery serial; None = the site's battery.")
     mode: DispatchMode
     power_w: float = Field(ge=0, le=1_000_000, allow_inf_nan=False)
     duration_s: int = Field(ge=1, le=86_400)
@@ -139,12 +206,12 @@ class DispatchOutcome(StrEnum):
 
 
 class DispatchAck(_Message):
-    id: str = Field(min_length=1, max_length=64)
+    id: Text = Field(min_length=1, max_length=64)
     site: Id
     outcome: DispatchOutcome
     power_w: float = Field(ge=0, allow_inf_nan=False, description="Power actually applied.")
     until: UtcTime | None = None
-    reason: str | None = None
+    reason: FreeText | None = None
     ts: UtcTime
 
 

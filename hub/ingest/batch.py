@@ -8,7 +8,7 @@ work on the previous batch instead of adding to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -67,6 +67,20 @@ class Batch:
             return
         self.plan.add(message.site, snapshots)
         keep_newest(self.latest, message.site, item.community, snapshots)
+
+    @classmethod
+    def unplanned(cls, plan: Plan, items: Iterable[Accepted]) -> Batch:
+        """A batch booked from what it stores, on the heads committed when it is written.
+
+        For messages written again out of their turn (the halves of a refused batch): a plan
+        made now would build on the heads of batches sealed after theirs, only to be found
+        unusable when written (``Plan.usable``).
+        """
+        plan.in_order = False  # a plan out of order books nothing and is never used
+        batch = cls(plan)
+        for item in items:
+            batch.add(item)
+        return batch
 
     def acknowledge(self) -> None:
         for item in self.items:

@@ -16,6 +16,7 @@ even on a stepped test clock.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -23,7 +24,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, or_, select, update
+from pydantic_core import ErrorDetails
+from sqlalchemy import String, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -40,7 +42,9 @@ from hub.live_stats import LiveStats
 from hub.metrics import HubMetrics
 from powershare_wire import Kind, Reading, Status, Telemetry
 from powershare_wire import topics as wire_topics
+from powershare_wire.bounds import OUT_OF_BOUNDS
 from powershare_wire.clock import WALL_CLOCK, Clock
+from powershare_wire.messages import CONTROL_CHARACTER
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +57,17 @@ _NEWER_SNAPSHOT = (
     .values(latest=bindparam("latest"), last_seen=bindparam("ts"))
 )
 
+
+def _length(column: str) -> int:
+    kind = Device.__table__.c[column].type
+    assert isinstance(kind, String)
+    assert kind.length is not None
+    return kind.length
+
+
+# A device's texts as long as their columns hold: an agent's problem text can run long, and
+# the database would refuse the whole status, which also tells whether the site is online.
+_DEVICE_TEXT = {column: _length(column) for column in ("manufacturer", "model", "problem")}
 
 ORDER_WAIT_S = 5.0  # how long a write waits, in its transaction, for the one before it
 
@@ -69,10 +84,29 @@ def _dialect_insert(engine: AsyncEngine) -> Any:
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
+# Rejection reasons (the ``reason`` label of powershare_ingest_rejected) by validation error
+# type; every other validation error is "invalid_payload". Listed in docs/wire/README.md.
+_REASONS = {"json_invalid": "bad_json", OUT_OF_BOUNDS: OUT_OF_BOUNDS, CONTROL_CHARACTER: CONTROL_CHARACTER}
+
+
+def _reason(error: ErrorDetails) -> str:
+    return _REASONS.get(error["type"], "invalid_payload")
+
+
+def _describe(error: ErrorDetails) -> str:
     where = ".".join(str(part) for part in error["loc"]) or "payload"
     return f"{where}: {error['msg']}"
+
+
+def _reading_errors(exc: ValidationError) -> dict[int, ErrorDetails] | None:
+    """The first error of each invalid reading, by index; None if any error is outside the readings."""
+    found: dict[int, ErrorDetails] = {}
+    for error in exc.errors():
+        loc = error["loc"]
+        if len(loc) < 2 or loc[0] != "readings" or not isinstance(loc[1], int):
+            return None
+        found.setdefault(loc[1], error)
+    return found
 
 
 class Ingest:
@@ -131,12 +165,16 @@ class Ingest:
         if parts is None or parts.kind not in (Kind.TELEMETRY, Kind.STATUS):
             return False  # not ours (brokers may replay other filters' retained messages)
         model = Telemetry if parts.kind is Kind.TELEMETRY else Status
+        raw: bytes | None = payload
         try:
             message: Telemetry | Status = model.model_validate_json(payload)
         except ValidationError as exc:
-            reason = "bad_json" if exc.errors()[0]["type"] == "json_invalid" else "invalid_payload"
-            self.stats.reject(reason, f"{topic}: {_first_error(exc)}")
-            return False
+            valid = self._valid_readings(topic, payload, exc) if model is Telemetry else None
+            if valid is None:
+                error = exc.errors()[0]
+                self.stats.reject(_reason(error), f"{topic}: {_describe(error)}")
+                return False
+            message, raw = valid, None
         if message.site != parts.site:
             self.stats.reject("site_mismatch", f"{topic}: payload site {message.site!r}")
             return False
@@ -147,7 +185,6 @@ class Ingest:
         if known is not None and known != parts.community:
             self.stats.reject("wrong_community", f"{topic}: site belongs to community {known!r}")
             return False
-        raw: bytes | None = payload
         if isinstance(message, Telemetry):
             newest = max(r.ts for r in message.readings)
             horizon = self.clock.now() + timedelta(seconds=self._settings.max_clock_skew_s)
@@ -161,6 +198,28 @@ class Ingest:
         self._known_sites.setdefault(parts.site, parts.community)
         self._queue.put_nowait(Accepted(parts.community, message, raw, done, newest))
         return True
+
+    def _valid_readings(self, topic: str, payload: bytes, exc: ValidationError) -> Telemetry | None:
+        """The message without its invalid readings, each rejected by reason; None if none is valid.
+
+        An agent draining its spool sends up to MAX_BATCH readings at once: one bad reading
+        (a device's broken value) must not take the others with it.
+        """
+        errors = _reading_errors(exc)
+        if errors is None:
+            return None  # the message itself is wrong (its site, its JSON …)
+        data = json.loads(payload)  # valid JSON: its errors are all inside readings
+        readings = data["readings"]
+        if len(errors) == len(readings):
+            return None
+        for index, error in sorted(errors.items()):
+            seq = readings[index].get("seq") if isinstance(readings[index], dict) else None
+            self.stats.reject(_reason(error), f"{topic}: reading seq {seq}: {_describe(error)}")
+        data["readings"] = [r for i, r in enumerate(readings) if i not in errors]
+        try:
+            return Telemetry.model_validate(data)
+        except ValidationError:  # pragma: no cover - the same checks passed for these readings
+            return None
 
     def _without_future_readings(self, topic: str, message: Telemetry, horizon: datetime) -> Telemetry:
         keep = [reading for reading in message.readings if reading.ts <= horizon]
@@ -227,12 +286,29 @@ class Ingest:
         await self.write_batch(batch)
 
     async def write_batch(self, batch: Batch, after: asyncio.Task[None] | None = None) -> None:
-        """Write one batch in one transaction, committed after ``after``; retried until it is stored."""
+        """Write one batch in one transaction, committed after ``after``; retried until it is stored.
+
+        A batch the database refuses (one message it cannot take, say) is split in halves
+        until the refused message stands alone: that one is rejected, the others are stored.
+        """
+        refusal = await self._store(batch, after)
+        if refusal is None:
+            return
+        # The plan counted on every message being stored: drop it (later plans built on it
+        # find it unusable and book from what was stored), and let the earlier write commit
+        # first, since the halves book on the chain heads it leaves.
+        self._aggregates.settle(batch.plan, {})
+        if after is not None:
+            await asyncio.wait({after})
+        await self._bisect(batch.items, refusal)
+
+    async def _store(self, batch: Batch, after: asyncio.Task[None] | None) -> SQLAlchemyError | None:
+        """Write ``batch`` until it is committed (None) or refused (the database's error)."""
         backoff = Backoff(initial_s=0.2, maximum_s=10)
         while True:
             try:
                 await self._write_once(batch, after)
-                return
+                return None
             except _EarlierWriteStuck:
                 # Our uncommitted rows may be what the earlier write waits for (a replayed
                 # reading in both): we rolled back; let it finish, then go again.
@@ -247,14 +323,41 @@ class Ingest:
                 self.stats.failed_write()
                 await asyncio.sleep(delay)
             except SQLAlchemyError as exc:
-                # A batch the database refuses (a bug, not an outage): retrying would stall
-                # ingest for good, so count it, log it and go on with the next one.
-                log.exception("dropping a batch of %d messages the database refused", len(batch.items))
+                # Refused for what is in it (a value, a string it cannot store): trying the
+                # same batch again would stall ingest for good.
                 self.stats.failed_write()
-                self.stats.reject("write_refused", repr(exc), count=len(batch.items))
-                self._aggregates.settle(batch.plan, {})
-                batch.acknowledge()
-                return
+                self.stats.metrics.refused_writes.inc()
+                return exc
+
+    async def _bisect(self, items: list[Accepted], refusal: SQLAlchemyError) -> None:
+        """Store what the database takes of these refused messages, in order; reject the rest.
+
+        Each half is written on its own, booked from what it stored on the heads committed by
+        then (``Batch.unplanned``), so the bookings are those of the same messages without the
+        refused ones. One refused message among n costs about 2·log2(n) transactions.
+        """
+        if len(items) == 1:
+            self._refused(items[0], refusal)
+            return
+        middle = len(items) // 2
+        for half in (items[:middle], items[middle:]):
+            batch = Batch.unplanned(self._aggregates.plan(), half)
+            refused = await self._store(batch, None)
+            if refused is not None:
+                await self._bisect(half, refused)
+
+    def _refused(self, item: Accepted, refusal: SQLAlchemyError) -> None:
+        message = item.message
+        what = f"site {message.site!r}"
+        if isinstance(message, Telemetry):
+            first, last = message.readings[0].seq, message.readings[-1].seq
+            what += f", seq {first}" if first == last else f", seq {first}…{last}"
+        orig = getattr(refusal, "orig", None)  # the driver's error, when it came from the database
+        sqlstate = getattr(orig, "sqlstate", None)  # psycopg's; SQLite has none
+        cause = (str(orig).strip().splitlines() or [""])[0] if orig is not None else repr(refusal)
+        self.stats.reject("write_refused", f"{what}: the database refused it ({sqlstate or '-'}: {cause})")
+        if item.done is not None:
+            item.done()
 
     async def _write_once(self, batch: Batch, after: asyncio.Task[None] | None) -> None:
         now = self.clock.now()
@@ -336,10 +439,10 @@ class Ingest:
                     "site_id": status.site,
                     "serial": d.serial,
                     "role": d.role.value,
-                    "manufacturer": d.manufacturer,
-                    "model": d.model,
+                    "manufacturer": d.manufacturer[: _DEVICE_TEXT["manufacturer"]],
+                    "model": d.model[: _DEVICE_TEXT["model"]],
                     "ok": d.ok,
-                    "problem": d.problem,
+                    "problem": d.problem[: _DEVICE_TEXT["problem"]] if d.problem is not None else None,
                     "last_seen": now,
                 }
                 for d in status.devices

@@ -17,7 +17,6 @@ from powershare_wire import (
     Kind,
     Nature,
     Node,
-    Quantity,
     Reading,
     Telemetry,
     TopicParts,
@@ -26,6 +25,7 @@ from powershare_wire import (
 from powershare_wire import site as vocabulary
 from powershare_wire import topics as wire_topics
 from powershare_wire.__main__ import schemas, site_typescript
+from tests.wire.strategies import quantities, texts
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "wire"
@@ -57,8 +57,6 @@ def test_topic_refuses_ids_that_would_break_the_layout(bad_id: str) -> None:
 
 
 ids = st.from_regex(r"\A[a-z0-9][a-z0-9_-]{0,20}\Z")
-finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
-quantities = st.builds(Quantity, value=st.one_of(st.none(), finite), unit=st.sampled_from(Unit))
 times = st.datetimes(
     min_value=datetime(2000, 1, 1),
     max_value=datetime(2100, 1, 1),
@@ -68,8 +66,8 @@ readings = st.builds(
     Reading,
     seq=st.integers(0, 2**53),
     ts=times,
-    device=st.text(min_size=1, max_size=64),
-    values=st.dictionaries(st.text(min_size=1, max_size=20), quantities, min_size=1, max_size=5),
+    device=texts(min_size=1, max_size=64),
+    values=st.dictionaries(texts(min_size=1, max_size=20), quantities, min_size=1, max_size=5),
 )
 
 
