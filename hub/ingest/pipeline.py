@@ -85,7 +85,7 @@ def _dialect_insert(engine: AsyncEngine) -> Any:
 
 
 # Rejection reasons (the ``reason`` label of powershare_ingest_rejected) by validation error
-# type; every other validation error is "invalid_payload". Listed in docs/wire/README.md.
+# type; every other validation error is "invalid_payload". Listed in docs/asyncapi.yaml.
 _REASONS = {"json_invalid": "bad_json", OUT_OF_BOUNDS: OUT_OF_BOUNDS, CONTROL_CHARACTER: CONTROL_CHARACTER}
 
 
