@@ -150,7 +150,8 @@ async def test_a_refused_or_unanswered_dispatch_puts_the_trade_at_risk_and_tells
         start_hub(amqtt_broker, sqlite_url, clock=clock) as hub,
         mqtt_client(amqtt_broker.host, amqtt_broker.port) as agent,
     ):
-        hub.state["delivery"].ack_timeout_s = 0.5
+        if outcome is None:
+            hub.state["delivery"].ack_timeout_s = 0.5  # wall seconds; an answer would come in milliseconds
         homes = await community_of_three(hub, community)
         await agent.subscribe(topic(community, "home-bat", Kind.DISPATCH), qos=1)
         start = await trade_from_the_battery(hub, community, homes)
@@ -182,6 +183,43 @@ async def test_a_refused_or_unanswered_dispatch_puts_the_trade_at_risk_and_tells
         assert words in note["body"]
         # The buyer is not told about the seller's battery; the settlement will tell what arrived.
         assert "dispatch" not in [n["kind"] for n in (await homes["home-c"].get("/api/notifications")).json()]
+
+
+async def test_the_kept_reserve_caps_the_command_and_what_it_leaves_out_is_at_risk(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    clock = SimClock.stepped(T0)
+    async with (
+        start_hub(amqtt_broker, sqlite_url, clock=clock) as hub,
+        mqtt_client(amqtt_broker.host, amqtt_broker.port) as agent,
+    ):
+        homes = await community_of_three(hub, community)
+        await agent.subscribe(topic(community, "home-bat", Kind.DISPATCH), qos=1)
+        rule = {"kind": "sell_battery", "price": "0.1000", "min_soc_pct": 40, "from_hour": 0, "to_hour": 24}
+        made = await homes["home-bat"].post("/api/sites/home-bat/standing-orders", json=rule)
+        assert made.status_code == 201, made.text
+        start = next_interval(hub)
+        await request(homes["home-c"], 1500, "0.2500", start)
+        await clear(hub, community, start)
+        [trade] = (await homes["home-bat"].get("/api/transactions")).json()
+        # At 80 % the rule offered 1,250 Wh: (80 − 40) % of 10 kWh, at most 5 kW for a quarter hour.
+        assert trade["energy_wh"] == 1250
+        async with hub.state["sessions"]() as session:  # the battery ran down before the interval
+            site = await session.get(Site, "home-bat")
+            assert site is not None
+            site.latest = {"values": {"soc_pct": {"value": 45.0, "unit": "%"}}}
+            await session.commit()
+
+        clock.advance((start - clock.now()).total_seconds())
+        command = await next_command(agent)
+        assert command.power_w == 2000.0  # the 500 Wh above 40 %, over a quarter hour
+        [trade] = (await homes["home-bat"].get("/api/transactions")).json()
+        assert (trade["at_risk"], trade["dispatch"]["outcome"]) == (True, "sent")
+        assert "750 Wh" in trade["dispatch"]["reason"]
+        [note] = [
+            n for n in (await homes["home-bat"].get("/api/notifications")).json() if n["kind"] == "dispatch"
+        ]
+        assert "750 Wh" in note["body"]
 
 
 async def test_a_trade_made_in_the_running_interval_starts_at_once_and_supersedes_the_command(
