@@ -27,6 +27,7 @@ from hub.db.models import (
     OrderStatus,
     Site,
     Transaction,
+    TransactionStatus,
 )
 from hub.events import Event, market_channel, model_event
 from hub.market.book import Ask, Bid, Book
@@ -113,7 +114,12 @@ async def _active(
 async def _traded(session: AsyncSession, community: str, start: datetime, column: Any) -> dict[int, int]:
     rows = await session.execute(
         select(column, func.sum(Transaction.energy_wh))
-        .where(Transaction.community == community, Transaction.window_start == start, column.is_not(None))
+        .where(
+            Transaction.community == community,
+            Transaction.window_start == start,
+            column.is_not(None),
+            Transaction.status != TransactionStatus.CANCELLED,  # its energy is free again
+        )
         .group_by(column)
     )
     return {int(order_id): int(wh) for order_id, wh in rows.all()}

@@ -25,6 +25,8 @@ from hub.db.models import (
     OrderStatus,
     Site,
     SiteKind,
+    Transaction,
+    TransactionStatus,
     Urgency,
     User,
     UserRole,
@@ -32,6 +34,7 @@ from hub.db.models import (
 from hub.events import Event, market_channel, model_event, site_channel
 from hub.market.fees import distance_km, distance_units
 from hub.market.intervals import ceil_to, floor_to, open_interval
+from hub.market.lifecycle import advance
 from hub.market.sharing import ex_post_from
 from hub.market.views import offer_view, request_view
 from hub.notify import notify
@@ -227,17 +230,45 @@ async def place_offer(
 
 
 async def cancel(
-    session: AsyncSession, user: User, kind: type[Order], order_id: int, owned: set[str]
+    session: AsyncSession, user: User, kind: type[Order], order_id: int, owned: set[str], now: datetime
 ) -> tuple[Order, Outbox]:
-    """Cancel what is left of an open or partly matched order; trades already made stand."""
+    """Cancel what is left of an order, and its trades whose gate has not closed yet (a
+    critical request matched at once for the next interval); trades past their gate stand."""
     order: Order | None = await session.get(kind, order_id)
     noun = "request" if kind is EnergyRequest else "offer"
     if order is None or (order.site_id not in owned and user.role is not UserRole.ADMIN):
         raise OrderRejected("id", f"{noun} {order_id} not found", 404)
-    if order.status not in ACTIVE:
+    community = await session.get(Community, order.community)
+    assert community is not None  # an order's community is a foreign key
+    column = Transaction.request_id if kind is EnergyRequest else Transaction.offer_id
+    ahead = list(
+        await session.scalars(
+            select(Transaction).where(
+                column == order.id,
+                Transaction.status == TransactionStatus.SCHEDULED,
+                Transaction.window_start > now + gate_lead(community),
+            )
+        )
+    )
+    if order.status not in ACTIVE and not ahead:
         raise OrderRejected("id", f"the {noun} is {order.status.value}; only open ones can be cancelled", 409)
     order.status = OrderStatus.CANCELLED
-    return order, Outbox(events=order_changed(order))
+    outbox = Outbox(events=order_changed(order))
+    for trade in ahead:
+        outbox.extend(await advance(session, trade, TransactionStatus.CANCELLED, now))
+        traded = trade.energy_wh
+        order.filled_wh -= traded
+        other: Order | None = None
+        if kind is EnergyRequest and trade.offer_id is not None:
+            other = await session.get(Offer, trade.offer_id)
+        elif kind is Offer and trade.request_id is not None:
+            other = await session.get(EnergyRequest, trade.request_id)
+        if other is not None:  # the partner's energy is free again
+            other.filled_wh -= traded
+            if other.status in (OrderStatus.MATCHED, OrderStatus.PARTLY_MATCHED) and other.window_end > now:
+                other.status = OrderStatus.PARTLY_MATCHED if other.filled_wh > 0 else OrderStatus.OPEN
+            outbox.events += order_changed(other)
+    return order, outbox
 
 
 @dataclass(frozen=True)

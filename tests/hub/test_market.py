@@ -299,6 +299,19 @@ async def test_a_critical_request_is_matched_at_once(
             (current + INTERVAL, 600),
         ]
 
+        # Cancelled while the next interval's gate is open: that trade is cancelled, and the
+        # offer's energy there is free again; the trade under way stands.
+        cancelled = await consumer.post(f"/api/requests/{placed['id']}/cancel")
+        assert cancelled.status_code == 200, cancelled.text
+        trades = (await consumer.get("/api/transactions")).json()
+        status = {datetime.fromisoformat(t["window_start"]): t["status"] for t in trades}
+        assert status[current + INTERVAL] == "cancelled"
+        assert status[current] in ("scheduled", "delivering")  # the interval under way
+        async with hub.state["sessions"]() as session:
+            [standing] = (await session.scalars(select(Offer))).all()
+            assert standing.filled_wh == 600
+            assert standing.status.value == "partly_matched"
+
 
 async def test_the_coordinator_clears_every_interval_at_its_gate(
     amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str

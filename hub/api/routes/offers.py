@@ -38,7 +38,7 @@ async def create_offer(
 @router.post("/offers/{offer_id}/cancel", operation_id="offers-cancel")
 async def cancel_offer(offer_id: RowId, user: CurrentUser, session: SessionDep, state: StateDep) -> OfferOut:
     owned = await owned_sites(session, user)
-    offer, outbox = await cancel(session, user, Offer, offer_id, owned)
+    offer, outbox = await cancel(session, user, Offer, offer_id, owned, state["clock"].now())
     await session.commit()
     outbox.publish(state["bus"])
     assert isinstance(offer, Offer)

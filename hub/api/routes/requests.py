@@ -44,7 +44,7 @@ async def cancel_request(
     request_id: RowId, user: CurrentUser, session: SessionDep, state: StateDep
 ) -> RequestOut:
     owned = await owned_sites(session, user)
-    request, outbox = await cancel(session, user, EnergyRequest, request_id, owned)
+    request, outbox = await cancel(session, user, EnergyRequest, request_id, owned, state["clock"].now())
     await session.commit()
     outbox.publish(state["bus"])
     assert isinstance(request, EnergyRequest)
