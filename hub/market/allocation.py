@@ -62,9 +62,18 @@ def rank_of(urgency: I64, preferred: Mask) -> I64:
     return rank
 
 
+def compact(index: I64, count: int) -> tuple[I64, I64]:
+    """The orders that have arcs (in book order) and each arc's position among them: solving
+    and pruning on those alone keeps the flow's nodes and the pruning grid small."""
+    used = np.bincount(index, minlength=count) > 0
+    position = np.cumsum(used) - 1
+    return np.flatnonzero(used), position[index]
+
+
 def prune(shape: tuple[int, int], bid_idx: I64, ask_idx: I64, score: I64, keep: int = KEEP_PER_ORDER) -> Mask:
     """Which of the arcs (``bid_idx``, ``ask_idx``) are among their bid's or their ask's ``keep``
-    best by ``score``; equal scores go to the lower book index (the older orders)."""
+    best by ``score``; equal scores go to the lower index (the older orders). Indexes may be
+    ``compact`` ones, with ``shape`` their counts: the grid below is that size."""
     if bid_idx.size <= EXACT_ARCS:
         return np.ones(bid_idx.size, dtype=np.bool_)
     nb, na = shape
@@ -103,6 +112,9 @@ def allocate_arcs(
     """
     if bid_idx.size == 0:
         return Allocation.empty()
+    bids, tail_bid = compact(bid_idx, len(bid_wh))
+    asks, tail_ask = compact(ask_idx, len(ask_wh))
+    bid_wh, ask_wh = bid_wh[bids], ask_wh[asks]
     nb, na = len(bid_wh), len(ask_wh)
     total = int(min(bid_wh.sum(), ask_wh.sum()))
     span = int(pri.max()) + 1
@@ -111,8 +123,8 @@ def allocate_arcs(
         scale, pri = 1, np.zeros_like(gain)  # too large to rank ties exactly: surplus alone
     source, sink = nb + na, nb + na + 1
     # nodes: bids 0…nb−1, asks nb…nb+na−1, then source and sink
-    tails = np.concatenate([np.full(na, source), nb + ask_idx, np.arange(nb), [source]])
-    heads = np.concatenate([nb + np.arange(na), bid_idx, np.full(nb, sink), [sink]])
+    tails = np.concatenate([np.full(na, source), nb + tail_ask, np.arange(nb), [source]])
+    heads = np.concatenate([nb + np.arange(na), tail_bid, np.full(nb, sink), [sink]])
     caps = np.concatenate([ask_wh, np.full(len(bid_idx), total), bid_wh, [total]])
     costs = np.concatenate([np.zeros(na, np.int64), -(gain * scale + pri), np.zeros(nb + 1, np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()

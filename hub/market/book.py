@@ -19,13 +19,14 @@ import numpy as np
 import numpy.typing as npt
 
 from hub.db.models.enums import AssetKind, Urgency
-from hub.market.fees import distance_units
+from hub.market.fees import PairDistances
 from hub.market.ticks import to_ticks
 
 URGENCY_RANK = {Urgency.LOW: 0, Urgency.NORMAL: 1, Urgency.HIGH: 2, Urgency.CRITICAL: 3}
 GREEN = frozenset({AssetKind.SOLAR, AssetKind.WIND})
 
 I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +90,15 @@ class Book:
     def ask_count(self) -> int:
         return len(self.ask_id)
 
-    def pair_distances(self) -> I64:
-        """Bid × ask distances in 10 m units (``fees.UNKNOWN`` where a site has no location)."""
+    def pair_points(self) -> tuple[F64, F64, F64, F64]:
+        """Bid latitudes and longitudes as columns, ask ones as rows: broadcast, every pair."""
         lat_b, lon_b = self.site_lat[self.bid_site], self.site_lon[self.bid_site]
         lat_a, lon_a = self.site_lat[self.ask_site], self.site_lon[self.ask_site]
-        return distance_units(lat_b[:, None], lon_b[:, None], lat_a[None, :], lon_a[None, :])
+        return lat_b[:, None], lon_b[:, None], lat_a[None, :], lon_a[None, :]
+
+    def pair_distances(self) -> PairDistances:
+        """Bid × ask distances (10 m units, ``fees.UNKNOWN`` where a site has no location)."""
+        return PairDistances(*self.pair_points())
 
     @classmethod
     def build(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,36 +26,84 @@ UNKNOWN = -1  # distance in 10 m units where a site has no location
 CENTI_KM_PER_KM = 100
 
 
+def half_angle_h(
+    lat_a: npt.NDArray[np.float64],
+    lon_a: npt.NDArray[np.float64],
+    lat_b: npt.NDArray[np.float64],
+    lon_b: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """The haversine's h = sin²(Δφ/2) + cos φa cos φb sin²(Δλ/2) (broadcast), NaN where unknown.
+
+    A bid × ask matrix of sines is most of a clearing's set-up, so the half-angle sines come
+    from per-point sines and cosines (sin(b − a) = sin b cos a − cos b sin a): products on the
+    pairs instead of trigonometry. ``_units`` says how that stays exact after rounding.
+    """
+    half_phi_a, half_phi_b = np.radians(lat_a) / 2, np.radians(lat_b) / 2
+    half_lam_a, half_lam_b = np.radians(lon_a) / 2, np.radians(lon_b) / 2
+    sin_pa, cos_pa, sin_pb, cos_pb = _sin_cos(half_phi_a) + _sin_cos(half_phi_b)
+    sin_la, cos_la, sin_lb, cos_lb = _sin_cos(half_lam_a) + _sin_cos(half_lam_b)
+    cos_a, cos_b = np.cos(2 * half_phi_a), np.cos(2 * half_phi_b)
+    shape = np.broadcast_shapes(np.shape(lat_a), np.shape(lon_a), np.shape(lat_b), np.shape(lon_b))
+    h = np.empty(shape or (1,))
+    # a few rows at a time: the temporaries stay small enough for the allocator to keep
+    # (a fresh pair-sized buffer in every clearing costs page faults of its own)
+    rows = max(1, _BLOCK // max(1, shape[-1])) if len(shape) == 2 else max(1, len(h))
+    for start in range(0, len(h), rows):
+        block = slice(start, start + rows)
+        spa, cpa, spb, cpb, sla, cla, slb, clb, ca, cb = (
+            _rows(v, block, h.shape)
+            for v in (sin_pa, cos_pa, sin_pb, cos_pb, sin_la, cos_la, sin_lb, cos_lb, cos_a, cos_b)
+        )
+        out = h[block]
+        np.multiply(spb, cpa, out=out)
+        out -= cpb * spa
+        out *= out  # sin²(Δφ/2)
+        lam = slb * cla
+        lam -= clb * sla
+        lam *= lam
+        lam *= ca * cb
+        out += lam
+    np.clip(h, 0.0, 1.0, out=h)
+    return h.reshape(shape)
+
+
+_BLOCK = 8192  # pairs per block of ``half_angle_h``: 64 KiB per float64 temporary
+
+
+def _rows(v: npt.NDArray[np.float64], block: slice, shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
+    """The rows ``block`` of a per-point array that runs along the first axis, else all of it."""
+    along: bool = np.ndim(v) == len(shape) and np.shape(v)[0] == shape[0]
+    return v[block] if along else v
+
+
+def _sin_cos(angle: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    return np.sin(angle), np.cos(angle)
+
+
 def distance_units(
     lat_a: npt.NDArray[np.float64],
     lon_a: npt.NDArray[np.float64],
     lat_b: npt.NDArray[np.float64],
     lon_b: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.int64]:
-    """Haversine distances (broadcast) in whole 10 m units; ``UNKNOWN`` where a coordinate is NaN.
+    """Haversine distances (broadcast) in whole 10 m units; ``UNKNOWN`` where a coordinate is NaN."""
+    return _units(half_angle_h(lat_a, lon_a, lat_b, lon_b), lat_a, lon_a, lat_b, lon_b)
 
-    A bid × ask matrix of sines is most of a clearing's set-up, so the half-angle sines come
-    from per-point sines and cosines (sin(b − a) = sin b cos a − cos b sin a): products on the
-    pairs instead of trigonometry. That differs from the plain haversine by far less than
-    ``_NEAR_HALF`` of a unit; the few pairs that close to a rounding boundary (and far pairs,
-    where arcsin is steep) are worked out by ``_haversine_units`` itself, so every figure is
-    the plain haversine's, rounded half to even.
-    """
-    half_phi_a, half_phi_b = np.radians(lat_a) / 2, np.radians(lat_b) / 2
-    half_lam_a, half_lam_b = np.radians(lon_a) / 2, np.radians(lon_b) / 2
-    # in place on three pair-sized buffers: each fresh one costs page faults of its own
-    h = np.sin(half_phi_b) * np.cos(half_phi_a)
-    h -= np.cos(half_phi_b) * np.sin(half_phi_a)
-    h *= h  # sin²(Δφ/2)
-    lam = np.sin(half_lam_b) * np.cos(half_lam_a)
-    lam -= np.cos(half_lam_b) * np.sin(half_lam_a)
-    lam *= lam
-    lam *= np.cos(2 * half_phi_a) * np.cos(2 * half_phi_b)
-    h += lam
-    np.clip(h, 0.0, 1.0, out=h)
-    raw = np.arcsin(np.sqrt(h, out=h), out=h)
-    raw *= 2 * EARTH_RADIUS_KM * CENTI_KM_PER_KM
-    units = np.rint(raw, out=lam)
+
+def _units(
+    h: npt.NDArray[np.float64],
+    lat_a: npt.NDArray[np.float64],
+    lon_a: npt.NDArray[np.float64],
+    lat_b: npt.NDArray[np.float64],
+    lon_b: npt.NDArray[np.float64],
+) -> npt.NDArray[np.int64]:
+    """Whole units from ``half_angle_h``. The product form differs from the plain haversine by
+    far less than ``_NEAR_HALF`` of a unit; the few pairs that close to a rounding boundary
+    (and far pairs, where arcsin is steep) are worked out by ``_haversine_units`` itself, so
+    every figure is the plain haversine's, rounded half to even."""
+    raw = np.arcsin(np.sqrt(h))
+    raw *= _UNITS_PER_RADIAN
+    units = np.rint(raw)
     raw -= units
     unsure = (np.abs(raw, out=raw) > 0.5 - _NEAR_HALF) | (units > _FAR_UNITS)
     if unsure.any():
@@ -69,6 +118,7 @@ def distance_units(
 
 _NEAR_HALF = 1e-6  # units; the product form's error is below 1e-9 units this side of _FAR_UNITS
 _FAR_UNITS = 600_000  # 6,000 km: beyond, arcsin grows steep
+_UNITS_PER_RADIAN = 2 * EARTH_RADIUS_KM * CENTI_KM_PER_KM  # units = this × arcsin(√h)
 
 
 def _haversine_units(
@@ -85,6 +135,65 @@ def _haversine_units(
     km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
     units: npt.NDArray[np.float64] = np.rint(km * CENTI_KM_PER_KM)  # rint rounds half to even
     return units
+
+
+class PairDistances:
+    """Bid × ask distances of one book, worked out only as far as a question needs.
+
+    A fee band or a buyer's maximum distance asks only whether a pair's rounded distance is
+    at most some whole number of units L. Since the distance grows with h, that is a
+    comparison of h with the h of L + ½ (``at_most``), no arcsin or rounding on the pairs;
+    a pair whose distance lies within ``_NEAR_HALF`` of L + ½ (or beyond ``_FAR_UNITS``)
+    is worked out in full, so every answer is the one the rounded figure gives. The figures
+    themselves (``units``) are worked out on first use.
+    """
+
+    def __init__(
+        self,
+        lat_a: npt.NDArray[np.float64],
+        lon_a: npt.NDArray[np.float64],
+        lat_b: npt.NDArray[np.float64],
+        lon_b: npt.NDArray[np.float64],
+    ) -> None:
+        self._points = (lat_a, lon_a, lat_b, lon_b)
+        self.h = half_angle_h(lat_a, lon_a, lat_b, lon_b)
+        self._units: npt.NDArray[np.int64] | None = None
+
+    @property
+    def unknown(self) -> npt.NDArray[np.bool_]:
+        return np.isnan(self.h)
+
+    @property
+    def units(self) -> npt.NDArray[np.int64]:
+        """Whole 10 m units, ``UNKNOWN`` without a location (as ``distance_units``)."""
+        if self._units is None:
+            self._units = _units(self.h, *self._points)
+        return self._units
+
+    def at_most(self, limit: npt.NDArray[np.int64] | int) -> npt.NDArray[np.bool_]:
+        """Rounded distance ≤ ``limit`` units (broadcast against the pairs); False if unknown."""
+        if self._units is not None:
+            known: npt.NDArray[np.bool_] = (self._units <= limit) & (self._units != UNKNOWN)
+            return known
+        edge = np.asarray(limit, dtype=np.float64) + 0.5
+        # below h_low surely ≤ limit, above h_high surely beyond; NaN is neither
+        h_low = _h_of(np.minimum(edge - _NEAR_HALF, _FAR_UNITS))
+        h_high = np.where(edge + _NEAR_HALF < _FAR_UNITS, _h_of(edge + _NEAR_HALF), np.inf)
+        inside = self.h < h_low
+        maybe = self.h <= h_high
+        if np.count_nonzero(maybe) != np.count_nonzero(inside):
+            unsure = maybe & ~inside
+            shape = self.h.shape
+            exact = distance_units(*(np.broadcast_to(v, shape)[unsure] for v in self._points))
+            inside[unsure] = exact <= np.broadcast_to(limit, shape)[unsure]
+        return inside
+
+
+def _h_of(units: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The h whose distance is ``units`` (inverse of units = K × arcsin(√h)); 1 past half the globe."""
+    angle = np.minimum(units / _UNITS_PER_RADIAN, np.pi / 2)
+    h: npt.NDArray[np.float64] = np.sin(angle) ** 2
+    return h
 
 
 def distance_km(units: int) -> float | None:
@@ -154,6 +263,31 @@ class FeeSchedule:
         by_band: npt.NDArray[np.int64] = fees[band]
         by_band[unknown] = fees.max()
         return by_band
+
+    def fee_of(self, distances: PairDistances) -> npt.NDArray[np.signedinteger[Any]]:
+        """``fee_ticks`` of a book's pairs; bands only ask ``at_most`` of each limit, and give
+        int16 where every fee fits (a quarter of the memory a clearing allocates per pair)."""
+        if self.per_km is not None:
+            return self.fee_ticks(distances.units)
+        fees = [to_ticks(fee) for _, fee in self.bands]
+        small = max(fees) <= np.iinfo(np.int16).max and min(fees) >= 0
+        fee: npt.NDArray[np.signedinteger[Any]] = np.full(
+            distances.h.shape, fees[0], dtype=np.int16 if small else np.int64
+        )
+        # fee = first band's + each later band's step where the pair lies beyond the limit
+        for (limit, _), step in zip(self.bands[:-1], np.diff(fees), strict=True):
+            if step and limit is not None:
+                beyond = ~distances.at_most(round(limit * CENTI_KM_PER_KM))
+                fee += beyond.astype(fee.dtype) * fee.dtype.type(step)
+        fee[distances.unknown] = max(fees)
+        return fee
+
+    @property
+    def levels(self) -> tuple[int, ...] | None:
+        """Every fee in ticks a pair can pay, ascending, for distance bands; None for a rate."""
+        if self.per_km is not None:
+            return None
+        return tuple(sorted({to_ticks(fee) for _, fee in self.bands}))
 
     @property
     def highest_ticks(self) -> int:

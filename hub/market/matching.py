@@ -178,7 +178,7 @@ class Clearing:
         book = self.book
         sites = book.sites
         buyer, seller = book.bid_site[self.trade_bid], book.ask_site[self.trade_ask]
-        distances = self.pairs.distance[self.trade_bid, self.trade_ask]
+        distances = self.pairs.distance_at(self.trade_bid, self.trade_ask)
         return [
             Trade(
                 bid_order_id=int(book.bid_id[b]),
@@ -253,5 +253,5 @@ def clear(book: Book, rules: Rules) -> Clearing:
     pairs = pairs_of(book, rules.fees, feed_in, retail)
     solved = pay_as_bid(book, pairs) if rules.mechanism is Mechanism.PAY_AS_BID else pay_as_clear(book, pairs)
     a = solved.allocation
-    columns = TradeColumns(a.bid, a.ask, a.wh, solved.energy_ticks, pairs.fee[a.bid, a.ask])
+    columns = TradeColumns(a.bid, a.ask, a.wh, solved.energy_ticks, pairs.fee[a.bid, a.ask].astype(np.int64))
     return Clearing(book, rules, solved.price, lambda: columns, pairs=pairs)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from hub.market.allocation import Allocation, allocate_arcs, priority, prune, rank_of
+from hub.market.allocation import Allocation, allocate_arcs, compact, priority, prune, rank_of
 from hub.market.book import Book
 from hub.market.merit_order import merit_order, uniform_price
 from hub.market.pairs import Pairs
@@ -46,38 +46,63 @@ class Solved:
 
 def filled(index: I64, wh: I64, count: int) -> I64:
     """Energy traded per order from the trades' order indexes."""
-    out = np.zeros(count, dtype=np.int64)
-    np.add.at(out, index, wh)
+    out: I64 = np.bincount(index, weights=wh, minlength=count).astype(np.int64)
     return out
 
 
-def reference_price(book: Book, pairs: Pairs, admissible: Mask) -> int:
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Per bid, its cheapest admissible fee: the reference price and the price rule both need
+    it, so the bid × ask reductions are done once."""
+
+    any: Mask  # the bid has an admissible pair
+    cheapest: I64  # its lowest fee over them (meaningless where ``any`` is False)
+
+
+def reach_of(pairs: Pairs, admissible: Mask) -> Reach:
+    has_any: Mask = np.asarray(admissible.any(axis=1))
+    none = np.iinfo(np.int64).max // 4
+    if pairs.fee_levels is None:
+        cheapest = np.where(admissible, pairs.fee, none).min(axis=1, initial=none)
+        return Reach(has_any, cheapest)
+    # a few fee levels (bands): the cheapest is the lowest level a bid reaches, found with
+    # boolean reductions (an int64 where-and-min over the pairs is several times slower)
+    cheapest = np.full(len(has_any), none, dtype=np.int64)
+    for level in reversed(pairs.fee_levels):
+        reached = (admissible & (pairs.fee <= level)).any(axis=1)
+        cheapest[reached] = level
+    return Reach(has_any, cheapest)
+
+
+def reference_price(book: Book, pairs: Pairs, reach: Reach) -> int:
     """The merit-order price of the book with each bid lowered by its cheapest admissible fee."""
-    cheapest = np.where(admissible, pairs.fee, np.iinfo(np.int64).max // 4).min(axis=1)
-    reach = np.where(admissible.any(axis=1), book.bid_ticks - cheapest, -(2**40))
-    feed_in, retail = int(pairs.lowest.min()), int(pairs.highest.max())
-    result = merit_order(reach, book.bid_wh, book.bid_urgency, book.ask_ticks, book.ask_wh, -(2**40), 2**40)
+    lowered = np.where(reach.any, book.bid_ticks - reach.cheapest, -(2**40))
+    result = merit_order(lowered, book.bid_wh, book.bid_urgency, book.ask_ticks, book.ask_wh, -(2**40), 2**40)
     if result.price is None:
-        return (feed_in + retail) // 2
+        return (pairs.feed_in + pairs.retail) // 2
     return result.price
 
 
-def _solve(book: Book, pairs: Pairs, arcs: Mask, exact: bool, reference: int) -> Allocation:
+def _solve(book: Book, pairs: Pairs, arcs: Mask, exact: bool, reference: int, admitted: bool) -> Allocation:
+    """``admitted``: every arc accepts ``reference`` itself (pay-as-clear), so an arc's
+    reduced cost against it is its fee alone."""
     # arcs as lists from here on: every figure below is needed on the arcs alone, and each
     # bid × ask temporary costs a fresh allocation (page faults) of its own
-    bid_idx, ask_idx = np.nonzero(arcs)
-    fee = pairs.fee[bid_idx, ask_idx]
+    flat = np.flatnonzero(arcs)
+    bid_idx, ask_idx = np.divmod(flat, book.ask_count)
+    fee = pairs.fee.ravel()[flat].astype(np.int64)
     gain = book.bid_ticks[bid_idx] - book.ask_ticks[ask_idx] - fee
     if exact:
-        prio = priority(book.bid_urgency, pairs.preferred)[bid_idx, ask_idx]
+        prio = priority(book.bid_urgency, pairs.preferred).ravel()[flat]
     else:
-        prio = rank_of(book.bid_urgency[bid_idx], pairs.preferred[bid_idx, ask_idx])
-        reduced = (
-            fee
-            + np.maximum(0, book.ask_ticks[ask_idx] - reference)
-            + np.maximum(0, reference - book.bid_ticks[bid_idx])
-        )
-        kept = prune(arcs.shape, bid_idx, ask_idx, -reduced * 64 + prio)
+        prio = rank_of(book.bid_urgency[bid_idx], pairs.preferred.ravel()[flat])
+        reduced = fee
+        if not admitted:
+            reduced = reduced + np.maximum(0, book.ask_ticks[ask_idx] - reference)
+            reduced += np.maximum(0, reference - book.bid_ticks[bid_idx])
+        bids, row = compact(bid_idx, book.bid_count)
+        asks, col = compact(ask_idx, book.ask_count)
+        kept = prune((bids.size, asks.size), row, col, -reduced * 64 + prio)
         bid_idx, ask_idx, gain, prio = bid_idx[kept], ask_idx[kept], gain[kept], prio[kept]
     return allocate_arcs(book.bid_wh, book.ask_wh, bid_idx, ask_idx, gain, prio, exact)
 
@@ -90,13 +115,9 @@ def pay_as_bid(book: Book, pairs: Pairs, exact: bool | None = None) -> Solved:
     """``exact``: None decides by the book's size; True forces the unpruned optimum."""
     admissible = pairs.admissible
     exact = _exact(book, exact)
-    reference = 0 if exact else reference_price(book, pairs, admissible)
-    allocation = _solve(book, pairs, admissible, exact, reference)
-    return Solved(allocation, pairs.highest[allocation.bid, allocation.ask], None)
-
-
-def _admitted(pairs: Pairs, admissible: Mask, price: int) -> Mask:
-    return admissible & (pairs.lowest <= price) & (pairs.highest >= price)
+    reference = 0 if exact else reference_price(book, pairs, reach_of(pairs, admissible))
+    allocation = _solve(book, pairs, admissible, exact, reference, admitted=False)
+    return Solved(allocation, pairs.highest_at(allocation.bid, allocation.ask), None)
 
 
 def pay_as_clear(book: Book, pairs: Pairs, exact: bool | None = None) -> Solved:
@@ -105,6 +126,7 @@ def pay_as_clear(book: Book, pairs: Pairs, exact: bool | None = None) -> Solved:
     if not admissible.any():
         return Solved(Allocation.empty(), np.zeros(0, np.int64), None)
     exact = _exact(book, exact)
+    reach = reach_of(pairs, admissible)
     if exact:
         reference = 0
         candidates = [
@@ -113,17 +135,18 @@ def pay_as_clear(book: Book, pairs: Pairs, exact: bool | None = None) -> Solved:
     else:
         # one solve: the reference price is the book's Walrasian price with each bid paying
         # its cheapest fee, which is where a single price keeps (nearly) the most surplus
-        reference = reference_price(book, pairs, admissible)
+        reference = reference_price(book, pairs, reach)
         candidates = [reference]
     best: tuple[int, int, int, Allocation] | None = None
     seen: set[bytes] = set()
     for candidate in candidates:
-        arcs = _admitted(pairs, admissible, candidate)
-        key = np.packbits(arcs).tobytes()
-        if key in seen:
-            continue
-        seen.add(key)
-        allocation = _solve(book, pairs, arcs, exact, candidate)
+        arcs = pairs.admitted(admissible, candidate)
+        if len(candidates) > 1:
+            key = np.packbits(arcs).tobytes()
+            if key in seen:
+                continue
+            seen.add(key)
+        allocation = _solve(book, pairs, arcs, exact, candidate, admitted=True)
         rank = (-allocation.surplus, allocation.cost, candidate)
         if best is None or rank < best[:3]:
             best = (*rank, allocation)
@@ -131,22 +154,23 @@ def pay_as_clear(book: Book, pairs: Pairs, exact: bool | None = None) -> Solved:
     allocation = best[3]
     if not allocation.wh.size:
         return Solved(allocation, np.zeros(0, np.int64), None)
-    price = _price(book, pairs, admissible, allocation)
+    price = _price(book, pairs, admissible, reach, allocation)
     return Solved(allocation, np.full(allocation.wh.size, price, np.int64), price)
 
 
-def _price(book: Book, pairs: Pairs, admissible: Mask, allocation: Allocation) -> int:
+def _price(book: Book, pairs: Pairs, admissible: Mask, reach: Reach, allocation: Allocation) -> int:
     """The uniform-price rule of the merit order, with each pair's own price range."""
-    lo = int(pairs.lowest[allocation.bid, allocation.ask].max())
-    hi = int(pairs.highest[allocation.bid, allocation.ask].min())
+    lo = int(pairs.ask_floor[allocation.ask].max())
+    hi = int(pairs.highest_at(allocation.bid, allocation.ask).min())
     bid_filled = filled(allocation.bid, allocation.wh, book.bid_count)
     ask_filled = filled(allocation.ask, allocation.wh, book.ask_count)
-    bid_rest = (bid_filled < book.bid_wh) & admissible.any(axis=1)
+    bid_rest = (bid_filled < book.bid_wh) & reach.any
     ask_rest = (ask_filled < book.ask_wh) & admissible.any(axis=0)
-    reach = np.where(admissible, pairs.highest, -(2**40)).max(axis=1)
+    # a bid's highest price over its pairs: min(bid − fee, retail) at its cheapest fee
+    rest_reach = np.minimum(book.bid_ticks[bid_rest] - reach.cheapest[bid_rest], pairs.retail)
     return uniform_price(
         lo,
         hi,
-        int(reach[bid_rest].max()) if bid_rest.any() else None,
-        int(pairs.lowest[0, ask_rest].min()) if ask_rest.any() else None,
+        int(rest_reach.max()) if rest_reach.size else None,
+        int(pairs.ask_floor[ask_rest].min()) if ask_rest.any() else None,
     )
