@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
+from hub.energy.site import covered_share
 from hub.events import Event, EventBus, community_channel
 from powershare_wire import Reading
 from powershare_wire import site as vocabulary
@@ -27,23 +28,29 @@ class LiveStats:
     def update(self, community: str, site: str, reading: Reading) -> None:
         self._latest.setdefault(community, {})[site] = reading
 
-    def figures(self, community: str) -> dict[str, float]:
-        production = consumption = imported = exported = 0.0
+    def figures(self, community: str) -> dict[str, float | None]:
+        production = wind = consumption = imported = exported = 0.0
         readings = self._latest.get(community, {}).values()
         for r in readings:
             grid = _watts(r, vocabulary.GRID_W)
             production += sum(_watts(r, name) for name in vocabulary.PRODUCERS.values())
+            wind += _watts(r, vocabulary.WIND_W)
             consumption += _watts(r, vocabulary.LOAD_W)
             imported += max(grid, 0.0)
             exported += max(-grid, 0.0)
+        coverage = min(imported, exported)
+        # Only what comes from outside the community counts against it, as in its daily figures.
+        sufficiency = covered_share(consumption, imported - coverage)
         return {
             "sites": len(readings),
-            "production_w": round(production, 1),
+            "production_w": round(production, 1),  # solar and wind
+            "wind_w": round(wind, 1),
             "consumption_w": round(consumption, 1),
             "import_w": round(imported, 1),
             "export_w": round(exported, 1),
             # The meters netted, not trades: what the community covers itself right now.
-            "community_coverage_w": round(min(imported, exported), 1),
+            "community_coverage_w": round(coverage, 1),
+            "self_sufficiency": None if sufficiency is None else round(sufficiency, 4),
         }
 
     def communities(self) -> list[str]:

@@ -21,6 +21,11 @@ from dataclasses import dataclass
 from hub.energy.intervals import Energy
 
 
+def covered_share(consumed: float, imported: float) -> float | None:
+    """0…1: the share of ``consumed`` not ``imported`` (any unit, energy or power); None without consumption."""
+    return _share(consumed - imported, consumed)
+
+
 def _share(part: float, whole: float) -> float | None:
     return min(max(part / whole, 0.0), 1.0) if whole > 0 else None
 
@@ -32,8 +37,7 @@ def self_consumption(total: Energy) -> float | None:
 
 def self_sufficiency(total: Energy) -> float | None:
     """0…1: the share of consumption not imported; None without consumption."""
-    consumed = max(total.consumption_wh, 0.0)
-    return _share(consumed - total.import_wh, consumed)
+    return covered_share(max(total.consumption_wh, 0.0), total.import_wh)
 
 
 @dataclass(frozen=True, slots=True)

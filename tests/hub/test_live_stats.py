@@ -18,5 +18,15 @@ def test_solar_and_wind_both_produce_and_old_agents_still_count() -> None:
     live.update("north", "a", snapshot(pv_w=1000, wind_w=1500, load_w=500, grid_w=-2000))
     live.update("north", "b", snapshot(pv_w=200, load_w=1200, grid_w=1000))  # an agent before wind_w
     figures = live.figures("north")
-    assert figures["production_w"] == 2700
+    assert (figures["production_w"], figures["wind_w"]) == (2700, 1500)
     assert (figures["import_w"], figures["export_w"], figures["community_coverage_w"]) == (1000, 2000, 1000)
+    assert figures["self_sufficiency"] == 1.0  # b's import is a's export: nothing from outside
+
+
+def test_live_self_sufficiency_counts_only_what_comes_from_outside() -> None:
+    live = LiveStats()
+    live.update("north", "a", snapshot(pv_w=500, load_w=300, grid_w=-200))
+    live.update("north", "b", snapshot(load_w=1000, grid_w=1000))
+    assert live.figures("north")["self_sufficiency"] == round(1 - 800 / 1300, 4)
+    live.update("east", "c", snapshot(pv_w=0, load_w=0, grid_w=0))
+    assert live.figures("east")["self_sufficiency"] is None  # nothing used: no share to speak of
