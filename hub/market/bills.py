@@ -45,6 +45,10 @@ from hub.market.ledger import money, site_account
 ZERO = Decimal("0.0000")
 SITE_PREFIX = site_account("")
 MAX_SPAN = timedelta(days=366)
+# Periods lie within these: beyond them a date is a typo, and near datetime's limits a time
+# zone's offset would overflow on the way to UTC.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 
 
 class Item(StrEnum):

@@ -453,6 +453,8 @@ async def test_who_may_see_a_bill_and_bad_queries_name_the_parameter(
             ({"start": "2026-06-02T00:00:00Z", "end": "2026-06-01T00:00:00Z"}, "end"),
             ({"start": "2025-01-01T00:00:00Z", "end": "2026-06-01T00:00:00Z"}, "start"),
             ({"start": "yesterday", "end": "2026-06-01T00:00:00Z"}, "start"),
+            ({"month": "0000-01"}, "month"),
+            ({"start": "0001-01-01T00:00:00+01:00", "end": "2026-06-01T00:00:00Z"}, "start"),
             ({"household": "0"}, "household"),
             ({"site": "Not A Site"}, "site"),
         ]:
@@ -542,6 +544,7 @@ async def test_a_resident_downloads_their_trades_as_csv(
             ({"start": T2.isoformat(), "end": T1.isoformat()}, "end"),
             ({"status": "done"}, "status"),
             ({"start": "soon"}, "start"),
+            ({"end": "9999-12-31T23:00:00-05:00"}, "end"),
         ]:
             bad = await alice.get("/api/transactions.csv", params=params)
             assert bad.status_code == 422

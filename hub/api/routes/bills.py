@@ -38,7 +38,11 @@ class BillQuery:
 def bill_query(
     month: Annotated[
         str | None,
-        Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM in the community's time zone"),
+        # Years 1970–2999: datetime stops at 9999, and a bill before the epoch is a typo.
+        Query(
+            pattern=r"^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$",
+            description="YYYY-MM in the community's time zone",
+        ),
     ] = None,
     start: Annotated[
         AwareDatetime | None, Query(description="With end: any period instead of a month")
@@ -174,6 +178,11 @@ def _period(query: BillQuery, community: Community, now: datetime) -> tuple[date
         missing = "end" if query.end is None else "start"
         raise field_error(missing, "start and end go together", where="query")
     if query.start is not None and query.end is not None:
+        for name, when in (("start", query.start), ("end", query.end)):
+            if not bills.EARLIEST <= when <= bills.LATEST:
+                raise field_error(
+                    name, f"must lie between {bills.EARLIEST:%Y} and {bills.LATEST:%Y}", where="query"
+                )
         if query.end <= query.start:
             raise field_error("end", "must be after start", where="query")
         if query.end - query.start > bills.MAX_SPAN:

@@ -15,6 +15,7 @@ from hub.api.errors import field_error, not_found
 from hub.api.schemas.market import TransactionOut
 from hub.api.site_access import own_site
 from hub.db.models import Transaction, TransactionStatus, UserRole
+from hub.market.bills import EARLIEST, LATEST
 from hub.privacy import owned_sites
 from powershare_wire.topics import ID_PATTERN
 
@@ -70,6 +71,9 @@ async def export_transactions(
     ``amount`` is what the buyer pays for the delivered energy, fee included (empty until settled).
     Admins get every site's trades (of their community, if they have one), or ``site``'s.
     """
+    for name, when in (("start", start), ("end", end)):
+        if when is not None and not EARLIEST <= when <= LATEST:
+            raise field_error(name, f"must lie between {EARLIEST:%Y} and {LATEST:%Y}", where="query")
     if start is not None and end is not None and end <= start:
         raise field_error("end", "must be after start", where="query")
     query = select(Transaction).order_by(Transaction.window_start, Transaction.id)
