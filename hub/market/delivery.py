@@ -91,12 +91,14 @@ class DeliveryCoordinator:
         clock: Clock,
         link: CommandLink,
         ack_timeout_s: float = ACK_TIMEOUT_S,
+        send_within_s: float = SEND_WITHIN_S,
     ) -> None:
         self.sessions = sessions
         self.bus = bus
         self.clock = clock
         self.link = link
         self.ack_timeout_s = ack_timeout_s
+        self.send_within_s = send_within_s
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._waits: set[asyncio.Task[None]] = set()
 
@@ -141,14 +143,14 @@ class DeliveryCoordinator:
 
     async def start_delivery(self, community_id: str, start: datetime) -> None:
         """The interval's scheduled trades start delivering (one transaction, then published);
-        then each battery sold from gets its command. Does nothing once the interval is over
-        (settlement takes those trades from scheduled) or when no trade is left to start."""
+        then each battery sold from gets its command. Does nothing before the interval starts,
+        once it is over (settlement takes those trades from scheduled) or when no trade is left."""
         async with self.sessions() as session:
             community = await session.get(Community, community_id)
             if community is None:
                 return
             now = self.clock.now()
-            if now >= start + interval_of(community):
+            if not start <= now < start + interval_of(community):
                 return
             rows = (
                 await session.execute(
@@ -177,9 +179,14 @@ class DeliveryCoordinator:
                 outbox.extend(await advance(session, trade, TransactionStatus.DELIVERING, now))
             await session.commit()
         outbox.publish(self.bus)
-        for plan in plans:
-            if plan.command is not None:
-                await self._send(community_id, plan.site, plan.start, plan.command)
+        # Side by side: with the broker away they wait out ``send_within_s`` together.
+        await asyncio.gather(
+            *(
+                self._send(community_id, plan.site, plan.start, plan.command)
+                for plan in plans
+                if plan.command is not None
+            )
+        )
 
     async def _plan(
         self,
@@ -281,7 +288,7 @@ class DeliveryCoordinator:
             command.duration_s,
         )
         try:
-            await self.link.send(community_id, command, SEND_WITHIN_S)
+            await self.link.send(community_id, command, self.send_within_s)
         except CommandNotSent as exc:
             log.warning("dispatch %s to %s not sent: %s", command.id, site_id, exc)
             await self._note(

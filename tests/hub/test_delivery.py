@@ -17,7 +17,7 @@ from hub.db.models import Site
 from powershare_wire import DispatchAck, DispatchCommand, DispatchMode, DispatchOutcome
 from powershare_wire.topics import Kind, topic
 from tests.agent.mqtt_client import mqtt_client
-from tests.conftest import BrokerAddress
+from tests.conftest import BrokerAddress, free_port
 from tests.helpers import eventually
 from tests.hub.conftest import HubFactory, RunningHub
 from tests.hub.test_market import INTERVAL, clear, next_interval, offer, request
@@ -183,6 +183,31 @@ async def test_a_refused_or_unanswered_dispatch_puts_the_trade_at_risk_and_tells
         assert words in note["body"]
         # The buyer is not told about the seller's battery; the settlement will tell what arrived.
         assert "dispatch" not in [n["kind"] for n in (await homes["home-c"].get("/api/notifications")).json()]
+
+
+async def test_a_dispatch_the_broker_never_took_is_at_risk(
+    sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    clock = SimClock.stepped(T0)
+    nobody = BrokerAddress("127.0.0.1", free_port(), "none")  # no broker listens here
+    async with start_hub(nobody, sqlite_url, clock=clock) as hub:
+        hub.state["delivery"].send_within_s = 0.5  # wall seconds
+        homes = await community_of_three(hub, community)
+        start = await trade_from_the_battery(hub, community, homes)
+        clock.advance((start - clock.now()).total_seconds())
+        trades = await eventually(
+            lambda: trades_by_seller(homes["home-bat"]),
+            lambda t: t["home-bat"]["at_risk"],
+            what="the unsent dispatch at risk",
+        )
+        assert (trades["home-bat"]["status"], trades["home-bat"]["dispatch"]["outcome"]) == (
+            "delivering",
+            "not_sent",
+        )
+        [note] = [
+            n for n in (await homes["home-bat"].get("/api/notifications")).json() if n["kind"] == "dispatch"
+        ]
+        assert "broker" in note["body"]
 
 
 async def test_the_kept_reserve_caps_the_command_and_what_it_leaves_out_is_at_risk(
