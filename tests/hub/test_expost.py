@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from fractions import Fraction
+from math import floor
 from typing import TypeVar
 
 import pytest
@@ -197,3 +199,45 @@ def test_order_does_not_matter(
         return dict(items)
 
     assert allocate(meters, key, shares) == allocate(shuffled(meters), key, shuffled(shares))
+
+
+def exact(
+    meters: dict[str, Metered], key: AllocationKey, shares: dict[str, Decimal | int | float]
+) -> dict[str, Share]:
+    """The rule in exact fractions, written straight from the docs, as an oracle for the integer code."""
+
+    def whole(quotas: dict[str, Fraction], total: int) -> dict[str, int]:
+        out = {site: floor(q) for site, q in quotas.items()}
+        by_remainder = sorted(quotas, key=lambda site: (out[site] - quotas[site], site))
+        for site in by_remainder[: total - sum(out.values())]:
+            out[site] += 1
+        return out
+
+    pool = sum(x.export_wh for x in meters.values())
+    demand = sum(x.import_wh for x in meters.values())
+    weights = {site: Fraction(w) for site, w in shares.items()}
+    quotas = {
+        site: min(
+            Fraction(x.import_wh),
+            Fraction(pool * x.import_wh, demand)
+            if key is DYNAMIC
+            else pool * weights[site] / sum(weights.values()),
+        )
+        for site, x in meters.items()
+        if x.import_wh and (key is DYNAMIC or site in weights)
+    }
+    received = whole(quotas, floor(sum(quotas.values())))
+    total = sum(received.values())
+    given = (
+        whole({site: Fraction(total * x.export_wh, pool) for site, x in meters.items() if x.export_wh}, total)
+        if total
+        else {}
+    )
+    return {site: Share(given.get(site, 0), received.get(site, 0)) for site in meters}
+
+
+@given(meters_st, shares_st, st.sampled_from(AllocationKey))
+def test_integer_arithmetic_agrees_with_exact_fractions(
+    meters: dict[str, Metered], shares: dict[str, Decimal | int | float], key: AllocationKey
+) -> None:
+    assert allocate(meters, key, shares) == exact(meters, key, shares)
