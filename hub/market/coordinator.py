@@ -149,8 +149,6 @@ class MarketCoordinator:
             now = self.clock.now()
             outbox = Outbox()
             for start in (floor_to(now, length), floor_to(now, length) + length):
-                if await mode_at(session, community.id, start) is SharingMode.EX_POST:
-                    continue  # an order from before the change: ex post, the meters share
                 outbox.extend(await match_at_once(session, community, fresh, start, now))
             await session.commit()
         outbox.publish(self.bus)
