@@ -40,44 +40,19 @@ def half_angle_h(
     """
     half_phi_a, half_phi_b = np.radians(lat_a) / 2, np.radians(lat_b) / 2
     half_lam_a, half_lam_b = np.radians(lon_a) / 2, np.radians(lon_b) / 2
-    sin_pa, cos_pa, sin_pb, cos_pb = _sin_cos(half_phi_a) + _sin_cos(half_phi_b)
-    sin_la, cos_la, sin_lb, cos_lb = _sin_cos(half_lam_a) + _sin_cos(half_lam_b)
-    cos_a, cos_b = np.cos(2 * half_phi_a), np.cos(2 * half_phi_b)
     shape = np.broadcast_shapes(np.shape(lat_a), np.shape(lon_a), np.shape(lat_b), np.shape(lon_b))
-    h = np.empty(shape or (1,))
-    # a few rows at a time: the temporaries stay small enough for the allocator to keep
-    # (a fresh pair-sized buffer in every clearing costs page faults of its own)
-    rows = max(1, _BLOCK // max(1, shape[-1])) if len(shape) == 2 else max(1, len(h))
-    for start in range(0, len(h), rows):
-        block = slice(start, start + rows)
-        spa, cpa, spb, cpb, sla, cla, slb, clb, ca, cb = (
-            _rows(v, block, h.shape)
-            for v in (sin_pa, cos_pa, sin_pb, cos_pb, sin_la, cos_la, sin_lb, cos_lb, cos_a, cos_b)
-        )
-        out = h[block]
-        np.multiply(spb, cpa, out=out)
-        out -= cpb * spa
-        out *= out  # sin²(Δφ/2)
-        lam = slb * cla
-        lam -= clb * sla
-        lam *= lam
-        lam *= ca * cb
-        out += lam
+    # products straight into two pair-sized buffers besides h: each fresh one costs page faults
+    h, lam, scratch = np.empty(shape), np.empty(shape), np.empty(shape)
+    np.multiply(np.sin(half_phi_b), np.cos(half_phi_a), out=h)
+    h -= np.multiply(np.cos(half_phi_b), np.sin(half_phi_a), out=scratch)
+    h *= h  # sin²(Δφ/2)
+    np.multiply(np.sin(half_lam_b), np.cos(half_lam_a), out=lam)
+    lam -= np.multiply(np.cos(half_lam_b), np.sin(half_lam_a), out=scratch)
+    lam *= lam
+    lam *= np.multiply(np.cos(2 * half_phi_a), np.cos(2 * half_phi_b), out=scratch)
+    h += lam
     np.clip(h, 0.0, 1.0, out=h)
-    return h.reshape(shape)
-
-
-_BLOCK = 8192  # pairs per block of ``half_angle_h``: 64 KiB per float64 temporary
-
-
-def _rows(v: npt.NDArray[np.float64], block: slice, shape: tuple[int, ...]) -> npt.NDArray[np.float64]:
-    """The rows ``block`` of a per-point array that runs along the first axis, else all of it."""
-    along: bool = np.ndim(v) == len(shape) and np.shape(v)[0] == shape[0]
-    return v[block] if along else v
-
-
-def _sin_cos(angle: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    return np.sin(angle), np.cos(angle)
+    return h
 
 
 def distance_units(
@@ -154,10 +129,19 @@ class PairDistances:
         lon_a: npt.NDArray[np.float64],
         lat_b: npt.NDArray[np.float64],
         lon_b: npt.NDArray[np.float64],
+        h: npt.NDArray[np.float64] | None = None,
     ) -> None:
         self._points = (lat_a, lon_a, lat_b, lon_b)
-        self.h = half_angle_h(lat_a, lon_a, lat_b, lon_b)
+        self.h = half_angle_h(lat_a, lon_a, lat_b, lon_b) if h is None else h
         self._units: npt.NDArray[np.int64] | None = None
+
+    def of_rows(self, rows: npt.NDArray[np.int64]) -> PairDistances:
+        """The same pairs for these rows alone (points that vary along rows are taken in part)."""
+        n = self.h.shape[0]
+        lat_a, lon_a, lat_b, lon_b = (
+            v[rows] if np.ndim(v) == 2 and np.shape(v)[0] == n else v for v in self._points
+        )
+        return PairDistances(lat_a, lon_a, lat_b, lon_b, h=self.h[rows])
 
     @property
     def unknown(self) -> npt.NDArray[np.bool_]:

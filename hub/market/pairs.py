@@ -126,13 +126,11 @@ def pairs_of(book: Book, fees: FeeSchedule, feed_in: int, retail: int) -> Pairs:
     green_ok = ~book.bid_green_only[:, None] | book.ask_green[None, :]
     points = book.pair_points()
     distances = PairDistances(*points)
-    limited = ~np.isnan(book.bid_max_km)
-    if limited.any():
-        # a bid without a limit is compared with one no pair reaches, then let through anyway
-        limit = np.floor(np.minimum(np.nan_to_num(book.bid_max_km, nan=_FAR_KM), _FAR_KM) * 100 + 1e-9)
-        distance_ok = distances.at_most(limit.astype(np.int64)[:, None]) | ~limited[:, None]
-    else:
-        distance_ok = np.ones((nb, na), dtype=np.bool_)
+    distance_ok = np.ones((nb, na), dtype=np.bool_)
+    limited = np.flatnonzero(~np.isnan(book.bid_max_km))
+    if limited.size:  # only the rows of bids with a maximum distance
+        limit = np.floor(np.minimum(book.bid_max_km[limited], _FAR_KM) * 100 + 1e-9).astype(np.int64)
+        distance_ok[limited] = distances.of_rows(limited).at_most(limit[:, None])
     fee = fees.fee_of(distances)
     return Pairs(
         not_own=not_own,
