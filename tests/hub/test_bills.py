@@ -436,6 +436,7 @@ async def test_who_may_see_a_bill_and_bad_queries_name_the_parameter(
 
         assert (await bob.get("/api/bills", params={"household": alice_id})).status_code == 403
         assert (await bob.get("/api/bills", params={"site": "home-a"})).status_code == 403
+        assert (await bob.get("/api/bills", params={"community": "other"})).status_code == 403
         admin = await hub.admin()
         as_admin = await admin.get("/api/bills", params={"household": alice_id, "month": "2026-06"})
         assert as_admin.status_code == 200, as_admin.text

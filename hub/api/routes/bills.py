@@ -156,6 +156,9 @@ def _in_reach(admin: User, community: str) -> bool:
 
 async def _community(query: BillQuery, user: User, session: SessionDep, sites: dict[str, str]) -> Community:
     wanted = query.community
+    admin_of = user.role is UserRole.ADMIN and wanted is not None and _in_reach(user, wanted)
+    if wanted is not None and wanted not in {*sites.values(), user.community} and not admin_of:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"nothing of yours to bill in {wanted!r}")
     if wanted is None:
         found = set(sites.values())
         if len(found) > 1:
