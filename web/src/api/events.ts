@@ -1,5 +1,5 @@
 /** Parse one WebSocket frame into a known event; anything else is ignored (returns null). */
-import type { EnergyOffer, EnergyRequest, IntervalResult, LiveEvent, NotificationEvent, Reading, Transaction } from "./types";
+import type { EnergyOffer, EnergyRequest, IntervalResult, LiveEvent, LiveFigures, NotificationEvent, Reading, Transaction } from "./types";
 
 type Json = Record<string, unknown>;
 
@@ -54,6 +54,10 @@ function isResult(value: unknown): value is IntervalResult {
   return isObject(value) && isString(value.start) && typeof value.volume_wh === "number" && typeof value.trades === "number";
 }
 
+function isLive(value: unknown): value is LiveFigures {
+  return isObject(value) && typeof value.sites === "number" && typeof value.consumption_w === "number";
+}
+
 export function parseEvent(raw: unknown): LiveEvent | null {
   if (typeof raw !== "string") return null;
   let data: unknown;
@@ -90,7 +94,9 @@ export function parseEvent(raw: unknown): LiveEvent | null {
     case "market_result":
       return isResult(data.result) ? { type: "market_result", result: data.result } : null;
     case "stats":
-      return { type: "stats" };
+      return isString(data.community) && isLive(data.live)
+        ? { type: "stats", community: data.community, live: data.live }
+        : { type: "stats" };
     default:
       return null;
   }

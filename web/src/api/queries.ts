@@ -40,6 +40,8 @@ export const queryKeys = {
   stats: ["stats"] as const,
   communities: ["communities"] as const,
   communityStats: (community: string) => ["stats", community] as const,
+  /** A community's live figures, as the hub last pushed them (never fetched: outside the "stats" prefix). */
+  liveStats: (community: string) => ["live-stats", community] as const,
   siteHistory: (site: string, period: string) => ["history", site, period] as const,
   /** A community's market overview: rules, next gate, latest results. */
   market: (community: string) => ["market", community] as const,

@@ -101,12 +101,27 @@ export interface MarketResultEvent {
   result: IntervalResult;
 }
 
-/** Server pushes whose content we don't read; they only tell us a resource changed. */
-export interface ResourceEvent {
-  type: "stats";
+/** A community's figures right now, as the hub works them out from every site's newest snapshot (watts). */
+export interface LiveFigures {
+  sites: number;
+  /** Solar and wind. */
+  production_w: number;
+  wind_w?: number;
+  consumption_w: number;
+  import_w: number;
+  export_w: number;
+  /** 0…1: the share of consumption not drawn from outside the community; null without consumption. */
+  self_sufficiency?: number | null;
 }
 
-export type LiveEvent = ReadingEvent | StatusEvent | NotificationEvent | RequestEvent | OfferEvent | TransactionEvent | MarketResultEvent | ResourceEvent;
+/** Every few seconds per community: its live figures; its statistics may have changed too. */
+export interface StatsEvent {
+  type: "stats";
+  community?: string;
+  live?: LiveFigures;
+}
+
+export type LiveEvent = ReadingEvent | StatusEvent | NotificationEvent | RequestEvent | OfferEvent | TransactionEvent | MarketResultEvent | StatsEvent;
 
 /*
  * Resources the hub is still building. These are the shapes the dashboard reads;

@@ -97,6 +97,7 @@ export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
           );
           break;
         case "stats":
+          if (event.community && event.live) queryClient.setQueryData(queryKeys.liveStats(event.community), event.live);
           void queryClient.invalidateQueries({ queryKey: queryKeys.stats }); // every community's
           break;
       }

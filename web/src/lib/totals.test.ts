@@ -5,7 +5,7 @@ import { communityTotals } from "./totals";
 describe("communityTotals", () => {
   it("sums the community and finds what neighbours could share", () => {
     const [totals] = communityTotals([
-      site("alpha", { pv_w: 3000, load_w: 1000, grid_w: -1500, battery_w: -500, soc_pct: 60 }),
+      site("alpha", { pv_w: 3000, wind_w: 700, load_w: 1000, grid_w: -2200, battery_w: -500, soc_pct: 60 }),
       site("beta", { pv_w: 0, load_w: 800, grid_w: 800, soc_pct: 40 }),
       site("gamma", { load_w: 400, grid_w: 400 }),
       { ...site("dark", null), online: false },
@@ -16,13 +16,13 @@ describe("communityTotals", () => {
       online: 3,
       visible: 3,
       pvW: 3000,
+      windW: 700,
       loadW: 2200,
       importW: 1200,
-      exportW: 1500,
+      exportW: 2200,
       shareableW: 1200,
       averageSocPct: 50,
     });
-    expect(totals?.selfSufficiencyPct).toBeCloseTo((1 - 1200 / 2200) * 100);
   });
 
   it("keeps communities apart", () => {
@@ -31,9 +31,5 @@ describe("communityTotals", () => {
       ["east", 2],
       ["north", 1],
     ]);
-  });
-
-  it("has no self-sufficiency without load", () => {
-    expect(communityTotals([site("a", { pv_w: 100 })])[0]?.selfSufficiencyPct).toBeNull();
   });
 });

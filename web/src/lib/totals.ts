@@ -1,4 +1,7 @@
-/** Live community totals from the latest snapshot of every site. */
+/**
+ * Live community totals from the latest snapshot of every site the caller may see. Ratios such
+ * as self-sufficiency are the hub's (hooks/useLiveFigures), not worked out here.
+ */
 import type { SiteSnapshot } from "../api/types";
 import { readValue } from "./reading";
 
@@ -9,13 +12,12 @@ export interface Totals {
   /** Sites whose live values the caller may see; the totals cover only these. */
   visible: number;
   pvW: number;
+  windW: number;
   loadW: number;
   importW: number;
   exportW: number;
   /** Power one neighbour exports while another imports: could stay inside the community. */
   shareableW: number;
-  /** Share of the load not met from the grid, 0–100; null with no load. */
-  selfSufficiencyPct: number | null;
   averageSocPct: number | null;
 }
 
@@ -28,12 +30,14 @@ export function communityTotals(sites: SiteSnapshot[]): Totals[] {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([community, members]) => {
       let pvW = 0;
+      let windW = 0;
       let loadW = 0;
       let importW = 0;
       let exportW = 0;
       const socs: number[] = [];
       for (const { reading } of members) {
         pvW += Math.max(0, readValue(reading, "pv_w") ?? 0);
+        windW += Math.max(0, readValue(reading, "wind_w") ?? 0);
         loadW += Math.max(0, readValue(reading, "load_w") ?? 0);
         const grid = readValue(reading, "grid_w") ?? 0;
         if (grid > 0) importW += grid;
@@ -47,11 +51,11 @@ export function communityTotals(sites: SiteSnapshot[]): Totals[] {
         online: members.filter((site) => site.online === true).length,
         visible: members.filter((site) => site.reading !== null).length,
         pvW,
+        windW,
         loadW,
         importW,
         exportW,
         shareableW: Math.min(importW, exportW),
-        selfSufficiencyPct: loadW > 0 ? Math.max(0, Math.min(100, (1 - importW / loadW) * 100)) : null,
         averageSocPct: socs.length > 0 ? socs.reduce((a, b) => a + b, 0) / socs.length : null,
       };
     });

@@ -1,9 +1,13 @@
+import { useLiveFigures } from "../../hooks/useLiveFigures";
 import { formatPercent, formatPower } from "../../lib/format";
 import type { Totals } from "../../lib/totals";
 import { StatGrid } from "./StatGrid";
 
 export function LiveTotals({ totals }: { totals: Totals }) {
   const id = (name: string) => `community-${totals.community}-${name}`;
+  // The hub's figure over every site (only totals leave the hub); "—" until its first push.
+  const live = useLiveFigures(totals.community);
+  const selfSufficiency = live?.self_sufficiency;
   return (
     <section aria-labelledby={id("heading")}>
       <h2 id={id("heading")} className="section-title">
@@ -22,9 +26,14 @@ export function LiveTotals({ totals }: { totals: Totals }) {
         label={`Live totals for ${totals.community}`}
         stats={[
           { label: "Solar", value: formatPower(totals.pvW), testId: id("pv") },
+          ...(totals.windW > 0 ? [{ label: "Wind", value: formatPower(totals.windW), testId: id("wind") }] : []),
           { label: "Consumption", value: formatPower(totals.loadW), testId: id("load") },
           { label: "Shareable now", value: formatPower(totals.shareableW), testId: id("shareable") },
-          { label: "Self-sufficiency", value: formatPercent(totals.selfSufficiencyPct), testId: id("self") },
+          {
+            label: totals.visible < totals.sites ? "Self-sufficiency (all sites)" : "Self-sufficiency",
+            value: formatPercent(selfSufficiency === null || selfSufficiency === undefined ? null : selfSufficiency * 100),
+            testId: id("self"),
+          },
           { label: "Grid import", value: formatPower(totals.importW), testId: id("import") },
           { label: "Grid export", value: formatPower(totals.exportW), testId: id("export") },
           { label: "Avg. battery", value: formatPercent(totals.averageSocPct), testId: id("soc") },
