@@ -27,6 +27,7 @@ from hub.api.routes import (
     notifications,
     offers,
     requests,
+    settlement,
     sites,
     transactions,
 )
@@ -131,6 +132,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
         offers,
         transactions,
         bills,
+        settlement,
         notifications,
         mqtt_auth,
     ):

@@ -14,6 +14,7 @@ from hub.ingest.mqtt import MqttLink
 from hub.ingest.pipeline import Ingest
 from hub.market.coordinator import MarketCoordinator
 from hub.market.delivery import DeliveryCoordinator
+from hub.market.settler import SettlementCoordinator
 from hub.metrics import HubMetrics
 from powershare_wire.clock import Clock
 
@@ -29,6 +30,7 @@ class HubState(TypedDict):
     clock: Clock  # wall clock in production; the demo's shared clock in the demo
     market: MarketCoordinator
     delivery: DeliveryCoordinator  # trades start delivering; batteries dispatched
+    settlement: SettlementCoordinator  # trades checked against the meters; the ledger
 
 
 def hub_state(request: Request) -> HubState:

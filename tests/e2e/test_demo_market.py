@@ -117,3 +117,16 @@ def test_the_demo_market_trades_and_explains_every_order(demo: str) -> None:
         assert refused["explanation"]["code"] in {"price_too_low", "outbid"}, refused["explanation"]
         trades = resident.get("/api/transactions").json()
         assert sum(t["energy_wh"] for t in trades if t["request_id"] == matched["id"]) == 200
+
+        # After its interval and the grace period, every trade is settled from the meters, and
+        # the resident's bill counts what neighbours delivered.
+        settled = within(
+            90,
+            lambda: [t for t in resident.get("/api/transactions").json() if t["request_id"] == matched["id"]],
+            lambda ts: all(t["status"] in ("completed", "partially_delivered", "failed") for t in ts),
+            "the resident's trade settled from the meters",
+        )
+        assert all(t["amount"] is not None and t["delivered_wh"] <= t["energy_wh"] for t in settled)
+        bill = resident.get("/api/bills").json()
+        assert bill["bought_from_neighbours"]["energy_wh"] >= sum(t["delivered_wh"] for t in settled)
+        assert bill["currency"] == "EUR"

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from firmware_sims.clock import SimClock
-from hub.db.models import LedgerLine, Settlement, SiteInterval, Transaction
+from hub.db.models import LedgerKind, LedgerLine, Settlement, SiteInterval, Transaction
 from hub.market.ledger import money
 from tests.conftest import BrokerAddress
 from tests.hub.conftest import HubFactory, RunningHub
@@ -118,6 +118,40 @@ async def test_a_trade_is_settled_from_the_meters_and_corrected_by_late_readings
         # The same readings again change nothing: no new revision, no new lines.
         assert await hub.state["settlement"].settle(community, start) is False
         assert len(await ledger(hub, community)) == len(lines)
+
+        # What residents and the admin see: the interval's revisions, and a ledger that balances.
+        listed = (
+            await consumer.get(
+                f"/api/communities/{community}/settlements",
+                params={"start": start.isoformat(), "end": (start + timedelta(minutes=15)).isoformat()},
+            )
+        ).json()
+        assert [(s["revision"], s["note"], s["shared_wh"]) for s in listed] == [
+            (2, "late readings from home-near", 1000)
+        ]
+        admin = await hub.admin()
+        checked = (await admin.get(f"/api/communities/{community}/ledger/audit")).json()
+        assert (checked["balanced"], checked["lines"]) == (True, len(lines))
+        assert (await consumer.get(f"/api/communities/{community}/ledger/audit")).status_code == 403
+
+        async def tamper(session: AsyncSession) -> None:  # a line posted outside settlement
+            session.add(
+                LedgerLine(
+                    community=community,
+                    interval_start=start,
+                    revision=2,
+                    entry=0,
+                    account="site:home-c",
+                    kind=LedgerKind.TRADE,
+                    amount=Decimal("0.0001"),
+                    energy_wh=0,
+                )
+            )
+
+        await hub.seed(tamper)
+        checked = (await admin.get(f"/api/communities/{community}/ledger/audit")).json()
+        assert checked["balanced"] is False
+        assert [(u["revision"], u["entry"], u["off_by"]) for u in checked["unbalanced"]] == [(2, 0, "0.0001")]
 
 
 async def test_a_trade_whose_seller_sent_no_readings_fails_until_they_arrive(

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from hub.db.models import AssetKind, Mechanism, OrderStatus, StandingKind, TransactionStatus, Urgency
+from hub.db.models import (
+    AssetKind,
+    Mechanism,
+    OrderStatus,
+    Shortfall,
+    StandingKind,
+    TransactionStatus,
+    Urgency,
+)
 from hub.market.dispatch import DispatchState
 from powershare_wire.topics import ID_PATTERN
 
@@ -121,8 +129,13 @@ class TransactionOut(BaseModel):
     buyer_price: Decimal = Field(description="Per kWh, what the buyer pays: energy price + fee")
     distance_km: float | None
     mechanism: Mechanism
-    delivered_wh: int
+    delivered_wh: int = Field(description="What the meters show was delivered (after settlement)")
     status: TransactionStatus
+    shortfall: Shortfall | None = Field(default=None, description="Why less was delivered than traded")
+    amount: Decimal | None = Field(
+        default=None,
+        description="What the buyer pays for the delivered energy, fee included (after settlement)",
+    )
     window_start: datetime
     window_end: datetime
     failure_reason: str | None
