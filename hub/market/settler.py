@@ -33,6 +33,7 @@ from hub.db.bulk import insert_rows, update_rows
 from hub.db.models import (
     Allocation,
     Community,
+    LedgerKind,
     LedgerLine,
     Settlement,
     SharingMode,
@@ -145,7 +146,8 @@ async def settle_interval(
 
     Does not commit: the caller commits, then publishes the Outbox.
     """
-    settled = await session.get(Settlement, (community.id, start))
+    # Locked (PostgreSQL) so two settlers of one interval take turns instead of both posting.
+    settled = await session.get(Settlement, (community.id, start), with_for_update=True)
     read = await inputs(session, community, start, settled)
     fingerprint = read.digest()
     if settled is not None and settled.digest == fingerprint:
@@ -192,8 +194,15 @@ async def _current_postings(
     session: AsyncSession, community: str, start: datetime, revision: int
 ) -> list[Posting]:
     """The postings that stand for an interval: its latest revision's, reversals left out."""
-    rows = await session.scalars(
-        select(LedgerLine)
+    rows = await session.execute(
+        select(
+            LedgerLine.entry,
+            LedgerLine.kind,
+            LedgerLine.transaction_id,
+            LedgerLine.account,
+            LedgerLine.amount,
+            LedgerLine.energy_wh,
+        )
         .where(
             LedgerLine.community == community,
             LedgerLine.interval_start == start,
@@ -202,17 +211,12 @@ async def _current_postings(
         )
         .order_by(LedgerLine.entry, LedgerLine.id)
     )
-    entries: dict[int, list[LedgerLine]] = defaultdict(list)
-    for line in rows:
-        entries[line.entry].append(line)
-    return [
-        Posting(
-            lines[0].kind,
-            tuple(Line(line.account, line.amount, line.energy_wh) for line in lines),
-            lines[0].transaction_id,
-        )
-        for _, lines in sorted(entries.items())
-    ]
+    heads: dict[int, tuple[LedgerKind, int | None]] = {}
+    lines: dict[int, list[Line]] = defaultdict(list)
+    for entry, kind, transaction_id, account, amount, energy_wh in rows:
+        heads.setdefault(entry, (kind, transaction_id))
+        lines[entry].append(Line(account, amount, energy_wh))
+    return [Posting(heads[e][0], tuple(lines[e]), heads[e][1]) for e in sorted(heads)]
 
 
 async def _post(
@@ -404,7 +408,10 @@ class SettlementCoordinator:
 
     async def run(self) -> None:
         while True:
-            await self.tick()
+            try:
+                await self.tick()
+            except Exception:  # the database away, say: try again on the next tick
+                log.exception("settlement tick failed")
             await asyncio.sleep(TICK_S)
 
     async def tick(self) -> None:
