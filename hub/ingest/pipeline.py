@@ -138,7 +138,17 @@ class Ingest:
             for site, community, latest, last_seen in rows:
                 self._known_sites[site] = community
                 self._persisted.add(site)
-                self._aggregates.remember(site, latest)
+                try:
+                    self._aggregates.remember(site, latest)
+                except ValidationError as exc:
+                    # Stored before validation refused such values (#12): a hub that would
+                    # not start over it helps nobody. The site's chain starts again instead.
+                    log.warning(
+                        "site %r: its stored snapshot is no longer valid (%s); its intervals start "
+                        "again from its next reading",
+                        site,
+                        _describe(exc.errors()[0]),
+                    )
                 if last_seen is not None:
                     self._shown[site] = last_seen
 

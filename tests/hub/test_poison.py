@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from hub.core.config import Settings
 from hub.db.engine import create_engine, migrate
-from hub.db.models import Device, RawReading, SiteInterval
+from hub.db.models import Device, RawReading, Site, SiteInterval
 from hub.events import EventBus
 from hub.ingest.batch import Accepted
 from hub.ingest.pipeline import Ingest
@@ -214,3 +214,20 @@ async def test_a_device_problem_longer_than_its_column_is_stored_shortened(pg_ur
             kept = await conn.scalar(select(Device.problem).where(Device.serial == "inv-1"))
         assert kept == problem[:500]
         assert ingest.stats.rejected == {}
+
+
+async def test_a_hub_starts_over_a_stored_snapshot_that_validation_now_refuses(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 1e308 W snapshot stored before #12 must not keep the hub from starting."""
+    async with ingest_on(db_url) as ingest:
+        await ingest.write([Accepted(COMMUNITY, message("home-a", snapshot(1)))])
+        poison = snapshot(2).model_dump(mode="json")
+        poison["values"]["pv_w"] = {"value": 1e308, "unit": "W"}
+        async with ingest._engine.begin() as conn:
+            await conn.execute(update(Site).where(Site.id == "home-a").values(latest=poison))
+    with caplog.at_level(logging.WARNING, logger="hub.ingest"):
+        async with ingest_on(db_url) as restarted:
+            await restarted.write([Accepted(COMMUNITY, message("home-a", snapshot(3)))])
+            assert await stored(restarted, "home-a") == [1, 3]
+    assert any("'home-a': its stored snapshot is no longer valid" in r.getMessage() for r in caplog.records)
