@@ -2,6 +2,11 @@
 
 Production points the hub at Mosquitto or EMQX instead (``POWERSHARE_MQTT_URL``).
 amqtt speaks MQTT 3.1.1 only and has no shared subscriptions; the hub needs neither.
+
+It takes the same per-site credentials and topic rules as Mosquitto (hub.auth.broker_access):
+no anonymous clients, and each agent speaks only for its own site. Two small plugins connect
+amqtt to those rules; amqtt hands each its ``Config`` dataclass, which carries the accounts.
+A refused publish is dropped silently: MQTT 3.1.1 has no way to tell the publisher.
 """
 
 from __future__ import annotations
@@ -11,9 +16,17 @@ import errno
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from amqtt.broker import Broker
+from amqtt.contexts import Action, BaseContext
+from amqtt.plugins.base import BaseAuthPlugin, BaseTopicPlugin
+from amqtt.session import Session
+
+from hub.auth.broker_access import Action as AccessAction
+from hub.auth.broker_access import BrokerAccounts, Principal, may
+from hub.core.config import running_in_production
 
 log = logging.getLogger(__name__)
 
@@ -40,19 +53,99 @@ class _SnapshotDict(dict[str, Any]):
         return list(super().items())
 
 
-def broker_config(host: str, port: int) -> dict[str, object]:
+class _Principals:
+    """Who each connected client proved to be, so topic checks need no database."""
+
+    def __init__(self, accounts: BrokerAccounts) -> None:
+        self.accounts = accounts
+        self.by_client: dict[str, Principal] = {}
+
+
+class AccountsAuthPlugin(BaseAuthPlugin):  # type: ignore[misc]  # amqtt ships no stubs
+    """amqtt authentication against the hub's broker accounts; anonymous clients are refused."""
+
+    @dataclass
+    class Config:
+        principals: Any = None  # a _Principals (dacite accepts any object for Any)
+
+    def __init__(self, context: BaseContext) -> None:
+        super().__init__(context)
+        self._principals: _Principals = self.config.principals
+
+    async def authenticate(self, *, session: Session) -> bool:
+        if not session.username or session.password is None or session.client_id is None:
+            return False
+        password = session.password if isinstance(session.password, str) else session.password.decode()
+        principal = await self._principals.accounts.authenticate(session.username, password)
+        if principal is None:
+            log.warning(
+                "MQTT client %r refused: wrong credentials for %r", session.client_id, session.username
+            )
+            self._principals.by_client.pop(session.client_id, None)
+            return False
+        self._principals.by_client[session.client_id] = principal
+        return True
+
+
+class TopicRulesPlugin(BaseTopicPlugin):  # type: ignore[misc]
+    """amqtt topic checks with the rules every broker applies (hub.auth.broker_access.may)."""
+
+    @dataclass
+    class Config:
+        principals: Any = None
+
+    def __init__(self, context: BaseContext) -> None:
+        super().__init__(context)
+        self._principals: _Principals = self.config.principals
+
+    async def topic_filtering(
+        self, *, session: Session | None = None, topic: str | None = None, action: Action | None = None
+    ) -> bool:
+        if session is None or topic is None or action is None or session.client_id is None:
+            return False
+        principal = self._principals.by_client.get(session.client_id)
+        if principal is None or principal.username != session.username:
+            return False
+        return may(principal, topic, _ACTIONS[action])
+
+
+_ACTIONS: dict[Action, AccessAction] = {
+    Action.PUBLISH: "publish",
+    Action.SUBSCRIBE: "subscribe",
+    Action.RECEIVE: "receive",
+}
+
+
+def broker_config(host: str, port: int, accounts: BrokerAccounts | None) -> dict[str, object]:
+    listeners = {"default": {"type": "tcp", "bind": f"{host}:{port}", "max_connections": 10_000}}
+    if accounts is None:
+        if running_in_production():
+            raise RuntimeError("an MQTT broker without accounts is refused when POWERSHARE_ENV=production")
+        # A bare transport for tests of agents and ingest against "some broker"; the hub never runs this.
+        return {
+            "listeners": listeners,
+            "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
+        }
+    principals = _Principals(accounts)
     return {
-        "listeners": {"default": {"type": "tcp", "bind": f"{host}:{port}", "max_connections": 10_000}},
+        "listeners": listeners,
         "plugins": {
-            "amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True},
+            f"{__name__}.AccountsAuthPlugin": {"principals": principals},
+            f"{__name__}.TopicRulesPlugin": {"principals": principals},
         },
     }
 
 
 @asynccontextmanager
-async def embedded_broker(host: str = "127.0.0.1", port: int = 1883) -> AsyncIterator[Broker]:
-    """Run an in-process broker on ``host:port`` for the duration of the block."""
-    broker = Broker(broker_config(host, port))
+async def embedded_broker(
+    host: str = "127.0.0.1", port: int = 1883, accounts: BrokerAccounts | None = None
+) -> AsyncIterator[Broker]:
+    """Run an in-process broker on ``host:port`` for the duration of the block.
+
+    Clients log in with the credentials ``accounts`` knows, and use the topics their rules allow.
+    Without ``accounts`` it is an open broker for tests (refused in production).
+    """
+    broker = Broker(broker_config(host, port, accounts))
     broker._subscriptions = _SnapshotDict()
     try:
         await broker.start()

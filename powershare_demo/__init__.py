@@ -57,9 +57,21 @@ def parser() -> argparse.ArgumentParser:
 
 
 def agent_config(
-    home: RunningHome, community: str, mqtt_url: str, spool_dir: Path, poll_interval_s: float = 1.0
+    home: RunningHome,
+    community: str,
+    mqtt_url: str,
+    spool_dir: Path,
+    poll_interval_s: float = 1.0,
+    mqtt_password: str | None = None,
 ) -> AgentConfig:
-    """The edge agent configuration an installer would write for this home's devices."""
+    """The edge agent configuration an installer would write for this home's devices.
+
+    ``mqtt_password`` is the one provisioning gave the site (see seed_community); the site id is
+    the user name.
+    """
+    mqtt: dict[str, str] = {"url": mqtt_url}
+    if mqtt_password is not None:
+        mqtt |= {"username": home.id, "password": mqtt_password}
     return AgentConfig.from_mapping(
         {
             "community": community,
@@ -67,7 +79,7 @@ def agent_config(
             "poll_interval_s": poll_interval_s,
             # Many agents share this process: one stalled poll loop must not exit all of them.
             "watchdog_s": 0,
-            "mqtt": {"url": mqtt_url},
+            "mqtt": mqtt,
             "spool": {"path": str(spool_dir / f"{home.id}.sqlite3")},
             "devices": [
                 {
@@ -102,9 +114,12 @@ async def run(settings: Settings, scenario_path: Path, data_dir: Path) -> None:
         asyncio.TaskGroup() as agents,
     ):
         agents.create_task(keep_noting(data_dir, clock), name="demo-clock-note")
-        await seed_community(settings.database_url, COMMUNITY, community.homes, scenario.name)
+        passwords = await seed_community(settings.database_url, COMMUNITY, community.homes, scenario.name)
         mqtt_url = f"mqtt://{settings.mqtt_host}:{settings.mqtt_port}"
-        configs = [agent_config(home, COMMUNITY, mqtt_url, data_dir / "spool") for home in community.homes]
+        configs = [
+            agent_config(home, COMMUNITY, mqtt_url, data_dir / "spool", mqtt_password=passwords[home.id])
+            for home in community.homes
+        ]
         announce(settings, community, clock)
         for config in configs:
             agents.create_task(run_agent(config, clock), name=f"agent-{config.site}")
@@ -120,7 +135,7 @@ def announce(settings: Settings, community: RunningCommunity, clock: SimClock) -
         f" (a 15-minute interval every {interval_s:g} s)\n"
         f"  dashboard   http://{settings.http_host}:{settings.http_port}\n"
         f"  API docs    http://{settings.http_host}:{settings.http_port}/docs\n"
-        f"  MQTT        mqtt://{settings.mqtt_host}:{settings.mqtt_port}  (topics powershare/v1/{COMMUNITY}/#)\n"
+        f"  MQTT        mqtt://{settings.mqtt_host}:{settings.mqtt_port}  (per-site credentials, as provisioned)\n"
         + (
             f"  sim control http://{settings.http_host}:{community.control_port}/homes\n"
             if community.control_port

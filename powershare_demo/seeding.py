@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from firmware_sims.physics.specs import HomePhysicsSpec
 from firmware_sims.running import RunningHome
+from hub.auth.broker_access import issue_mqtt_password
 from hub.db.engine import create_engine
 from hub.seed import ensure_community, ensure_site, ensure_standing_order, ensure_user
 
@@ -70,8 +71,13 @@ def standing_orders(home: RunningHome, index: int) -> list[dict[str, Any]]:
 
 async def seed_community(
     database_url: str, community: str, homes: Sequence[RunningHome], name: str = ""
-) -> None:
-    """Create (idempotently) the community, its admin and a resident owning each home."""
+) -> dict[str, str]:
+    """Create (idempotently) the community, its admin and a resident owning each home.
+
+    Each home's agent gets new MQTT credentials, as an admin provisioning it would hand out:
+    returns the password per site id (its user name); the hub keeps only their hashes.
+    """
+    passwords: dict[str, str] = {}
     engine = create_engine(database_url)
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
@@ -79,7 +85,7 @@ async def seed_community(
             await ensure_user(session, ADMIN_EMAIL, DEMO_PASSWORD, "admin", community, "Community admin")
             for home in homes:
                 await ensure_user(session, resident_email(home.id), DEMO_PASSWORD, "resident", community)
-                await ensure_site(
+                site = await ensure_site(
                     session,
                     home.id,
                     community,
@@ -89,9 +95,11 @@ async def seed_community(
                     lon=home.location[1],
                     assets=assets(home.physics.spec),
                 )
+                passwords[home.id] = issue_mqtt_password(site)
             for index, home in enumerate(homes):
                 for rule in standing_orders(home, index):
                     await ensure_standing_order(session, home.id, **rule)
             await session.commit()  # residents can sign in once all of them can
     finally:
         await engine.dispose()
+    return passwords

@@ -33,6 +33,8 @@ from hub.api.routes import (
 )
 from hub.api.routes import clock as clock_routes  # `clock` names create_app's parameter
 from hub.api.state import HubState
+from hub.auth.broker_access import HUB_USERNAME, SiteAccounts
+from hub.auth.passwords import random_password
 from hub.broker import embedded_broker
 from hub.core.config import Settings
 from hub.core.gc_tuning import tune_gc
@@ -69,8 +71,13 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
             stack.push_async_callback(engine.dispose)
             await migrate(engine)
             if settings.mqtt_url is None:
-                await stack.enter_async_context(embedded_broker(settings.mqtt_host, settings.mqtt_port))
-                target = BrokerTarget(settings.mqtt_host, settings.mqtt_port)
+                # The hub's own clients log in as `hub` with a secret of this process only.
+                hub_password = random_password()
+                accounts = SiteAccounts(async_sessionmaker(engine, expire_on_commit=False), hub_password)
+                await stack.enter_async_context(
+                    embedded_broker(settings.mqtt_host, settings.mqtt_port, accounts)
+                )
+                target = BrokerTarget(settings.mqtt_host, settings.mqtt_port, HUB_USERNAME, hub_password)
             else:
                 target = BrokerTarget.from_url(settings.mqtt_url)
             bus = EventBus()

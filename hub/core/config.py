@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     )
     mqtt_url: str | None = Field(
         default=None, description="External broker (mqtt://user:pass@host:1883); unset = embedded broker"
+    )
+    mqtt_auth_secret: SecretStr | None = Field(
+        default=None,
+        description="Shared with the broker's HTTP auth backend (/api/mqtt/*); unset = those endpoints refuse all",
     )
     mqtt_host: str = Field(default="127.0.0.1", description="Where the embedded broker listens")
     mqtt_port: int = Field(default=1883, ge=1, le=65535, description="Port of the embedded broker")
@@ -66,9 +70,12 @@ class Settings(BaseSettings):
 
     @field_validator("mqtt_url")
     @classmethod
-    def _mqtt_scheme(cls, value: str | None) -> str | None:
+    def _mqtt_scheme(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None and urlsplit(value).scheme not in ("mqtt", "mqtts"):
             raise ValueError("must look like mqtt://host:1883 or mqtts://host:8883")
+        # A production broker takes only known clients (deploy/mosquitto): the hub logs in as `hub`.
+        if value is not None and info.data.get("env") == "production" and not urlsplit(value).password:
+            raise ValueError("in production the hub logs in to the broker: mqtt://hub:<password>@host:1883")
         return value
 
 

@@ -79,8 +79,11 @@ async def running_stack(
         running_hub(settings),
         run_community(parse(one_home_scenario()), clock=clock, free_ports=True) as sims,
     ):
-        await seed_community(settings.database_url, community, sims.homes)
-        agent = agent_config(sims.homes[0], community, mqtt_url, tmp_path, poll_interval_s=0.5)
+        passwords = await seed_community(settings.database_url, community, sims.homes)
+        home = sims.homes[0]
+        agent = agent_config(
+            home, community, mqtt_url, tmp_path, poll_interval_s=0.5, mqtt_password=passwords[home.id]
+        )
         base = f"http://{settings.http_host}:{settings.http_port}"
         async with httpx.AsyncClient(base_url=base, timeout=10) as http:
             login = await http.post("/api/auth/login", json={"email": ADMIN_EMAIL, "password": DEMO_PASSWORD})

@@ -24,6 +24,7 @@ from firmware_sims.battery import BatteryState
 from firmware_sims.clock import SimClock
 from firmware_sims.community import RunningCommunity, run_community
 from firmware_sims.scenario import parse
+from hub.auth.broker_access import issue_mqtt_password
 from hub.core.config import Settings
 from hub.db.engine import create_engine
 from hub.market.intervals import open_interval
@@ -90,7 +91,7 @@ async def one_clock_stack(tmp_path: Path, community: str, database_url: str) -> 
                 await ensure_community(session, community)
                 for email, role in ((ADMIN, "admin"), (SELLER, "resident"), (BUYER, "resident")):
                     await ensure_user(session, email, PASSWORD, role, community)
-                await ensure_site(
+                site = await ensure_site(
                     session,
                     SITE,
                     community,
@@ -100,10 +101,12 @@ async def one_clock_stack(tmp_path: Path, community: str, database_url: str) -> 
                     assets=assets(home.physics.spec),
                 )
                 await ensure_site(session, "e2e-buyer", community, BUYER, "consumer", *home.location)
+                password = issue_mqtt_password(site)  # provisioned like any agent
                 await session.commit()
         finally:
             await engine.dispose()
-        config = agent_config(home, community, f"mqtt://127.0.0.1:{mqtt_port}", tmp_path, poll_interval_s=0.5)
+        url = f"mqtt://127.0.0.1:{mqtt_port}"
+        config = agent_config(home, community, url, tmp_path, poll_interval_s=0.5, mqtt_password=password)
         agent = asyncio.create_task(run_agent(config, clock), name="agent")
         base = f"http://{settings.http_host}:{settings.http_port}"
         try:

@@ -26,6 +26,7 @@ from edge_agent.app import run_agent
 from firmware_sims.clock import SimClock
 from firmware_sims.community import run_community
 from firmware_sims.scenario import parse
+from hub.auth.broker_access import issue_mqtt_password
 from hub.core.config import Settings
 from hub.db.engine import create_engine
 from hub.db.models import SiteInterval
@@ -108,6 +109,7 @@ async def two_homes(tmp_path: Path, community: str, database_url: str) -> AsyncI
     ):
         await link.start()
         engine = create_engine(database_url)
+        passwords: dict[str, str] = {}
         try:
             async with async_sessionmaker(engine, expire_on_commit=False)() as session:
                 await ensure_community(session, community)
@@ -119,7 +121,7 @@ async def two_homes(tmp_path: Path, community: str, database_url: str) -> AsyncI
                     await ensure_user(session, email, PASSWORD, role, community)
                 for site, owner, kind in ((SUN, SELLER, "provider"), (HOME, BUYER, "consumer")):
                     home = sims.home(site)
-                    await ensure_site(
+                    row = await ensure_site(
                         session,
                         site,
                         community,
@@ -128,12 +130,14 @@ async def two_homes(tmp_path: Path, community: str, database_url: str) -> AsyncI
                         *home.location,
                         assets=assets(home.physics.spec),
                     )
+                    passwords[site] = issue_mqtt_password(row)  # provisioned like any agent
                 await session.commit()
         finally:
             await engine.dispose()
         agents = []
         for site, port in ((SUN, link.listen_port), (HOME, mqtt_port)):
-            config = agent_config(sims.home(site), community, f"mqtt://127.0.0.1:{port}", tmp_path, 0.2)
+            url = f"mqtt://127.0.0.1:{port}"
+            config = agent_config(sims.home(site), community, url, tmp_path, 0.2, passwords[site])
             agents.append(asyncio.create_task(run_agent(config, clock), name=f"agent-{site}"))
         base = f"http://{settings.http_host}:{settings.http_port}"
         try:

@@ -24,6 +24,7 @@ from hub.api.schemas.sites import (
     SiteUpdate,
 )
 from hub.api.site_access import own_site
+from hub.auth.broker_access import is_reserved
 from hub.auth.passwords import hash_password, random_password
 from hub.db.models import Community, Device, Site, User, UserRole
 from hub.privacy import coarse, communities_of, owns, shows_on_map
@@ -141,6 +142,8 @@ async def provision_site(
     body: SiteProvision, _admin: AdminUser, session: SessionDep, state: StateDep
 ) -> Provisioned:
     """Admin: create a site and its agent's MQTT credentials (the password is shown only here)."""
+    if is_reserved(body.site):  # the site id is its agent's broker user name
+        raise field_error("site", f"{body.site!r} is a broker user name the access rules reserve")
     if await session.get(Site, body.site) is not None:
         raise field_error("site", f"site {body.site!r} exists; rotate its credentials instead", code=409)
     if await session.get(Community, body.community) is None:
