@@ -7,7 +7,7 @@
  * a flow the agent does not send is not drawn, one it reports as unknown shows as unknown.
  */
 import type { Reading } from "../api/types";
-import { FLOW_EDGES, type FlowName, type SiteNode } from "../client/site.gen";
+import { FLOW_EDGES, type FlowName, type SiteNode, type SiteQuantityName } from "../client/site.gen";
 import { readValue } from "./reading";
 
 export type FlowNode = SiteNode;
@@ -41,12 +41,12 @@ export interface Declared {
 const flowsOf = (node: FlowNode) => FLOW_EDGES.filter((edge) => edge.from === node || edge.to === node).map((edge) => edge.name);
 
 function presentNodes(reading: Reading, declared: Declared, windApart: boolean): FlowNode[] {
-  const has = (...names: string[]) => names.some((name) => readValue(reading, name) !== null);
+  const has = (...names: SiteQuantityName[]) => names.some((name) => readValue(reading, name) !== null);
   const nodes: FlowNode[] = [];
   const generation = declared.generation !== false;
   // Folded in pv_w, wind shows on the solar node; apart, each has its own.
   const solar = windApart ? generation && declared.solar !== false : generation;
-  if (solar && has("pv_w", ...(windApart ? [] : ["production_wh"]), ...flowsOf("pv"))) nodes.push("pv");
+  if (solar && has("pv_w", ...(windApart ? [] : (["production_wh"] as const)), ...flowsOf("pv"))) nodes.push("pv");
   if (windApart && generation && declared.wind !== false) nodes.push("wind");
   if (declared.battery !== false && has("battery_w", "soc_pct", ...flowsOf("battery"))) nodes.push("battery");
   nodes.push("grid", "home");

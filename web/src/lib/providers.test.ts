@@ -20,6 +20,11 @@ describe("toProvider", () => {
     expect(providers([undeclared])).toHaveLength(1);
   });
 
+  it("knows a wind turbine from an agent that reports wind apart", () => {
+    const farm = { ...site("f", { wind_w: 2000, grid_w: -1500 }), kind: "provider", assets: [] };
+    expect(capabilities(toProvider(farm))).toBe("wind");
+  });
+
   it("leaves out consumers", () => {
     const consumer = { ...site("c", { pv_w: 0, grid_w: 200 }), kind: "consumer" };
     expect(providers([consumer])).toEqual([]);

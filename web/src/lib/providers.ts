@@ -22,7 +22,7 @@ export function toProvider(site: SiteSnapshot): Provider {
     const kinds = new Set(site.assets.map((asset) => asset.kind));
     return { site, hasPv: kinds.has("solar"), hasBattery: kinds.has("battery"), hasWind: kinds.has("wind"), surplusW };
   }
-  return { site, hasPv: hasValue(r, "pv_w"), hasBattery: hasValue(r, "soc_pct"), hasWind: false, surplusW };
+  return { site, hasPv: hasValue(r, "pv_w"), hasBattery: hasValue(r, "soc_pct"), hasWind: hasValue(r, "wind_w"), surplusW };
 }
 
 /** Sites that can supply energy: declared providers, or anything with generation or storage. */

@@ -1,6 +1,6 @@
 import { formatPercent, formatPower } from "../../lib/format";
 import { capabilities, surplusText, type Provider } from "../../lib/providers";
-import { readValue } from "../../lib/reading";
+import { hasValue, readValue } from "../../lib/reading";
 import { siteTitle } from "../../lib/sites";
 
 /** One provider: name, what it has, and (for own sites) what it spares right now. */
@@ -18,6 +18,7 @@ export function ProviderCard({ provider: p }: { provider: Provider }) {
       <p className="list-item__meta">
         {p.site.community} · {capabilities(p)}
         {p.site.reading && p.hasPv ? ` · solar ${formatPower(readValue(p.site.reading, "pv_w"))}` : null}
+        {p.site.reading && p.hasWind && hasValue(p.site.reading, "wind_w") ? ` · wind ${formatPower(readValue(p.site.reading, "wind_w"))}` : null}
         {p.site.reading && p.hasBattery ? ` · battery ${formatPercent(readValue(p.site.reading, "soc_pct"))}` : null}
       </p>
     </article>

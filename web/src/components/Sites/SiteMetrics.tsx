@@ -1,12 +1,13 @@
 import { useTranslation } from "react-i18next";
 import type { Reading } from "../../api/types";
+import type { SiteQuantityName } from "../../client/site.gen";
 import { UNKNOWN_EQUIPMENT, type Equipment } from "../../lib/equipment";
 import { formatBattery, formatGrid, formatPercent, formatPower, gridDirection } from "../../lib/format";
 import { readValue } from "../../lib/reading";
 import { Metric } from "./Metric";
 
 /** A quantity is shown when the site reports it at all (possibly as null → "—"). */
-const reports = (reading: Reading, name: string) => name in reading.values;
+const reports = (reading: Reading, name: SiteQuantityName) => name in reading.values;
 
 interface Props {
   site: string;
