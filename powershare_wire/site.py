@@ -88,9 +88,18 @@ CHARGE_WH: Final = "charge_wh"
 DISCHARGE_WH: Final = "discharge_wh"
 
 
+_WORDS = {
+    Node.PV: "solar",
+    Node.WIND: "wind",
+    Node.BATTERY: "the battery",
+    Node.GRID: "the grid",
+    Node.HOME: "the home",
+}
+
+
 def _flow(name: str, source: Node, target: Node) -> SiteQuantity:
     return SiteQuantity(
-        name, Unit.W, Nature.FLOW, f"{source.value} feeds {target.value}", source=source, target=target
+        name, Unit.W, Nature.FLOW, f"{_WORDS[source]} feeds {_WORDS[target]}", source=source, target=target
     )
 
 
