@@ -17,8 +17,18 @@ from scipy.optimize import linprog  # type: ignore[import-untyped]
 
 from hub.db.models.enums import AssetKind, Mechanism, Urgency
 from hub.market.book import GREEN, Ask, Bid, Book
-from hub.market.fees import NO_FEES, UNKNOWN, FeeSchedule, distance_units, street_feeder_substation
+from hub.market.fees import (
+    EARTH_RADIUS_KM,
+    NO_FEES,
+    UNKNOWN,
+    FeeSchedule,
+    PairDistances,
+    distance_units,
+    street_feeder_substation,
+)
 from hub.market.matching import Clearing, Rules, clear
+from hub.market.ticks import from_ticks
+from hub.market.transport import EXACT_ORDERS, reach_of, reference_price
 
 D = Decimal
 FEES = street_feeder_substation(D("0.01"), D("0.02"), D("0.04"))
@@ -229,3 +239,91 @@ def test_pay_as_clear_with_fees_reaches_the_best_single_price(book: tuple[list[B
     best = best_single_price(*book, FEES)
     result = clear(Book.build(*book, LOCATIONS), rules(Mechanism.PAY_AS_CLEAR, FEES))
     assert _surplus(result) >= 0.99 * best - 1e-9
+
+
+# Fee bands and distance limits compare the haversine's h with that of a limit instead of
+# rounding every distance: these pin that to the rounded figures, near the rounding edges too.
+coordinates = st.tuples(st.floats(-60.0, 60.0), st.floats(-170.0, 170.0))
+half_units = 2 * EARTH_RADIUS_KM * 100  # units per radian of the haversine's central half-angle
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    origin=coordinates,
+    units=st.lists(st.integers(0, 5_000), min_size=1, max_size=30),
+    offset=st.sampled_from([0.5, 0.5 - 1e-7, 0.5 + 1e-7, 0.5 - 1e-12, 0.0, 0.25]),
+    unknown=st.booleans(),
+    far=st.booleans(),
+)
+def test_distance_limits_and_fee_bands_agree_with_the_rounded_distance(
+    origin: tuple[float, float], units: list[int], offset: float, unknown: bool, far: bool
+) -> None:
+    # points due north of the origin at (almost) a whole number and a half of 10 m units
+    north = np.degrees((np.array(units, dtype=np.float64) + offset) * 2 / half_units)
+    lat_b = np.array([[origin[0]]])
+    lat_a = (origin[0] + north)[None, :] if not far else np.array([[-origin[0]] * len(units)])
+    lon_a = np.full((1, len(units)), origin[1] + (120.0 if far else 0.0))
+    if unknown:
+        lat_a[0, 0] = np.nan
+    points = (lat_b, np.array([[origin[1]]]), lat_a, lon_a)
+    exact = distance_units(*points)
+    distances = PairDistances(*points)
+    for limit in {0, units[0], units[-1], units[0] + 1, 2_500, 10**8}:
+        assert (distances.at_most(limit) == ((exact <= limit) & (exact != UNKNOWN))).all()
+    rows = PairDistances(*points).of_rows(np.array([0]))
+    assert (rows.at_most(np.array([[units[0]]])) == ((exact <= units[0]) & (exact != UNKNOWN))).all()
+    for schedule in (FEES, FeeSchedule.rate(D("0.0030"), D("0.0250"))):
+        assert (schedule.fee_of(PairDistances(*points)) == schedule.fee_ticks(exact)).all()
+    assert (distances.units == exact).all()
+
+
+@st.composite
+def large_books(draw: st.DrawFn) -> tuple[list[Bid], list[Ask]]:
+    """More than ``EXACT_ORDERS`` orders, so the one-price, one-solve path clears them."""
+    nb = draw(st.integers(16, 24))
+    na = draw(st.integers(EXACT_ORDERS + 1 - nb, 24))
+    bid_list = [draw(bids(100 + i, False)) for i in range(nb)]
+    ask_list = [
+        Ask(
+            200 + j,
+            draw(st.sampled_from(SITES)),
+            draw(owners),
+            draw(energies),
+            draw(prices),
+            draw(st.sampled_from(list(AssetKind))),
+        )
+        for j in range(na)
+    ]
+    return bid_list, ask_list
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(book=large_books(), seed=st.integers(0, 2**16))
+def test_large_books_reach_the_optimum_at_the_reference_price(
+    book: tuple[list[Bid], list[Ask]], seed: int
+) -> None:
+    """Pay-as-clear on a large book: every invariant, the same trades in any order, and the
+    surplus of the linear program over the pairs the reference price admits (the one solve),
+    less at most 15/16 of a tick per Wh traded: what ranking urgency and preferred partners in
+    the same flow may cost."""
+    bid_list, ask_list = book
+    rule = rules(Mechanism.PAY_AS_CLEAR, FEES)
+    canonical = Book.build(bid_list, ask_list, LOCATIONS)
+    result = clear(canonical, rule)
+    check_invariants(bid_list, ask_list, result, rule)
+    shuffled = random.Random(seed).sample(bid_list, len(bid_list))
+    again = clear(Book.build(shuffled, ask_list, LOCATIONS), rule)
+    assert (again.trades(), again.price) == (result.trades(), result.price)
+    pairs = result.pairs
+    admissible = pairs.admissible
+    if not admissible.any():
+        assert result.volume_wh == 0
+        return
+    reference = from_ticks(reference_price(canonical, pairs, reach_of(pairs, admissible)))
+    admitted = [
+        (i, j, gain)
+        for i, j, gain, low, high in admissible_pairs(bid_list, ask_list, FEES)
+        if low <= reference <= high
+    ]
+    slack = result.volume_wh * 15 / 16 * 1e-7  # Wh × ticks, in currency
+    assert _surplus(result) >= lp_optimum(bid_list, ask_list, admitted) - slack - 1e-9
