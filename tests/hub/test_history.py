@@ -74,6 +74,8 @@ async def test_history_and_community_stats(
         today = (await sunny.get("/api/sites/home-sun/stats")).json()
         assert today["start"].endswith("T00:00:00Z")
         assert (await sunny.get("/api/sites/home-dark/stats")).status_code == 403  # a neighbour's
+        late = await sunny.get("/api/sites/home-sun/stats", params={"start": "9999-12-31T12:00:00Z"})
+        assert (late.status_code, late.json()["detail"][0]["loc"]) == (422, ["query", "start"])
 
         exported = await sunny.get(
             "/api/sites/home-sun/history", params={"period": "day", "format": "csv", **span}

@@ -132,7 +132,10 @@ async def get_site_stats(
     site = await own_site(session, user, site_id)
     today = state["clock"].now().replace(hour=0, minute=0, second=0, microsecond=0)
     start = start or today
-    end = end or start + timedelta(days=1)
+    try:
+        end = end or start + timedelta(days=1)
+    except OverflowError:  # a start in the year 9999
+        raise field_error("start", "must leave a day before the end of time", where="query") from None
     if end <= start:
         raise field_error("end", "must be after start", where="query")
     if end - start > MAX_SPAN[Period.DAY]:
