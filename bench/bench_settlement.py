@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from bench_market_gate import FixedClock, fresh_database  # a sibling: bench/ is on the path when run
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bench.bench_market_gate import FixedClock, fresh_database
 from hub.db.engine import create_engine, migrate
 from hub.db.models import Community, LedgerLine, Site, SiteInterval, SiteKind, Transaction
 from hub.events import EventBus

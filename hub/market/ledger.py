@@ -103,7 +103,7 @@ def gathered(
 ) -> Posting | None:
     """One posting of many accounts against one: ``amounts`` maps an account to what it
     receives (amount, energy); ``counterpart`` takes the opposite of their sum."""
-    lines = [Line(account, *amounts[account]) for account in sorted(amounts) if amounts[account] != (0, 0)]
+    lines = [Line(account, *amounts[account]) for account in sorted(amounts) if any(amounts[account])]
     if not lines:
         return None
     total = sum((line.amount for line in lines), Decimal(0))

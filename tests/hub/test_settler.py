@@ -120,13 +120,13 @@ async def test_a_trade_is_settled_from_the_meters_and_corrected_by_late_readings
         assert len(await ledger(hub, community)) == len(lines)
 
         # What residents and the admin see: the interval's revisions, and a ledger that balances.
-        listed = (
+        settlements = (
             await consumer.get(
                 f"/api/communities/{community}/settlements",
                 params={"start": start.isoformat(), "end": (start + timedelta(minutes=15)).isoformat()},
             )
         ).json()
-        assert [(s["revision"], s["note"], s["shared_wh"]) for s in listed] == [
+        assert [(s["revision"], s["note"], s["shared_wh"]) for s in settlements] == [
             (2, "late readings from home-near", 1000)
         ]
         admin = await hub.admin()
