@@ -9,11 +9,11 @@ from datetime import datetime
 from edge_agent.capabilities import BatterySoc, GridCounters, PowerReader, ProductionCounter
 from edge_agent.devices import Device
 from powershare_wire import Quantity, Role, Unit
-from powershare_wire import site as v
+from powershare_wire import site as vocab
 
 
-def _edge(name: str) -> tuple[str, v.Node, v.Node]:
-    flow = v.BY_NAME[name]
+def _edge(name: str) -> tuple[str, vocab.Node, vocab.Node]:
+    flow = vocab.BY_NAME[name]
     if flow.source is None or flow.target is None:
         raise ValueError(f"{name} is not a flow")
     return name, flow.source, flow.target
@@ -27,19 +27,19 @@ def _edge(name: str) -> tuple[str, v.Node, v.Node]:
 PRIORITY = tuple(
     _edge(name)
     for name in (
-        v.PV_TO_HOME_W,
-        v.PV_TO_BATTERY_W,
-        v.PV_TO_GRID_W,
-        v.WIND_TO_HOME_W,
-        v.WIND_TO_BATTERY_W,
-        v.WIND_TO_GRID_W,
-        v.BATTERY_TO_HOME_W,
-        v.BATTERY_TO_GRID_W,
-        v.GRID_TO_HOME_W,
-        v.GRID_TO_BATTERY_W,
+        vocab.PV_TO_HOME_W,
+        vocab.PV_TO_BATTERY_W,
+        vocab.PV_TO_GRID_W,
+        vocab.WIND_TO_HOME_W,
+        vocab.WIND_TO_BATTERY_W,
+        vocab.WIND_TO_GRID_W,
+        vocab.BATTERY_TO_HOME_W,
+        vocab.BATTERY_TO_GRID_W,
+        vocab.GRID_TO_HOME_W,
+        vocab.GRID_TO_BATTERY_W,
     )
 )
-WIND_FLOWS = tuple(f.name for f in v.FLOWS if f.source is v.Node.WIND)
+WIND_FLOWS = tuple(f.name for f in vocab.FLOWS if f.source is vocab.Node.WIND)
 
 
 def split_flows(pv_w: float, battery_w: float, grid_w: float, wind_w: float = 0.0) -> dict[str, float]:
@@ -51,15 +51,15 @@ def split_flows(pv_w: float, battery_w: float, grid_w: float, wind_w: float = 0.
     """
     pv, wind = max(pv_w, 0.0), max(wind_w, 0.0)
     supply = {
-        v.Node.PV: pv,
-        v.Node.WIND: wind,
-        v.Node.BATTERY: max(battery_w, 0.0),
-        v.Node.GRID: max(grid_w, 0.0),
+        vocab.Node.PV: pv,
+        vocab.Node.WIND: wind,
+        vocab.Node.BATTERY: max(battery_w, 0.0),
+        vocab.Node.GRID: max(grid_w, 0.0),
     }
     demand = {
-        v.Node.HOME: max(pv + wind + battery_w + grid_w, 0.0),
-        v.Node.BATTERY: max(-battery_w, 0.0),
-        v.Node.GRID: max(-grid_w, 0.0),
+        vocab.Node.HOME: max(pv + wind + battery_w + grid_w, 0.0),
+        vocab.Node.BATTERY: max(-battery_w, 0.0),
+        vocab.Node.GRID: max(-grid_w, 0.0),
     }
     flows: dict[str, float] = {}
     for name, source, target in PRIORITY:
@@ -122,7 +122,7 @@ class SiteAccounts:
     """Carries the energy counters from one snapshot to the next (and across restarts)."""
 
     counters: dict[str, MonotonicCounter] = field(
-        default_factory=lambda: {name: MonotonicCounter() for name in v.COUNTERS}
+        default_factory=lambda: {name: MonotonicCounter() for name in vocab.COUNTERS}
     )
     last_ts: datetime | None = None
 
@@ -190,34 +190,34 @@ class SiteAccounts:
         battery_w = _sum(battery)
         grid_w = _sum(grid) if grid else None  # without a meter the grid is unknown, not 0
         load_w = None
-        flows: dict[str, float | None] = dict.fromkeys(v.FLOW_NAMES)
+        flows: dict[str, float | None] = dict.fromkeys(vocab.FLOW_NAMES)
         if pv_w is not None and wind_w is not None and battery_w is not None and grid_w is not None:
             load_w = max(pv_w + wind_w + battery_w + grid_w, 0.0)
             flows.update(split_flows(pv_w, battery_w, grid_w, wind_w=wind_w))
 
         c = self.counters
-        c[v.PRODUCTION_WH].follow(_sum(production) if production else None)
-        c[v.WIND_WH].follow(_sum(wind_production) if wind_production else None)
-        c[v.IMPORT_WH].follow(_sum(imports) if imports else None)
-        c[v.EXPORT_WH].follow(_sum(exports) if exports else None)
+        c[vocab.PRODUCTION_WH].follow(_sum(production) if production else None)
+        c[vocab.WIND_WH].follow(_sum(wind_production) if wind_production else None)
+        c[vocab.IMPORT_WH].follow(_sum(imports) if imports else None)
+        c[vocab.EXPORT_WH].follow(_sum(exports) if exports else None)
         if battery_w is not None and self.last_ts is not None:
             hours = max((now - self.last_ts).total_seconds(), 0.0) / 3600.0
-            c[v.DISCHARGE_WH].add(max(battery_w, 0.0) * hours)
-            c[v.CHARGE_WH].add(max(-battery_w, 0.0) * hours)
+            c[vocab.DISCHARGE_WH].add(max(battery_w, 0.0) * hours)
+            c[vocab.CHARGE_WH].add(max(-battery_w, 0.0) * hours)
         self.last_ts = now
 
         values: dict[str, Quantity] = {
-            v.PV_W: Quantity(value=pv_w, unit=Unit.W),
-            v.LOAD_W: Quantity(value=load_w, unit=Unit.W),
-            v.BATTERY_W: Quantity(value=battery_w, unit=Unit.W),
-            v.GRID_W: Quantity(value=grid_w, unit=Unit.W),
-            v.SOC_PCT: Quantity(value=site_soc(socs), unit=Unit.PERCENT),
+            vocab.PV_W: Quantity(value=pv_w, unit=Unit.W),
+            vocab.LOAD_W: Quantity(value=load_w, unit=Unit.W),
+            vocab.BATTERY_W: Quantity(value=battery_w, unit=Unit.W),
+            vocab.GRID_W: Quantity(value=grid_w, unit=Unit.W),
+            vocab.SOC_PCT: Quantity(value=site_soc(socs), unit=Unit.PERCENT),
         }
         if has_wind:
-            values[v.WIND_W] = Quantity(value=wind_w, unit=Unit.W)
-        for name in v.COUNTERS:
-            if name != v.WIND_WH or has_wind:
-                values[name] = Quantity(value=c[name].total, unit=v.BY_NAME[name].unit)
+            values[vocab.WIND_W] = Quantity(value=wind_w, unit=Unit.W)
+        for name in vocab.COUNTERS:
+            if name != vocab.WIND_WH or has_wind:
+                values[name] = Quantity(value=c[name].total, unit=vocab.BY_NAME[name].unit)
         for name, flow in flows.items():
             if name not in WIND_FLOWS or has_wind:
                 values[name] = Quantity(value=flow, unit=Unit.W)
