@@ -70,26 +70,24 @@ def compact(index: I64, count: int) -> tuple[I64, I64]:
     return np.flatnonzero(used), position[index]
 
 
-def prune(shape: tuple[int, int], bid_idx: I64, ask_idx: I64, score: I64, keep: int = KEEP_PER_ORDER) -> Mask:
-    """Which of the arcs (``bid_idx``, ``ask_idx``) are among their bid's or their ask's ``keep``
-    best by ``score``; equal scores go to the lower index (the older orders). Indexes may be
-    ``compact`` ones, with ``shape`` their counts: the grid below is that size."""
-    if bid_idx.size <= EXACT_ARCS:
-        return np.ones(bid_idx.size, dtype=np.bool_)
-    nb, na = shape
+def prune(arcs: Mask, score: I64, keep: int = KEEP_PER_ORDER) -> Mask:
+    """Which of the ``arcs`` (a bid × ask grid) are among their bid's or their ask's ``keep``
+    best by ``score`` (the same grid); equal scores go to the lower index (the older orders)."""
+    nb, na = arcs.shape
+    if np.count_nonzero(arcs) <= EXACT_ARCS:
+        return arcs
     # unique keys (smaller is better) make the k-th of a row or a column a threshold that a
-    # partition finds (no argpartition): three bid × ask arrays in all
-    flat = bid_idx * na + ask_idx
-    key = -score * (nb * na) + flat
-    cells = np.full(nb * na, 2**62, dtype=np.int64)
-    cells[flat] = key
-    grid: I64 = cells.reshape(nb, na)
-    kept = np.zeros(bid_idx.size, dtype=np.bool_)
-    for axis, index in ((1, bid_idx), (0, ask_idx)):
-        k = min(keep, shape[axis])
+    # partition finds (no argpartition); cells without an arc never make the cut
+    key = np.arange(nb * na, dtype=np.int64).reshape(nb, na)
+    key -= score * (nb * na)
+    key[~arcs] = 2**62
+    kept = np.zeros_like(arcs)
+    for axis in (1, 0):
+        k = min(keep, arcs.shape[axis])
         if k:
-            threshold = np.asarray(np.partition(grid, k - 1, axis=axis).take(k - 1, axis=axis))
-            kept |= key <= threshold[index]
+            threshold = np.partition(key, k - 1, axis=axis).take([k - 1], axis=axis)
+            kept |= key <= threshold
+    kept &= arcs
     return kept
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from hub.market.allocation import Allocation, allocate_arcs, compact, priority, prune, rank_of
+from hub.market.allocation import Allocation, allocate_arcs, priority, prune, rank_of
 from hub.market.book import Book
 from hub.market.merit_order import merit_order, uniform_price
 from hub.market.pairs import Pairs
@@ -86,24 +86,25 @@ def reference_price(book: Book, pairs: Pairs, reach: Reach) -> int:
 def _solve(book: Book, pairs: Pairs, arcs: Mask, exact: bool, reference: int, admitted: bool) -> Allocation:
     """``admitted``: every arc accepts ``reference`` itself (pay-as-clear), so an arc's
     reduced cost against it is its fee alone."""
-    # arcs as lists from here on: every figure below is needed on the arcs alone, and each
-    # bid × ask temporary costs a fresh allocation (page faults) of its own
-    flat = np.flatnonzero(arcs)
-    bid_idx, ask_idx = np.divmod(flat, book.ask_count)
-    fee = pairs.fee.ravel()[flat].astype(np.int64)
-    gain = book.bid_ticks[bid_idx] - book.ask_ticks[ask_idx] - fee
-    if exact:
-        prio = priority(book.bid_urgency, pairs.preferred).ravel()[flat]
-    else:
-        prio = rank_of(book.bid_urgency[bid_idx], pairs.preferred.ravel()[flat])
-        reduced = fee
+    if not exact:
+        # prune on the grid of the orders that have arcs, then take the kept arcs as lists
+        rows, cols = np.flatnonzero(arcs.any(axis=1)), np.flatnonzero(arcs.any(axis=0))
+        grid = np.ix_(rows, cols)
+        sub = arcs[grid]
+        reduced = pairs.fee[grid].astype(np.int64)
         if not admitted:
-            reduced = reduced + np.maximum(0, book.ask_ticks[ask_idx] - reference)
-            reduced += np.maximum(0, reference - book.bid_ticks[bid_idx])
-        bids, row = compact(bid_idx, book.bid_count)
-        asks, col = compact(ask_idx, book.ask_count)
-        kept = prune((bids.size, asks.size), row, col, -reduced * 64 + prio)
-        bid_idx, ask_idx, gain, prio = bid_idx[kept], ask_idx[kept], gain[kept], prio[kept]
+            reduced += np.maximum(0, book.ask_ticks[cols] - reference)[None, :]
+            reduced += np.maximum(0, reference - book.bid_ticks[rows])[:, None]
+        rank = rank_of(book.bid_urgency[rows][:, None], pairs.preferred[grid])
+        row, col = np.divmod(np.flatnonzero(prune(sub, rank - reduced * 64)), cols.size)
+        bid_idx, ask_idx = rows[row], cols[col]
+        prio = rank[row, col]
+    else:
+        # arcs as lists from here on: every figure below is needed on the arcs alone
+        bid_idx, ask_idx = np.divmod(np.flatnonzero(arcs), book.ask_count)
+        prio = priority(book.bid_urgency, pairs.preferred)[bid_idx, ask_idx]
+    fee = pairs.fee[bid_idx, ask_idx].astype(np.int64)
+    gain = book.bid_ticks[bid_idx] - book.ask_ticks[ask_idx] - fee
     return allocate_arcs(book.bid_wh, book.ask_wh, bid_idx, ask_idx, gain, prio, exact)
 
 
