@@ -6,10 +6,12 @@ allocation can collect, so surplus is maximised exactly and priority only decide
 allocations of equal surplus: traded volume first (a trade at zero surplus still happens),
 then urgency, then preferred partners. Left-over ties fall to the canonical order of the book
 (lower order ids), since the solver is deterministic for the same arcs in the same order. A
-bypass arc from source to sink lets energy stay untraded at no cost.
+bypass arc from source to sink lets energy stay untraded at no cost. Only the orders that
+have an arc become nodes: the solver's time grows with its nodes, and a book's orders outside
+the admitted set would only carry their energy to the bypass.
 
-Large books are pruned: each bid keeps its best ``keep`` arcs and each ask its best ``keep``
-arcs. That is a heuristic (the bench reports its surplus against the unpruned optimum); books
+Large books are pruned on the bid × ask grid: each bid keeps its best ``keep`` arcs and each
+ask its best ``keep`` arcs. That is a heuristic (the bench reports its surplus against the unpruned optimum); books
 with at most ``EXACT_ARCS`` admitted pairs are never pruned.
 """
 

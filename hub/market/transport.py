@@ -16,12 +16,18 @@ bench reports it against the best single price (0.9995 on its book, where solvin
 unrestricted optimum first and sweeping its trades for the best price did no better).
 
 Large flows are also pruned around a reference price (``reference_price``): each order keeps
-the arcs with the smallest reduced cost against that price; see ``allocation.prune``.
+the arcs with the smallest reduced cost against that price; see ``allocation.prune``. At the
+price a pay-as-clear solve admits, an arc's reduced cost is its fee.
+
+The set-up is bid × ask work on every clearing, so it stays on booleans and small integers
+(``pairs.Pairs``), and the reference price and the price rule share one pass over the pairs
+for each bid's cheapest fee (``reach_of``). Most of a large book's clearing is the flow itself.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -89,13 +95,16 @@ def _solve(book: Book, pairs: Pairs, arcs: Mask, exact: bool, reference: int, ad
     if not exact:
         # prune on the grid of the orders that have arcs, then take the kept arcs as lists
         rows, cols = np.flatnonzero(arcs.any(axis=1)), np.flatnonzero(arcs.any(axis=0))
-        grid = np.ix_(rows, cols)
-        sub = arcs[grid]
-        reduced = pairs.fee[grid].astype(np.int64)
+
+        def grid(matrix: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            return matrix[rows][:, cols]  # rows, then columns: several times faster than np.ix_
+
+        sub = grid(arcs)
+        reduced = grid(pairs.fee).astype(np.int64)
         if not admitted:
             reduced += np.maximum(0, book.ask_ticks[cols] - reference)[None, :]
             reduced += np.maximum(0, reference - book.bid_ticks[rows])[:, None]
-        rank = rank_of(book.bid_urgency[rows][:, None], pairs.preferred[grid])
+        rank = rank_of(book.bid_urgency[rows][:, None], grid(pairs.preferred))
         row, col = np.divmod(np.flatnonzero(prune(sub, rank - reduced * 64)), cols.size)
         bid_idx, ask_idx = rows[row], cols[col]
         prio = rank[row, col]
