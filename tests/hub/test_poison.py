@@ -58,10 +58,9 @@ def topic(site: str) -> str:
     return f"powershare/v1/{COMMUNITY}/{site}/telemetry"
 
 
-def arrivals(renamed: dict[str, str] | None = None) -> list[tuple[str, Reading]]:
+def arrivals() -> list[tuple[str, Reading]]:
     """200 single-reading messages of two sites, interleaved as they arrive live."""
-    names = renamed or {}
-    return [(names.get(site, site), snapshot(seq)) for seq in range(1, 101) for site in SITES]
+    return [(site, snapshot(seq)) for seq in range(1, 101) for site in SITES]
 
 
 @asynccontextmanager
@@ -90,17 +89,19 @@ async def stored(ingest: Ingest, site: str) -> list[int]:
         return list(await conn.scalars(query))
 
 
-async def reference(ingest: Ingest) -> dict[str, dict[datetime, tuple[float, ...]]]:
-    """The intervals of the same 200 messages without the bad one, in one batch, under other names."""
-    names = {site: f"ref-{site}" for site in SITES}
+async def reference(
+    ingest: Ingest, without: set[tuple[str, int]] | None = None
+) -> dict[str, dict[datetime, tuple[float, ...]]]:
+    """The intervals of the same 200 messages without the bad ones, in one batch, under other names."""
+    left_out = without if without is not None else {BAD}
     await ingest.write(
         [
-            Accepted(COMMUNITY, message(site, reading))
-            for site, reading in arrivals(names)
-            if (site, reading.seq) != (names[BAD[0]], BAD[1])
+            Accepted(COMMUNITY, message(f"ref-{site}", reading))
+            for site, reading in arrivals()
+            if (site, reading.seq) not in left_out
         ]
     )
-    return {site: await intervals(ingest, names[site]) for site in SITES}
+    return {site: await intervals(ingest, f"ref-{site}") for site in SITES}
 
 
 def rejected(ingest: Ingest, reason: str) -> float | None:
@@ -153,6 +154,9 @@ async def test_a_message_the_database_refuses_costs_only_itself(
         assert {site: await intervals(ingest, site) for site in SITES} == expected
         assert ingest.stats.rejected == {"write_refused": 1}
         assert rejected(ingest, "write_refused") == 1
+        # the batch of 50 and each half that held the bad message: 50, 25, 13, 7, 4, 2, 1
+        registry = ingest.stats.metrics.registry
+        assert registry.get_sample_value("powershare_ingest_refused_writes_total") == 7
         refusals = [r.getMessage() for r in caplog.records if "write_refused" in r.getMessage()]
         assert len(refusals) == 1
         assert "site 'home-b', seq 37" in refusals[0]
@@ -173,6 +177,33 @@ async def test_validation_refuses_the_nul_before_it_reaches_the_database(pg_url:
         await ingest.write(_drain(ingest))
         assert len(await stored(ingest, "home-a")) + len(await stored(ingest, "home-b")) == 199
         assert {site: await intervals(ingest, site) for site in SITES} == expected
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {("home-a", 1)},  # the first of a batch, before any chain head
+        {("home-b", 100)},  # the last
+        {("home-a", 50), ("home-b", 50), ("home-a", 51)},  # side by side, both sites
+        {("home-a", seq) for seq in range(5, 101, 10)},  # ten, spread out
+    ],
+)
+async def test_any_number_of_refused_messages_cost_only_themselves(
+    pg_url: str, bad: set[tuple[str, int]]
+) -> None:
+    async with ingest_on(pg_url) as ingest:
+        expected = await reference(ingest, without=bad)
+        await ingest.write(
+            [
+                Accepted(COMMUNITY, message(site, poisoned(r.seq) if (site, r.seq) in bad else r))
+                for site, r in arrivals()
+            ]
+        )
+        for site in SITES:
+            assert await stored(ingest, site) == [seq for seq in range(1, 101) if (site, seq) not in bad]
+        assert {site: await intervals(ingest, site) for site in SITES} == expected
+        assert ingest.stats.rejected == {"write_refused": len(bad)}
 
 
 def _drain(ingest: Ingest) -> list[Accepted]:
