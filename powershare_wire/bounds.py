@@ -6,7 +6,7 @@ reading into a community's totals, where sums of such values stop being finite.
 
 | unit | low        | high      | why                                                              |
 |------|------------|-----------|------------------------------------------------------------------|
-| W    | −10 MW     | 10 MW     | ten times a large farm's connection; homes have tens of kW       |
+| W    | −10 MW     | 10 MW     | far beyond a home's connection (tens of kW) or a farm's (~1 MW)  |
 | Wh   | 0          | 10 TWh    | a lifetime counter: 10 MW for a century is under 9 TWh           |
 | %    | 0          | 100       | state of charge, reserve, state of health                        |
 | V    | 0          | 1500 V    | low voltage ends at 1000 V AC and 1500 V DC (IEC 60038)          |
