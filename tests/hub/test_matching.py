@@ -326,3 +326,13 @@ def test_distances_are_haversine_rounded_to_ten_metres() -> None:
 def test_fee_bands_must_end_open() -> None:
     with pytest.raises(ValueError, match="open-ended"):
         FeeSchedule.distance_bands((0.5, D("0.01")))
+
+
+@pytest.mark.parametrize("mechanism", list(Mechanism))
+def test_a_large_book_with_one_side_only_clears_nothing(mechanism: Mechanism) -> None:
+    # more orders than the exact path takes, so the one-solve path with its reference price runs
+    bids = [bid(i, 1000, "0.25") for i in range(40)]
+    rules = Rules(mechanism, feed_in=D("0.08"), retail=D("0.30"), fees=FEES)
+    result = run(bids, [], rules, {f"b{i}": at_km(0.1 * i) for i in range(40)})
+    assert (result.trades(), result.price, result.volume_wh) == ([], None, 0)
+    assert result.explain_bid(7).code == "no_offer"
