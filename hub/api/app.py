@@ -35,6 +35,7 @@ from hub.api.routes import clock as clock_routes  # `clock` names create_app's p
 from hub.api.state import HubState
 from hub.auth.broker_access import HUB_USERNAME, SiteAccounts
 from hub.auth.passwords import random_password
+from hub.auth.rate_limit import Limits
 from hub.broker import embedded_broker
 from hub.core.config import Settings
 from hub.core.gc_tuning import tune_gc
@@ -125,6 +126,9 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
         title="PowerShare hub", version="0.1.0", lifespan=lifespan, generate_unique_id_function=operation_id
     )
     app.add_exception_handler(OrderRejected, _order_rejected)  # type: ignore[arg-type]
+    app.state.limits = Limits.of(
+        settings.signin_account_burst, settings.signin_address_burst, settings.signin_refill_s
+    )
     api = APIRouter(prefix="/api")
     for module in (
         health,

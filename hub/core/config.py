@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     )
     auto_register_sites: bool = Field(default=True, description="Create a site on its first reading")
     session_days: int = Field(default=14, ge=1, le=365, description="Sign-in lifetime")
+    signin_account_burst: int = Field(
+        default=10, ge=1, description="Failed sign-ins one account may have before 429 (one back per refill)"
+    )
+    signin_address_burst: int = Field(
+        default=50, ge=1, description="Failed sign-ins one client address may have before 429"
+    )
+    signin_refill_s: float = Field(
+        default=60.0, gt=0, description="Seconds until a failed attempt is forgiven"
+    )
     ws_buffer: int = Field(default=256, ge=1, description="Events buffered per /ws client before dropping")
     stats_interval_s: float = Field(default=5.0, gt=0, description="How often /ws gets live community stats")
 

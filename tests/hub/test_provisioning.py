@@ -11,9 +11,12 @@ from tests.hub.conftest import PASSWORD, HubFactory
 async def test_provisioning_gives_credentials_the_broker_can_check(
     amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
 ) -> None:
-    async with start_hub(amqtt_broker, sqlite_url, auto_register_sites=False) as hub:
+    async with start_hub(
+        amqtt_broker, sqlite_url, auto_register_sites=False, mqtt_auth_secret="broker-secret"
+    ) as hub:
         await eventually(lambda: hub.http.get("/api/health"), lambda r: r.json()["mqtt"]["connected"])
         admin = await hub.admin()
+        broker = {"Authorization": "Bearer broker-secret"}  # only the broker may ask /api/mqtt/*
         await hub.seed(lambda s: ensure_user(s, "new@example.org", PASSWORD))
         body = {
             "site": "home-new",
@@ -32,22 +35,28 @@ async def test_provisioning_gives_credentials_the_broker_can_check(
         assert (await admin.post("/api/sites", json=body)).status_code == 409
 
         login = {"username": "home-new", "password": mqtt["broker_password"], "clientid": "agent"}
-        assert (await hub.http.post("/api/mqtt/auth", json=login)).json()["result"] == "allow"
+        assert (await hub.http.post("/api/mqtt/auth", json=login, headers=broker)).json()["result"] == "allow"
         wrong = {**login, "password": "guess"}
-        assert (await hub.http.post("/api/mqtt/auth", json=wrong)).json()["result"] == "deny"
+        assert (await hub.http.post("/api/mqtt/auth", json=wrong, headers=broker)).json()["result"] == "deny"
         stranger = {**login, "username": "hub"}
-        assert (await hub.http.post("/api/mqtt/auth", json=stranger)).json()["result"] == "ignore"
+        assert (await hub.http.post("/api/mqtt/auth", json=stranger, headers=broker)).json()[
+            "result"
+        ] == "ignore"
 
         own = f"powershare/v1/{community}/home-new/telemetry"
         other = f"powershare/v1/{community}/home-else/telemetry"
         acl = {"username": "home-new", "action": "publish"}
-        assert (await hub.http.post("/api/mqtt/acl", json={**acl, "topic": own})).json()["result"] == "allow"
-        assert (await hub.http.post("/api/mqtt/acl", json={**acl, "topic": other})).json()["result"] == "deny"
+        assert (await hub.http.post("/api/mqtt/acl", json={**acl, "topic": own}, headers=broker)).json()[
+            "result"
+        ] == "allow"
+        assert (await hub.http.post("/api/mqtt/acl", json={**acl, "topic": other}, headers=broker)).json()[
+            "result"
+        ] == "deny"
 
         rotated = (await admin.post("/api/sites/home-new/mqtt-credentials")).json()
-        assert (await hub.http.post("/api/mqtt/auth", json=login)).json()["result"] == "deny"
+        assert (await hub.http.post("/api/mqtt/auth", json=login, headers=broker)).json()["result"] == "deny"
         fresh = {**login, "password": rotated["broker_password"]}
-        assert (await hub.http.post("/api/mqtt/auth", json=fresh)).json()["result"] == "allow"
+        assert (await hub.http.post("/api/mqtt/auth", json=fresh, headers=broker)).json()["result"] == "allow"
 
         # with auto-registration off, the provisioned site's readings are taken at once
         await publish_telemetry(

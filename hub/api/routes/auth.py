@@ -4,45 +4,96 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from hub.accounts import new_user, user_by_email
+from hub.accounts import user_by_email
 from hub.api.deps import CurrentUser, SessionDep, StateDep, Token
 from hub.api.errors import field_error
-from hub.api.schemas.accounts import LoginBody, LoginResult, Me, RegisterBody, UserPublic
-from hub.auth.passwords import DUMMY_HASH, verify_password
+from hub.api.limits import LimitsDep, client_address, too_many
+from hub.api.schemas.accounts import (
+    LoginBody,
+    LoginResult,
+    Me,
+    RegisterBody,
+    RegistrationAccepted,
+    UserPublic,
+)
+from hub.auth.password_policy import password_problem
+from hub.auth.passwords import DUMMY_HASH, hash_password_async, verify_password_async
 from hub.auth.tokens import COOKIE_NAME, issue_token, revoke_token
-from hub.db.models import Community, Site, UserRole
+from hub.db.models import Community, Site, User, UserRole
 
 router = APIRouter(tags=["auth"])
 me_router = APIRouter(tags=["me"])
 
 
-@router.post("/auth/register", status_code=status.HTTP_201_CREATED, operation_id="auth-register")
-async def register(body: RegisterBody, session: SessionDep) -> UserPublic:
-    """Create a resident account. Admins are created by seeding or by another admin."""
+REGISTERED = RegistrationAccepted(
+    detail="If this email had no account, it has one now: sign in with the password you chose."
+)
+
+
+@router.post("/auth/register", status_code=status.HTTP_202_ACCEPTED, operation_id="auth-register")
+async def register(body: RegisterBody, session: SessionDep, state: StateDep) -> RegistrationAccepted:
+    """Create a resident account. Admins are created with ``powershare-hub create-admin``.
+
+    The answer is the same whether or not the email had an account (and takes as long), so
+    registering tells nobody who uses PowerShare.
+    """
+    problem = password_problem(body.password, body.email, state["settings"].env == "production")
+    if problem:
+        raise field_error("password", problem)
     if body.community is not None and await session.get(Community, body.community) is None:
         raise field_error("community", f"no community {body.community!r}")
+    password_hash = await hash_password_async(body.password)  # hashed either way: same time
     if await user_by_email(session, body.email) is not None:
-        raise field_error("email", "an account with this email exists", code=status.HTTP_409_CONFLICT)
-    user = new_user(body.email, body.password, UserRole.RESIDENT, body.display_name, body.community)
-    session.add(user)
+        return REGISTERED
+    session.add(
+        User(
+            email=body.email,
+            password_hash=password_hash,
+            role=UserRole.RESIDENT,
+            display_name=body.display_name,
+            community=body.community,
+        )
+    )
     try:
         await session.commit()
     except IntegrityError:  # a concurrent registration with the same email won the race
-        raise field_error(
-            "email", "an account with this email exists", code=status.HTTP_409_CONFLICT
-        ) from None
-    return UserPublic.model_validate(user)
+        await session.rollback()
+    return REGISTERED
 
 
-@router.post("/auth/login", operation_id="auth-login")
-async def login(body: LoginBody, response: Response, session: SessionDep, state: StateDep) -> LoginResult:
-    """Check the password, set the session cookie and return the same token for bearer use."""
+@router.post(
+    "/auth/login",
+    operation_id="auth-login",
+    responses={429: {"description": "Too many failed sign-ins for this account or address; see Retry-After"}},
+)
+async def login(
+    body: LoginBody,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    state: StateDep,
+    limits: LimitsDep,
+) -> LoginResult:
+    """Check the password, set the session cookie and return the same token for bearer use.
+
+    Failed attempts are limited per account and per client address (429 with Retry-After); the
+    check runs in a bounded thread pool, so a flood of sign-ins cannot stall the hub.
+    """
+    address = client_address(request)
+    wait = max(limits.signin_account.retry_after(body.email), limits.signin_address.retry_after(address))
+    if wait:
+        raise too_many(wait, "failed sign-ins")
     user = await user_by_email(session, body.email)
-    if not verify_password(user.password_hash if user else DUMMY_HASH, body.password) or user is None:
+    if (
+        not await verify_password_async(user.password_hash if user else DUMMY_HASH, body.password)
+        or user is None
+    ):
+        limits.signin_account.take(body.email)
+        limits.signin_address.take(address)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="wrong email or password")
     settings = state["settings"]
     lifetime = timedelta(days=settings.session_days)

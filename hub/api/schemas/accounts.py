@@ -25,6 +25,10 @@ class RegisterBody(BaseModel):
     community: str | None = Field(default=None, pattern=ID_PATTERN, description="Community to join")
 
 
+class RegistrationAccepted(BaseModel):
+    detail: str
+
+
 class LoginBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

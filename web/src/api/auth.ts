@@ -46,8 +46,13 @@ export function login(email: string, password: string): Promise<LoginResult> {
   return sendJson<LoginResult>("POST", "/api/auth/login", { email, password });
 }
 
-export function register(body: RegisterBody): Promise<User> {
-  return sendJson<User>("POST", "/api/auth/register", body);
+/** The hub answers the same whether or not the email had an account (so nobody learns who has one). */
+export interface RegistrationAccepted {
+  detail: string;
+}
+
+export function register(body: RegisterBody): Promise<RegistrationAccepted> {
+  return sendJson<RegistrationAccepted>("POST", "/api/auth/register", body);
 }
 
 export function logout(): Promise<void> {
