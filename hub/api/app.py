@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from hub.api import ws
+from hub.api.hardening import HardeningMiddleware
 from hub.api.routes import (
     auth,
     bills,
@@ -126,6 +127,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
         title="PowerShare hub", version="0.1.0", lifespan=lifespan, generate_unique_id_function=operation_id
     )
     app.add_exception_handler(OrderRejected, _order_rejected)  # type: ignore[arg-type]
+    app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes)
     app.state.limits = Limits.of(
         settings.signin_account_burst, settings.signin_address_burst, settings.signin_refill_s
     )

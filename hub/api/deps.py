@@ -14,6 +14,7 @@ from hub.market.orders import Listing
 from powershare_wire.topics import ID_PATTERN
 
 __all__ = [
+    "INT4_MAX",
     "AdminUser",
     "CommunityId",
     "CurrentUser",
@@ -86,7 +87,9 @@ def order_listing(
 OrderListing = Annotated[Listing, Depends(order_listing)]
 
 
-# Path parameters, bounded so no input reaches the database that it cannot represent.
-RowId = Annotated[int, Path(ge=1, le=2**53)]
+# Path parameters, bounded so no input reaches the database that it cannot represent
+# (row ids are INTEGER columns: 2³¹ − 1 at most, else PostgreSQL refuses the query with a 500).
+INT4_MAX = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=INT4_MAX)]
 SiteId = Annotated[str, Path(pattern=ID_PATTERN, description="Site id")]
 CommunityId = Annotated[str, Path(pattern=ID_PATTERN, description="Community id")]

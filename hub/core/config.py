@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     signin_refill_s: float = Field(
         default=60.0, gt=0, description="Seconds until a failed attempt is forgiven"
     )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body the API takes (413 beyond)"
+    )
     ws_buffer: int = Field(default=256, ge=1, description="Events buffered per /ws client before dropping")
     stats_interval_s: float = Field(default=5.0, gt=0, description="How often /ws gets live community stats")
 

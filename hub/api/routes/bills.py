@@ -13,7 +13,7 @@ from pydantic import AwareDatetime
 from sqlalchemy import select
 
 from hub.api.csv_export import CSV_RESPONSE, csv_response, kwh
-from hub.api.deps import CurrentUser, SessionDep, StateDep
+from hub.api.deps import INT4_MAX, CurrentUser, SessionDep, StateDep
 from hub.api.errors import field_error, not_found
 from hub.api.schemas.bills import BillOut, StatementOut, bill_out
 from hub.db.models import Community, Site, User, UserRole
@@ -49,7 +49,7 @@ def bill_query(
     ] = None,
     end: AwareDatetime | None = None,
     household: Annotated[
-        int | None, Query(ge=1, le=2**53, description="Admins: the owner's user id (default: yours)")
+        int | None, Query(ge=1, le=INT4_MAX, description="Admins: the owner's user id (default: yours)")
     ] = None,
     site: Annotated[str | None, Query(pattern=ID_PATTERN, description="Only this site")] = None,
     community: Annotated[
