@@ -112,15 +112,17 @@ def allocate_arcs(
     """
     if bid_idx.size == 0:
         return Allocation.empty()
+    # the scale from the whole book, so that costs of solves over different arcs of one book
+    # compare (pay-as-clear ranks its candidate prices by them)
+    total = int(min(bid_wh.sum(), ask_wh.sum()))
+    span = int(pri.max()) + 1
+    scale = total * span + 1 if exact else span
+    if int(gain.max(initial=0)) * scale * (len(bid_wh) + len(ask_wh) + 3) >= _COST_LIMIT:
+        scale, pri = 1, np.zeros_like(gain)  # too large to rank ties exactly: surplus alone
     bids, tail_bid = compact(bid_idx, len(bid_wh))
     asks, tail_ask = compact(ask_idx, len(ask_wh))
     bid_wh, ask_wh = bid_wh[bids], ask_wh[asks]
     nb, na = len(bid_wh), len(ask_wh)
-    total = int(min(bid_wh.sum(), ask_wh.sum()))
-    span = int(pri.max()) + 1
-    scale = total * span + 1 if exact else span
-    if int(gain.max(initial=0)) * scale * (nb + na + 3) >= _COST_LIMIT:
-        scale, pri = 1, np.zeros_like(gain)  # too large to rank ties exactly: surplus alone
     source, sink = nb + na, nb + na + 1
     # nodes: bids 0…nb−1, asks nb…nb+na−1, then source and sink
     tails = np.concatenate([np.full(na, source), nb + tail_ask, np.arange(nb), [source]])
