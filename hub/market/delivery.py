@@ -50,6 +50,7 @@ from hub.market.dispatch import (
     command_id,
     command_interval,
     duration_s,
+    home_deficit_w,
     record,
     reserve_short,
     risk_of,
@@ -211,7 +212,10 @@ class DeliveryCoordinator:
         running_w = float(running["power_w"]) if running else 0.0
         to_deliver = sum(t.energy_wh for t in starting) + running_w * seconds_left / 3600.0
         site = await session.get(Site, site_id)
-        sizing = size_discharge(to_deliver, seconds_left, await self._available_wh(session, site, offers))
+        values = ((site.latest if site is not None else None) or {}).get("values") or {}
+        sizing = size_discharge(
+            to_deliver, seconds_left, await self._available_wh(session, site, offers), home_deficit_w(values)
+        )
         command = command_id(start, secrets.token_hex(4))
         served = starting + [t for t in under_way if t.dispatch is not None]
         risk = reserve_short(sizing.short_wh) if sizing.short_wh > 0 else None

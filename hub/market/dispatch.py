@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from powershare_wire import DispatchAck, DispatchOutcome
+from powershare_wire.site import LOAD_W, PV_W, WIND_W
 
 # An agent that stops a command this long or more before the interval ends has left the
 # trade short; a revert closer to the end is the next interval's command taking over.
@@ -54,15 +55,39 @@ def above_reserve_wh(soc_pct: float | None, capacity_kwh: float | None, reserve_
     return max(soc_pct - reserve_pct, 0.0) / 100.0 * capacity_kwh * 1000.0
 
 
-def size_discharge(to_deliver_wh: float, seconds_left: float, available_wh: float | None) -> Sizing:
-    """The discharge power that delivers ``to_deliver_wh`` evenly over ``seconds_left``, capped
-    by ``available_wh`` (energy above the reserve; ``None`` = unknown, the agent guards it)."""
+def size_discharge(
+    to_deliver_wh: float, seconds_left: float, available_wh: float | None, home_w: float = 0.0
+) -> Sizing:
+    """The discharge power that exports ``to_deliver_wh`` evenly over ``seconds_left``, capped
+    by ``available_wh`` (energy above the reserve; ``None`` = unknown, the agent guards it).
+
+    Settlement counts what the seller's meter exported, so the battery also covers ``home_w``,
+    the home's own use that its production does not (at the interval's start): without it the
+    home would take part of the discharge and the trade would fall short. The home comes first
+    when the reserve is tight, as it would without any trade.
+    """
     if seconds_left <= 0:
         raise ValueError(f"seconds_left must be > 0, got {seconds_left}")
     wanted = max(to_deliver_wh, 0.0)
-    deliverable = wanted if available_wh is None else min(wanted, max(available_wh, 0.0))
+    home_wh = max(home_w, 0.0) * seconds_left / 3600.0
+    if available_wh is None:
+        deliverable = wanted
+    else:
+        deliverable = min(wanted, max(available_wh - home_wh, 0.0))
+        home_wh = min(home_wh, max(available_wh, 0.0))
     # Rounded to 0.1 W: the wire carries a float, and a device takes whole per-mille of its rating.
-    return Sizing(round(deliverable * 3600.0 / seconds_left, 1), math.ceil(wanted - deliverable))
+    power = (deliverable + home_wh) * 3600.0 / seconds_left if deliverable > 0 else 0.0
+    return Sizing(round(power, 1), math.ceil(wanted - deliverable))
+
+
+def home_deficit_w(values: dict[str, Any]) -> float:
+    """The home's use its own production does not cover, from a site snapshot's values (W, ≥ 0)."""
+
+    def value(name: str) -> float:
+        found = (values.get(name) or {}).get("value")
+        return float(found) if isinstance(found, int | float) else 0.0
+
+    return max(value(LOAD_W) - value(PV_W) - value(WIND_W), 0.0)
 
 
 def duration_s(seconds_left: float) -> int:

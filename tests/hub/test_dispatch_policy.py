@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,7 @@ from hub.market.dispatch import (
     command_id,
     command_interval,
     duration_s,
+    home_deficit_w,
     risk_of,
     size_discharge,
 )
@@ -31,6 +33,46 @@ SIZING = [
     ("at the reserve", 1000, QUARTER, 0.0, 0.0, 1000),
     ("fractional shortfall rounds up", 1000, QUARTER, 999.5, 3998.0, 1),
 ]
+
+HOME_SIZING = [
+    # (what, Wh to deliver, Wh above the reserve, the home's uncovered use W, expected W, short Wh)
+    ("the home's use on top", 500, None, 600.0, 2600.0, 0),
+    ("the home first when the reserve is tight", 500, 400.0, 600.0, 1600.0, 250),
+    ("the reserve covers only the home", 500, 100.0, 600.0, 0.0, 500),
+    ("a home its sun covers", 500, None, 0.0, 2000.0, 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("wh", "available", "home_w", "power_w", "short_wh"),
+    [row[1:] for row in HOME_SIZING],
+    ids=[row[0] for row in HOME_SIZING],
+)
+def test_the_battery_also_covers_the_home_so_the_meter_exports_the_trade(
+    wh: float, available: float | None, home_w: float, power_w: float, short_wh: int
+) -> None:
+    sizing = size_discharge(wh, QUARTER, available, home_w)
+    assert (sizing.power_w, sizing.short_wh) == (power_w, short_wh)
+
+
+@pytest.mark.parametrize(
+    ("values", "deficit"),
+    [
+        ({"load_w": {"value": 900.0, "unit": "W"}, "pv_w": {"value": 300.0, "unit": "W"}}, 600.0),
+        (
+            {
+                "load_w": {"value": 900.0, "unit": "W"},
+                "pv_w": {"value": 700.0, "unit": "W"},
+                "wind_w": {"value": 400.0, "unit": "W"},
+            },
+            0.0,
+        ),
+        ({"load_w": {"value": None, "unit": "W"}}, 0.0),
+        ({}, 0.0),
+    ],
+)
+def test_home_deficit(values: dict[str, Any], deficit: float) -> None:
+    assert home_deficit_w(values) == deficit
 
 
 @pytest.mark.parametrize(
