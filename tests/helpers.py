@@ -53,3 +53,8 @@ async def publish_raw(host: str, port: int, topic: str, payloads: list[bytes]) -
     async with aiomqtt.Client(host, port) as client:
         for payload in payloads:
             await client.publish(topic, payload, qos=1)
+
+
+def session_cookie(token: str) -> dict[str, str]:
+    """Headers that sign a /ws client in with its session cookie (tokens never go in URLs, #12)."""
+    return {"Cookie": f"powershare_session={token}"}

@@ -35,6 +35,7 @@ from hub.api.routes import (
 from hub.api.routes import clock as clock_routes  # `clock` names create_app's parameter
 from hub.api.state import HubState
 from hub.auth.broker_access import HUB_USERNAME, SiteAccounts
+from hub.auth.live_sessions import LiveSessions
 from hub.auth.passwords import random_password
 from hub.auth.rate_limit import Limits
 from hub.broker import embedded_broker
@@ -71,7 +72,8 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
         async with AsyncExitStack() as stack:
             engine = create_engine(settings.database_url)
             stack.push_async_callback(engine.dispose)
-            await migrate(engine)
+            if settings.migrate == "auto":  # else `powershare-hub migrate` ran as a step of its own
+                await migrate(engine)
             if settings.mqtt_url is None:
                 # The hub's own clients log in as `hub` with a secret of this process only.
                 hub_password = random_password()
@@ -128,6 +130,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
     )
     app.add_exception_handler(OrderRejected, _order_rejected)  # type: ignore[arg-type]
     app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.state.live_sessions = LiveSessions()  # /ws sockets per sign-in, closed on sign-out
     app.state.limits = Limits.of(
         settings.signin_account_burst, settings.signin_address_burst, settings.signin_refill_s
     )

@@ -1,7 +1,9 @@
 """/ws: push hub events to signed-in browsers, by subscription.
 
-Sign in with the session cookie, ``?token=<token>``, or a first message ``{"token": "…"}``.
-The hub then subscribes the client to its own sites, its communities, their market and its
+Sign in with the session cookie or a first message ``{"token": "…"}``; never with the token in
+the URL (URLs end up in access logs and browser history). A browser's socket must come from the
+hub's own origin (or one in POWERSHARE_ALLOWED_ORIGINS): another site's page cannot open it with
+the resident's cookie. Signing out closes the session's sockets (close code 4401). The hub then subscribes the client to its own sites, its communities, their market and its
 notifications, and says so in a ``hello`` event. A client may change that with
 ``{"subscribe": ["site:<id>", "community:<id>", "market"]}`` and ``{"unsubscribe": [...]}``;
 asking for a channel it may not see gets an ``error`` event, and the socket stays open.
@@ -20,7 +22,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select
 
 from hub.api.state import HubState, socket_state
-from hub.auth.tokens import COOKIE_NAME, user_for_token
+from hub.auth.live_sessions import LiveSessions
+from hub.auth.tokens import COOKIE_NAME, token_hash, user_for_token
 from hub.db.models import Site, User, UserRole
 from hub.events import (
     Event,
@@ -37,48 +40,94 @@ router = APIRouter()
 
 FIRST_MESSAGE_TIMEOUT_S = 10.0
 UNAUTHORISED_CLOSE = 4401  # 4000-4999: application codes; mirrors HTTP 401
+FORBIDDEN_ORIGIN_CLOSE = 4403
 
 
 @dataclass
 class Viewer:
     user: User
     communities: set[str]
+    token_hash: str
 
     @property
     def admin(self) -> bool:
         return self.user.role is UserRole.ADMIN
 
 
+def allowed_origin(origin: str | None, host: str | None, allowed: frozenset[str]) -> bool:
+    """Non-browser clients send no Origin; a browser's must be the hub's own or a configured one."""
+    if origin is None:
+        return True
+    if origin in allowed:
+        return True
+    scheme, _, rest = origin.partition("://")
+    return scheme in ("http", "https") and host is not None and rest == host
+
+
 @router.websocket("/ws")
 async def events_socket(websocket: WebSocket) -> None:
     state = socket_state(websocket)
+    origins = state["settings"].websocket_origins()
+    if not allowed_origin(websocket.headers.get("origin"), websocket.headers.get("host"), origins):
+        await websocket.close(FORBIDDEN_ORIGIN_CLOSE)  # before accept: the handshake gets a 403
+        return
     await websocket.accept()
     try:
         viewer = await _sign_in(websocket, state)
         if viewer is None:
             return
-        accepts = everything if viewer.admin else None  # admins watch everything
-        maxlen = state["settings"].ws_buffer
-        with state["bus"].subscribe(accepts, maxlen) as subscription:
-            for channel in await _default_channels(state, viewer):
-                subscription.join(channel)
-            lock = asyncio.Lock()  # replies and events share the socket; one frame at a time
-            sender = asyncio.create_task(_send_events(websocket, subscription.get, lock))
-            try:
-                async with lock:
-                    await _send_json(websocket, _hello(viewer, subscription))
-                while True:
-                    text = await websocket.receive_text()
-                    async with lock:
-                        await _handle(websocket, state, viewer, subscription, text)
-            finally:
-                sender.cancel()
+        sessions: LiveSessions = websocket.app.state.live_sessions
+        with sessions.watch(viewer.token_hash) as signed_out:
+            await _serve(websocket, state, viewer, signed_out)
     except (WebSocketDisconnect, RuntimeError):
         return
 
 
+async def _serve(websocket: WebSocket, state: HubState, viewer: Viewer, signed_out: asyncio.Event) -> None:
+    accepts = everything if viewer.admin else None  # admins watch everything
+    maxlen = state["settings"].ws_buffer
+    with state["bus"].subscribe(accepts, maxlen) as subscription:
+        for channel in await _default_channels(state, viewer):
+            subscription.join(channel)
+        lock = asyncio.Lock()  # replies and events share the socket; one frame at a time
+        sender = asyncio.create_task(_send_events(websocket, subscription.get, lock))
+        receiver = asyncio.create_task(_receive(websocket, state, viewer, subscription, lock))
+        waiter = asyncio.create_task(signed_out.wait())
+        try:
+            async with lock:
+                await _send_json(websocket, _hello(viewer, subscription))
+            done, _ = await asyncio.wait({receiver, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            if waiter in done:
+                async with lock:
+                    await _send_json(websocket, _error("signed_out", "this session was signed out"))
+                    await websocket.close(UNAUTHORISED_CLOSE)
+            else:
+                receiver.result()  # a disconnect ends the socket as before
+        finally:
+            for task in (sender, receiver, waiter):
+                task.cancel()
+
+
+async def _receive(
+    websocket: WebSocket, state: HubState, viewer: Viewer, subscription: Subscription, lock: asyncio.Lock
+) -> None:
+    while True:
+        text = await websocket.receive_text()
+        async with lock:
+            await _handle(websocket, state, viewer, subscription, text)
+
+
 async def _sign_in(websocket: WebSocket, state: HubState) -> Viewer | None:
-    token = websocket.query_params.get("token") or websocket.cookies.get(COOKIE_NAME)
+    if "token" in websocket.query_params:
+        await _send_json(
+            websocket,
+            _error(
+                "token_in_url", "tokens do not go in URLs: send the session cookie or {'token': '<token>'}"
+            ),
+        )
+        await websocket.close(UNAUTHORISED_CLOSE)
+        return None
+    token = websocket.cookies.get(COOKIE_NAME)
     if not token:
         try:
             first = json.loads(await asyncio.wait_for(websocket.receive_text(), FIRST_MESSAGE_TIMEOUT_S))
@@ -96,12 +145,13 @@ async def _sign_in(websocket: WebSocket, state: HubState) -> Viewer | None:
             {
                 "type": "error",
                 "error": "unauthenticated",
-                "detail": "sign in first: send the session cookie, ?token=<token> or {'token': '<token>'}",
+                "detail": "sign in first: send the session cookie or {'token': '<token>'}",
             },
         )
         await websocket.close(UNAUTHORISED_CLOSE)
         return None
-    return Viewer(user, communities)
+    assert isinstance(token, str)  # a user was found for it
+    return Viewer(user, communities, token_hash(token))
 
 
 async def _default_channels(state: HubState, viewer: Viewer) -> list[str]:

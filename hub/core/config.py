@@ -18,6 +18,9 @@ class ConfigError(Exception):
 
 
 Environment = Literal["development", "test", "production"]
+# auto: the hub brings the schema up to date as it starts (one machine, one hub). skip: it does not,
+# because `powershare-hub migrate` runs once as its own step before the replicas (compose, systemd).
+MigrateMode = Literal["auto", "skip"]
 
 
 class Settings(BaseSettings):
@@ -27,6 +30,10 @@ class Settings(BaseSettings):
         default="development", description="'production' refuses demo secrets and sets Secure cookies"
     )
 
+    migrate: MigrateMode = Field(
+        default="auto",
+        description="'auto' migrates the schema on start; 'skip' leaves it to `powershare-hub migrate`",
+    )
     database_url: str = Field(
         default="sqlite+aiosqlite:///var/powershare.db",
         description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+psycopg://host/db",
@@ -70,8 +77,27 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body the API takes (413 beyond)"
     )
+    allowed_origins: str = Field(
+        default="",
+        description="Comma-separated origins (https://host:port) besides the hub's own that may open /ws",
+    )
     ws_buffer: int = Field(default=256, ge=1, description="Events buffered per /ws client before dropping")
     stats_interval_s: float = Field(default=5.0, gt=0, description="How often /ws gets live community stats")
+
+    def websocket_origins(self) -> frozenset[str]:
+        """Origins that may open /ws besides the hub's own; development adds the Vite dev server."""
+        configured = {o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()}
+        if self.env == "development":
+            configured |= {"http://localhost:5173", "http://127.0.0.1:5173"}
+        return frozenset(configured)
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in (o.strip() for o in value.split(",") if o.strip()):
+            if not origin.startswith(("http://", "https://")) or origin.count("/") > 3:
+                raise ValueError(f"each origin must look like https://host[:port] (got {origin!r})")
+        return value
 
     @field_validator("database_url")
     @classmethod

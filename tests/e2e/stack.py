@@ -36,7 +36,11 @@ class Stack:
 
     @property
     def ws_url(self) -> str:
-        return f"ws://{self.settings.http_host}:{self.settings.http_port}/ws?token={self.token}"
+        return f"ws://{self.settings.http_host}:{self.settings.http_port}/ws"
+
+    @property
+    def ws_headers(self) -> dict[str, str]:
+        return {"Cookie": f"powershare_session={self.token}"}  # tokens never go in URLs (#12)
 
     @property
     def base_url(self) -> str:

@@ -29,7 +29,7 @@ async def next_site_reading(socket: websockets.ClientConnection, within: float =
 
 async def assert_live_values_follow_the_device(stack: Stack) -> None:
     inverter = stack.sims.home(SITE).device("inverter")
-    async with websockets.connect(stack.ws_url) as socket:
+    async with websockets.connect(stack.ws_url, additional_headers=stack.ws_headers) as socket:
         reading = await next_site_reading(socket)
         assert reading["device"] == "site"
         assert {"pv_w", "load_w", "grid_w", "battery_w", "soc_pct"} <= reading["values"].keys()

@@ -19,7 +19,7 @@ from powershare_wire import DispatchAck, DispatchCommand, DispatchMode, Dispatch
 from powershare_wire.topics import Kind, topic
 from tests.agent.mqtt_client import mqtt_client
 from tests.conftest import BrokerAddress, free_port
-from tests.helpers import eventually
+from tests.helpers import eventually, session_cookie
 from tests.hub.conftest import HubFactory, RunningHub
 from tests.hub.test_market import INTERVAL, clear, next_interval, offer, request
 from tests.hub.test_ws import next_of
@@ -166,7 +166,7 @@ async def test_a_refused_or_unanswered_dispatch_puts_the_trade_at_risk_and_tells
         await agent.subscribe(topic(community, "home-bat", Kind.DISPATCH), qos=1)
         start = await trade_from_the_battery(hub, community, homes)
         token = await hub.token("b@example.org")
-        async with websockets.connect(f"{hub.ws_url}?token={token}") as socket:
+        async with websockets.connect(hub.ws_url, additional_headers=session_cookie(token)) as socket:
             await next_of(socket, "hello")
             clock.advance((start - clock.now()).total_seconds())
             command = await next_command(agent)

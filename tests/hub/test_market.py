@@ -18,7 +18,7 @@ from hub.db.models import Community, Offer, Site, Transaction, TransactionStatus
 from hub.market.intervals import open_interval
 from hub.market.lifecycle import TransitionError, advance, can_move
 from tests.conftest import BrokerAddress
-from tests.helpers import eventually
+from tests.helpers import eventually, session_cookie
 from tests.hub.conftest import HubFactory, RunningHub
 from tests.hub.test_ws import next_of
 
@@ -82,7 +82,7 @@ async def test_a_request_reaches_the_providers_at_once_with_its_distance(
     async with start_hub(amqtt_broker, sqlite_url) as hub:
         consumer, near, _far = await homes(hub, community)
         token = await hub.token("n@example.org")
-        async with websockets.connect(f"{hub.ws_url}?token={token}") as socket:
+        async with websockets.connect(hub.ws_url, additional_headers=session_cookie(token)) as socket:
             await next_of(socket, "hello")
             created = await request(consumer, 3500, "0.2500", next_interval(hub), urgency="high")
             assert created["mine"] is True

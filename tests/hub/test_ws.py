@@ -17,7 +17,7 @@ import websockets
 from hub.events import Event, site_channel
 from powershare_wire import Reading
 from tests.conftest import BrokerAddress
-from tests.helpers import eventually, publish_telemetry, site_reading
+from tests.helpers import eventually, publish_telemetry, session_cookie, site_reading
 from tests.hub.conftest import HubFactory, RunningHub
 
 
@@ -41,7 +41,7 @@ async def test_ws_pushes_each_new_reading_of_own_site_once(
         await connected(hub)
         await hub.resident("ann@example.org", "home-ws", community)
         token = await hub.token("ann@example.org")
-        async with websockets.connect(f"{hub.ws_url}?token={token}") as socket:
+        async with websockets.connect(hub.ws_url, additional_headers=session_cookie(token)) as socket:
             hello = await next_of(socket, "hello")
             assert "site:home-ws" in hello["channels"]
             first = site_reading(1, pv_w=111.0)
@@ -89,7 +89,7 @@ async def test_a_resident_may_not_subscribe_to_another_residents_site(
         await hub.resident("cy@example.org", "home-c", community)
         await hub.resident("di@example.org", "home-d", community)
         token = await hub.token("cy@example.org")
-        async with websockets.connect(f"{hub.ws_url}?token={token}") as socket:
+        async with websockets.connect(hub.ws_url, additional_headers=session_cookie(token)) as socket:
             await next_of(socket, "hello")
             await socket.send(json.dumps({"subscribe": ["site:home-d", "market", f"community:{community}"]}))
             error = await next_of(socket, "error")
@@ -122,7 +122,8 @@ async def stalled_client(host: str, port: int, token: str) -> asyncio.StreamWrit
     key = base64.b64encode(os.urandom(16)).decode()
     writer.write(
         (
-            f"GET /ws?token={token} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
+            f"GET /ws HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: powershare_session={token}\r\n"
+            "Upgrade: websocket\r\n"
             f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
         ).encode()
     )
@@ -138,9 +139,12 @@ async def test_a_stalled_client_drops_its_oldest_events_and_never_slows_the_othe
     async with start_hub(amqtt_broker, sqlite_url, ws_buffer=buffer) as hub:
         admin = await hub.admin()
         token = await hub.token("admin@example.org")
-        url = f"{hub.ws_url}?token={token}"
+        url, cookie = hub.ws_url, session_cookie(token)
         stalled = await stalled_client(hub.settings.http_host, hub.settings.http_port, token)
-        async with websockets.connect(url) as fast_1, websockets.connect(url) as fast_2:
+        async with (
+            websockets.connect(url, additional_headers=cookie) as fast_1,
+            websockets.connect(url, additional_headers=cookie) as fast_2,
+        ):
             for socket in (fast_1, fast_2):
                 await next_of(socket, "hello")
             await eventually(lambda: hub.http.get("/api/health"), lambda r: r.json()["ws_clients"] == 3)
@@ -179,7 +183,7 @@ async def test_members_get_live_community_stats_without_anyones_details(
             await publish_telemetry(
                 amqtt_broker.host, amqtt_broker.port, community, site, [site_reading(1, pv_w)]
             )
-        async with websockets.connect(f"{hub.ws_url}?token={token}") as socket:
+        async with websockets.connect(hub.ws_url, additional_headers=session_cookie(token)) as socket:
             deadline = time.monotonic() + 10
             while True:
                 stats = await next_of(socket, "stats")
@@ -199,7 +203,7 @@ async def test_a_late_reading_is_stored_but_not_pushed_as_the_current_state(
         await hub.resident("gus@example.org", "home-g", community)
         token = await hub.token("gus@example.org")
         now = datetime.now(UTC)
-        async with websockets.connect(f"{hub.ws_url}?token={token}") as socket:
+        async with websockets.connect(hub.ws_url, additional_headers=session_cookie(token)) as socket:
             await next_of(socket, "hello")
 
             async def publish(readings: list[Reading]) -> None:
@@ -220,7 +224,7 @@ async def test_replies_and_events_share_the_socket_without_mixing_frames(
     async with start_hub(amqtt_broker, sqlite_url, ws_buffer=events) as hub:
         await hub.admin()
         token = await hub.token("admin@example.org")
-        async with websockets.connect(f"{hub.ws_url}?token={token}") as socket:
+        async with websockets.connect(hub.ws_url, additional_headers=session_cookie(token)) as socket:
             await next_of(socket, "hello")
             bus = hub.state["bus"]
 

@@ -20,9 +20,10 @@ from hub.api.schemas.accounts import (
     RegistrationAccepted,
     UserPublic,
 )
+from hub.auth.live_sessions import LiveSessions
 from hub.auth.password_policy import password_problem
 from hub.auth.passwords import DUMMY_HASH, hash_password_async, verify_password_async
-from hub.auth.tokens import COOKIE_NAME, issue_token, revoke_token
+from hub.auth.tokens import COOKIE_NAME, issue_token, revoke_token, token_hash
 from hub.db.models import Community, Site, User, UserRole
 
 router = APIRouter(tags=["auth"])
@@ -113,10 +114,15 @@ async def login(
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, operation_id="auth-logout")
-async def logout(response: Response, session: SessionDep, token: Token) -> None:
-    """End this session (the token stops working at once). Harmless when not signed in."""
+async def logout(request: Request, response: Response, session: SessionDep, token: Token) -> None:
+    """End this session: the token stops working at once and its /ws sockets close (4401).
+
+    Harmless when not signed in.
+    """
     if token:
         await revoke_token(session, token)
+        sessions: LiveSessions = request.app.state.live_sessions
+        sessions.sign_out(token_hash(token))
     response.delete_cookie(COOKIE_NAME, path="/")
 
 

@@ -1,6 +1,10 @@
 /**
  * One WebSocket to the hub's /ws, reopened with exponential backoff whenever it closes.
  * Frames are parsed into known events; unknown ones are dropped.
+ *
+ * The socket signs in with the session cookie the browser sends on the same-origin upgrade;
+ * a token never goes in the URL (the hub refuses `?token=`: URLs end up in access logs).
+ * The hub closes the socket with 4401 when its session signs out (or never was signed in).
  */
 import { useEffect, useRef, useState } from "react";
 import { parseEvent } from "../api/events";
