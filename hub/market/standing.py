@@ -36,6 +36,7 @@ from hub.market.forecast import (
 )
 from hub.market.orders import interval_of
 from hub.outbox import Outbox
+from powershare_wire import site as vocabulary
 
 LOAD_DAYS = 7  # the same time of day on each of the last days shapes the load forecast
 
@@ -134,7 +135,7 @@ def battery_energy_wh(
     if not in_hours:
         return 0
     battery = next((a for a in site.assets if a.get("kind") == "battery" and a.get("energy_kwh")), None)
-    soc = _latest(site, "soc_pct")
+    soc = _latest(site, vocabulary.SOC_PCT)
     if battery is None or soc is None:
         return 0
     above = (soc - (rule.min_soc_pct or 0)) / 100 * float(battery["energy_kwh"]) * 1000
