@@ -106,7 +106,10 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
                     name="mqtt-consumer",
                 ),
                 asyncio.create_task(
-                    publish_live_stats(bus, ingest.live, settings.stats_interval_s, clock), name="live-stats"
+                    publish_live_stats(
+                        bus, ingest.live, settings.stats_interval_s, clock, settings.live_stats_min_sites
+                    ),
+                    name="live-stats",
                 ),
             ]
             stack.push_async_callback(_cancel, tasks)

@@ -83,6 +83,11 @@ class Settings(BaseSettings):
     )
     ws_buffer: int = Field(default=256, ge=1, description="Events buffered per /ws client before dropping")
     stats_interval_s: float = Field(default=5.0, gt=0, description="How often /ws gets live community stats")
+    live_stats_min_sites: int = Field(
+        default=3,
+        ge=2,
+        description="Live community totals only from this many homes (3: minus your own, two remain)",
+    )
 
     def websocket_origins(self) -> frozenset[str]:
         """Origins that may open /ws besides the hub's own; development adds the Vite dev server."""

@@ -30,3 +30,21 @@ def test_live_self_sufficiency_counts_only_what_comes_from_outside() -> None:
     assert live.figures("north")["self_sufficiency"] == round(1 - 800 / 1300, 4)
     live.update("east", "c", snapshot(pv_w=0, load_w=0, grid_w=0))
     assert live.figures("east")["self_sufficiency"] is None  # nothing used: no share to speak of
+
+
+def test_too_few_homes_send_nothing_and_a_figure_one_home_feeds_is_withheld() -> None:
+    """No neighbour's own figures can be worked out from the totals (#12)."""
+    live = LiveStats()
+    live.update("north", "a", snapshot(pv_w=1000, wind_w=1500, load_w=500, grid_w=-2000))
+    live.update("north", "b", snapshot(pv_w=200, load_w=1200, grid_w=1000))
+    assert live.shareable("north", min_sites=3) is None  # b minus its own is a's figures
+    live.update("north", "c", snapshot(pv_w=300, load_w=700, grid_w=400))
+    figures = live.shareable("north", min_sites=3)
+    assert figures is not None
+    assert figures["production_w"] == 3000  # three homes produce
+    assert figures["wind_w"] is None  # a alone has wind: the total would be a's
+    assert figures["export_w"] is None  # a alone exports
+    assert figures["community_coverage_w"] is None
+    assert figures["self_sufficiency"] is None
+    assert figures["import_w"] is None  # two importers: each would learn the other's
+    assert figures["consumption_w"] == 2400

@@ -174,25 +174,33 @@ async def test_a_stalled_client_drops_its_oldest_events_and_never_slows_the_othe
 async def test_members_get_live_community_stats_without_anyones_details(
     amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
 ) -> None:
+    """Totals only once three homes report: two would give each the other's figures (#12)."""
     async with start_hub(amqtt_broker, sqlite_url, stats_interval_s=0.2) as hub:
         await connected(hub)
-        await hub.resident("eve@example.org", "home-e", community)
-        await hub.resident("fay@example.org", "home-f", community)
+        for name in ("eve", "fay", "gus"):
+            await hub.resident(f"{name}@example.org", f"home-{name[0]}", community)
         token = await hub.token("eve@example.org")
-        for site, pv_w in (("home-e", 1000.0), ("home-f", 3000.0)):
-            await publish_telemetry(
-                amqtt_broker.host, amqtt_broker.port, community, site, [site_reading(1, pv_w)]
-            )
+        live = hub.state["ingest"].live
         async with websockets.connect(hub.ws_url, additional_headers=session_cookie(token)) as socket:
-            deadline = time.monotonic() + 10
-            while True:
-                stats = await next_of(socket, "stats")
-                if stats["live"]["sites"] == 2 or time.monotonic() > deadline:
-                    break
+            await next_of(socket, "hello")
+            for site, pv_w in (("home-e", 1000.0), ("home-f", 3000.0)):
+                await publish_telemetry(
+                    amqtt_broker.host, amqtt_broker.port, community, site, [site_reading(1, pv_w)]
+                )
+
+            async def reporting() -> int:
+                return int(live.figures(community)["sites"] or 0)
+
+            await eventually(reporting, lambda n: n == 2, what="two homes in the live figures")
+            await publish_telemetry(
+                amqtt_broker.host, amqtt_broker.port, community, "home-g", [site_reading(1, 2000.0)]
+            )
+            stats = await next_of(socket, "stats")  # none was sent while two homes reported
+            assert stats["live"]["sites"] == 3
             assert stats["community"] == community
             assert stats["site"] is None
-            assert stats["live"]["production_w"] == 4000.0
-            assert stats["live"]["export_w"] == 2000.0  # site_reading exports half its PV
+            assert stats["live"]["production_w"] == 6000.0
+            assert stats["live"]["export_w"] == 3000.0  # site_reading exports half its PV
 
 
 async def test_a_late_reading_is_stored_but_not_pushed_as_the_current_state(
