@@ -43,7 +43,10 @@ async def seed(url: str, sites: int, trades: int, intervals: int) -> None:
         await session.flush()
         await session.execute(
             insert(Site),
-            [{"id": site, "community": COMMUNITY, "name": site, "kind": SiteKind.HYBRID, "assets": []} for site in ids],
+            [
+                {"id": site, "community": COMMUNITY, "name": site, "kind": SiteKind.HYBRID, "assets": []}
+                for site in ids
+            ],
         )
         for k in range(intervals):
             start = DAY + k * INTERVAL
@@ -145,7 +148,9 @@ async def run(sites: int, trades: int, intervals: int) -> None:
         floor = await baseline(url, lines)
     print(f"\n{sites} sites, {trades * intervals} trades, {lines} ledger lines")
     print(f"{'figure':52} {'measured':>10} {'goal':>9} {'baseline':>10} {'ratio':>7}")
-    print(f"{'settle one day (' + str(intervals) + ' intervals)':52} {day:>9.3f}s {'≤ 10 s':>9} {floor:>9.3f}s {day / floor:>6.1f}×")
+    print(
+        f"{'settle one day (' + str(intervals) + ' intervals)':52} {day:>9.3f}s {'≤ 10 s':>9} {floor:>9.3f}s {day / floor:>6.1f}×"
+    )
     per_interval_floor = floor / intervals
     print(
         f"{'re-settle one interval after a late reading':52} {again * 1000:>8.1f}ms {'≤ 100 ms':>9}"
