@@ -1,4 +1,5 @@
 import react from "@vitejs/plugin-react";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const hub = process.env.POWERSHARE_HUB ?? "http://127.0.0.1:8000";
@@ -21,5 +22,7 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    // No canvas in jsdom: charts draw into a recorder (src/test/uplotFake.ts) instead of uPlot.
+    alias: [{ find: /^uplot$/, replacement: fileURLToPath(new URL("./src/test/uplotFake.ts", import.meta.url)) }],
   },
 });

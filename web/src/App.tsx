@@ -11,6 +11,7 @@ import { LiveProvider, type LiveSyncOptions } from "./hooks/live";
 import { i18n } from "./i18n";
 import { ToastProvider } from "./hooks/toasts";
 import { AccountPage } from "./pages/AccountPage";
+import { BillsPage } from "./pages/BillsPage";
 import { CalendarPage } from "./pages/CalendarPage";
 import { CommunityPage } from "./pages/CommunityPage";
 import { HistoryPage } from "./pages/HistoryPage";
@@ -79,6 +80,7 @@ export function AppRoutes() {
       <Route path="/calendar" component={CalendarPage} />
       <Route path="/map" component={MapPage} />
       <Route path="/history" component={HistoryPage} />
+      <Route path="/bills" component={BillsPage} />
       <Route path="/community" component={CommunityPage} />
       <Route path="/notifications" component={NotificationsPage} />
       <Route path="/account" component={AccountPage} />

@@ -37,9 +37,29 @@ describe("parseEvent", () => {
         site: null,
         notification: { id: 3, kind: "transaction", title: `Energy trade ${status}`, body: "", data: { status } },
       });
-    expect(parseEvent(note("failed"))).toEqual({ type: "notification", id: 3, title: "Energy trade failed", message: undefined, level: "error", kind: "transaction" });
+    expect(parseEvent(note("failed"))).toEqual({
+      type: "notification",
+      id: 3,
+      title: "Energy trade failed",
+      message: undefined,
+      level: "warning",
+      kind: "transaction",
+      data: { status: "failed" },
+    });
     expect(parseEvent(note("completed"))).toMatchObject({ level: "success" });
-    expect(parseEvent(note("matched"))).toMatchObject({ level: undefined });
+    // The meters showed less (or nothing): a warning, not an error of the system.
+    expect(parseEvent(note("partially_delivered"))).toMatchObject({ level: "warning" });
+    expect(parseEvent(note("scheduled"))).toMatchObject({ level: undefined });
+    expect(parseEvent(note("delivering"))).toMatchObject({ level: undefined });
+  });
+
+  it("colours settlements by shortfall and battery trades at risk as warnings", () => {
+    const note = (kind: string, data: object) =>
+      JSON.stringify({ type: "notification", notification: { id: 4, kind, title: "t", body: "", data } });
+    const settled = { site: "alpha", interval: "2026-01-05T12:00:00Z", revision: 1, sold_wh: 0, bought_wh: 400, earned: "0", paid: "0.0760" };
+    expect(parseEvent(note("settlement", { ...settled, shortfall: false }))).toMatchObject({ level: "success", kind: "settlement", data: { bought_wh: 400 } });
+    expect(parseEvent(note("settlement", { ...settled, shortfall: true }))).toMatchObject({ level: "warning" });
+    expect(parseEvent(note("dispatch", { site: "alpha" }))).toMatchObject({ level: "warning" });
   });
 
   it.each([

@@ -24,13 +24,24 @@ function optionalText(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** The hub sends `kind` and `data`; a trade that failed or settled deserves a matching colour. */
+/** Trade statuses worth a colour: delivered in full, or less than promised (or nothing). */
+const STATUS_LEVELS: Partial<Record<string, NotificationEvent["level"]>> = {
+  completed: "success",
+  partially_delivered: "warning",
+  failed: "warning",
+};
+
+/**
+ * The hub sends `kind` and `data`: a trade that completed is good news, one short or failed a
+ * warning (the meters decided, nothing broke); so is a settlement with a shortfall, or a battery
+ * trade at risk.
+ */
 function levelOf(data: Json): NotificationEvent["level"] {
   if (typeof data.level === "string" && LEVELS.has(data.level)) return data.level as NotificationEvent["level"];
-  const status = isObject(data.data) ? data.data.status : undefined;
-  if (status === "failed") return "error";
-  if (status === "completed") return "success";
-  return undefined;
+  const details = isObject(data.data) ? data.data : {};
+  if (data.kind === "settlement") return details.shortfall === true ? "warning" : "success";
+  if (data.kind === "dispatch") return "warning";
+  return typeof details.status === "string" ? STATUS_LEVELS[details.status] : undefined;
 }
 
 function toNotification(data: Json): NotificationEvent | null {
@@ -38,7 +49,15 @@ function toNotification(data: Json): NotificationEvent | null {
   const message = optionalText(data.message) ?? optionalText(data.body) ?? optionalText(data.text);
   if (!title && !message) return null;
   const id = typeof data.id === "string" || typeof data.id === "number" ? data.id : undefined;
-  return { type: "notification", id, title, message: message || undefined, level: levelOf(data), kind: optionalText(data.kind) };
+  return {
+    type: "notification",
+    id,
+    title,
+    message: message || undefined,
+    level: levelOf(data),
+    kind: optionalText(data.kind),
+    data: isObject(data.data) ? data.data : undefined,
+  };
 }
 
 /** An order view as the hub sends it (RequestOut / OfferOut): at least an id, a status and Wh. */

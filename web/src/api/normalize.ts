@@ -35,5 +35,7 @@ export function toNotification(raw: Raw): AppNotification {
     level: level === "info" || level === "success" || level === "warning" || level === "error" ? level : undefined,
     created_at: str(raw.created_at),
     read: typeof raw.read === "boolean" ? raw.read : "read_at" in raw ? raw.read_at !== null : undefined,
+    kind: str(raw.kind),
+    data: typeof raw.data === "object" && raw.data !== null && !Array.isArray(raw.data) ? (raw.data as Raw) : undefined,
   };
 }

@@ -76,8 +76,10 @@ export interface NotificationEvent {
   title?: string;
   message?: string;
   level?: "info" | "success" | "warning" | "error";
-  /** The hub's kind ("market" after a clearing, "transaction", "request" …). */
+  /** The hub's kind ("market" after a clearing, "transaction", "settlement" …). */
   kind?: string;
+  /** The kind's figures (a settlement's site, interval, kWh and amounts), for wording it in the chosen language. */
+  data?: Record<string, unknown>;
 }
 
 /** A request or offer as it changed (the market channel's copy is public, the owner's full). */
@@ -158,6 +160,8 @@ export interface AppNotification {
   level?: "info" | "success" | "warning" | "error";
   created_at?: string;
   read?: boolean;
+  kind?: string;
+  data?: Record<string, unknown>;
 }
 
 /** GET /api/communities/{id}/stats: totals over a period (kWh, self-sufficiency 0…1). */

@@ -4,6 +4,7 @@
  */
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, type ReactNode } from "react";
+import { billKeys } from "../api/bills";
 import { queryKeys } from "../api/queries";
 import type { EnergyOffer, EnergyRequest, LiveEvent, MarketOverview, SiteSnapshot, Transaction } from "../api/types";
 import { applyOrderEvent, upsertResult, type OrderScope } from "../lib/orders";
@@ -69,12 +70,17 @@ export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
           break;
         }
         case "notification":
-          push({ id: event.id, title: event.title, message: event.message, level: event.level });
+          push({ id: event.id, title: event.title, message: event.message, level: event.level, kind: event.kind, data: event.data });
           void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
           // After a clearing: should an order event have been missed, the lists catch up here.
           if (event.kind === "market") {
             void queryClient.invalidateQueries({ queryKey: queryKeys.requests });
             void queryClient.invalidateQueries({ queryKey: queryKeys.offers });
+          }
+          // An interval was settled (or settled again): its trades' kWh and amounts and the bills changed.
+          if (event.kind === "settlement") {
+            void queryClient.invalidateQueries({ queryKey: queryKeys.transactions });
+            void queryClient.invalidateQueries({ queryKey: billKeys.all });
           }
           break;
         // Order and trade events carry the view itself: upsert it by id (lists are newest first).

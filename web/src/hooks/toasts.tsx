@@ -8,6 +8,9 @@ export interface Toast {
   title?: string;
   message?: string;
   level: ToastLevel;
+  /** A notification's kind and figures, so the toast is worded in the chosen language. */
+  kind?: string;
+  data?: Record<string, unknown>;
 }
 
 interface ToastApi {
@@ -30,12 +33,12 @@ export function ToastProvider({ children, timeoutMs = TOAST_TIMEOUT_MS }: { chil
   }, []);
 
   const push = useCallback<ToastApi["push"]>(
-    ({ id, level = "info", title, message }) => {
+    ({ id, level = "info", title, message, kind, data }) => {
       counter.current += 1;
       const key = id !== undefined ? `n-${id}` : `t-${counter.current}`;
       setToasts((current) => {
         if (current.some((toast) => toast.id === key)) return current;
-        return [...current, { id: key, level, title, message }].slice(-MAX_TOASTS);
+        return [...current, { id: key, level, title, message, kind, data }].slice(-MAX_TOASTS);
       });
       if (timeoutMs > 0) setTimeout(() => dismiss(key), timeoutMs);
     },

@@ -24,15 +24,6 @@ export function SiteEnergyCard({ site }: { site: SiteSnapshot }) {
         {t("energy.title", { site: title })}
       </h2>
       <EnergyChart points={points} from={historyStart()} hours={HISTORY_HOURS} title={t("energy.chart", { site: title })} />
-      <p className="chart__legend">
-        <span className="chart__key chart__key--pv" aria-hidden="true" /> {t("energy.solar")}
-        {windy ? (
-          <>
-            <span className="chart__key chart__key--wind" aria-hidden="true" /> {t("energy.wind")}
-          </>
-        ) : null}
-        <span className="chart__key chart__key--load" aria-hidden="true" /> {t("energy.used")}
-      </p>
       <dl className="energy-card__totals">
         <div>
           <dt>{t("energy.produced")}</dt>

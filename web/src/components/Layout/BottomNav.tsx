@@ -10,7 +10,8 @@ export function BottomNav() {
     <nav className="tabs" aria-label={t("nav.label")}>
       <ul className="tabs__list">
         {TABS.map((tab) => {
-          const current = tab.path === "/" ? location === "/" : location.startsWith(tab.path);
+          const current =
+            tab.path === "/" ? location === "/" : [tab.path, ...(tab.also ?? [])].some((path) => location.startsWith(path));
           return (
             <li key={tab.path}>
               <Link

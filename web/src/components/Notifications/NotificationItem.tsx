@@ -1,22 +1,26 @@
+import { useTranslation } from "react-i18next";
 import type { AppNotification } from "../../api/types";
 import { useMarkRead } from "../../hooks/useNotifications";
 import { formatWhen } from "../../lib/format";
+import { useNotificationText } from "./useNotificationText";
 
 export function NotificationItem({ notification: n }: { notification: AppNotification }) {
+  const { t } = useTranslation();
   const mark = useMarkRead();
+  const words = useNotificationText()(n);
   const unread = n.read === false;
   return (
     <article className={`card list-item${unread ? " list-item--unread" : ""}`} data-testid={`notification-${n.id}`}>
       <div className="list-item__row">
         <span className="list-item__title">
-          {unread ? <span className="visually-hidden">Unread: </span> : null}
-          {n.title ?? n.message}
+          {unread ? <span className="visually-hidden">{t("notifications.unreadPrefix")} </span> : null}
+          {words.title ?? words.message}
         </span>
         <time className="list-item__meta" dateTime={n.created_at}>
           {formatWhen(n.created_at)}
         </time>
       </div>
-      {n.title && n.message ? <p>{n.message}</p> : null}
+      {words.title && words.message ? <p>{words.message}</p> : null}
       {unread ? (
         <div className="list-item__actions">
           <button
@@ -25,7 +29,7 @@ export function NotificationItem({ notification: n }: { notification: AppNotific
             disabled={mark.isPending}
             onClick={() => mark.mutate(n.id)}
           >
-            Mark as read
+            {t("notifications.markRead")}
           </button>
         </div>
       ) : null}

@@ -1,0 +1,42 @@
+import { useTranslation } from "react-i18next";
+import type { Adjustment } from "../../api/bills";
+import { formatAmount } from "../../lib/amounts";
+import { formatKwh } from "../../lib/explanations";
+import { formatWhen } from "../../lib/format";
+
+/** Corrections from intervals settled again (late readings): when, why, and what it changed. */
+export function Adjustments({ adjustments, total, currency }: { adjustments: Adjustment[]; total: string; currency: string }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  if (adjustments.length === 0) return null;
+  return (
+    <section className="card stack" aria-labelledby="adjustments-heading" data-testid="bill-adjustments">
+      <h2 id="adjustments-heading" className="section-title">
+        {t("bills.adjustments.title")}
+      </h2>
+      <p className="list-item__meta">{t("bills.adjustments.intro")}</p>
+      <ul className="list">
+        {adjustments.map((a) => (
+          <li key={`${a.interval_start}-${a.revision}`} className="adjustment" data-testid="bill-adjustment">
+            <div className="list-item__row">
+              <span className="list-item__title">
+                {t("bills.adjustments.interval", { when: formatWhen(a.interval_start, locale), revision: a.revision })}
+              </span>
+              <span className="amount">{formatAmount(a.amount, currency, locale)}</span>
+            </div>
+            {a.note ? <p className="list-item__meta">{a.note}</p> : null}
+            {a.import_wh !== 0 || a.export_wh !== 0 ? (
+              <p className="list-item__meta">
+                {t("bills.adjustments.energy", { received: formatKwh(a.import_wh, locale), given: formatKwh(a.export_wh, locale) })}
+              </p>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      <p className="list-item__row">
+        <span>{t("bills.adjustments.total")}</span>
+        <strong data-testid="bill-adjustments-total">{formatAmount(total, currency, locale)}</strong>
+      </p>
+    </section>
+  );
+}
