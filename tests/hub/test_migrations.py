@@ -31,6 +31,8 @@ TABLES = {
     "settlements",
     "ledger_lines",
     "allocations",
+    "invitations",
+    "membership_requests",
 }
 
 

@@ -8,7 +8,13 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from hub.accounts import user_by_email
+from hub.accounts import (
+    MembershipRefused,
+    join_with_invitation,
+    request_membership,
+    user_by_email,
+    valid_invitation,
+)
 from hub.api.deps import CurrentUser, SessionDep, StateDep, Token
 from hub.api.errors import field_error
 from hub.api.limits import LimitsDep, client_address, too_many
@@ -47,22 +53,36 @@ async def register(body: RegisterBody, session: SessionDep, state: StateDep) -> 
         raise field_error("password", problem)
     if body.community is not None and await session.get(Community, body.community) is None:
         raise field_error("community", f"no community {body.community!r}")
+    if body.community is not None and body.invitation:
+        try:  # checked before the email, so a bad code tells nothing about who has an account
+            await valid_invitation(session, body.community, body.invitation, state["clock"].now())
+        except MembershipRefused as exc:
+            raise field_error("invitation", exc.message) from None
     password_hash = await hash_password_async(body.password)  # hashed either way: same time
     if await user_by_email(session, body.email) is not None:
         return REGISTERED
-    session.add(
-        User(
-            email=body.email,
-            password_hash=password_hash,
-            role=UserRole.RESIDENT,
-            display_name=body.display_name,
-            community=body.community,
-        )
+    user = User(
+        email=body.email,
+        password_hash=password_hash,
+        role=UserRole.RESIDENT,
+        display_name=body.display_name,
     )
+    session.add(user)
     try:
+        await session.flush()
+        if body.community is not None:
+            # Naming a community is asking to join it: an invitation lets in at once, else an admin decides.
+            now = state["clock"].now()
+            if body.invitation:
+                await join_with_invitation(session, user, body.community, body.invitation, now)
+            else:
+                await request_membership(session, user, body.community)
         await session.commit()
     except IntegrityError:  # a concurrent registration with the same email won the race
         await session.rollback()
+    except MembershipRefused as exc:
+        await session.rollback()
+        raise field_error("invitation", exc.message) from None
     return REGISTERED
 
 

@@ -12,14 +12,25 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
-from hub.api.deps import AdminUser, CommunityId, CurrentUser, SessionDep, StateDep
+from hub.accounts import (
+    MembershipRefused,
+    create_invitation,
+    decide_membership,
+    join_with_invitation,
+    request_membership,
+)
+from hub.api.deps import AdminUser, CommunityId, CurrentUser, RowId, SessionDep, StateDep
 from hub.api.errors import field_error, not_found
+from hub.api.schemas.accounts import UserPublic
 from hub.api.schemas.market import GridFee
+from hub.api.schemas.membership import InvitationOut, JoinBody, MembershipDecision, MembershipRequestOut
 from hub.api.schemas.sharing import SharingChange, SharingOut
 from hub.db.models import (
     Allocation,
     Community,
     Mechanism,
+    MembershipRequest,
+    MembershipStatus,
     Site,
     SiteInterval,
     Transaction,
@@ -220,3 +231,102 @@ async def put_sharing(
         raise field_error(exc.field, exc.message) from None
     await session.commit()
     return await sharing_view(session, community, admin, now)
+
+
+# Membership: an invitation or an admin's approval, never just the community's id (#12).
+
+
+def _refused(exc: MembershipRefused) -> HTTPException:
+    return HTTPException(exc.status, detail=exc.message)
+
+
+async def _community(session: SessionDep, community_id: str) -> Community:
+    community = await session.get(Community, community_id)
+    if community is None:
+        raise not_found(f"community {community_id!r}")
+    return community
+
+
+@router.post(
+    "/communities/{community_id}/invitations",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="communities-invite",
+)
+async def invite(
+    community_id: CommunityId, admin: AdminUser, session: SessionDep, state: StateDep
+) -> InvitationOut:
+    """Admin: a one-use code that lets a resident join this community."""
+    community = await _community(session, community_id)
+    code, expires = await create_invitation(session, community.id, admin, state["clock"].now())
+    await session.commit()
+    return InvitationOut(community=community.id, code=code, expires_at=expires)
+
+
+@router.post("/communities/{community_id}/join", operation_id="communities-join")
+async def join(
+    community_id: CommunityId, body: JoinBody, user: CurrentUser, session: SessionDep, state: StateDep
+) -> UserPublic:
+    """Join with an invitation code (403 without a valid one; ask with a membership request instead)."""
+    community = await _community(session, community_id)
+    try:
+        await join_with_invitation(session, user, community.id, body.invitation, state["clock"].now())
+    except MembershipRefused as exc:
+        raise _refused(exc) from None
+    await session.commit()
+    return UserPublic.model_validate(user)
+
+
+@router.post(
+    "/communities/{community_id}/membership-requests",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="communities-request-membership",
+)
+async def ask_to_join(
+    community_id: CommunityId, user: CurrentUser, session: SessionDep
+) -> MembershipRequestOut:
+    """Ask to join; you become a member when an admin approves."""
+    community = await _community(session, community_id)
+    try:
+        request = await request_membership(session, user, community.id)
+    except MembershipRefused as exc:
+        raise _refused(exc) from None
+    await session.commit()
+    return MembershipRequestOut.model_validate(request)
+
+
+@router.get("/communities/{community_id}/membership-requests", operation_id="communities-membership-requests")
+async def membership_requests(
+    community_id: CommunityId, _admin: AdminUser, session: SessionDep
+) -> list[MembershipRequestOut]:
+    """Admin: the requests to join, pending first."""
+    community = await _community(session, community_id)
+    rows = await session.scalars(
+        select(MembershipRequest)
+        .where(MembershipRequest.community == community.id)
+        .order_by(MembershipRequest.status != MembershipStatus.PENDING, MembershipRequest.id)
+    )
+    return [MembershipRequestOut.model_validate(r) for r in rows]
+
+
+@router.post(
+    "/communities/{community_id}/membership-requests/{request_id}",
+    operation_id="communities-decide-membership",
+)
+async def decide(
+    community_id: CommunityId,
+    request_id: RowId,
+    body: MembershipDecision,
+    admin: AdminUser,
+    session: SessionDep,
+    state: StateDep,
+) -> MembershipRequestOut:
+    """Admin: approve (the resident becomes a member) or refuse a pending request."""
+    request = await session.get(MembershipRequest, request_id)
+    if request is None or request.community != community_id:
+        raise not_found(f"membership request {request_id} of {community_id!r}")
+    try:
+        await decide_membership(session, request, admin, body.approve, state["clock"].now())
+    except MembershipRefused as exc:
+        raise _refused(exc) from None
+    await session.commit()
+    return MembershipRequestOut.model_validate(request)

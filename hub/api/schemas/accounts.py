@@ -22,7 +22,14 @@ class RegisterBody(BaseModel):
     email: Email
     password: Password
     display_name: str = Field(default="", max_length=120)
-    community: str | None = Field(default=None, pattern=ID_PATTERN, description="Community to join")
+    community: str | None = Field(
+        default=None,
+        pattern=ID_PATTERN,
+        description="Community to join: with its invitation code at once, otherwise once an admin approves",
+    )
+    invitation: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Code from its admin"
+    )
 
 
 class RegistrationAccepted(BaseModel):

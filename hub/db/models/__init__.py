@@ -21,6 +21,7 @@ from hub.db.models.enums import (
     UserRole,
 )
 from hub.db.models.market import EnergyRequest, MarketInterval, Offer, StandingOrder, Transaction
+from hub.db.models.membership import Invitation, MembershipRequest, MembershipStatus
 from hub.db.models.notifications import Notification
 from hub.db.models.readings import RawReading, SiteInterval
 from hub.db.models.settlement import Allocation, LedgerLine, Settlement, SharingPeriod
@@ -35,10 +36,13 @@ __all__ = [
     "Community",
     "Device",
     "EnergyRequest",
+    "Invitation",
     "LedgerKind",
     "LedgerLine",
     "MarketInterval",
     "Mechanism",
+    "MembershipRequest",
+    "MembershipStatus",
     "Notification",
     "Offer",
     "OrderStatus",
