@@ -12,6 +12,7 @@ from hub.accounts import (
     MembershipRefused,
     join_with_invitation,
     request_membership,
+    set_password,
     user_by_email,
     valid_invitation,
 )
@@ -22,6 +23,7 @@ from hub.api.schemas.accounts import (
     LoginBody,
     LoginResult,
     Me,
+    PasswordChange,
     RegisterBody,
     RegistrationAccepted,
     UserPublic,
@@ -30,7 +32,7 @@ from hub.auth.live_sessions import LiveSessions
 from hub.auth.password_policy import password_problem
 from hub.auth.passwords import DUMMY_HASH, hash_password_async, verify_password_async
 from hub.auth.tokens import COOKIE_NAME, issue_token, revoke_token, token_hash
-from hub.db.models import Community, Site, User, UserRole
+from hub.db.models import AuthToken, Community, Site, User, UserRole
 
 router = APIRouter(tags=["auth"])
 me_router = APIRouter(tags=["me"])
@@ -143,6 +145,40 @@ async def logout(request: Request, response: Response, session: SessionDep, toke
         await revoke_token(session, token)
         sessions: LiveSessions = request.app.state.live_sessions
         sessions.sign_out(token_hash(token))
+    response.delete_cookie(COOKIE_NAME, path="/")
+
+
+@router.post(
+    "/auth/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="auth-change-password",
+    responses={429: {"description": "Too many wrong current passwords; see Retry-After"}},
+)
+async def change_password(
+    body: PasswordChange,
+    request: Request,
+    response: Response,
+    user: CurrentUser,
+    session: SessionDep,
+    state: StateDep,
+    limits: LimitsDep,
+) -> None:
+    """Change your password: every session of yours ends (sign in again) and their /ws close."""
+    wait = limits.signin_account.retry_after(user.email)
+    if wait:
+        raise too_many(wait, "wrong passwords")
+    if not await verify_password_async(user.password_hash, body.current_password):
+        limits.signin_account.take(user.email)
+        raise field_error("current_password", "this is not your current password")
+    problem = password_problem(body.new_password, user.email, state["settings"].env == "production")
+    if problem:
+        raise field_error("new_password", problem)
+    hashes = list(await session.scalars(select(AuthToken.token_hash).where(AuthToken.user_id == user.id)))
+    await set_password(session, user.email, body.new_password)
+    await session.commit()
+    sessions: LiveSessions = request.app.state.live_sessions
+    for hashed in hashes:
+        sessions.sign_out(hashed)
     response.delete_cookie(COOKIE_NAME, path="/")
 
 

@@ -36,6 +36,13 @@ class RegistrationAccepted(BaseModel):
     detail: str
 
 
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: Password
+
+
 class LoginBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
