@@ -12,6 +12,7 @@ from functools import partial
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.core.config import Settings
 from hub.db.engine import create_engine, migrate
@@ -20,6 +21,8 @@ from hub.events import EventBus
 from hub.ingest.batch import Accepted
 from hub.ingest.pipeline import Ingest
 from powershare_wire import DeviceInfo, Quantity, Reading, Role, Status, Telemetry, Unit
+from tests.conftest import BrokerAddress
+from tests.hub.conftest import HubFactory
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 COMMUNITY = "north"
@@ -262,3 +265,30 @@ async def test_a_hub_starts_over_a_stored_snapshot_that_validation_now_refuses(
             await restarted.write([Accepted(COMMUNITY, message("home-a", snapshot(3)))])
             assert await stored(restarted, "home-a") == [1, 3]
     assert any("'home-a': its stored snapshot is no longer valid" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_stored_snapshot_todays_rules_refuse_shows_as_no_reading(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        resident = await hub.resident("r@example.org", "home-odd", community)
+
+        async def poison(session: AsyncSession) -> None:
+            await session.execute(
+                update(Site)
+                .where(Site.id == "home-odd")
+                .values(
+                    latest={
+                        "seq": 1,
+                        "ts": "2026-06-21T10:00:00Z",
+                        "device": "site",
+                        "values": {"pv_w": {"value": 1e308, "unit": "W"}},
+                    }
+                )
+            )
+
+        await hub.seed(poison)
+        listed = await resident.get("/api/sites")
+        assert listed.status_code == 200, listed.text
+        [site] = [s for s in listed.json() if s["site"] == "home-odd"]
+        assert site["reading"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, status
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -35,7 +36,14 @@ router = APIRouter(tags=["sites"])
 
 
 def _reading(site: Site) -> Reading | None:
-    return Reading.model_validate(site.latest) if site.latest else None
+    """The site's newest snapshot; one stored before today's validation rules and refused by them
+    is shown as none (the site's next reading replaces it) rather than failing the whole list."""
+    if not site.latest:
+        return None
+    try:
+        return Reading.model_validate(site.latest)
+    except ValidationError:
+        return None
 
 
 def _location(site: Site) -> Location | None:
