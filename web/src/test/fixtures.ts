@@ -1,4 +1,5 @@
 /** Builders for hub payloads used across tests. */
+import type { Bill } from "../api/bills";
 import type { EnergyOffer, EnergyRequest, IntervalResult, MarketOverview, Quantity, Reading, SiteSnapshot, Transaction, Unit } from "../api/types";
 
 export function reading(values: Record<string, number | null>, seq = 1, ts = "2026-01-01T12:00:00Z"): Reading {
@@ -150,6 +151,46 @@ export function marketOverview(fields: Partial<MarketOverview> = {}): MarketOver
     open_interval: "2026-01-05T12:15:00Z",
     next_gate: "2026-01-05T12:10:00Z",
     results: [intervalResult()],
+    ...fields,
+  };
+}
+
+/** A household's bill (BillOut) for June 2026: bought from a neighbour and the grid, sold to the grid, one correction. */
+export function bill(fields: Partial<Bill> = {}): Bill {
+  const statement = {
+    bought_from_neighbours: { energy_wh: 1500, amount: "0.2700" },
+    bought_from_grid: { energy_wh: 2000, amount: "0.6000" },
+    sold_to_neighbours: { energy_wh: 0, amount: "0.0000" },
+    sold_to_grid: { energy_wh: 3600, amount: "-0.2880" },
+    allocation_received: { energy_wh: 0, amount: "0.0000" },
+    allocation_given: { energy_wh: 0, amount: "0.0000" },
+    grid_fees: { energy_wh: 0, amount: "0.0150" },
+    adjustments: [
+      {
+        interval_start: "2026-06-10T08:00:00Z",
+        revision: 2,
+        note: "late readings from beta",
+        amount: "-0.0200",
+        import_wh: -100,
+        export_wh: 0,
+      },
+    ],
+    adjustments_total: "-0.0200",
+    total: "0.5770",
+    import_wh: 3500,
+    export_wh: 3600,
+    grid_only: "0.7620",
+    savings: "0.1850",
+  };
+  return {
+    ...statement,
+    community: "demo",
+    household: 5,
+    start: "2026-05-31T22:00:00Z",
+    end: "2026-06-30T22:00:00Z",
+    month: "2026-06",
+    currency: "EUR",
+    sites: [{ ...statement, site: "alpha" }],
     ...fields,
   };
 }
