@@ -26,6 +26,8 @@ export interface RegisterBody {
   password: string;
   display_name?: string;
   community?: string | null;
+  /** An admin's one-use code: joins `community` at once (without it, the hub records a request to join). */
+  invitation?: string | null;
 }
 
 /** Stand-in when the hub has no accounts at all (GET /api/me is missing): everything is open. */

@@ -17,6 +17,7 @@ export function SignIn() {
   const [password, setPassword] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [community, setCommunity] = useState("");
+  const [invitation, setInvitation] = useState("");
   const signIn = useSignIn();
   const registration = useRegister();
 
@@ -33,6 +34,7 @@ export function SignIn() {
           password,
           display_name: displayName.trim(),
           community: community.trim() || null,
+          ...(community.trim() && invitation.trim() ? { invitation: invitation.trim() } : {}),
         });
       }
       await signIn.mutateAsync({ email, password });
@@ -79,19 +81,29 @@ export function SignIn() {
           autoComplete={mode === "sign-in" ? "current-password" : "new-password"}
           required
           minLength={mode === "register" ? 8 : undefined}
-          hint={mode === "register" ? "At least 8 characters." : undefined}
+          hint={mode === "register" ? "At least 8 characters, not a common or easily guessed one." : undefined}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           error={fields.password}
         />
         {mode === "register" ? (
-          <Field
-            label="Community (optional)"
-            hint="The id your community organiser gave you."
-            value={community}
-            onChange={(e) => setCommunity(e.target.value)}
-            error={fields.community}
-          />
+          <>
+            <Field
+              label="Community (optional)"
+              hint="The id your community organiser gave you. Without an invitation, an admin approves you first."
+              value={community}
+              onChange={(e) => setCommunity(e.target.value)}
+              error={fields.community}
+            />
+            <Field
+              label="Invitation code (optional)"
+              hint="Joins the community at once."
+              autoComplete="off"
+              value={invitation}
+              onChange={(e) => setInvitation(e.target.value)}
+              error={fields.invitation}
+            />
+          </>
         ) : null}
         {error && Object.keys(fields).length === 0 ? (
           <p className="auth__error" role="alert">
