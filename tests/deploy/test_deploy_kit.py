@@ -362,6 +362,27 @@ def test_mosquitto_takes_the_hubs_login_on_the_compose_network(compose_mosquitto
     assert mqtt_connect(port, "house-1", "").is_failure  # no anonymous clients
 
 
+def test_the_brokers_health_check_passes_only_with_the_hubs_password(
+    compose_mosquitto: RunningMosquitto,
+) -> None:
+    if shutil.which("mosquitto_pub") is None:
+        tool_missing("mosquitto_pub")
+    test = load_compose(COMPOSE)["services"]["mqtt"]["healthcheck"]["test"]
+    assert test[0] == "CMD-SHELL"
+    # Compose turns $$ into $; the shell then reads the container's MQTT_HUB_PASSWORD.
+    command = test[1].replace("$$", "$").replace("-p 1884", f"-p {hub_port(compose_mosquitto)}")
+    for password, healthy in (("hub-secret", True), ("wrong", False)):
+        result = subprocess.run(
+            ["sh", "-c", command],
+            env={**os.environ, "MQTT_HUB_PASSWORD": password},
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert (result.returncode == 0) is healthy, result.stderr
+
+
 def test_mosquitto_listens_for_agents_with_tls_where_compose_publishes(
     compose_mosquitto: RunningMosquitto,
 ) -> None:
