@@ -2,8 +2,15 @@
 
 aiomqtt has no automatic reconnect, so :meth:`MqttLink.run` wraps each session in a loop with
 jittered exponential backoff. Inside a session, live readings and the backlog drain run
-side by side; both delete readings from the spool only after ``publish(qos=1)`` returned,
-which aiomqtt does on PUBACK.
+side by side.
+
+Delivery is end to end (#12): the broker's PUBACK only means the broker took a message, and
+a broker killed before its next save forgets what it held for the hub. So a reading stays in
+the spool until the hub's retained ``telemetry/ack`` says the hub is done with it (it arrives on
+our own ack topic, which only the hub may write), and what stays unconfirmed is sent again: on
+every reconnect (the backlog is everything still spooled), and when the oldest reading has not
+been confirmed for ``ACK_TIMEOUT_S`` (doubling up to ``MAX_ACK_TIMEOUT_S`` while the hub stays
+silent). Copies are harmless: the hub's (site, seq) key makes them no-ops.
 """
 
 from __future__ import annotations
@@ -15,13 +22,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiomqtt
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from edge_agent.backoff import Backoff
 from edge_agent.cancellation import cancel_and_wait, raise_if_cancelling
 from edge_agent.config import AgentConfig
 from edge_agent.spool import Spool
-from powershare_wire import Reading, Status, Telemetry
+from powershare_wire import Reading, Status, Telemetry, TelemetryAck
 from powershare_wire.messages import MAX_BATCH
 from powershare_wire.topics import Kind, topic
 
@@ -29,6 +36,8 @@ log = logging.getLogger(__name__)
 
 PUBLISH_TIMEOUT_S = 15.0
 DISCONNECT_TIMEOUT_S = 3.0
+ACK_TIMEOUT_S = 30.0  # the hub confirms within a commit (≪ 1 s); silence this long means it lost them
+MAX_ACK_TIMEOUT_S = 600.0  # while the hub stays away, send the backlog again at most this rarely
 
 
 class MqttLink:
@@ -50,6 +59,10 @@ class MqttLink:
         self.drained = asyncio.Event()  # set once a session has delivered the whole backlog
         self.backoff = Backoff(initial_s=0.5, maximum_s=30.0)
         self.published_batches = 0
+        self.confirmed = 0  # readings the hub confirmed and the spool deleted
+        self.resent_batches = 0
+        self.ack_timeout_s = ACK_TIMEOUT_S
+        self._live_cursor = 0  # the next seq live publishing will send
 
     def topic(self, kind: Kind) -> str:
         return topic(self.config.community, self.config.site, kind)
@@ -114,6 +127,8 @@ class MqttLink:
                 self.topic(Kind.STATUS), self._status(True).model_dump_json().encode(), qos=1, retain=True
             )
             await client.subscribe(self.topic(Kind.DISPATCH), qos=1)
+            # Retained: the hub's latest word arrives at once, also after a reconnect.
+            await client.subscribe(self.topic(Kind.TELEMETRY_ACK), qos=1)
             raise_if_cancelling()
             # Everything spooled before this point is backlog; newer readings go out live.
             watermark = (await self.spool.stats()).next_seq
@@ -183,27 +198,60 @@ class MqttLink:
         await client.publish(
             self.topic(Kind.TELEMETRY), message.model_dump_json().encode(), qos=1, timeout=PUBLISH_TIMEOUT_S
         )
-        await self.spool.remove([r.seq for r in readings])
+        # Not removed from the spool here: only the hub's telemetry/ack does that.
         self.published_batches += 1
         raise_if_cancelling()
+
+    async def _send_range(self, client: aiomqtt.Client, first: int, end: int) -> int:
+        """Send what is spooled in ``[first, end)``, oldest first, in batches; how many batches."""
+        batches = 0
+        while batch := await self.spool.since(first, MAX_BATCH, below_seq=end):
+            await self._publish_readings(client, batch)
+            first = batch[-1].seq + 1
+            batches += 1
+        return batches
 
     async def _publish_live(self, client: aiomqtt.Client, watermark: int) -> None:
         """Readings spooled since this session began, read back from the spool in order, so
         none is missed however far publishing falls behind (they then go out batched)."""
-        cursor = watermark
+        self._live_cursor = watermark
         while True:
             await self._new_readings.wait()
             self._new_readings.clear()
-            while batch := await self.spool.since(cursor, MAX_BATCH):
+            while batch := await self.spool.since(self._live_cursor, MAX_BATCH):
                 await self._publish_readings(client, batch)
-                cursor = batch[-1].seq + 1
+                self._live_cursor = batch[-1].seq + 1
 
     async def _drain_backlog(self, client: aiomqtt.Client, watermark: int) -> None:
+        """Send everything spooled before this session, then send again what the hub leaves
+        unconfirmed for too long."""
         self.drained.clear()
-        while batch := await self.spool.oldest(MAX_BATCH, below_seq=watermark):
-            await self._publish_readings(client, batch)
+        await self._send_range(client, 0, watermark)
         self.drained.set()
-        log.info("backlog drained")
+        log.info("backlog sent")
+        timeout = self.ack_timeout_s
+        while True:
+            oldest = await self.spool.oldest_seq()
+            await asyncio.sleep(timeout)
+            still = await self.spool.oldest_seq()
+            if still is None or still != oldest or still >= self._live_cursor:
+                timeout = self.ack_timeout_s  # the hub is confirming (or nothing was sent yet)
+                continue
+            # Sent at least a timeout ago and still unconfirmed: lost on its way to the hub.
+            log.warning("hub confirmed nothing since seq %d for %.0f s: sending again", still, timeout)
+            self.resent_batches += await self._send_range(client, still, self._live_cursor)
+            timeout = min(timeout * 2, MAX_ACK_TIMEOUT_S)
+
+    async def _take_ack(self, payload: bytes) -> None:
+        try:
+            ack = TelemetryAck.model_validate_json(payload)
+        except ValidationError as exc:
+            log.warning("invalid telemetry ack ignored: %s", exc.errors()[:1])
+            return
+        if ack.site != self.config.site:
+            log.warning("telemetry ack for site %s on our topic ignored", ack.site)
+            return
+        self.confirmed += await self.spool.confirm(ack)
 
     async def _publish_outbox(self, client: aiomqtt.Client) -> None:
         while True:
@@ -212,9 +260,12 @@ class MqttLink:
             raise_if_cancelling()
 
     async def _receive(self, client: aiomqtt.Client) -> None:
-        wanted = self.topic(Kind.DISPATCH)
+        dispatch, acks = self.topic(Kind.DISPATCH), self.topic(Kind.TELEMETRY_ACK)
         async for message in client.messages:
             # Brokers may replay retained messages of other filters (amqtt): check the topic.
-            if message.topic.value != wanted or not isinstance(message.payload, bytes):
+            if not isinstance(message.payload, bytes):
                 continue
-            await self._on_dispatch(message.payload)
+            if message.topic.value == dispatch:
+                await self._on_dispatch(message.payload)
+            elif message.topic.value == acks:
+                await self._take_ack(message.payload)

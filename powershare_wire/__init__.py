@@ -18,6 +18,7 @@ from powershare_wire.messages import (
     SiteState,
     Status,
     Telemetry,
+    TelemetryAck,
     Unit,
 )
 from powershare_wire.site import QUANTITIES as SITE_QUANTITIES
@@ -43,6 +44,7 @@ __all__ = [
     "SiteState",
     "Status",
     "Telemetry",
+    "TelemetryAck",
     "TopicParts",
     "Unit",
 ]

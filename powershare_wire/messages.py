@@ -55,6 +55,12 @@ def _without_control_characters(text: str) -> str:
     return text
 
 
+def strip_control_characters(text: str) -> str:
+    """``text`` without its control characters: what a sender makes of a device's text
+    (a serial padded with NULs, say) before the models would refuse it."""
+    return _CONTROL.sub("", text) if not text.isprintable() else text
+
+
 def _without_nul(text: str) -> str:
     if "\x00" in text:
         _refuse_control_character(text, text.index("\x00"))
@@ -215,10 +221,48 @@ class DispatchAck(_Message):
     ts: UtcTime
 
 
+MAX_ACK_RANGES = 64  # runs of done readings one ack lists above its watermark
+
+
+class TelemetryAck(_Message):
+    """Hub → agent, retained: which of the site's readings the hub is done with.
+
+    Done means committed to the database, or refused for good (invalid, or refused by the
+    database): either way sending it again changes nothing. Every reading with a sequence
+    number up to ``seq`` is done; so is every one inside ``ranges``, runs above ``seq`` that
+    the hub stored while an earlier reading was still missing (lost by a broker, or dropped
+    from a full spool, so the hub cannot tell it will never come). An agent deletes exactly
+    these readings from its spool; the others it sends again.
+    """
+
+    site: Id
+    seq: int = Field(ge=-1, description="Every reading with seq ≤ this is done; -1: none known.")
+    ranges: list[tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]]] = Field(
+        default_factory=list,
+        max_length=MAX_ACK_RANGES,
+        description="Further runs [first, last] (inclusive, ascending, apart) that are done.",
+    )
+    ts: UtcTime
+
+    @model_validator(mode="after")
+    def _ranges_ascend(self) -> TelemetryAck:
+        below = self.seq
+        for first, last in self.ranges:
+            if not below + 1 < first <= last:
+                raise ValueError("ranges must ascend above seq, apart from it and from each other")
+            below = last
+        return self
+
+    def covers(self, seq: int) -> bool:
+        """Whether the reading ``seq`` is done."""
+        return seq <= self.seq or any(first <= seq <= last for first, last in self.ranges)
+
+
 PAYLOADS: dict[str, type[BaseModel]] = {
     "telemetry": Telemetry,
     "status": Status,
     "state": SiteState,
     "cmd/dispatch": DispatchCommand,
     "cmd/dispatch/ack": DispatchAck,
+    "telemetry/ack": TelemetryAck,
 }

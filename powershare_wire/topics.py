@@ -7,6 +7,16 @@
 | state                | agent → hub | 1   | yes      | SiteState         |
 | cmd/dispatch         | hub → agent | 1   | no       | DispatchCommand   |
 | cmd/dispatch/ack     | agent → hub | 1   | no       | DispatchAck       |
+| telemetry/ack        | hub → agent | 1   | yes      | TelemetryAck      |
+
+Telemetry is delivered end to end: the broker's PUBACK only tells the agent that the broker
+took a message, and a broker that crashes before it saved its sessions (Mosquitto writes them
+every ``autosave_interval``) forgets what it held for the hub. So an agent keeps each reading in
+its spool until the hub says it is done with it on ``telemetry/ack`` (stored, or refused for good)
+and sends again what stays unconfirmed, after a timeout or a reconnect; the hub's (site, seq) key
+makes the copies no-ops. The hub publishes a site's ack right after the transaction that stored
+its readings commits, retained, so an agent that reconnects learns at once where the hub stands.
+Added in wire v1 without a version bump: older agents never subscribe to it.
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ class Kind(StrEnum):
     STATE = "state"
     DISPATCH = "cmd/dispatch"
     DISPATCH_ACK = "cmd/dispatch/ack"
+    TELEMETRY_ACK = "telemetry/ack"
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
             coordinator = MarketCoordinator(sessions, bus, clock, metrics, materialize_standing)
             settler = SettlementCoordinator(sessions, bus, clock, metrics)
             commands = CommandLink(target, settings.mqtt_client_id, settings.mqtt_community)
+            ingest.acks.post = commands.retained.put  # telemetry/ack, on the command link's connection
             delivery = DeliveryCoordinator(sessions, bus, clock, commands)
             tasks = [
                 asyncio.create_task(coordinator.run(), name="market"),

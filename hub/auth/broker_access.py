@@ -6,7 +6,8 @@ which answers from here too.
 
 - ``hub`` (the hub's own clients) reads what agents send and sends dispatch commands.
 - A site's agent logs in with its site id as user name and may only speak for that site:
-  publish its telemetry, status, state and acknowledgements, and read its own commands.
+  publish its telemetry, status, state and acknowledgements, and read its own commands and
+  the hub's acknowledgements of its telemetry (``telemetry/ack``, which only the hub writes).
 
 User names the rules give a meaning (``hub``) are never site ids (``is_reserved``).
 """
@@ -31,8 +32,8 @@ RESERVED_USERNAMES = frozenset({HUB_USERNAME, "admin", "root", "anonymous", "mos
 Action = Literal["publish", "subscribe", "receive"]
 
 AGENT_PUBLISHES = frozenset({Kind.TELEMETRY, Kind.STATUS, Kind.STATE, Kind.DISPATCH_ACK})
-AGENT_READS = frozenset({Kind.DISPATCH})
-HUB_PUBLISHES = frozenset({Kind.DISPATCH})
+AGENT_READS = frozenset({Kind.DISPATCH, Kind.TELEMETRY_ACK})
+HUB_PUBLISHES = frozenset({Kind.DISPATCH, Kind.TELEMETRY_ACK})
 HUB_READS = AGENT_PUBLISHES
 
 

@@ -7,6 +7,12 @@ earlier ones are written. The primary key (site, seq) plus ON CONFLICT DO NOTHIN
 replays no-ops, and the insert tells which readings were new, so duplicates are neither
 counted nor pushed.
 
+Once a transaction commits, the sites whose readings it stored are told so on ``telemetry/ack``
+(``hub.ingest.acks``): an agent deletes a reading from its spool only then. Readings refused for
+good (by validation, or by the database) count as done too, or the agents would send them for
+ever. The acks are queued per site and published by the hub's MQTT link (``acks.post``), so
+ingest never waits for the broker.
+
 Times come from the hub's clock (``clock``: the wall clock, or the demo's shared clock): the
 future-timestamp check, and when sites and devices were last seen. Only ``received_at``, the
 marker that tells a batch's own rows, is a wall instant, so that it stays unique per batch
@@ -34,6 +40,7 @@ from hub.core.backoff import Backoff
 from hub.core.config import Settings
 from hub.db.models import Community, Device, Site
 from hub.events import Event, EventBus
+from hub.ingest.acks import AckBook
 from hub.ingest.aggregates import SITE_DEVICE, IntervalAggregator
 from hub.ingest.batch import Accepted, Batch, Latest, keep_newest
 from hub.ingest.raw_rows import Stored
@@ -130,6 +137,7 @@ class Ingest:
         self._aggregates = IntervalAggregator(self._insert)
         self._gathering = self._new_batch()  # the next batch, filling while one is written
         self.stats = IngestStats(metrics or HubMetrics())
+        self.acks = AckBook()  # the app sets acks.post to its MQTT link's retained outbox
         self.live = LiveStats()
 
     async def load_sites(self) -> None:
@@ -167,8 +175,27 @@ class Ingest:
         """
         if self._queue_message(topic, payload, done):
             return True
+        self._rejected(topic, payload)
         done()
         return False
+
+    def _rejected(self, topic: str, payload: bytes) -> None:
+        """Tell the sender's agent that a rejected message's readings are done: sending them
+        again would be rejected again."""
+        parts = wire_topics.parse(topic)
+        if parts is None or parts.kind is not Kind.TELEMETRY:
+            return
+        seqs = _seqs_in(payload)
+        if seqs:
+            self.acks.done(parts.community, parts.site, seqs)
+            self.acks.flush(self.clock.now())
+
+    def _done(self, items: list[Accepted]) -> None:
+        for item in items:
+            message = item.message
+            if isinstance(message, Telemetry):
+                self.acks.done(item.community, message.site, (r.seq for r in message.readings))
+        self.acks.flush(self.clock.now())
 
     def _queue_message(self, topic: str, payload: bytes, done: Callable[[], None]) -> bool:
         parts = wire_topics.parse(topic)
@@ -222,9 +249,15 @@ class Ingest:
         readings = data["readings"]
         if len(errors) == len(readings):
             return None
+        parts = wire_topics.parse(topic)
+        refused: list[int] = []
         for index, error in sorted(errors.items()):
             seq = readings[index].get("seq") if isinstance(readings[index], dict) else None
             self.stats.reject(_reason(error), f"{topic}: reading seq {seq}: {_describe(error)}")
+            if isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0:
+                refused.append(seq)
+        if parts is not None and refused:
+            self.acks.done(parts.community, parts.site, refused)  # flushed with the others' commit
         data["readings"] = [r for i, r in enumerate(readings) if i not in errors]
         try:
             return Telemetry.model_validate(data)
@@ -233,6 +266,9 @@ class Ingest:
 
     def _without_future_readings(self, topic: str, message: Telemetry, horizon: datetime) -> Telemetry:
         keep = [reading for reading in message.readings if reading.ts <= horizon]
+        parts = wire_topics.parse(topic)
+        if parts is not None:  # refused for good: a copy would be as far ahead
+            self.acks.done(parts.community, parts.site, (r.seq for r in message.readings if r.ts > horizon))
         self.stats.reject(
             "future_timestamp",
             f"{topic}: reading more than {self._settings.max_clock_skew_s:g} s ahead of the hub clock",
@@ -368,6 +404,7 @@ class Ingest:
         self.stats.reject("write_refused", f"{what}: the database refused it ({sqlstate or '-'}: {cause})")
         if item.done is not None:
             item.done()
+        self._done([item])
 
     async def _write_once(self, batch: Batch, after: asyncio.Task[None] | None) -> None:
         now = self.clock.now()
@@ -412,6 +449,7 @@ class Ingest:
                 await self._write_status(conn, status, now)
         committed = self.clock.now()
         batch.acknowledge()  # stored for good: the broker may forget these messages now
+        self._done(batch.items)  # and the agents may delete them from their spools
         self._persisted.update(unseen)
         self._aggregates.settle(batch.plan, heads)
         self.stats.committed(batch_messages=len(batch.items), rows=len(rows), new=new.count)
@@ -479,6 +517,19 @@ class Ingest:
     def queued(self) -> int:
         """Messages accepted but not yet being written."""
         return self._queue.qsize() + len(self._gathering.items)
+
+
+def _seqs_in(payload: bytes) -> list[int]:
+    """The sequence numbers a rejected telemetry payload names, as far as it can be read."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return []
+    readings = data.get("readings") if isinstance(data, dict) else None
+    if not isinstance(readings, list):
+        return []
+    seqs = (r.get("seq") for r in readings if isinstance(r, dict))
+    return [s for s in seqs if isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 2**63]
 
 
 def _fill(queue: asyncio.Queue[Accepted | None], batch: Batch, limit: int) -> None:

@@ -11,6 +11,9 @@ Commands are never retained: a stale command replayed to an agent that comes bac
 its battery for an interval long gone (the agent rejects expired ones, but need not see them).
 The broker must let the hub write ``+/+/cmd/dispatch`` and read ``+/+/cmd/dispatch/ack``
 (deploy/mosquitto/powershare.acl); an agent reads only its own commands (hub.api.routes.mqtt_auth).
+
+The same connection publishes ingest's retained ``telemetry/ack`` messages (:attr:`retained`,
+hub.mqtt.retained), on a task of its own so that neither commands nor ingest wait for them.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pydantic import ValidationError
 
 from hub.core.backoff import Backoff
 from hub.ingest.mqtt import BrokerTarget
+from hub.mqtt.retained import RetainedOutbox
 from powershare_wire import DispatchAck, DispatchCommand, Kind
 from powershare_wire import topics as wire_topics
 
@@ -59,6 +63,7 @@ class CommandLink:
         self.reconnects = 0
         self._client: aiomqtt.Client | None = None
         self._acks: asyncio.Queue[SiteAck] = asyncio.Queue(maxsize=MAX_PENDING_ACKS)
+        self.retained = RetainedOutbox()
 
     async def run(self) -> None:
         """Stay connected until cancelled, handing every valid ack to :meth:`acks`."""
@@ -71,8 +76,13 @@ class CommandLink:
                     self.connected.set()
                     backoff.reset()
                     log.info("command link up at %s", self.target.describe())
-                    async for message in client.messages:
-                        self._take(message)
+                    publishing = asyncio.create_task(self.retained.publish_with(client), name="retained")
+                    try:
+                        async for message in client.messages:
+                            self._take(message)
+                    finally:
+                        publishing.cancel()
+                        await asyncio.gather(publishing, return_exceptions=True)
             except aiomqtt.MqttError as exc:
                 self.last_error = str(exc)
             finally:

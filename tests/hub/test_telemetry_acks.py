@@ -1,0 +1,79 @@
+"""What the hub tells each agent it is done with (#12): exact runs, after the commit only."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hub.core.config import Settings
+from hub.db.engine import create_engine, migrate
+from hub.events import EventBus
+from hub.ingest.acks import AckBook, DoneSeqs
+from hub.ingest.batch import Accepted
+from hub.ingest.pipeline import Ingest
+from powershare_wire import Telemetry, TelemetryAck
+from tests.helpers import site_reading
+
+T0 = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+@given(st.lists(st.lists(st.integers(0, 200), max_size=10), max_size=30))
+def test_done_seqs_cover_exactly_what_was_added(additions: list[list[int]]) -> None:
+    done, added = DoneSeqs(limit=1000), set[int]()
+    for seqs in additions:
+        done.add(seqs)
+        added.update(seqs)
+        # The watermark and runs are what the wire model accepts, and cover exactly the added.
+        ack = TelemetryAck(site="s", seq=done.watermark, ranges=done.runs, ts=T0)
+        assert {s for s in range(202) if ack.covers(s)} == added
+        assert all(done.covers(s) == (s in added) for s in range(202))
+
+
+@given(st.lists(st.integers(0, 300), max_size=200))
+def test_a_bounded_book_forgets_runs_but_never_covers_more(seqs: list[int]) -> None:
+    done = DoneSeqs(limit=3)
+    for seq in seqs:
+        done.add([seq])
+        assert len(done.runs) <= 3
+    assert {s for s in range(301) if done.covers(s)} <= set(seqs)
+
+
+def test_runs_merge_into_the_watermark() -> None:
+    done = DoneSeqs()
+    done.add([5, 6, 8])
+    assert (done.watermark, done.runs) == (-1, [(5, 6), (8, 8)])
+    done.add(range(0, 5))
+    done.add([7])
+    assert (done.watermark, done.runs) == (8, [])
+
+
+async def test_the_hub_acks_a_site_after_its_commit_and_counts_rejected_readings_done(
+    sqlite_url: str,
+) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        await migrate(engine)
+        ingest = Ingest(engine, EventBus(), Settings(database_url=sqlite_url))
+        posted: list[tuple[str, bytes]] = []
+        ingest.acks = AckBook(lambda topic, payload: posted.append((topic, payload)))
+        readings = [site_reading(seq) for seq in range(3)]
+        item = Accepted("north", Telemetry(site="home-1", readings=readings))
+        batch_written = ingest.write([item])
+        assert posted == []  # nothing before the transaction commits
+        await batch_written
+        topic, payload = posted[-1]
+        assert topic == "powershare/v1/north/home-1/telemetry/ack"
+        assert TelemetryAck.model_validate_json(payload).seq == 2
+
+        # A reading validation refuses (out of bounds) is done as well: sending it again is futile.
+        bad = site_reading(3).model_dump(mode="json")
+        bad["values"]["pv_w"]["value"] = 1e300
+        message = {"v": 1, "site": "home-1", "readings": [bad]}
+        assert not ingest.submit(topic.removesuffix("/ack"), json.dumps(message).encode())
+        ack = TelemetryAck.model_validate_json(posted[-1][1])
+        assert ack.seq == 3
+    finally:
+        await engine.dispose()
