@@ -12,17 +12,29 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from hub.auth.broker_access import HUB_USERNAME, Principal, is_reserved, issue_mqtt_password, may
+from firmware_sims.clock import SimClock
+from firmware_sims.community import run_community
+from firmware_sims.scenario import parse
+from hub.auth.broker_access import (
+    HUB_USERNAME,
+    Principal,
+    SiteAccounts,
+    is_reserved,
+    issue_mqtt_password,
+    may,
+)
 from hub.broker import broker_config, embedded_broker
 from hub.core.config import ConfigError, Settings, load_settings
-from hub.db.engine import create_engine
+from hub.db.engine import create_engine, migrate
 from hub.db.models import RawReading
 from hub.seed import ensure_site
 from hub.server import running_hub
+from powershare_demo.seeding import seed_community
 from powershare_wire import Telemetry
 from powershare_wire import topics as wire_topics
 from powershare_wire.topics import Kind
 from tests.conftest import BrokerAddress, free_port
+from tests.e2e.stack import NOON, one_home_scenario
 from tests.helpers import eventually, site_reading
 from tests.hub.conftest import HubFactory
 
@@ -187,3 +199,24 @@ async def test_a_reserved_name_is_never_a_site(
         response = await admin.post("/api/sites", json={"site": "hub", "community": "c"})
         assert response.status_code == 422
         assert response.json()["detail"][0]["loc"][-1] == "site"
+
+
+async def test_the_demo_provisions_its_agents_like_any_others(sqlite_url: str, community: str) -> None:
+    """seed_community hands each home's agent a password the hub's broker accounts accept."""
+    engine = create_engine(sqlite_url)
+    await migrate(engine)
+    try:
+        async with run_community(
+            parse(one_home_scenario()), clock=SimClock.stepped(NOON), free_ports=True
+        ) as sims:
+            passwords = await seed_community(sqlite_url, community, sims.homes)
+        accounts = SiteAccounts(async_sessionmaker(engine, expire_on_commit=False), "hub-secret")
+        ((site, password),) = passwords.items()
+        assert await accounts.authenticate(site, password) == Principal(site, community)
+        assert await accounts.authenticate(site, "powershare-demo") is None
+        assert await accounts.authenticate("hub", "hub-secret") == Principal("hub")
+        again = await seed_community(sqlite_url, community, sims.homes)  # a demo restart: new ones
+        assert await accounts.authenticate(site, password) is None
+        assert await accounts.authenticate(site, again[site]) is not None
+    finally:
+        await engine.dispose()
