@@ -7,6 +7,9 @@ import { MISSING } from "./format";
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
+/** No minus on what rounds to zero ("-0.0008" is "€0.00"): ES2023's signDisplay, newer than our TS lib. */
+const MINUS_ONLY_BELOW_ZERO = { signDisplay: "negative" } as unknown as Intl.NumberFormatOptions;
+
 /** The text when it is a decimal the hub would send, else null. */
 function decimal(text: string | null | undefined): string | null {
   const value = (text ?? "").trim();
@@ -40,10 +43,10 @@ export function formatAmount(text: string | null | undefined, currency: string |
   const exact = value as unknown as number;
   if (currency) {
     try {
-      return new Intl.NumberFormat(locale, { style: "currency", currency }).format(exact);
+      return new Intl.NumberFormat(locale, { style: "currency", currency, ...MINUS_ONLY_BELOW_ZERO }).format(exact);
     } catch {
       // An unknown currency code: the plain number below.
     }
   }
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(exact);
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2, ...MINUS_ONLY_BELOW_ZERO }).format(exact);
 }
