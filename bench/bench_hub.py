@@ -400,14 +400,16 @@ def ingest_run(
 # --- /ws fan-out ---------------------------------------------------------------------------------
 
 
-def fan_out(url: str, clients: int, seconds: int, send: Callable[[int], None]) -> LoadResult:
+def fan_out(
+    url: str, clients: int, seconds: int, send: Callable[[int], None], cookie: str = ""
+) -> LoadResult:
     """One update per second for ``seconds`` to ``clients`` websocket clients (see ws_load).
 
     One process of raw-protocol clients: measured against the bare server, it costs about a
     quarter of the CPU per event of ``websockets`` clients, and a second process only adds
     scheduling on two cores.
     """
-    result = run_load(url, clients, seconds, send, processes=1)
+    result = run_load(url, clients, seconds, send, processes=1, cookie=cookie)
     print(result.summary(), flush=True)
     return result
 
@@ -512,7 +514,10 @@ def run_all(quick: bool, only: str | None, single: int, batched: int, rows: list
             token = httpx.post(
                 f"{base}/api/auth/login", json=dict(zip(("email", "password"), ADMIN, strict=True))
             ).json()["token"]
-            ws_url = base.replace("http://", "ws://") + f"/ws?token={token}"
+            from hub.auth.tokens import COOKIE_NAME
+
+            ws_url = base.replace("http://", "ws://") + "/ws"
+            session = f"{COOKIE_NAME}={token}"  # signed in as a browser is: no token in the URL
 
             next_seq = iter(range(5_000_000, 6_000_000))  # every update is a new reading, never a replay
 
@@ -539,7 +544,7 @@ def run_all(quick: bool, only: str | None, single: int, batched: int, rows: list
                 updates.put(None)
                 server.join(10)
                 print(f"/ws: {clients} clients, hub …", flush=True)
-                hub = fan_out(ws_url, clients, seconds, lambda n: asyncio.run(one_update(n)))
+                hub = fan_out(ws_url, clients, seconds, lambda n: asyncio.run(one_update(n)), session)
                 rows.append(
                     Row(
                         f"/ws {clients} clients, 1 update/s: p99",

@@ -75,14 +75,16 @@ class Tally:
             self.problems.append(text)
 
 
-def handshake_request(url: str, key: str) -> bytes:
+def handshake_request(url: str, key: str, cookie: str = "") -> bytes:
+    """The upgrade request; ``cookie`` signs in as a browser does (the hub takes no token in URLs)."""
     parts = urlsplit(url)
     target = parts.path or "/"
     if parts.query:
         target += f"?{parts.query}"
+    extra = f"Cookie: {cookie}\r\n" if cookie else ""
     return (
         f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{extra}\r\n"
     ).encode()
 
 
@@ -148,8 +150,9 @@ def cross_check(message: bytes, ts: float) -> str | None:
 class FanOutClient(asyncio.Protocol):
     """One websocket client: handshake, then every frame parsed and every reading timed."""
 
-    def __init__(self, url: str, tally: Tally, greeted: asyncio.Future[None]) -> None:
+    def __init__(self, url: str, tally: Tally, greeted: asyncio.Future[None], cookie: str = "") -> None:
         self.url = url
+        self.cookie = cookie
         self.tally = tally
         self.greeted = greeted  # resolved by the server's hello: it has subscribed us
         self.key = base64.b64encode(os.urandom(16)).decode()
@@ -162,7 +165,7 @@ class FanOutClient(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
-        self.transport.write(handshake_request(self.url, self.key))
+        self.transport.write(handshake_request(self.url, self.key, self.cookie))
 
     def data_received(self, data: bytes) -> None:
         received = time.time()  # one clock read for all frames of this chunk: they arrived together
@@ -251,7 +254,7 @@ class FanOutClient(asyncio.Protocol):
                 self.greeted.set_exception(LoadError(f"connection lost before hello: {exc!r}"))
 
 
-async def open_clients(url: str, count: int, tally: Tally) -> list[FanOutClient]:
+async def open_clients(url: str, count: int, tally: Tally, cookie: str = "") -> list[FanOutClient]:
     """Connect ``count`` clients, a bounded number at a time; returns once all were greeted."""
     loop = asyncio.get_running_loop()
     parts = urlsplit(url)
@@ -262,7 +265,7 @@ async def open_clients(url: str, count: int, tally: Tally) -> list[FanOutClient]
     async def open_one() -> None:
         async with gate:
             greeted: asyncio.Future[None] = loop.create_future()
-            client = FanOutClient(url, tally, greeted)
+            client = FanOutClient(url, tally, greeted, cookie)
             clients.append(client)
             await loop.create_connection(lambda: client, host, port)
             await asyncio.wait_for(greeted, 60)
@@ -271,12 +274,12 @@ async def open_clients(url: str, count: int, tally: Tally) -> list[FanOutClient]
     return clients
 
 
-def client_process(url: str, count: int, expected_each: int, link: ProcessLink) -> None:
+def client_process(url: str, count: int, expected_each: int, link: ProcessLink, cookie: str = "") -> None:
     """Run ``count`` clients until told to stop; report a Tally (a process target)."""
 
     async def run() -> Tally:
         tally = Tally(count, expected_each)
-        clients = await open_clients(url, count, tally)
+        clients = await open_clients(url, count, tally, cookie)
         link.ready.put(count)
         cpu, wall = time.process_time(), time.monotonic()
         poll_without_sleeping_in_epoll(asyncio.get_running_loop(), POLL_EVERY_S)
@@ -380,6 +383,7 @@ def run_load(
     send: Callable[[int], None],
     processes: int = 1,
     grace_s: float = 10.0,
+    cookie: str = "",
 ) -> LoadResult:
     """Connect ``clients`` to ``url``, call ``send(n)`` once a second ``updates`` times, collect delays.
 
@@ -388,7 +392,7 @@ def run_load(
     shares = [clients // processes + (1 if n < clients % processes else 0) for n in range(processes)]
     links = [ProcessLink.create() for _ in shares]
     workers = [
-        mp.Process(target=client_process, args=(url, share, updates, link))
+        mp.Process(target=client_process, args=(url, share, updates, link, cookie))
         for share, link in zip(shares, links, strict=True)
     ]
     for worker in workers:
