@@ -52,5 +52,16 @@ async def test_dashboard_shows_a_live_value_that_keeps_changing(
             stack.clock.advance(4 * 3600)  # move the simulated sun; the page must follow without reload
             await expect(pv).not_to_have_text(first, timeout=15_000)
             await page.screenshot(path=str(tmp_path / "dashboard.png"))
+
+            # History and the month's bill render from the hub (settled or not yet).
+            await page.get_by_test_id("tab-history").click()
+            await expect(page.get_by_role("heading", name="History", level=1)).to_be_visible()
+            await page.get_by_role("link", name="Monthly bills").click()
+            await expect(page.get_by_role("heading", name="Bills", level=1)).to_be_visible()
+            await expect(page.get_by_label("Month", exact=True)).to_have_value(re.compile(r"^\d{4}-\d{2}$"))
+            await expect(page.get_by_test_id("bill").or_(page.get_by_text("Nothing settled yet"))).to_be_visible(
+                timeout=15_000
+            )
+            await page.screenshot(path=str(tmp_path / "bills.png"))
         finally:
             await browser.close()

@@ -27,7 +27,7 @@ export function MonthPicker({ value, onChange }: { value: string; onChange: (mon
       <button type="button" className="button button--ghost button--small" onClick={() => onChange(shiftMonth(value, 1))} aria-label={t("bills.nextMonth")}>
         ›
       </button>
-      <span className="month-picker__spelled" aria-live="polite">
+      <span className="visually-hidden" aria-live="polite">
         {spelled}
       </span>
     </div>
