@@ -466,6 +466,7 @@ export const en = {
       interval: "{{when}} (settlement {{revision}})",
       energy: "Received {{received}}, given {{given}} more than first billed",
       total: "Corrections in total",
+      lateReadings: "Late readings from {{sites}}",
     },
     perSite: "Per site",
     siteCaption: "Bill of {{site}}",

@@ -463,6 +463,7 @@ export const ko: PartialCatalogue = {
       interval: "{{when}} (정산 {{revision}}차)",
       energy: "처음 청구보다 {{received}} 더 받고 {{given}} 더 보냄",
       total: "정정 합계",
+      lateReadings: "늦게 도착한 측정값: {{sites}}",
     },
     perSite: "사이트별",
     siteCaption: "{{site}} 청구서",

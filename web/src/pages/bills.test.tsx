@@ -34,7 +34,7 @@ describe("Bills", () => {
     expect(screen.getByText("You saved")).toBeTruthy();
 
     const correction = screen.getByTestId("bill-adjustment");
-    expect(correction.textContent).toContain("late readings from beta");
+    expect(correction.textContent).toContain("Late readings from beta");
     expect(correction.textContent).toContain("-€0.02");
     expect(correction.textContent).toContain("(settlement 2)");
 
@@ -94,6 +94,7 @@ describe("Bills", () => {
     expect(within(lines).getByTestId("bill-bought_from_neighbours").textContent).toBe("이웃에게서 구매1.5 kWh€0.27");
     expect(screen.getByText("절감액")).toBeTruthy();
     expect(screen.getByText("정정")).toBeTruthy();
+    expect(screen.getByText("늦게 도착한 측정값: beta")).toBeTruthy();
     expect(screen.getByRole("button", { name: "이전 달" })).toBeTruthy();
     expect(screen.getByText("2026년 6월")).toBeTruthy();
   });

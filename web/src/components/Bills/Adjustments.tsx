@@ -1,13 +1,25 @@
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import type { Adjustment } from "../../api/bills";
 import { formatAmount } from "../../lib/amounts";
 import { formatKwh } from "../../lib/explanations";
 import { formatWhen } from "../../lib/format";
+import { siteNames } from "../../lib/sites";
+import { useSites } from "../../hooks/useSites";
+
+/** The settler's note (hub/market/settler.py) names the sites whose readings came late; other notes show as sent. */
+const LATE = "late readings from ";
 
 /** Corrections from intervals settled again (late readings): when, why, and what it changed. */
 export function Adjustments({ adjustments, total, currency }: { adjustments: Adjustment[]; total: string; currency: string }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
+  const sites = useSites();
+  const names = useMemo(() => siteNames(sites.data), [sites.data]);
+  const note = (text: string) =>
+    text.startsWith(LATE)
+      ? t("bills.adjustments.lateReadings", { sites: text.slice(LATE.length).split(", ").map((id) => names.get(id) ?? id).join(", ") })
+      : text;
   if (adjustments.length === 0) return null;
   return (
     <section className="card stack" aria-labelledby="adjustments-heading" data-testid="bill-adjustments">
@@ -24,7 +36,7 @@ export function Adjustments({ adjustments, total, currency }: { adjustments: Adj
               </span>
               <span className="amount">{formatAmount(a.amount, currency, locale)}</span>
             </div>
-            {a.note ? <p className="list-item__meta">{a.note}</p> : null}
+            {a.note ? <p className="list-item__meta">{note(a.note)}</p> : null}
             {a.import_wh !== 0 || a.export_wh !== 0 ? (
               <p className="list-item__meta">
                 {t("bills.adjustments.energy", { received: formatKwh(a.import_wh, locale), given: formatKwh(a.export_wh, locale) })}
