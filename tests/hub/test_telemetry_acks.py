@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from hub.core.config import Settings
 from hub.db.engine import create_engine, migrate
@@ -77,3 +79,15 @@ async def test_the_hub_acks_a_site_after_its_commit_and_counts_rejected_readings
         assert ack.seq == 3
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "ranges",
+    [[(3, 4)], [(6, 5)], [(6, 8), (8, 9)], [(6, 8), (9, 9)], [(10, 12), (6, 8)]],
+    ids=["touches-seq", "backwards", "overlap", "adjoining", "descending"],
+)
+def test_an_ack_whose_runs_are_not_apart_and_ascending_is_refused(ranges: list[tuple[int, int]]) -> None:
+    # An agent deletes what an ack covers: an ambiguous one is refused rather than guessed at.
+    with pytest.raises(ValidationError):
+        TelemetryAck(site="s", seq=2, ranges=ranges, ts=T0)
+    assert TelemetryAck(site="s", seq=2, ranges=[(4, 5), (7, 7)], ts=T0).covers(7)
