@@ -149,6 +149,9 @@ class EventBus:
         self._filtered: set[Subscription] = set()
         self._index: dict[str, set[Subscription]] = {}
         self.dropped = 0  # events dropped for slow clients, all subscribers together
+        # Replicated hubs: each event published here also goes to the other replicas
+        # (hub.cluster.bridge), which hand it to their own subscribers through ``deliver``.
+        self.forward: Callable[[Event], None] | None = None
 
     @contextmanager
     def subscribe(
@@ -178,6 +181,12 @@ class EventBus:
                 del self._index[channel]
 
     def publish(self, event: Event) -> None:
+        self.deliver(event)
+        if self.forward is not None:
+            self.forward(event)
+
+    def deliver(self, event: Event) -> None:
+        """Hand ``event`` to this process's subscribers only (an event another replica published)."""
         for subscription in self._audience(event):
             subscription.offer(event)
 

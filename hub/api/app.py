@@ -39,6 +39,7 @@ from hub.auth.live_sessions import LiveSessions
 from hub.auth.passwords import random_password
 from hub.auth.rate_limit import Limits
 from hub.broker import embedded_broker
+from hub.cluster.replica import replica_tasks
 from hub.core.config import Settings
 from hub.core.gc_tuning import tune_gc
 from hub.db.engine import create_engine, migrate
@@ -91,12 +92,15 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
             await ingest.load_sites()
             link = MqttLink(target.describe())
             sessions = async_sessionmaker(engine, expire_on_commit=False)
-            coordinator = MarketCoordinator(sessions, bus, clock, metrics, materialize_standing)
-            settler = SettlementCoordinator(sessions, bus, clock, metrics)
+            # On PostgreSQL: community leases (what this replica runs) and events shared across replicas.
+            owns, replica = replica_tasks(settings, sessions, bus)
+            coordinator = MarketCoordinator(sessions, bus, clock, metrics, materialize_standing, owns)
+            settler = SettlementCoordinator(sessions, bus, clock, metrics, owns)
             commands = CommandLink(target, settings.mqtt_client_id, settings.mqtt_community)
             ingest.acks.post = commands.retained.put  # telemetry/ack, on the command link's connection
-            delivery = DeliveryCoordinator(sessions, bus, clock, commands)
+            delivery = DeliveryCoordinator(sessions, bus, clock, commands, owns=owns)
             tasks = [
+                *(asyncio.create_task(coroutine, name=name) for name, coroutine in replica),
                 asyncio.create_task(coordinator.run(), name="market"),
                 asyncio.create_task(settler.run(), name="settlement"),
                 asyncio.create_task(commands.run(), name="mqtt-commands"),

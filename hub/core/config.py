@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -89,6 +90,22 @@ class Settings(BaseSettings):
         description="Live community totals only from this many homes (3: minus your own, two remain)",
     )
 
+    # Replicated hubs (PostgreSQL only, hub.cluster): a replica owns its communities by lease.
+    replica_id: str = Field(
+        default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}",
+        min_length=1,
+        max_length=128,
+        description="This replica's stable name in community_leases (default hostname-pid)",
+    )
+    lease_ttl_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=60,
+        description="A community lease lapses this long after its last renewal; a dead replica's "
+        "communities move within lease_ttl_s + lease_renew_s",
+    )
+    lease_renew_s: float = Field(default=2.0, gt=0, description="How often a replica renews its leases")
+
     def websocket_origins(self) -> frozenset[str]:
         """Origins that may open /ws besides the hub's own; development adds the Vite dev server."""
         configured = {o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()}
@@ -102,6 +119,15 @@ class Settings(BaseSettings):
         for origin in (o.strip() for o in value.split(",") if o.strip()):
             if not origin.startswith(("http://", "https://")) or origin.count("/") > 3:
                 raise ValueError(f"each origin must look like https://host[:port] (got {origin!r})")
+        return value
+
+    @field_validator("lease_renew_s")
+    @classmethod
+    def _renew_well_before_expiry(cls, value: float, info: ValidationInfo) -> float:
+        # Two renewals fit in a lease, so one slow round trip does not hand a community away.
+        ttl = info.data.get("lease_ttl_s")
+        if ttl is not None and value * 2 > ttl:
+            raise ValueError(f"must be at most half of POWERSHARE_LEASE_TTL_S ({ttl})")
         return value
 
     @field_validator("database_url")

@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.cluster.leases import Owns, owns_everything
 from hub.db.models import Community, EnergyRequest, MarketInterval, SharingMode, Urgency
 from hub.events import EventBus
 from hub.market.clearing import AlreadyCleared, clear_interval, match_at_once
@@ -47,8 +48,10 @@ class MarketCoordinator:
         clock: Clock,
         metrics: HubMetrics,
         materialize: Materialize,
+        owns: Owns = owns_everything,
     ) -> None:
         self.sessions = sessions
+        self.owns = owns  # replicated hubs: only the communities this replica holds the lease of
         self.bus = bus
         self.clock = clock
         self.metrics = metrics
@@ -62,10 +65,13 @@ class MarketCoordinator:
                 async with self.sessions() as session:
                     ids = list(await session.scalars(select(Community.id)))
                 for community_id in ids:
-                    if community_id not in self._tasks:
+                    task = self._tasks.get(community_id)
+                    if (task is None or task.done()) and self.owns(community_id):
                         self._tasks[community_id] = asyncio.create_task(
                             self._clear_forever(community_id), name=f"market-{community_id}"
                         )
+                for community_id in [c for c in self._tasks if not self.owns(c)]:
+                    self._tasks.pop(community_id).cancel()  # another replica clears it now
                 await asyncio.sleep(DISCOVERY_S)
         finally:
             for task in self._tasks.values():
@@ -88,6 +94,8 @@ class MarketCoordinator:
                     continue
                 await self.prepare(community_id, start)
                 await sleep_until(self.clock, start - gate_lead(community))
+                if not self.owns(community_id):
+                    return  # the lease moved during the wait: the new owner clears it
                 await self.clear(community_id, start)
             except AlreadyCleared:
                 pass

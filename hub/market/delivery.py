@@ -31,6 +31,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.cluster.leases import Owns, owns_everything
 from hub.db.models import (
     AssetKind,
     Community,
@@ -93,7 +94,9 @@ class DeliveryCoordinator:
         link: CommandLink,
         ack_timeout_s: float = ACK_TIMEOUT_S,
         send_within_s: float = SEND_WITHIN_S,
+        owns: Owns = owns_everything,
     ) -> None:
+        self.owns = owns  # replicated hubs: only the communities this replica holds the lease of
         self.sessions = sessions
         self.bus = bus
         self.clock = clock
@@ -114,10 +117,12 @@ class DeliveryCoordinator:
                     # A hub serving one community's agents would hear no other community's acks.
                     if self.link.community not in ("+", community_id):
                         continue
-                    if community_id not in self._tasks:
+                    if community_id not in self._tasks and self.owns(community_id):
                         self._tasks[community_id] = asyncio.create_task(
                             self._deliver_forever(community_id), name=f"delivery-{community_id}"
                         )
+                for community_id in [c for c in self._tasks if not self.owns(c)]:
+                    self._tasks.pop(community_id).cancel()  # another replica delivers it now
                 await asyncio.sleep(DISCOVERY_S)
         finally:
             tasks = [acks, *self._tasks.values(), *self._waits]

@@ -29,6 +29,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.api.schemas.market import TransactionOut
+from hub.cluster.leases import Owns, owns_everything
 from hub.db.bulk import insert_rows, update_rows
 from hub.db.models import (
     Allocation,
@@ -398,8 +399,14 @@ def _headline(site: str, item: _SiteNews, revision: int) -> tuple[str, str]:
 
 class SettlementCoordinator:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], bus: EventBus, clock: Clock, metrics: HubMetrics
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        bus: EventBus,
+        clock: Clock,
+        metrics: HubMetrics,
+        owns: Owns = owns_everything,
     ) -> None:
+        self.owns = owns  # replicated hubs: only the communities this replica holds the lease of
         self.sessions = sessions
         self.bus = bus
         self.clock = clock
@@ -418,7 +425,7 @@ class SettlementCoordinator:
         """Settle what is due in every community, then what late readings changed."""
         async with self.sessions() as session:
             communities = list(await session.scalars(select(Community.id)))
-        for community_id in communities:
+        for community_id in filter(self.owns, communities):
             try:
                 await self.settle_due(community_id)
             except Exception:
@@ -496,5 +503,6 @@ class SettlementCoordinator:
         self._revised_since = looked_at
         count = 0
         for community, start in sorted(settled):
-            count += await self.settle(community, start)
+            if self.owns(community):  # each replica looks at every revision, and settles its own
+                count += await self.settle(community, start)
         return count

@@ -33,6 +33,8 @@ TABLES = {
     "allocations",
     "invitations",
     "membership_requests",
+    "cluster_replicas",
+    "community_leases",
 }
 
 

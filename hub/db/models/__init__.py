@@ -5,6 +5,7 @@ Migrations live in hub/migrations; generate a new revision after changing a mode
 
 from hub.db.models.accounts import AuthToken, User
 from hub.db.models.base import Base
+from hub.db.models.cluster import ClusterReplica, CommunityLease
 from hub.db.models.community import Community
 from hub.db.models.enums import (
     AllocationKey,
@@ -33,7 +34,9 @@ __all__ = [
     "AssetKind",
     "AuthToken",
     "Base",
+    "ClusterReplica",
     "Community",
+    "CommunityLease",
     "Device",
     "EnergyRequest",
     "Invitation",

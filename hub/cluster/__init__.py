@@ -1,0 +1,1 @@
+"""Replicated hubs on PostgreSQL: community ownership by lease (leases) and events across replicas (bridge)."""
