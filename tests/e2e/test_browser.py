@@ -59,9 +59,9 @@ async def test_dashboard_shows_a_live_value_that_keeps_changing(
             await page.get_by_role("link", name="Monthly bills").click()
             await expect(page.get_by_role("heading", name="Bills", level=1)).to_be_visible()
             await expect(page.get_by_label("Month", exact=True)).to_have_value(re.compile(r"^\d{4}-\d{2}$"))
-            await expect(page.get_by_test_id("bill").or_(page.get_by_text("Nothing settled yet"))).to_be_visible(
-                timeout=15_000
-            )
+            await expect(
+                page.get_by_test_id("bill").or_(page.get_by_text("Nothing settled yet"))
+            ).to_be_visible(timeout=15_000)
             await page.screenshot(path=str(tmp_path / "bills.png"))
         finally:
             await browser.close()
