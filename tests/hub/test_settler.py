@@ -202,6 +202,14 @@ async def test_settling_an_interval_twice_posts_once(
         await request(consumer, 500, "0.2500", start)
         await clear(hub, community, start)
         await meters(hub, start, home_c=(500, 0), home_near=(0, 700))
+        # The trade list takes a span of intervals, as the history chart asks for it.
+        span = {"start": start.isoformat(), "end": (start + timedelta(minutes=15)).isoformat()}
+        assert len((await consumer.get("/api/transactions", params=span)).json()) == 1
+        later = {"start": (start + timedelta(minutes=15)).isoformat()}
+        assert (await consumer.get("/api/transactions", params=later)).json() == []
+        backwards = await consumer.get("/api/transactions", params={**span, "end": span["start"]})
+        assert backwards.status_code == 422
+        assert "end" in backwards.text
         settler = hub.state["settlement"]
         assert await settler.settle(community, start) is True
         count = len(await ledger(hub, community))

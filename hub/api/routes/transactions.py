@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -38,15 +39,30 @@ CSV_COLUMNS = (
 )
 
 
+def _check_span(start: datetime | None, end: datetime | None) -> None:
+    for name, when in (("start", start), ("end", end)):
+        if when is not None and not EARLIEST <= when <= LATEST:
+            raise field_error(name, f"must lie between {EARLIEST:%Y} and {LATEST:%Y}", where="query")
+    if start is not None and end is not None and end <= start:
+        raise field_error("end", "must be after start", where="query")
+
+
 @router.get("/transactions", operation_id="transactions-list")
 async def list_transactions(
     user: CurrentUser,
     session: SessionDep,
     status_: Annotated[TransactionStatus | None, Query(alias="status")] = None,
+    start: Annotated[AwareDatetime | None, Query(description="Intervals starting at or after")] = None,
+    end: Annotated[AwareDatetime | None, Query(description="Intervals starting before")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[TransactionOut]:
     """The caller's trades (as buyer or seller), newest first. Admins see all."""
+    _check_span(start, end)
     query = select(Transaction).order_by(Transaction.id.desc()).limit(limit)
+    if start is not None:
+        query = query.where(Transaction.window_start >= start)
+    if end is not None:
+        query = query.where(Transaction.window_start < end)
     if user.role is not UserRole.ADMIN:
         owned = await owned_sites(session, user)
         query = query.where(or_(Transaction.buyer_site_id.in_(owned), Transaction.seller_site_id.in_(owned)))
@@ -71,11 +87,7 @@ async def export_transactions(
     ``amount`` is what the buyer pays for the delivered energy, fee included (empty until settled).
     Admins get every site's trades (of their community, if they have one), or ``site``'s.
     """
-    for name, when in (("start", start), ("end", end)):
-        if when is not None and not EARLIEST <= when <= LATEST:
-            raise field_error(name, f"must lie between {EARLIEST:%Y} and {LATEST:%Y}", where="query")
-    if start is not None and end is not None and end <= start:
-        raise field_error("end", "must be after start", where="query")
+    _check_span(start, end)
     query = select(Transaction).order_by(Transaction.window_start, Transaction.id)
     sites: set[str] | None = None  # None: an admin's view, both sides of every trade
     if site is not None:
