@@ -10,6 +10,7 @@ for the next one.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 
 import aiomqtt
@@ -17,6 +18,7 @@ import aiomqtt
 log = logging.getLogger(__name__)
 
 PUBLISH_TIMEOUT_S = 10.0
+CONCURRENT = 64  # publishes awaiting their PUBACK at once
 
 
 class RetainedOutbox:
@@ -34,23 +36,38 @@ class RetainedOutbox:
         return len(self._pending)
 
     async def publish_with(self, client: aiomqtt.Client) -> None:
-        """Publish what is queued, as it comes, until the session fails or this is cancelled."""
+        """Publish what is queued, as it comes, until this is cancelled.
+
+        Up to ``CONCURRENT`` at a time: one site's ack waiting for its PUBACK would otherwise
+        hold up every other site's (aiomqtt lets publishes share the connection).
+        """
         while True:
             await self._wake.wait()
             self._wake.clear()
             while self._pending:
-                topic = next(iter(self._pending))
-                payload = self._pending.pop(topic)
+                first = list(itertools.islice(self._pending, CONCURRENT))  # not a copy of them all
+                taken = [(topic, self._pending.pop(topic)) for topic in first]
                 try:
-                    await client.publish(topic, payload, qos=1, retain=True, timeout=PUBLISH_TIMEOUT_S)
-                except aiomqtt.MqttError as exc:
-                    # Not sent: keep it (unless a newer one was queued meanwhile) and try again;
-                    # a session that is gone ends in the link's reconnect, which cancels this.
-                    self._pending.setdefault(topic, payload)
-                    log.warning("retained %s not published (%s); trying again", topic, exc)
-                    await asyncio.sleep(1.0)
-                except BaseException:
-                    self._pending.setdefault(topic, payload)
+                    results = await asyncio.gather(
+                        *(self._publish(client, topic, payload) for topic, payload in taken),
+                        return_exceptions=True,
+                    )
+                except BaseException:  # cancelled: keep what may not have gone out
+                    for topic, payload in taken:
+                        self._pending.setdefault(topic, payload)
                     raise
-                else:
-                    self.published += 1
+                failed = [(t, p, r) for (t, p), r in zip(taken, results, strict=True) if r is not None]
+                for topic, payload, _error in failed:
+                    # Keep it, unless a newer one was queued meanwhile, and try again shortly; a
+                    # session that is gone ends in the link's reconnect, which cancels this.
+                    self._pending.setdefault(topic, payload)
+                if failed:
+                    topic, _, error = failed[0]
+                    log.warning(
+                        "%d retained messages not published (%s: %r); again soon", len(failed), topic, error
+                    )
+                    await asyncio.sleep(1.0)
+
+    async def _publish(self, client: aiomqtt.Client, topic: str, payload: bytes) -> None:
+        await client.publish(topic, payload, qos=1, retain=True, timeout=PUBLISH_TIMEOUT_S)
+        self.published += 1

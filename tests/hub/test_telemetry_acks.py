@@ -16,6 +16,7 @@ from hub.events import EventBus
 from hub.ingest.acks import AckBook, DoneSeqs
 from hub.ingest.batch import Accepted
 from hub.ingest.pipeline import Ingest
+from hub.mqtt.retained import RetainedOutbox
 from powershare_wire import Telemetry, TelemetryAck
 from tests.helpers import site_reading
 
@@ -91,3 +92,11 @@ def test_an_ack_whose_runs_are_not_apart_and_ascending_is_refused(ranges: list[t
     with pytest.raises(ValidationError):
         TelemetryAck(site="s", seq=2, ranges=ranges, ts=T0)
     assert TelemetryAck(site="s", seq=2, ranges=[(4, 5), (7, 7)], ts=T0).covers(7)
+
+
+def test_the_outbox_keeps_only_the_latest_ack_per_site() -> None:
+    outbox = RetainedOutbox()
+    outbox.put("powershare/v1/c/a/telemetry/ack", b"1")
+    outbox.put("powershare/v1/c/b/telemetry/ack", b"1")
+    outbox.put("powershare/v1/c/a/telemetry/ack", b"2")  # replaces a's first, still unsent
+    assert outbox.pending() == 2
