@@ -57,8 +57,11 @@ test: lint web-test pytest
 bench: $(VENV)/.synced
 	$(BIN)/python bench/run.py
 
-schemas: $(VENV)/.synced
+schemas: $(VENV)/.synced web/node_modules/.installed
 	$(BIN)/python -m powershare_wire docs/wire --typescript web/src/client/site.gen.ts
+	$(BIN)/python -m hub.api.openapi_export .openapi.json
+	cd web && npx openapi-typescript ../.openapi.json -o src/client/hub.gen.ts
+	rm -f .openapi.json
 
 clean:
 	rm -rf .uv $(VENV) web/node_modules web/dist .demo

@@ -55,7 +55,10 @@ export interface paths {
         put?: never;
         /**
          * Register
-         * @description Create a resident account. Admins are created by seeding or by another admin.
+         * @description Create a resident account. Admins are created with ``powershare-hub create-admin``.
+         *
+         *     The answer is the same whether or not the email had an account (and takes as long), so
+         *     registering tells nobody who uses PowerShare.
          */
         post: operations["auth-register"];
         delete?: never;
@@ -76,6 +79,9 @@ export interface paths {
         /**
          * Login
          * @description Check the password, set the session cookie and return the same token for bearer use.
+         *
+         *     Failed attempts are limited per account and per client address (429 with Retry-After); the
+         *     check runs in a bounded thread pool, so a flood of sign-ins cannot stall the hub.
          */
         post: operations["auth-login"];
         delete?: never;
@@ -95,9 +101,31 @@ export interface paths {
         put?: never;
         /**
          * Logout
-         * @description End this session (the token stops working at once). Harmless when not signed in.
+         * @description End this session: the token stops working at once and its /ws sockets close (4401).
+         *
+         *     Harmless when not signed in.
          */
         post: operations["auth-logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Password
+         * @description Change your password: every session of yours ends (sign in again) and their /ws close.
+         */
+        post: operations["auth-change-password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -338,6 +366,90 @@ export interface paths {
          */
         put: operations["communities-sharing-update"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities/{community_id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite
+         * @description Admin: a one-use code that lets a resident join this community.
+         */
+        post: operations["communities-invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities/{community_id}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join
+         * @description Join with an invitation code (403 without a valid one; ask with a membership request instead).
+         */
+        post: operations["communities-join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities/{community_id}/membership-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Membership Requests
+         * @description Admin: the requests to join, pending first.
+         */
+        get: operations["communities-membership-requests"];
+        put?: never;
+        /**
+         * Ask To Join
+         * @description Ask to join; you become a member when an admin approves.
+         */
+        post: operations["communities-request-membership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities/{community_id}/membership-requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide
+         * @description Admin: approve (the resident becomes a member) or refuse a pending request.
+         */
+        post: operations["communities-decide-membership"];
         delete?: never;
         options?: never;
         head?: never;
@@ -636,6 +748,46 @@ export interface paths {
          * @description The same bill as a spreadsheet: one row per item, adjustment and sum, household first.
          */
         get: operations["bills-csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities/{community_id}/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Settlements
+         * @description The community's settled intervals in [start, end), newest first (at most 31 days).
+         */
+        get: operations["settlements-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/communities/{community_id}/ledger/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit Ledger
+         * @description Admin: check that every posting of the community's ledger sums to zero.
+         */
+        get: operations["ledger-audit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1324,6 +1476,43 @@ export interface components {
              */
             cleared_at: string;
         };
+        /** InvitationOut */
+        InvitationOut: {
+            /** Community */
+            community: string;
+            /**
+             * Code
+             * @description Give it to the resident; shown only here, valid once
+             */
+            code: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /** JoinBody */
+        JoinBody: {
+            /**
+             * Invitation
+             * @description The code an admin of the community gave you
+             */
+            invitation: string;
+        };
+        /**
+         * LedgerAudit
+         * @description The ledger's own check: every posting's lines sum to zero.
+         */
+        LedgerAudit: {
+            /** Balanced */
+            balanced: boolean;
+            /** Lines */
+            lines: number;
+            /** Postings */
+            postings: number;
+            /** Unbalanced */
+            unbalanced: components["schemas"]["UnbalancedPosting"][];
+        };
         /** Location */
         Location: {
             /** Lat */
@@ -1433,6 +1622,33 @@ export interface components {
          * @enum {string}
          */
         Mechanism: "pay_as_clear" | "pay_as_bid";
+        /** MembershipDecision */
+        MembershipDecision: {
+            /** Approve */
+            approve: boolean;
+        };
+        /** MembershipRequestOut */
+        MembershipRequestOut: {
+            /** Id */
+            id: number;
+            /** Community */
+            community: string;
+            /** User Id */
+            user_id: number;
+            status: components["schemas"]["MembershipStatus"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+        };
+        /**
+         * MembershipStatus
+         * @enum {string}
+         */
+        MembershipStatus: "pending" | "approved" | "refused";
         /**
          * MqttCredentials
          * @description Shown once: the hub keeps only an argon2 hash of the password.
@@ -1573,6 +1789,13 @@ export interface components {
              */
             owner_email: string | null;
         };
+        /** PasswordChange */
+        PasswordChange: {
+            /** Current Password */
+            current_password: string;
+            /** New Password */
+            new_password: string;
+        };
         /**
          * Period
          * @enum {string}
@@ -1633,9 +1856,19 @@ export interface components {
             display_name: string;
             /**
              * Community
-             * @description Community to join
+             * @description Community to join: with its invitation code at once, otherwise once an admin approves
              */
             community?: string | null;
+            /**
+             * Invitation
+             * @description Code from its admin
+             */
+            invitation?: string | null;
+        };
+        /** RegistrationAccepted */
+        RegistrationAccepted: {
+            /** Detail */
+            detail: string;
         };
         /**
          * RequestCreate
@@ -1754,6 +1987,47 @@ export interface components {
              * @description Only on the caller's own requests
              */
             excluded_partners: string[];
+        };
+        /**
+         * SettlementOut
+         * @description One interval of a community as last settled from the meters.
+         */
+        SettlementOut: {
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            mode: components["schemas"]["SharingMode"];
+            /**
+             * Revision
+             * @description 1 = the first settlement; more after corrections
+             */
+            revision: number;
+            /**
+             * Shared Wh
+             * @description Delivered from neighbour to neighbour (trades and ex-post allocations)
+             */
+            shared_wh: number;
+            /** Retail Price */
+            retail_price: string;
+            /** Feed In Price */
+            feed_in_price: string;
+            /**
+             * Note
+             * @description Why the latest revision was needed, e.g. late readings from a site
+             */
+            note: string | null;
+            /**
+             * Settled At
+             * Format: date-time
+             */
+            settled_at: string;
         };
         /**
          * SharingChange
@@ -2209,6 +2483,20 @@ export interface components {
          * @enum {string}
          */
         TransactionStatus: "scheduled" | "delivering" | "completed" | "partially_delivered" | "failed" | "cancelled";
+        /** UnbalancedPosting */
+        UnbalancedPosting: {
+            /**
+             * Interval Start
+             * Format: date-time
+             */
+            interval_start: string;
+            /** Revision */
+            revision: number;
+            /** Entry */
+            entry: number;
+            /** Off By */
+            off_by: string;
+        };
         /**
          * Unit
          * @enum {string}
@@ -2319,12 +2607,12 @@ export interface operations {
         };
         responses: {
             /** @description Successful Response */
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserPublic"];
+                    "application/json": components["schemas"]["RegistrationAccepted"];
                 };
             };
             /** @description Validation Error */
@@ -2369,6 +2657,13 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description Too many failed sign-ins for this account or address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     "auth-logout": {
@@ -2382,6 +2677,44 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "auth-change-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many wrong current passwords; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2878,6 +3211,175 @@ export interface operations {
             };
         };
     };
+    "communities-invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "communities-join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPublic"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "communities-membership-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipRequestOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "communities-request-membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "communities-decide-membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MembershipDecision"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "market-overview": {
         parameters: {
             query?: never;
@@ -3315,6 +3817,10 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["TransactionStatus"] | null;
+                /** @description Intervals starting at or after */
+                start?: string | null;
+                /** @description Intervals starting before */
+                end?: string | null;
                 limit?: number;
             };
             header?: never;
@@ -3480,6 +3986,78 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "settlements-list": {
+        parameters: {
+            query?: {
+                /** @description Default: a day before end */
+                start?: string | null;
+                /** @description Default: now */
+                end?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettlementOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "ledger-audit": {
+        parameters: {
+            query?: {
+                start?: string | null;
+                end?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerAudit"];
                 };
             };
             /** @description Validation Error */
