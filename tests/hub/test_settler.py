@@ -12,7 +12,16 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from firmware_sims.clock import SimClock
-from hub.db.models import LedgerKind, LedgerLine, Settlement, SiteInterval, Transaction
+from hub.db.models import (
+    AllocationKey,
+    LedgerKind,
+    LedgerLine,
+    Settlement,
+    SharingMode,
+    SharingPeriod,
+    SiteInterval,
+    Transaction,
+)
 from hub.market.ledger import money
 from tests.conftest import BrokerAddress
 from tests.hub.conftest import HubFactory, RunningHub
@@ -222,3 +231,42 @@ async def test_settling_an_interval_twice_posts_once(
         await hub.seed(stale)
         assert await settler.resettle_revised() == 0
         assert len(await ledger(hub, community)) == count
+
+
+async def test_an_ex_post_interval_is_allocated_settled_and_explained(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    clock = SimClock.stepped(datetime(2026, 6, 21, 10, 7, tzinfo=UTC))
+    async with start_hub(amqtt_broker, sqlite_url, clock=clock) as hub:
+        consumer, near, _ = await homes(hub, community)
+        start = next_interval(hub)
+
+        async def ex_post(session: AsyncSession) -> None:
+            session.add(
+                SharingPeriod(
+                    community=community,
+                    effective_from=start,
+                    mode=SharingMode.EX_POST,
+                    key=AllocationKey.DYNAMIC,
+                    price=Decimal("0.2000"),
+                )
+            )
+
+        await hub.seed(ex_post)
+        await meters(hub, start, home_c=(900, 0), home_near=(0, 600))
+        assert await hub.state["settlement"].settle(community, start) is True
+
+        span = {"start": start.isoformat(), "end": (start + timedelta(minutes=15)).isoformat()}
+        [received] = (await consumer.get("/api/allocations", params=span)).json()
+        assert (received["received_wh"], received["given_wh"], received["amount"]) == (600, 0, "0.1200")
+        assert (received["key"], received["explanation"]["code"]) == ("dynamic", "dynamic_share")
+        [given] = (await near.get("/api/allocations", params=span)).json()
+        assert (given["given_wh"], given["amount"], given["explanation"]["code"]) == (
+            600,
+            "-0.1200",
+            "gave_surplus",
+        )
+        bill = (await consumer.get("/api/bills", params=span)).json()
+        assert bill["allocation_received"]["energy_wh"] == 600
+        assert bill["bought_from_grid"]["energy_wh"] == 300
+        assert sum(line.amount for line in await ledger(hub, community)) == 0

@@ -11,9 +11,18 @@ from sqlalchemy import select
 
 from hub.api.deps import AdminUser, CommunityId, CurrentUser, SessionDep, StateDep
 from hub.api.routes.communities import member_community
-from hub.api.schemas.settlement import LedgerAudit, SettlementOut, UnbalancedPosting
-from hub.db.models import Settlement
+from hub.api.schemas.settlement import (
+    AllocationExplanation,
+    AllocationOut,
+    LedgerAudit,
+    SettlementOut,
+    UnbalancedPosting,
+)
+from hub.db.models import Allocation, AllocationKey, Settlement, SharingPeriod, UserRole
 from hub.market.audit import audit
+from hub.market.ledger import money
+from hub.market.sharing import period_at
+from hub.privacy import owned_sites
 
 router = APIRouter(tags=["settlement"])
 
@@ -61,3 +70,58 @@ async def audit_ledger(
             for (interval, revision, entry), off in sorted(found.unbalanced.items())
         ],
     )
+
+
+@router.get("/allocations", operation_id="allocations-list")
+async def list_allocations(
+    user: CurrentUser,
+    session: SessionDep,
+    state: StateDep,
+    start: Annotated[AwareDatetime | None, Query(description="Default: a day before end")] = None,
+    end: Annotated[AwareDatetime | None, Query(description="Default: now")] = None,
+) -> list[AllocationOut]:
+    """Ex post: the caller's sites' shares of the community's surplus per interval, newest first,
+    explained like trades (admins: every site's)."""
+    until = end or state["clock"].now()
+    since = max(start or until - timedelta(days=1), until - MAX_SPAN)
+    query = (
+        select(Allocation)
+        .where(Allocation.start >= since, Allocation.start < until)
+        .order_by(Allocation.start.desc(), Allocation.site_id)
+    )
+    if user.role is not UserRole.ADMIN:
+        query = query.where(Allocation.site_id.in_(await owned_sites(session, user)))
+    rows = list(await session.scalars(query))
+    periods: dict[tuple[str, datetime], SharingPeriod | None] = {}
+    found = []
+    for row in rows:
+        if (row.community, row.start) not in periods:
+            periods[(row.community, row.start)] = await period_at(session, row.community, row.start)
+        period = periods[(row.community, row.start)]
+        key = period.key if period is not None else None
+        amount = money(row.price, row.received_wh) - money(row.price, row.given_wh)
+        found.append(
+            AllocationOut(
+                community=row.community,
+                start=row.start,
+                site=row.site_id,
+                given_wh=row.given_wh,
+                received_wh=row.received_wh,
+                price=row.price,
+                amount=amount,
+                key=key,
+                explanation=_explain(row, key, period),
+            )
+        )
+    return found
+
+
+def _explain(
+    row: Allocation, key: AllocationKey | None, period: SharingPeriod | None
+) -> AllocationExplanation:
+    if row.given_wh and not row.received_wh:
+        return AllocationExplanation(code="gave_surplus")
+    if key is AllocationKey.STATIC:
+        weight = (period.shares or {}).get(row.site_id) if period is not None else None
+        return AllocationExplanation(code="static_share", weight=None if weight is None else str(weight))
+    return AllocationExplanation(code="dynamic_share")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hub.db.models import SharingMode
+from hub.db.models import AllocationKey, SharingMode
 
 
 class SettlementOut(BaseModel):
@@ -42,3 +43,31 @@ class LedgerAudit(BaseModel):
     lines: int
     postings: int
     unbalanced: list[UnbalancedPosting]
+
+
+class AllocationOut(BaseModel):
+    """Ex post: what one of the caller's sites gave to or received from the community's pool."""
+
+    community: str
+    start: datetime
+    site: str
+    given_wh: int
+    received_wh: int
+    price: Decimal = Field(description="Per kWh, the community's price for shared energy")
+    amount: Decimal = Field(
+        description="> 0 the site pays for what it received, < 0 it is paid for what it gave"
+    )
+    key: AllocationKey | None = Field(
+        description="How the surplus was divided: static shares or pro rata to demand"
+    )
+    explanation: AllocationExplanation
+
+
+class AllocationExplanation(BaseModel):
+    """Why a site got its share, as a code the dashboard words in the resident's language."""
+
+    code: Literal["gave_surplus", "static_share", "dynamic_share"] = Field(
+        description="gave_surplus: its export went to the pool, pro rata to every member's export;"
+        " static_share: a fixed share (weight) of the pool; dynamic_share: pro rata to its demand"
+    )
+    weight: str | None = Field(default=None, description="static_share: the site's weight")

@@ -796,6 +796,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Allocations
+         * @description Ex post: the caller's sites' shares of the community's surplus per interval, newest first,
+         *     explained like trades (admins: every site's).
+         */
+        get: operations["allocations-list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications": {
         parameters: {
             query?: never;
@@ -939,11 +960,60 @@ export interface components {
             export_wh: number;
         };
         /**
+         * AllocationExplanation
+         * @description Why a site got its share, as a code the dashboard words in the resident's language.
+         */
+        AllocationExplanation: {
+            /**
+             * Code
+             * @description gave_surplus: its export went to the pool, pro rata to every member's export; static_share: a fixed share (weight) of the pool; dynamic_share: pro rata to its demand
+             * @enum {string}
+             */
+            code: "gave_surplus" | "static_share" | "dynamic_share";
+            /**
+             * Weight
+             * @description static_share: the site's weight
+             */
+            weight?: string | null;
+        };
+        /**
          * AllocationKey
          * @description Ex-post allocation: how the members' metered surplus is divided among those short of energy.
          * @enum {string}
          */
         AllocationKey: "static" | "dynamic";
+        /**
+         * AllocationOut
+         * @description Ex post: what one of the caller's sites gave to or received from the community's pool.
+         */
+        AllocationOut: {
+            /** Community */
+            community: string;
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /** Site */
+            site: string;
+            /** Given Wh */
+            given_wh: number;
+            /** Received Wh */
+            received_wh: number;
+            /**
+             * Price
+             * @description Per kWh, the community's price for shared energy
+             */
+            price: string;
+            /**
+             * Amount
+             * @description > 0 the site pays for what it received, < 0 it is paid for what it gave
+             */
+            amount: string;
+            /** @description How the surplus was divided: static shares or pro rata to demand */
+            key: components["schemas"]["AllocationKey"] | null;
+            explanation: components["schemas"]["AllocationExplanation"];
+        };
         /** Asset */
         Asset: {
             kind: components["schemas"]["AssetKind"];
@@ -4058,6 +4128,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerAudit"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "allocations-list": {
+        parameters: {
+            query?: {
+                /** @description Default: a day before end */
+                start?: string | null;
+                /** @description Default: now */
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllocationOut"][];
                 };
             };
             /** @description Validation Error */
