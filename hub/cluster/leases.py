@@ -20,7 +20,8 @@ need not agree), a replica:
 3. counts the live replicas and takes its fair share, ceil(communities / replicas), of the
    communities whose lease is missing or expired, or gives back what it holds beyond that share
    (a replica that just joined then finds them free). Taking is an upsert that only replaces an
-   expired lease, so two replicas racing for one community cannot both win.
+   expired lease, so two replicas racing for one community cannot both win. A replica limited
+   to one community's agents (POWERSHARE_MQTT_COMMUNITY) takes only that community.
 
 A dead replica's communities are thus taken over within ttl + renew (12 s by default, inside the
 15 s the issue asks for). A replica that cannot reach the database stops acting on its
@@ -62,9 +63,17 @@ def owns_everything(_community_id: str) -> bool:
 
 class LeaseKeeper:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], replica_id: str, ttl_s: float, renew_s: float
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        replica_id: str,
+        ttl_s: float,
+        renew_s: float,
+        serves: Owns = owns_everything,
     ) -> None:
         self.sessions = sessions
+        # Only communities whose agents this replica hears (POWERSHARE_MQTT_COMMUNITY): delivery
+        # needs their acknowledgements.
+        self.serves = serves
         self.replica_id = replica_id
         self.ttl_s = ttl_s
         self.renew_s = renew_s
@@ -133,9 +142,8 @@ class LeaseKeeper:
                     .outerjoin(CommunityLease, CommunityLease.community == Community.id)
                     .where(or_(CommunityLease.community.is_(None), CommunityLease.expires_at <= now))
                     .order_by(Community.id)
-                    .limit(fair - len(owned))
                 )
-                for community_id in list(free):
+                for community_id in [c for c in free if self.serves(c)][: fair - len(owned)]:
                     taken = await session.scalar(
                         insert(CommunityLease)
                         .values(community=community_id, owner=self.replica_id, expires_at=until)

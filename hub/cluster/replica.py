@@ -23,6 +23,12 @@ def replica_tasks(
     """The ownership view for the coordinators, and the (name, coroutine) tasks to run beside them."""
     if not settings.database_url.startswith("postgresql"):
         return owns_everything, []
-    keeper = LeaseKeeper(sessions, settings.replica_id, settings.lease_ttl_s, settings.lease_renew_s)
+    keeper = LeaseKeeper(
+        sessions,
+        settings.replica_id,
+        settings.lease_ttl_s,
+        settings.lease_renew_s,
+        serves=lambda community: settings.mqtt_community in ("+", community),
+    )
     bridge = PgEventBridge(conninfo_of(settings.database_url), bus, settings.replica_id)
     return keeper.owns, [("leases", keeper.run()), ("events-bridge", bridge.run())]

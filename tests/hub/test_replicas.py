@@ -24,7 +24,7 @@ from firmware_sims.clock import SimClock
 from hub.cluster.bridge import PAYLOAD_MAX, Assembler, envelopes
 from hub.cluster.leases import LeaseKeeper
 from hub.db.engine import create_engine, migrate
-from hub.db.models import CommunityLease, MarketInterval, Settlement
+from hub.db.models import Community, CommunityLease, MarketInterval, Settlement
 from hub.events import Event, EventBus, site_channel
 from hub.market.clearing import AlreadyCleared
 from hub.market.coordinator import MarketCoordinator
@@ -156,6 +156,18 @@ async def test_a_replica_joining_takes_only_what_the_other_gives_back(pg_url: st
         await engine.dispose()
 
 
+@pytest.mark.postgres
+async def test_a_replica_hearing_one_communitys_agents_takes_only_that_community(pg_url: str) -> None:
+    engine = await _database(pg_url, ["green", "oak"])
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    green = LeaseKeeper(sessions, "green-hub", ttl_s=10, renew_s=2, serves=lambda c: c == "green")
+    try:
+        assert await green.tick() == frozenset({"green"})
+        assert await _leases(sessions) == {"green": "green-hub"}  # oak waits for a replica that hears it
+    finally:
+        await engine.dispose()
+
+
 # --- a takeover at the wrong moment doubles nothing -----------------------------------------
 
 
@@ -186,8 +198,10 @@ async def test_two_replicas_clearing_or_settling_one_interval_at_once_do_it_once
 # --- whole hubs ----------------------------------------------------------------------------
 
 
-async def _owners(hubs: list[RunningHub], names: list[str]) -> dict[str, list[str]]:
+async def _owners(hubs: list[RunningHub], engine: AsyncEngine) -> dict[str, list[str]]:
     """Which replicas' market coordinators act on each community."""
+    async with async_sessionmaker(engine)() as session:
+        names = list(await session.scalars(select(Community.id)))
     return {c: [h.settings.replica_id for h in hubs if h.state["market"].owns(c)] for c in names}
 
 
@@ -212,9 +226,9 @@ async def _starts(engine: AsyncEngine, community: str) -> list[datetime]:
 
 
 @pytest.mark.postgres
-@pytest.mark.mosquitto
+@pytest.mark.parametrize("community", ["+"])  # start_hub's MQTT community: each hears every community
 async def test_three_replicas_own_each_community_once_clear_every_interval_and_take_over(
-    mosquitto: BrokerAddress, pg_url: str, start_hub: HubFactory
+    amqtt_broker: BrokerAddress, pg_url: str, start_hub: HubFactory
 ) -> None:
     names = [f"r{i}" for i in range(5)]
     engine = await _database(pg_url, names)  # migrated once, before the replicas, as deploy/ does
@@ -225,16 +239,22 @@ async def test_three_replicas_own_each_community_once_clear_every_interval_and_t
             stacks = [await everything.enter_async_context(AsyncExitStack()) for _ in range(3)]
             hubs = [
                 await stack.enter_async_context(
-                    start_hub(mosquitto, pg_url, clock=clock, migrate="skip", replica_id=f"replica-{i}")
+                    start_hub(
+                        amqtt_broker,  # a broker of this test only: no other test's communities
+                        pg_url,
+                        clock=clock,
+                        migrate="skip",
+                        replica_id=f"replica-{i}",
+                    )
                 )
                 for i, stack in enumerate(stacks)
             ]
-            await eventually(lambda: _owners(hubs, names), lambda o: _each_once(o, 3), within=TAKEOVER_S)
+            await eventually(lambda: _owners(hubs, engine), lambda o: _each_once(o, 3), within=TAKEOVER_S)
 
             await stacks[0].aclose()  # replica-0 stops: its lifespan is cancelled
             survivors = hubs[1:]
             owners = await eventually(
-                lambda: _owners(survivors, names), lambda o: _each_once(o, 2), within=TAKEOVER_S
+                lambda: _owners(survivors, engine), lambda o: _each_once(o, 2), within=TAKEOVER_S
             )
             assert {r for found in owners.values() for r in found} == {"replica-1", "replica-2"}
 
