@@ -15,7 +15,7 @@ resident's browser may be on any replica; their envelope is small.
 Delivery is best-effort, like the in-process bus under a slow client: a bounded queue between
 ``publish`` (synchronous, on ingest's hot path) and the sending connection drops its oldest
 events when full, and events sent while a replica's listening connection is down are not seen
-there (the browser reads state from the API on reconnect). Both connections are dedicated
+there (/ws is a live feed; the record is in the API). Both connections are dedicated
 psycopg 3 connections outside SQLAlchemy's pool, reconnecting with jittered backoff.
 """
 
