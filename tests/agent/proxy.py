@@ -35,6 +35,11 @@ class TcpProxy:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if server is not None:
             await server.wait_closed()
+        # A connection accepted just before the close reaches _accept only now: abort it too,
+        # or its socket outlives the test.
+        await asyncio.sleep(0.05)
+        for writer in list(self._writers):
+            writer.transport.abort()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.add(writer)  # at once, so that a stop() while we connect upstream aborts it
