@@ -249,7 +249,9 @@ async def test_three_replicas_own_each_community_once_clear_every_interval_and_t
                 )
                 for i, stack in enumerate(stacks)
             ]
-            await eventually(lambda: _owners(hubs, engine), lambda o: _each_once(o, 3), within=TAKEOVER_S)
+            # The first replica up takes everything and gives back as the others join: a bound on
+            # starting three hubs on a busy machine, not the takeover time measured below.
+            await eventually(lambda: _owners(hubs, engine), lambda o: _each_once(o, 3), within=4 * TAKEOVER_S)
 
             await stacks[0].aclose()  # replica-0 stops: its lifespan is cancelled
             survivors = hubs[1:]
