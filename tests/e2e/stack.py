@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,15 @@ from tests.conftest import BrokerAddress, free_port
 
 SITE = "e2e-home"
 NOON = datetime(2026, 6, 21, 11, 0, tzinfo=UTC)
+
+
+async def signed_in(stack: AsyncExitStack, base: str, email: str, password: str) -> httpx.AsyncClient:
+    """An HTTP client of ``stack`` signed in (bearer token) as ``email``."""
+    client = await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=10))
+    login = await client.post("/api/auth/login", json={"email": email, "password": password})
+    login.raise_for_status()
+    client.headers["Authorization"] = f"Bearer {login.json()['token']}"
+    return client
 
 
 @dataclass

@@ -33,7 +33,7 @@ from hub.server import running_hub
 from powershare_demo import agent_config
 from powershare_demo.seeding import assets
 from tests.conftest import free_port
-from tests.e2e.stack import NOON, SITE, one_home_scenario
+from tests.e2e.stack import NOON, SITE, one_home_scenario, signed_in
 from tests.helpers import eventually
 
 PASSWORD = "correct-horse-battery"
@@ -57,14 +57,6 @@ class Stack:
         state = self.sims.home(SITE).device("battery").state
         assert isinstance(state, BatteryState)
         return state
-
-
-async def signed_in(stack: AsyncExitStack, base: str, email: str) -> httpx.AsyncClient:
-    client = await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=10))
-    login = await client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-    login.raise_for_status()
-    client.headers["Authorization"] = f"Bearer {login.json()['token']}"
-    return client
 
 
 @asynccontextmanager
@@ -111,7 +103,9 @@ async def one_clock_stack(tmp_path: Path, community: str, database_url: str) -> 
         base = f"http://{settings.http_host}:{settings.http_port}"
         try:
             async with AsyncExitStack() as clients:
-                admin, seller, buyer = [await signed_in(clients, base, e) for e in (ADMIN, SELLER, BUYER)]
+                admin, seller, buyer = [
+                    await signed_in(clients, base, e, PASSWORD) for e in (ADMIN, SELLER, BUYER)
+                ]
                 yield Stack(clock, sims, admin, seller, buyer)
         finally:
             agent.cancel()

@@ -37,7 +37,7 @@ from powershare_demo import agent_config
 from powershare_demo.seeding import assets
 from tests.agent.proxy import TcpProxy
 from tests.conftest import free_port
-from tests.e2e.stack import NOON
+from tests.e2e.stack import NOON, signed_in
 from tests.helpers import eventually
 
 pytestmark = pytest.mark.slow
@@ -81,14 +81,6 @@ class Stack:
     admin: httpx.AsyncClient
     seller: httpx.AsyncClient
     buyer: httpx.AsyncClient
-
-
-async def signed_in(stack: AsyncExitStack, base: str, email: str) -> httpx.AsyncClient:
-    client = await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=10))
-    login = await client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-    login.raise_for_status()
-    client.headers["Authorization"] = f"Bearer {login.json()['token']}"
-    return client
 
 
 @asynccontextmanager
@@ -143,7 +135,7 @@ async def two_homes(tmp_path: Path, community: str, database_url: str) -> AsyncI
         try:
             async with AsyncExitStack() as clients:
                 admin, seller, buyer = [
-                    await signed_in(clients, base, e) for e in ("admin@example.org", SELLER, BUYER)
+                    await signed_in(clients, base, e, PASSWORD) for e in ("admin@example.org", SELLER, BUYER)
                 ]
                 yield Stack(clock, database_url, link, admin, seller, buyer)
         finally:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import httpx
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,6 +46,18 @@ async def meters(hub: RunningHub, start: datetime, **export_import: tuple[int, i
     await hub.seed(seed)
 
 
+async def one_trade(
+    hub: RunningHub, community: str, wh: int, ask: str
+) -> tuple[httpx.AsyncClient, httpx.AsyncClient, datetime]:
+    """A consumer buying ``wh`` from its near neighbour in the next interval, cleared: (buyer, seller, start)."""
+    consumer, near, _ = await homes(hub, community)
+    start = next_interval(hub)
+    await offer(near, "home-near", wh, ask, start)
+    await request(consumer, wh, "0.2500", start)
+    await clear(hub, community, start)
+    return consumer, near, start
+
+
 async def eventually(probe: Any, done: Any, what: str, seconds: float = 20) -> Any:
     for _ in range(int(seconds * 10)):
         value = await probe()
@@ -66,11 +79,7 @@ async def test_a_trade_is_settled_from_the_meters_and_corrected_by_late_readings
 ) -> None:
     clock = SimClock.stepped(datetime(2026, 6, 21, 10, 7, tzinfo=UTC))
     async with start_hub(amqtt_broker, sqlite_url, clock=clock) as hub:
-        consumer, near, _ = await homes(hub, community)
-        start = next_interval(hub)
-        await offer(near, "home-near", 1000, "0.1000", start)
-        await request(consumer, 1000, "0.2500", start)
-        await clear(hub, community, start)
+        consumer, near, start = await one_trade(hub, community, 1000, "0.1000")
         [trade] = (await consumer.get("/api/transactions")).json()
         assert trade["status"] == "scheduled"
 
@@ -168,11 +177,7 @@ async def test_a_trade_whose_seller_sent_no_readings_fails_until_they_arrive(
 ) -> None:
     clock = SimClock.stepped(datetime(2026, 6, 21, 10, 7, tzinfo=UTC))
     async with start_hub(amqtt_broker, sqlite_url, clock=clock) as hub:
-        consumer, near, _ = await homes(hub, community)
-        start = next_interval(hub)
-        await offer(near, "home-near", 800, "0.1000", start)
-        await request(consumer, 800, "0.2500", start)
-        await clear(hub, community, start)
+        _, near, start = await one_trade(hub, community, 800, "0.1000")
         await meters(hub, start, home_c=(800, 0))
         clock.advance((start + timedelta(minutes=15) + GRACE - clock.now()).total_seconds() + 1)
 
@@ -205,11 +210,7 @@ async def test_settling_an_interval_twice_posts_once(
 ) -> None:
     clock = SimClock.stepped(datetime(2026, 6, 21, 10, 7, tzinfo=UTC))
     async with start_hub(amqtt_broker, db_url, clock=clock) as hub:
-        consumer, near, _ = await homes(hub, community)
-        start = next_interval(hub)
-        await offer(near, "home-near", 500, "0.1200", start)
-        await request(consumer, 500, "0.2500", start)
-        await clear(hub, community, start)
+        consumer, _, start = await one_trade(hub, community, 500, "0.1200")
         await meters(hub, start, home_c=(500, 0), home_near=(0, 700))
         # The trade list takes a span of intervals, as the history chart asks for it.
         span = {"start": start.isoformat(), "end": (start + timedelta(minutes=15)).isoformat()}
