@@ -141,7 +141,7 @@ async def inputs(
 
 
 async def settle_interval(
-    session: AsyncSession, community: Community, start: datetime, now: datetime, note: str | None = None
+    session: AsyncSession, community: Community, start: datetime, now: datetime
 ) -> Outbox | None:
     """Settle one interval from what the meters show now; None when nothing changed.
 
@@ -172,7 +172,7 @@ async def settle_interval(
     settled.retail_price, settled.feed_in_price = read.tariff.retail, read.tariff.feed_in
     settled.shared_wh = outcome.shared_wh
     metered_now = {site: [m.import_wh, m.export_wh] for site, m in sorted(read.meters.items())}
-    settled.note = _why(settled.metered or {}, metered_now, note) if revision > 1 else None
+    settled.note = _why(settled.metered or {}, metered_now) if revision > 1 else None
     settled.metered = metered_now
     settled.settled_at = now
     outbox = Outbox(events=[transaction_event(t) for t in changed])
@@ -183,12 +183,12 @@ async def settle_interval(
     return outbox
 
 
-def _why(before: dict[str, Any], after: dict[str, Any], note: str | None) -> str:
+def _why(before: dict[str, Any], after: dict[str, Any]) -> str:
     """What made a re-settlement necessary, for the bill: the sites whose meters changed."""
     changed = sorted(site for site in before.keys() | after.keys() if before.get(site) != after.get(site))
     if changed:
         return "late readings from " + ", ".join(changed)
-    return note or "trades changed"
+    return "trades changed"
 
 
 async def _current_postings(
@@ -459,14 +459,14 @@ class SettlementCoordinator:
             await self.settle(community_id, start)
         return len(due)
 
-    async def settle(self, community_id: str, start: datetime, note: str | None = None) -> bool:
+    async def settle(self, community_id: str, start: datetime) -> bool:
         """Settle one interval in one transaction, then publish; False when nothing changed."""
         began = time.perf_counter()
         async with self.sessions() as session:
             community = await session.get(Community, community_id)
             if community is None:
                 raise LookupError(f"no community {community_id!r}")
-            outbox = await settle_interval(session, community, start, self.clock.now(), note)
+            outbox = await settle_interval(session, community, start, self.clock.now())
             if outbox is None:
                 return False
             await session.commit()
@@ -480,29 +480,18 @@ class SettlementCoordinator:
         looked_at = datetime.now(UTC)
         since = self._revised_since - REVISION_OVERLAP
         async with self.sessions() as session:
-            rows = (
-                await session.execute(
-                    select(
-                        SiteInterval.site_id,
-                        SiteInterval.start,
-                        Site.community,
-                        Community.settlement_interval_min,
-                    )
-                    .join(Site, Site.id == SiteInterval.site_id)
-                    .join(Community, Community.id == Site.community)
-                    .where(SiteInterval.revised_at > since)
-                )
-            ).all()
-            revised: dict[tuple[str, datetime], set[str]] = defaultdict(set)
-            for site, start, community, minutes in rows:
-                revised[(community, floor_to(start, timedelta(minutes=minutes)))].add(site)
-            settled = set()
-            for community, start in revised:
-                if await session.get(Settlement, (community, start)) is not None:
-                    settled.add((community, start))
+            revised = await session.execute(
+                select(SiteInterval.start, Site.community, Community.settlement_interval_min)
+                .distinct()
+                .join(Site, Site.id == SiteInterval.site_id)
+                .join(Community, Community.id == Site.community)
+                .where(SiteInterval.revised_at > since)
+            )
+            touched = {(c, floor_to(start, timedelta(minutes=m))) for start, c, m in revised}
+            settled = [key for key in sorted(touched) if await session.get(Settlement, key) is not None]
         self._revised_since = looked_at
         count = 0
-        for community, start in sorted(settled):
+        for community, start in settled:
             if self.owns(community):  # each replica looks at every revision, and settles its own
                 count += await self.settle(community, start)
         return count

@@ -26,6 +26,17 @@ SITE = "e2e-home"
 NOON = datetime(2026, 6, 21, 11, 0, tzinfo=UTC)
 
 
+def embedded_hub_settings(database_url: str, community: str) -> Settings:
+    """A hub of one test: its own embedded broker, HTTP port and MQTT client id."""
+    return Settings(
+        database_url=database_url,
+        mqtt_port=free_port(),
+        http_port=free_port(),
+        mqtt_client_id=f"hub-{uuid.uuid4().hex[:10]}",
+        mqtt_community=community,
+    )
+
+
 async def signed_in(stack: AsyncExitStack, base: str, email: str, password: str) -> httpx.AsyncClient:
     """An HTTP client of ``stack`` signed in (bearer token) as ``email``."""
     client = await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=10))

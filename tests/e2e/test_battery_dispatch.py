@@ -7,7 +7,6 @@ says; the trade's dispatch is followed from the hub's command to the battery's p
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -25,15 +24,13 @@ from firmware_sims.clock import SimClock
 from firmware_sims.community import RunningCommunity, run_community
 from firmware_sims.scenario import parse
 from hub.auth.broker_access import issue_mqtt_password
-from hub.core.config import Settings
 from hub.db.engine import create_engine
 from hub.market.intervals import open_interval
 from hub.seed import ensure_community, ensure_site, ensure_user
 from hub.server import running_hub
 from powershare_demo import agent_config
 from powershare_demo.seeding import assets
-from tests.conftest import free_port
-from tests.e2e.stack import NOON, SITE, one_home_scenario, signed_in
+from tests.e2e.stack import NOON, SITE, embedded_hub_settings, one_home_scenario, signed_in
 from tests.helpers import eventually
 
 PASSWORD = "correct-horse-battery"
@@ -63,14 +60,8 @@ class Stack:
 async def one_clock_stack(tmp_path: Path, community: str, database_url: str) -> AsyncIterator[Stack]:
     """The hub (embedded broker), one simulated home with a battery and its agent, on one clock,
     and a buyer with no devices. No standing orders: the test places the trade itself."""
-    mqtt_port = free_port()
-    settings = Settings(
-        database_url=database_url,
-        mqtt_port=mqtt_port,
-        http_port=free_port(),
-        mqtt_client_id=f"hub-{uuid.uuid4().hex[:10]}",
-        mqtt_community=community,
-    )
+    settings = embedded_hub_settings(database_url, community)
+    mqtt_port = settings.mqtt_port
     clock = SimClock.stepped(NOON)
     async with (
         running_hub(settings, clock=clock),

@@ -8,7 +8,6 @@ intervals so the meters' counters advance as in a day, and cuts the seller's net
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ from firmware_sims.clock import SimClock
 from firmware_sims.community import run_community
 from firmware_sims.scenario import parse
 from hub.auth.broker_access import issue_mqtt_password
-from hub.core.config import Settings
 from hub.db.engine import create_engine
 from hub.db.models import SiteInterval
 from hub.market.intervals import open_interval
@@ -37,7 +35,7 @@ from powershare_demo import agent_config
 from powershare_demo.seeding import assets
 from tests.agent.proxy import TcpProxy
 from tests.conftest import free_port
-from tests.e2e.stack import NOON, signed_in
+from tests.e2e.stack import NOON, embedded_hub_settings, signed_in
 from tests.helpers import eventually
 
 pytestmark = pytest.mark.slow
@@ -85,14 +83,8 @@ class Stack:
 
 @asynccontextmanager
 async def two_homes(tmp_path: Path, community: str, database_url: str) -> AsyncIterator[Stack]:
-    mqtt_port = free_port()
-    settings = Settings(
-        database_url=database_url,
-        mqtt_port=mqtt_port,
-        http_port=free_port(),
-        mqtt_client_id=f"hub-{uuid.uuid4().hex[:10]}",
-        mqtt_community=community,
-    )
+    settings = embedded_hub_settings(database_url, community)
+    mqtt_port = settings.mqtt_port
     clock = SimClock.stepped(NOON)
     link = TcpProxy(free_port(), "127.0.0.1", mqtt_port)
     async with (
