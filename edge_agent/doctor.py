@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from edge_agent.devices import make_device
+from edge_agent.inverter_state import state_lines
 from edge_agent.sunspec.device import SunSpecDevice
 from edge_agent.sunspec.discovery import AUTO_UNIT_IDS, DiscoveryError, discover
 from edge_agent.sunspec.maps import MODELS
 from edge_agent.sunspec.transport import DeviceRefused, LinkError, ModbusLink
-
-INVERTER_STATES = {1: "off", 2: "sleeping", 3: "starting", 4: "producing (MPPT)", 5: "throttled",
-                   6: "shutting down", 7: "fault", 8: "standby"}  # fmt: skip
 
 
 def link_for_target(target: str, baudrate: int, parity: str, timeout_s: float) -> ModbusLink:
@@ -66,9 +64,8 @@ async def doctor(target: str, unit_id: int | None, baudrate: int, parity: str, t
         for name, (value, unit) in sample.values.items():
             shown = "not implemented" if value is None else f"{value:g} {unit.value}"
             print(f"    {name:<16} {shown}")
-        state = sample.point(103, "St") or sample.point(101, "St") or sample.point(102, "St")
-        if isinstance(state, int):
-            print(f"    inverter state   {INVERTER_STATES.get(state, state)}")
+        for label, text in state_lines(sample.raw):
+            print(f"    {label:<16} {text}")
         for problem in sample.problems:
             print(f"PROBLEM: {problem}")
         return 0 if not sample.problems else 1

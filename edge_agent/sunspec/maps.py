@@ -158,7 +158,10 @@ DER_AC = ModelMap(
     "der_measure_ac",
     ModelKind.INVERTER,
     (
+        _p("St", 3, T.ENUM16),
         _p("InvSt", 4, T.ENUM16),
+        _p("ConnSt", 5, T.ENUM16),
+        _p("Alrm", 6, T.BITFIELD32),
         # 701 W is explicitly "positive for generation", matching our pv convention.
         _p("W", 10, T.INT16, "w", Unit.W, "W_SF"),
         _p("A", 14, T.INT16, "a", Unit.A, "A_SF"),
