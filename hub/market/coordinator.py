@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.cluster.leases import Owns, owns_everything
@@ -111,8 +112,13 @@ class MarketCoordinator:
             community = await session.get(Community, community_id)
             if community is None:
                 return
-            outbox = await self.materialize(session, community, start, self.clock.now())
-            await session.commit()
+            try:
+                outbox = await self.materialize(session, community, start, self.clock.now())
+                await session.commit()
+            except IntegrityError:
+                # Another replica made them in the moment of a hand-over; the gate makes what is missing.
+                log.info("orders of %s in %r were made by another replica", start.isoformat(), community_id)
+                return
         outbox.publish(self.bus)
 
     async def clear(self, community_id: str, start: datetime) -> MarketInterval:
@@ -129,10 +135,19 @@ class MarketCoordinator:
                     f"this community shares ex post from {period.effective_from.isoformat()}: no market",
                 )
             now = self.clock.now()
-            outbox = await self.materialize(session, community, start, now)  # what prepare left out
-            interval, cleared = await clear_interval(session, community, start, now)
-            outbox.extend(cleared)
-            await session.commit()
+            try:
+                outbox = await self.materialize(session, community, start, now)  # what prepare left out
+                interval, cleared = await clear_interval(session, community, start, now)
+                outbox.extend(cleared)
+                await session.commit()
+            except IntegrityError:
+                await session.rollback()
+                if await session.get(MarketInterval, (community_id, start)) is not None:
+                    # Two replicas cleared it at once (a hand-over): the other's commit won.
+                    raise AlreadyCleared(
+                        f"interval {start.isoformat()} of {community_id!r} is cleared already"
+                    ) from None
+                raise
         outbox.publish(self.bus)
         self.metrics.market_clearings.labels(community_id).inc()
         self.metrics.market_clearing_seconds.observe(time.perf_counter() - began)
