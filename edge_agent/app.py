@@ -188,5 +188,5 @@ async def run_agent(config: AgentConfig, clock: Clock = WALL_CLOCK) -> None:
     ``clock`` stamps readings and times dispatch: keep the wall clock on real hardware.
     """
     slots = make_slots(config)
-    async with Spool(config.spool.path, config.spool.max_readings) as spool:
+    async with Spool(config.spool.path, config.spool_capacity) as spool:
         await Agent(config, spool, slots, clock).run()

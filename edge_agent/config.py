@@ -6,6 +6,7 @@ Errors name the offending key and the expected form, e.g.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -159,10 +160,15 @@ class MqttConfig(_Strict):
         return urlsplit(self.url).port or (8883 if self.tls else 1883)
 
 
+OFFLINE_HOURS = 48  # what the spool must hold: a weekend without the broker loses nothing
+
+
 class SpoolConfig(_Strict):
     path: Path = Path("/var/lib/powershare-agent/spool.sqlite3")
-    max_readings: int = Field(
-        default=1_000_000, ge=100, description="When full the oldest readings are dropped and counted."
+    max_readings: int | None = Field(
+        default=None,
+        ge=100,
+        description="When full the oldest readings are dropped and counted; unset: sized for 48 h offline.",
     )
 
 
@@ -209,6 +215,28 @@ class AgentConfig(_Strict):
                     )
         return self
 
+    @model_validator(mode="after")
+    def _spool_holds_the_outage(self) -> AgentConfig:
+        needed = self.readings_offline(OFFLINE_HOURS)
+        chosen = self.spool.max_readings
+        if chosen is not None and chosen < needed:
+            raise ValueError(
+                f"spool.max_readings: {chosen:,} readings last less than {OFFLINE_HOURS} h offline with "
+                f"{len(self.devices)} device(s) every {self.poll_interval_s:g} s, which need {needed:,}; "
+                "raise it or leave it unset to size the spool automatically"
+            )
+        return self
+
+    def readings_offline(self, hours: float) -> int:
+        """Readings written in ``hours``: one per device plus one for the site each poll cycle."""
+        cycles = math.ceil(hours * 3600 / self.poll_interval_s)
+        return cycles * (len(self.devices) + 1)
+
+    @property
+    def spool_capacity(self) -> int:
+        """The spool's size: as configured, or what 48 h offline write."""
+        return self.spool.max_readings or self.readings_offline(OFFLINE_HOURS)
+
     @classmethod
     def load(cls, path: str | Path) -> AgentConfig:
         """Read and validate ``path``; any problem raises :class:`ConfigError`."""
@@ -249,4 +277,4 @@ def _describe(error: Any) -> str:
         message = "is not a known setting"
     elif "input" in error and error["type"] not in ("value_error",) and not isinstance(error["input"], dict):
         message += f" (got {error['input']!r})"
-    return f"{location or '(top level)'}: {message}"
+    return f"{location}: {message}" if location else message  # a whole-config rule names its keys itself

@@ -142,6 +142,13 @@ class Settings(BaseSettings):
     def _mqtt_scheme(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is not None and urlsplit(value).scheme not in ("mqtt", "mqtts"):
             raise ValueError("must look like mqtt://host:1883 or mqtts://host:8883")
+        if value is not None:
+            try:
+                _ = urlsplit(value).port  # raises on a port that is not a number from 0 to 65535
+            except ValueError:
+                raise ValueError("the port must be a number: mqtt://host:1883") from None
+            if not urlsplit(value).hostname:
+                raise ValueError("needs a host: mqtt://host:1883")
         # A production broker takes only known clients (deploy/mosquitto): the hub logs in as `hub`.
         if value is not None and info.data.get("env") == "production" and not urlsplit(value).password:
             raise ValueError("in production the hub logs in to the broker: mqtt://hub:<password>@host:1883")

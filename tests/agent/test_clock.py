@@ -71,7 +71,7 @@ async def test_readings_and_status_are_stamped_with_a_stepped_clock(tmp_path: Pa
     clock = SimClock.stepped(MIDSUMMER)
     config = agent_config("c", "mqtt://127.0.0.1", [1], tmp_path / "spool.db")
     slot = DeviceSlot(TcpDevice(host="meter", unit_id=1), MemoryLink.single(images.meter()))
-    async with Spool(config.spool.path, config.spool.max_readings) as spool:
+    async with Spool(config.spool.path, config.spool_capacity) as spool:
         agent = Agent(config, spool, [slot], clock)
         first = await agent.poll_once()
         clock.advance(15 * 60)
@@ -84,7 +84,7 @@ async def test_readings_and_status_are_stamped_with_a_stepped_clock(tmp_path: Pa
 
 async def test_the_default_is_the_wall_clock(tmp_path: Path) -> None:
     config = agent_config("c", "mqtt://127.0.0.1", [1], tmp_path / "spool.db")
-    async with Spool(config.spool.path, config.spool.max_readings) as spool:
+    async with Spool(config.spool.path, config.spool_capacity) as spool:
         agent = Agent(config, spool, make_slots(config))
         assert agent.clock is WALL_CLOCK
         assert agent.dispatcher.clock is WALL_CLOCK

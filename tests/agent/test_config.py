@@ -50,6 +50,8 @@ CASES = [
     ("site", "House 12", "site: String should match pattern"),
     ("poll_interval_s", 0, "poll_interval_s: Input should be greater than or equal to 0.1"),
     ("spool", {"max_readings": 5}, "spool.max_readings: Input should be greater than or equal to 100"),
+    # 2 devices + the site at 1 Hz write 3 × 172,800 readings in 48 h
+    ("spool", {"max_readings": 500_000}, "spool.max_readings: 500,000 readings last less than 48 h"),
 ]
 
 
@@ -112,3 +114,23 @@ def test_watchdog_is_off_or_at_least_5_s(value: float, ok: bool) -> None:
             ConfigError, match=r"watchdog_s: must be 0 \(off\) or at least 5 seconds \(got 2\)"
         ):
             AgentConfig.from_mapping(data)
+
+
+@pytest.mark.parametrize(
+    ("devices", "poll_interval_s", "capacity"),
+    [
+        (1, 1.0, 2 * 172_800),  # one device and the site, every second for 48 h
+        (3, 1.0, 4 * 172_800),
+        (3, 5.0, 4 * 34_560),
+        (10, 0.5, 11 * 345_600),
+    ],
+)
+def test_an_unsized_spool_holds_48_hours_offline(devices: int, poll_interval_s: float, capacity: int) -> None:
+    data = _set("poll_interval_s", poll_interval_s)
+    data["devices"] = [{"host": f"10.0.0.{n + 1}"} for n in range(devices)]
+    assert AgentConfig.from_mapping(data).spool_capacity == capacity
+
+
+def test_a_spool_sized_by_hand_keeps_its_size() -> None:
+    data = _set("spool", {"max_readings": 2_000_000})
+    assert AgentConfig.from_mapping(data).spool_capacity == 2_000_000

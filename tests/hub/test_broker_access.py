@@ -191,6 +191,25 @@ def test_production_refuses_a_broker_without_credentials(monkeypatch: pytest.Mon
         broker_config("127.0.0.1", 1883, None)
 
 
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("mqtt://host:abc", "port must be a number"),
+        ("mqtt://host:70000", "port must be a number"),
+        ("mqtt://:1883", "needs a host"),
+        ("http://host:1883", "mqtt://host:1883"),
+    ],
+)
+def test_a_bad_broker_url_names_the_setting_and_the_fix(url: str, problem: str) -> None:
+    with pytest.raises(ConfigError, match="POWERSHARE_MQTT_URL") as caught:
+        load_settings(mqtt_url=url)
+    assert problem in str(caught.value)
+
+
+def test_a_broker_url_without_a_port_uses_the_standard_one() -> None:
+    assert load_settings(mqtt_url="mqtt://broker.example").mqtt_url == "mqtt://broker.example"
+
+
 async def test_a_reserved_name_is_never_a_site(
     amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory
 ) -> None:

@@ -94,7 +94,7 @@ def own_mosquitto(tmp_path: Path) -> Iterator[Mosquitto]:
 async def agent_running(spool_path: Path, broker: BrokerAddress, community: str) -> AsyncIterator[Agent]:
     async with three_devices() as ports:
         config = agent_config(community, broker.url, ports, spool_path, poll_interval_s=0.1)
-        async with Spool(config.spool.path, config.spool.max_readings) as spool:
+        async with Spool(config.spool.path, config.spool_capacity) as spool:
             agent = Agent(config, spool, make_slots(config))
             task = asyncio.create_task(agent.run())
             try:
