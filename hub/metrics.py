@@ -1,13 +1,88 @@
-"""Prometheus metrics of one hub. Each app owns its registry, so several hubs can share a process."""
+"""Prometheus metrics of one hub. Each app owns its registry, so several hubs can share a process.
+
+Most figures are counted where things happen. Three kinds are read when Prometheus scrapes:
+the broker connections (from the links that hold them, ``watch_broker``), the /ws figures
+(``watch_bus``), and the fleet figures the database knows (sites online and stale, settlement
+backlog; ``hub.scrape_figures``), which the /metrics route reads before it renders.
+No label carries a site id: a community has thousands of them; communities are few.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 from hub.events import EventBus
 
 LAG_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)
 BATCH_BUCKETS = (1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
+HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityFigures:
+    """What the database says of one community at a scrape."""
+
+    sites: int = 0
+    online: int = 0  # its agent's retained status says online
+    stale: int = 0  # reported once, but its newest reading is older than POWERSHARE_SITE_STALE_AFTER_S
+    settlement_backlog: int = 0  # intervals past their end + grace period, not settled yet
+
+
+@dataclass(frozen=True, slots=True)
+class _Broker:
+    connected: Callable[[], bool]
+    reconnects: Callable[[], int]
+
+
+@dataclass(eq=False)  # the registry keys its collectors by identity
+class _ScrapeCollector(Collector):
+    """Families built afresh at each scrape, so a community that is gone leaves no series behind."""
+
+    brokers: dict[str, _Broker] = field(default_factory=dict)
+    communities: dict[str, CommunityFigures] = field(default_factory=dict)
+
+    def collect(self) -> Iterable[Metric]:
+        connected = GaugeMetricFamily(
+            "powershare_broker_connected", "1 while this MQTT connection is up", labels=["connection"]
+        )
+        reconnects = CounterMetricFamily(
+            "powershare_broker_reconnects",
+            "Times this MQTT connection was lost or refused and tried again",
+            labels=["connection"],
+        )
+        for name, broker in sorted(self.brokers.items()):
+            connected.add_metric([name], 1.0 if broker.connected() else 0.0)
+            reconnects.add_metric([name], broker.reconnects())
+        yield connected
+        yield reconnects
+        families = {
+            "sites": GaugeMetricFamily("powershare_sites", "Sites registered", labels=["community"]),
+            "online": GaugeMetricFamily(
+                "powershare_sites_online", "Sites whose agent says it is online", labels=["community"]
+            ),
+            "stale": GaugeMetricFamily(
+                "powershare_sites_stale",
+                "Sites that reported once but sent no reading within POWERSHARE_SITE_STALE_AFTER_S",
+                labels=["community"],
+            ),
+            "settlement_backlog": GaugeMetricFamily(
+                "powershare_settlement_backlog_intervals",
+                "Intervals past their end and settlement grace period that are not settled yet",
+                labels=["community"],
+            ),
+        }
+        for community, figures in sorted(self.communities.items()):
+            for attribute, family in families.items():
+                family.add_metric([community], getattr(figures, attribute))
+        yield from families.values()
+
+    def describe(self) -> Iterable[Metric]:
+        return self.collect()  # the same families, empty of samples or not; cheap
 
 
 class HubMetrics:
@@ -76,6 +151,25 @@ class HubMetrics:
             "Events dropped so far for clients too slow to take them",
             registry=r,
         )
+        self.http_seconds = Histogram(
+            "powershare_http_request_seconds",
+            "HTTP request to response end, by route template, method and status class (2xx …)",
+            ["route", "method", "status"],
+            buckets=HTTP_BUCKETS,
+            registry=r,
+        )
+        self._scraped = _ScrapeCollector()
+        r.register(self._scraped)
+
+    def watch_broker(
+        self, connection: str, connected: Callable[[], bool], reconnects: Callable[[], int]
+    ) -> None:
+        """Read an MQTT connection's state whenever Prometheus scrapes (``connection``: ingest, commands)."""
+        self._scraped.brokers[connection] = _Broker(connected, reconnects)
+
+    def set_communities(self, figures: dict[str, CommunityFigures]) -> None:
+        """The fleet figures read from the database for this scrape."""
+        self._scraped.communities = figures
 
     def watch_bus(self, bus: EventBus) -> None:
         """Read the /ws figures from the bus whenever Prometheus scrapes."""

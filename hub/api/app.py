@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from hub.api import ws
 from hub.api.hardening import HardeningMiddleware
+from hub.api.http_metrics import HttpMetricsMiddleware
 from hub.api.routes import (
     auth,
     bills,
@@ -97,6 +98,8 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
             coordinator = MarketCoordinator(sessions, bus, clock, metrics, materialize_standing, owns)
             settler = SettlementCoordinator(sessions, bus, clock, metrics, owns)
             commands = CommandLink(target, settings.mqtt_client_id, settings.mqtt_community)
+            metrics.watch_broker("ingest", lambda: link.connected, lambda: link.reconnects)
+            metrics.watch_broker("commands", commands.connected.is_set, lambda: commands.reconnects)
             ingest.acks.post = commands.retained.put  # telemetry/ack, on the command link's connection
             delivery = DeliveryCoordinator(sessions, bus, clock, commands, owns=owns)
             tasks = [
@@ -138,6 +141,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
     )
     app.add_exception_handler(OrderRejected, _order_rejected)  # type: ignore[arg-type]
     app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(HttpMetricsMiddleware)  # outermost: times the refusals above too
     app.state.live_sessions = LiveSessions()  # /ws sockets per sign-in, closed on sign-out
     app.state.limits = Limits.of(
         settings.signin_account_burst, settings.signin_address_burst, settings.signin_refill_s

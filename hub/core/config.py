@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     )
     ws_buffer: int = Field(default=256, ge=1, description="Events buffered per /ws client before dropping")
     stats_interval_s: float = Field(default=5.0, gt=0, description="How often /ws gets live community stats")
+    site_stale_after_s: float = Field(
+        default=120.0, gt=0, description="/metrics counts a site stale after this long without a reading"
+    )
     live_stats_min_sites: int = Field(
         default=3,
         ge=2,

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from hub.api.state import StateDep
+from hub.scrape_figures import community_figures
 
 router = APIRouter(tags=["metrics"])
 
 
 @router.get("/metrics", include_in_schema=False)
 async def prometheus_metrics(state: StateDep) -> Response:
-    return Response(generate_latest(state["metrics"].registry), media_type=CONTENT_TYPE_LATEST)
+    metrics = state["metrics"]
+    stale_after = timedelta(seconds=state["settings"].site_stale_after_s)
+    async with state["sessions"]() as session:
+        metrics.set_communities(await community_figures(session, state["clock"].now(), stale_after))
+    return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
