@@ -20,6 +20,7 @@ from hub.api.routes import (
     auth,
     bills,
     communities,
+    dashboard_config,
     forecast,
     health,
     history,
@@ -140,7 +141,11 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
         title="PowerShare hub", version="0.1.0", lifespan=lifespan, generate_unique_id_function=operation_id
     )
     app.add_exception_handler(OrderRejected, _order_rejected)  # type: ignore[arg-type]
-    app.add_middleware(HardeningMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        HardeningMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        tile_origin=settings.map_tiles_origin(),
+    )
     app.add_middleware(HttpMetricsMiddleware)  # outermost: times the refusals above too
     app.state.live_sessions = LiveSessions()  # /ws sockets per sign-in, closed on sign-out
     app.state.limits = Limits.of(
@@ -150,6 +155,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
     for module in (
         health,
         clock_routes,
+        dashboard_config,
         auth,
         sites,
         history,

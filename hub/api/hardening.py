@@ -21,11 +21,18 @@ from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-    "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
+
+def dashboard_csp(tile_origin: str | None = None) -> str:
+    """The dashboard's policy; the map's tile server (POWERSHARE_MAP_TILES) may serve images and fetches."""
+    tiles = f" {tile_origin}" if tile_origin else ""
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:{tiles}; "
+        f"connect-src 'self'{tiles}; font-src 'self' data:; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+CSP = dashboard_csp()
 DOCS_CDN = "https://cdn.jsdelivr.net"
 DOCS_CSP = (
     f"default-src 'self'; script-src 'self' 'unsafe-inline' {DOCS_CDN}; style-src 'self' 'unsafe-inline' {DOCS_CDN}; "
@@ -35,8 +42,8 @@ DOCS_CSP = (
 DOCS_PATHS = ("/docs", "/redoc")
 
 
-def _headers(path: str) -> list[tuple[bytes, bytes]]:
-    csp = DOCS_CSP if path.startswith(DOCS_PATHS) else CSP
+def _headers(path: str, csp_for_pages: str = CSP) -> list[tuple[bytes, bytes]]:
+    csp = DOCS_CSP if path.startswith(DOCS_PATHS) else csp_for_pages
     return [
         (b"content-security-policy", csp.encode()),
         (b"x-content-type-options", b"nosniff"),
@@ -75,15 +82,16 @@ def nul_location(scope: Scope, body: bytes) -> list[str | int] | None:
 
 
 class HardeningMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, tile_origin: str | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.csp = dashboard_csp(tile_origin)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = _headers(scope["path"])
+        extra = _headers(scope["path"], self.csp)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -22,6 +22,9 @@ Environment = Literal["development", "test", "production"]
 # auto: the hub brings the schema up to date as it starts (one machine, one hub). skip: it does not,
 # because `powershare-hub migrate` runs once as its own step before the replicas (compose, systemd).
 MigrateMode = Literal["auto", "skip"]
+# OpenStreetMap's own raster tiles: fine for a community's few residents (their usage policy asks for
+# attribution, which the dashboard shows); a larger deployment points POWERSHARE_MAP_TILES at its own.
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
 class Settings(BaseSettings):
@@ -82,6 +85,10 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated origins (https://host:port) besides the hub's own that may open /ws",
     )
+    map_tiles: str = Field(
+        default=OSM_TILES,
+        description="Raster tile URL for the dashboard's map ({z}/{x}/{y}); empty = no tiles (markers and scale only)",
+    )
     ws_buffer: int = Field(default=256, ge=1, description="Events buffered per /ws client before dropping")
     stats_interval_s: float = Field(default=5.0, gt=0, description="How often /ws gets live community stats")
     site_stale_after_s: float = Field(
@@ -123,6 +130,31 @@ class Settings(BaseSettings):
             if not origin.startswith(("http://", "https://")) or origin.count("/") > 3:
                 raise ValueError(f"each origin must look like https://host[:port] (got {origin!r})")
         return value
+
+    @field_validator("map_tiles")
+    @classmethod
+    def _tile_template(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                "must be an http(s) URL such as https://tile.example.org/{z}/{x}/{y}.png, or empty"
+            )
+        missing = [p for p in ("{z}", "{x}", "{y}") if p not in value]
+        if missing:
+            raise ValueError(
+                f"the URL needs the placeholders {', '.join(missing)} (https://host/{{z}}/{{x}}/{{y}}.png)"
+            )
+        return value
+
+    def map_tiles_origin(self) -> str | None:
+        """Where the dashboard fetches tiles from (for the Content-Security-Policy); None without tiles."""
+        if not self.map_tiles:
+            return None
+        parts = urlsplit(self.map_tiles)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @field_validator("lease_renew_s")
     @classmethod

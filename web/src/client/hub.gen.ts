@@ -44,6 +44,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Config
+         * @description The dashboard's settings from the hub; no sign-in needed (nothing in it is a secret).
+         */
+        get: operations["config-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/register": {
         parameters: {
             query?: never;
@@ -1282,6 +1302,10 @@ export interface components {
             gate_lead_s?: number | null;
             grid_fee?: components["schemas"]["GridFee-Input"] | null;
         };
+        /** DashboardConfig */
+        DashboardConfig: {
+            map: components["schemas"]["MapConfig"];
+        };
         /** DeviceOut */
         DeviceOut: {
             /** Serial */
@@ -1618,6 +1642,19 @@ export interface components {
              */
             expires_at: string;
             user: components["schemas"]["UserPublic"];
+        };
+        /** MapConfig */
+        MapConfig: {
+            /**
+             * Tiles
+             * @description Raster tile URL with {z}/{x}/{y} (POWERSHARE_MAP_TILES); null = draw no tiles
+             */
+            tiles: string | null;
+            /**
+             * Attribution
+             * @description Credit to show beside the tiles; null without tiles
+             */
+            attribution: string | null;
         };
         /** MarkedRead */
         MarkedRead: {
@@ -2659,6 +2696,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClockOut"];
+                };
+            };
+        };
+    };
+    "config-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardConfig"];
                 };
             };
         };
