@@ -12,12 +12,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 
-.PHONY: help demo test lint pytest web-test bench web schemas clean
+.PHONY: help demo test lint pytest web-test bench soak web schemas clean
 
 help:
 	@echo "make demo   run hub + simulated community + edge agents; dashboard at http://127.0.0.1:8000"
 	@echo "make test   lint, type-check and run every test (Python and web)"
 	@echo "make bench  run the benchmarks and print their tables"
+	@echo "make soak   inject faults on a simulated community (own PostgreSQL + Mosquitto, <= 15 min); prints lost/duplicated"
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required (found " + sys.version.split()[0] + ")") if sys.version_info < (3, 11) else None'
@@ -56,6 +57,10 @@ test: lint web-test pytest
 
 bench: $(VENV)/.synced
 	$(BIN)/python bench/run.py
+
+# SOAK_ARGS, e.g. SOAK_ARGS="--partition-s 600 --homes 10": see python -m soak --help.
+soak: $(VENV)/.synced
+	$(BIN)/python -m soak $(SOAK_ARGS)
 
 schemas: $(VENV)/.synced web/node_modules/.installed
 	$(BIN)/python -m powershare_wire docs/wire --typescript web/src/client/site.gen.ts

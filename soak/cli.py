@@ -62,6 +62,7 @@ async def soak(args: argparse.Namespace) -> int:
     )
     names = args.fault or list(FAULTS)
     rows: list[Row] = []
+    died: list[str] = []
     began = time.monotonic()
     try:
         async with asyncio.timeout(args.budget_s), running_soak(options) as running:
@@ -70,12 +71,15 @@ async def soak(args: argparse.Namespace) -> int:
                 print(f"soak: {FAULTS[name][0]} …", flush=True)
                 rows.append(await run_fault(running, name, timing))
                 print(table(rows[-1:]).splitlines()[2], flush=True)
+            died = await running.stop_hub_for_its_task_report()
     except TimeoutError:
         print(f"soak: stopped after its budget of {args.budget_s:.0f} s", file=sys.stderr)
     print()
     print(table(rows))
     print(f"\n{len(rows)} of {len(names)} faults in {time.monotonic() - began:.0f} s")
-    return 0 if len(rows) == len(names) and all(row.clean for row in rows) else 1
+    for failure in died:
+        print(f"a hub task died: {failure}")
+    return 0 if len(rows) == len(names) and all(row.clean for row in rows) and not died else 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,7 @@ import httpx
 
 from firmware_sims.community import RunningCommunity, run_community
 from firmware_sims.scenario import parse
+from hub.db.engine import create_engine, migrate
 from powershare_demo.seeding import seed_community
 from soak.accounting import Marks, marks
 from soak.ports import listener_port
@@ -34,6 +35,7 @@ from soak.services import Mosquitto, Postgres
 
 COMMUNITY = "soak"
 HUB_CLIENT_ID = "soak-hub"  # the same each start: the broker keeps the hub's session for it
+START_MARK = "--- start "  # written to a child's log at each start
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class ChildProcess:
 
     def start(self) -> None:
         with self.log.open("ab") as log:
-            log.write(f"--- start {datetime.now(UTC).isoformat()}\n".encode())
+            log.write(f"{START_MARK}{datetime.now(UTC).isoformat()}\n".encode())
             log.flush()
             self.process = subprocess.Popen(self.command, stdout=log, stderr=log, env=self.env)
 
@@ -135,6 +137,16 @@ class Soak:
                     )
                 await asyncio.sleep(0.2)
 
+    async def stop_hub_for_its_task_report(self) -> list[str]:
+        """Stop the hub cleanly; the background tasks of this run of it that had died.
+
+        A hub task that fails (ingest, market, delivery, settlement…) is reported only when the
+        hub stops, and a dead one loses no reading but stops its work until the hub restarts.
+        """
+        await self.hub.stop()
+        text = (await asyncio.to_thread(self.hub.log.read_text, errors="replace")).rsplit(START_MARK, 1)[-1]
+        return [line.split(" ERROR hub: ", 1)[1] for line in text.splitlines() if " ERROR hub: task " in line]
+
 
 def _python(*args: str) -> list[str]:
     return [sys.executable, *args]
@@ -162,16 +174,12 @@ def _agent_config(
     }
 
 
-async def _migrate(database_url: str, log: Path) -> None:
-    process = await asyncio.create_subprocess_exec(
-        *_python("-m", "hub.cli", "migrate", "--database-url", database_url, "--log-level", "warning"),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await process.communicate()
-    await asyncio.to_thread(log.write_bytes, output)
-    if process.returncode != 0:
-        raise RuntimeError(f"the hub's migration failed: {output.decode(errors='replace')[-2000:]}")
+async def _migrate(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        await migrate(engine)
+    finally:
+        await engine.dispose()
 
 
 @asynccontextmanager
@@ -189,7 +197,7 @@ async def running_soak(options: Options) -> AsyncIterator[Soak]:
         stack.callback(postgres.stop_quietly)
 
         sims = await stack.enter_async_context(run_community(parse(scenario(options.homes)), free_ports=True))
-        await _migrate(postgres.url, root / "migrate.log")
+        await _migrate(postgres.url)
         passwords = await seed_community(postgres.url, COMMUNITY, sims.homes)
 
         hub_password = secrets.token_urlsafe(18)

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.cluster.leases import Owns, owns_everything
@@ -63,8 +63,14 @@ class MarketCoordinator:
         """Keep one clearing task per community, for communities created while running too."""
         try:
             while True:
-                async with self.sessions() as session:
-                    ids = list(await session.scalars(select(Community.id)))
+                try:
+                    async with self.sessions() as session:
+                        ids = list(await session.scalars(select(Community.id)))
+                except (OperationalError, InterfaceError, OSError) as exc:
+                    # The database restarting must not end the market for good: look again (#12).
+                    log.warning("looking for communities failed (%r); again in %.0f s", exc, DISCOVERY_S)
+                    await asyncio.sleep(DISCOVERY_S)
+                    continue
                 for community_id in ids:
                     task = self._tasks.get(community_id)
                     if (task is None or task.done()) and self.owns(community_id):

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.cluster.leases import Owns, owns_everything
@@ -111,13 +112,21 @@ class DeliveryCoordinator:
         acks = asyncio.create_task(self._hear_acks(), name="delivery-acks")
         try:
             while True:
-                async with self.sessions() as session:
-                    ids = list(await session.scalars(select(Community.id)))
+                try:
+                    async with self.sessions() as session:
+                        ids = list(await session.scalars(select(Community.id)))
+                except (OperationalError, InterfaceError, OSError) as exc:
+                    # The database restarting must not end delivery for good: look again (#12).
+                    log.warning("looking for communities failed (%r); again in %.0f s", exc, DISCOVERY_S)
+                    await asyncio.sleep(DISCOVERY_S)
+                    continue
                 for community_id in ids:
                     # A hub serving one community's agents would hear no other community's acks.
                     if self.link.community not in ("+", community_id):
                         continue
-                    if community_id not in self._tasks and self.owns(community_id):
+                    task = self._tasks.get(community_id)
+                    # A task the database failed under is started again.
+                    if (task is None or task.done()) and self.owns(community_id):
                         self._tasks[community_id] = asyncio.create_task(
                             self._deliver_forever(community_id), name=f"delivery-{community_id}"
                         )
