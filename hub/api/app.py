@@ -46,7 +46,6 @@ from hub.core.config import Settings
 from hub.core.gc_tuning import tune_gc
 from hub.db.engine import create_engine, migrate
 from hub.events import EventBus
-from hub.ingest.mqtt import BrokerTarget, MqttLink, consume
 from hub.ingest.pipeline import Ingest
 from hub.live_stats import publish_live_stats
 from hub.market.coordinator import MarketCoordinator
@@ -56,6 +55,9 @@ from hub.market.settler import SettlementCoordinator
 from hub.market.standing import materialize_standing
 from hub.metrics import HubMetrics
 from hub.mqtt.commands import CommandLink
+from hub.mqtt.session import MqttLink
+from hub.mqtt.target import BrokerTarget
+from hub.mqtt.telemetry import TelemetryLink
 from powershare_wire.clock import WALL_CLOCK, Clock
 
 log = logging.getLogger("hub")
@@ -94,8 +96,9 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
             await ingest.load_sites()
             link = MqttLink(target.describe())
             sessions = async_sessionmaker(engine, expire_on_commit=False)
-            # On PostgreSQL: community leases (what this replica runs) and events shared across replicas.
-            owns, replica = replica_tasks(settings, sessions, bus)
+            # On PostgreSQL: community leases (what this replica runs and ingests) and events shared
+            # across replicas.
+            owns, ingests, replica = replica_tasks(settings, sessions, bus)
             coordinator = MarketCoordinator(sessions, bus, clock, metrics, materialize_standing, owns)
             settler = SettlementCoordinator(sessions, bus, clock, metrics, owns)
             commands = CommandLink(target, settings.mqtt_client_id, settings.mqtt_community)
@@ -111,8 +114,8 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
                 asyncio.create_task(delivery.run(), name="delivery"),
                 asyncio.create_task(ingest.run_writer(), name="ingest-writer"),
                 asyncio.create_task(
-                    consume(target, ingest, link, settings.mqtt_client_id, settings.mqtt_community),
-                    name="mqtt-consumer",
+                    TelemetryLink(target, ingest, link, settings.mqtt_client_id, ingests).run(),
+                    name="mqtt-telemetry",
                 ),
                 asyncio.create_task(
                     publish_live_stats(

@@ -10,12 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hub.core.config import Settings
 from hub.events import EventBus
-from hub.ingest.mqtt import MqttLink
 from hub.ingest.pipeline import Ingest
 from hub.market.coordinator import MarketCoordinator
 from hub.market.delivery import DeliveryCoordinator
 from hub.market.settler import SettlementCoordinator
 from hub.metrics import HubMetrics
+from hub.mqtt.session import MqttLink
 from powershare_wire.clock import Clock
 
 

@@ -79,6 +79,8 @@ class LeaseKeeper:
         self.renew_s = renew_s
         self._owned: frozenset[str] = frozenset()
         self._valid_until = 0.0  # time.monotonic() after which the held leases may be someone else's
+        self.ticked = False  # one renewal done: what this replica owns is known
+        self._alone = False  # the only live replica at the last renewal
 
     def owns(self, community_id: str) -> bool:
         return community_id in self._owned and time.monotonic() < self._valid_until
@@ -87,6 +89,11 @@ class LeaseKeeper:
     def owned(self) -> frozenset[str]:
         """The communities this replica runs now (empty once its leases may have lapsed)."""
         return self._owned if time.monotonic() < self._valid_until else frozenset()
+
+    @property
+    def alone(self) -> bool:
+        """The only live replica (so every community is its fair share), while its leases hold."""
+        return self._alone and time.monotonic() < self._valid_until
 
     async def run(self) -> None:
         try:
@@ -126,6 +133,7 @@ class LeaseKeeper:
             )
             communities = await session.scalar(select(func.count()).select_from(Community))
             fair = math.ceil((communities or 0) / max(alive or 1, 1))
+            alone = (alive or 0) <= 1
             if len(owned) > fair:
                 surplus = sorted(owned)[fair:]
                 self._owned = frozenset(owned - set(surplus))  # stop acting before the others can start
@@ -160,12 +168,14 @@ class LeaseKeeper:
             # Heartbeats of replicas gone for a while are only clutter.
             await session.execute(delete(ClusterReplica).where(ClusterReplica.seen_until < now - 10 * ttl))
         self._owned = frozenset(owned)
+        self._alone = alone
         self._valid_until = began + self.ttl_s
+        self.ticked = True
         return self._owned
 
     async def _release_all(self) -> None:
         """A clean stop: give every lease back so the others need not wait for it to lapse."""
-        self._owned = frozenset()
+        self._owned, self._alone = frozenset(), False
         try:
             async with asyncio.timeout(RELEASE_TIMEOUT_S):
                 async with self.sessions() as session, session.begin():

@@ -1,7 +1,10 @@
 """What a hub replica adds to the lifespan on PostgreSQL: its leases and the event bridge.
 
-On SQLite there is one hub on one machine, as before: it owns every community and its events
-stay in-process.
+On SQLite there is one hub on one machine, as before: it owns every community, ingests the
+communities POWERSHARE_MQTT_COMMUNITY names (``+``: all) and its events stay in-process. On
+PostgreSQL a replica ingests exactly the communities it holds the lease of, so the telemetry
+link (hub.mqtt.telemetry) follows the leases as they move; a replica alone owns them all and
+subscribes to all at once (``+``), as a single hub does.
 """
 
 from __future__ import annotations
@@ -15,14 +18,19 @@ from hub.cluster.bridge import PgEventBridge, conninfo_of
 from hub.cluster.leases import LeaseKeeper, Owns, owns_everything
 from hub.core.config import Settings
 from hub.events import EventBus
+from hub.mqtt.telemetry import Communities
+
+Tasks = list[tuple[str, Coroutine[Any, Any, None]]]
 
 
 def replica_tasks(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], bus: EventBus
-) -> tuple[Owns, list[tuple[str, Coroutine[Any, Any, None]]]]:
-    """The ownership view for the coordinators, and the (name, coroutine) tasks to run beside them."""
+) -> tuple[Owns, Communities, Tasks]:
+    """The ownership view for the coordinators, the communities to ingest, and the (name,
+    coroutine) tasks to run beside them."""
     if not settings.database_url.startswith("postgresql"):
-        return owns_everything, []
+        configured = frozenset({settings.mqtt_community})
+        return owns_everything, lambda: configured, []
     keeper = LeaseKeeper(
         sessions,
         settings.replica_id,
@@ -30,5 +38,14 @@ def replica_tasks(
         settings.lease_renew_s,
         serves=lambda community: settings.mqtt_community in ("+", community),
     )
+    everything = frozenset({settings.mqtt_community})
+
+    def ingests() -> frozenset[str] | None:
+        if not keeper.ticked:
+            return None  # not known yet: the telemetry link waits
+        # Alone, a replica owns every community it serves, also one created since its last
+        # renewal: hearing all of them at once loses nothing of a new community's first minute.
+        return everything if keeper.alone else keeper.owned
+
     bridge = PgEventBridge(conninfo_of(settings.database_url), bus, settings.replica_id)
-    return keeper.owns, [("leases", keeper.run()), ("events-bridge", bridge.run())]
+    return keeper.owns, ingests, [("leases", keeper.run()), ("events-bridge", bridge.run())]

@@ -160,6 +160,10 @@ class Ingest:
                 if last_seen is not None:
                     self._shown[site] = last_seen
 
+    def communities(self) -> frozenset[str]:
+        """The communities of the sites this hub knows (whose topics it may have subscribed to)."""
+        return frozenset(self._known_sites.values())
+
     def register_site(self, site: str, community: str) -> None:
         """A site provisioned through the API: accept its readings from now on."""
         self._known_sites[site] = community

@@ -1,11 +1,10 @@
 """The hub's command link to the agents: publish ``cmd/dispatch``, hear ``cmd/dispatch/ack``.
 
-A connection of its own, beside ingest's consumer (hub.ingest.mqtt): that one acknowledges
-telemetry by hand after each commit through paho, while commands need nothing beyond aiomqtt's
-public surface. Its client id is the hub's plus ``-commands`` (one id per connection, or the
-broker drops the older one), and its session is persistent, so acks an agent sends while this
-link reconnects wait at the broker. aiomqtt has no automatic reconnect: :meth:`CommandLink.run`
-reconnects with jittered backoff.
+A connection of its own (hub.mqtt.session), beside the telemetry link (hub.mqtt.telemetry),
+so that commands never queue behind a backlog of telemetry. Its client id is the hub's plus
+``-commands`` (one id per connection, or the broker drops the older one), and its session is
+persistent, so acks an agent sends while this link reconnects wait at the broker.
+:meth:`CommandLink.run` reconnects with jittered backoff.
 
 Commands are never retained: a stale command replayed to an agent that comes back would drive
 its battery for an interval long gone (the agent rejects expired ones, but need not see them).
@@ -20,16 +19,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import aiomqtt
 from pydantic import ValidationError
 
 from hub.core.backoff import Backoff
-from hub.ingest.mqtt import BrokerTarget
 from hub.mqtt.retained import RetainedOutbox
+from hub.mqtt.session import BrokerDown, BrokerSession, Delivery
+from hub.mqtt.target import BrokerTarget
 from powershare_wire import DispatchAck, DispatchCommand, Kind
 from powershare_wire import topics as wire_topics
 
@@ -61,7 +59,7 @@ class CommandLink:
         self.connected = asyncio.Event()
         self.last_error: str | None = None
         self.reconnects = 0
-        self._client: aiomqtt.Client | None = None
+        self._session: BrokerSession | None = None
         self._acks: asyncio.Queue[SiteAck] = asyncio.Queue(maxsize=MAX_PENDING_ACKS)
         self.retained = RetainedOutbox()
 
@@ -70,23 +68,22 @@ class CommandLink:
         backoff = Backoff()
         while True:
             try:
-                async with self._new_client() as client:
-                    await client.subscribe(self.ack_filter, qos=1)
-                    self._client, self.last_error = client, None
+                async with BrokerSession(self.target, self.client_id, self._take) as session:
+                    await session.subscribe([self.ack_filter])
+                    self._session, self.last_error = session, None
                     self.connected.set()
                     backoff.reset()
                     log.info("command link up at %s", self.target.describe())
-                    publishing = asyncio.create_task(self.retained.publish_with(client), name="retained")
+                    publishing = asyncio.create_task(self.retained.publish_with(session), name="retained")
                     try:
-                        async for message in client.messages:
-                            self._take(message)
+                        await session.wait_closed()
                     finally:
                         publishing.cancel()
                         await asyncio.gather(publishing, return_exceptions=True)
-            except aiomqtt.MqttError as exc:
+            except BrokerDown as exc:
                 self.last_error = str(exc)
             finally:
-                self._client = None
+                self._session = None
                 self.connected.clear()
             self.reconnects += 1
             delay = backoff.next_delay()
@@ -105,11 +102,11 @@ class CommandLink:
         try:
             async with asyncio.timeout(within_s):
                 await self.connected.wait()
-                client = self._client
-                if client is None:  # dropped between the event and here
+                session = self._session
+                if session is None:  # dropped between the event and here
                     raise CommandNotSent(self.last_error or "the command link is down")
-                await client.publish(name, command.model_dump_json().encode(), qos=1, retain=False)
-        except (TimeoutError, aiomqtt.MqttError) as exc:
+                await session.publish(name, command.model_dump_json().encode(), qos=1, retain=False)
+        except (TimeoutError, BrokerDown) as exc:
             raise CommandNotSent(str(exc) or f"no broker within {within_s:g} s") from exc
 
     async def acks(self) -> AsyncIterator[SiteAck]:
@@ -117,22 +114,10 @@ class CommandLink:
         while True:
             yield await self._acks.get()
 
-    def _new_client(self) -> aiomqtt.Client:
-        target = self.target
-        return aiomqtt.Client(
-            target.host,
-            target.port,
-            username=target.username,
-            password=target.password,
-            identifier=self.client_id,
-            clean_session=False,
-            tls_context=ssl.create_default_context() if target.tls else None,
-        )
-
-    def _take(self, message: aiomqtt.Message) -> None:
-        parts = wire_topics.parse(message.topic.value)
+    def _take(self, message: Delivery) -> None:
+        parts = wire_topics.parse(message.topic)
         # Brokers may replay retained messages of other filters (amqtt): check the kind.
-        if parts is None or parts.kind is not Kind.DISPATCH_ACK or not isinstance(message.payload, bytes):
+        if parts is None or parts.kind is not Kind.DISPATCH_ACK:
             return
         try:
             ack = DispatchAck.model_validate_json(message.payload)

@@ -12,13 +12,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-
-import aiomqtt
+from typing import Protocol
 
 log = logging.getLogger(__name__)
 
 PUBLISH_TIMEOUT_S = 10.0
 CONCURRENT = 64  # publishes awaiting their PUBACK at once
+
+
+class Publisher(Protocol):
+    """A broker session (hub.mqtt.session.BrokerSession)."""
+
+    async def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None: ...
 
 
 class RetainedOutbox:
@@ -35,11 +40,11 @@ class RetainedOutbox:
     def pending(self) -> int:
         return len(self._pending)
 
-    async def publish_with(self, client: aiomqtt.Client) -> None:
+    async def publish_with(self, client: Publisher) -> None:
         """Publish what is queued, as it comes, until this is cancelled.
 
         Up to ``CONCURRENT`` at a time: one site's ack waiting for its PUBACK would otherwise
-        hold up every other site's (aiomqtt lets publishes share the connection).
+        hold up every other site's (publishes share the connection).
         """
         while True:
             await self._wake.wait()
@@ -68,6 +73,7 @@ class RetainedOutbox:
                     )
                     await asyncio.sleep(1.0)
 
-    async def _publish(self, client: aiomqtt.Client, topic: str, payload: bytes) -> None:
-        await client.publish(topic, payload, qos=1, retain=True, timeout=PUBLISH_TIMEOUT_S)
+    async def _publish(self, client: Publisher, topic: str, payload: bytes) -> None:
+        async with asyncio.timeout(PUBLISH_TIMEOUT_S):
+            await client.publish(topic, payload, qos=1, retain=True)
         self.published += 1

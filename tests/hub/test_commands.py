@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from hub.broker import embedded_broker
-from hub.ingest.mqtt import BrokerTarget
 from hub.mqtt.commands import CommandLink, CommandNotSent, SiteAck
+from hub.mqtt.target import BrokerTarget
 from powershare_wire import DispatchAck, DispatchCommand, DispatchMode, DispatchOutcome
 from powershare_wire.topics import Kind, topic
 from tests.agent.mqtt_client import mqtt_client

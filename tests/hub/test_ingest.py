@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from hub.ingest.batch import Accepted, Batch
-from hub.ingest.mqtt import InOrderAcks
+from hub.mqtt.inorder import InOrderAcks
 from powershare_wire import Kind
 from powershare_wire import topics as wire_topics
 from tests.conftest import BrokerAddress
