@@ -2,7 +2,7 @@
 
 Controls that change the physics: 124 ``StorCtl_Mod``, ``InWRte``, ``OutWRte``,
 ``InOutWRte_RvrtTms``, ``ChaGriSet``, ``MinRsvPct``; 802 ``SoCRsvMin`` and ``SetOp``.
-Run one on its own: ``python -m firmware_sims.battery --port 5021``.
+Run one on its own: ``python -m firmware_sims battery --port 5021``.
 """
 
 from __future__ import annotations
@@ -262,12 +262,5 @@ class Battery(SimulatedDevice):
                 pass  # stored in the image, reads back, no physical effect
 
 
-def main(cmdline: list[str] | None = None) -> None:
-    """Serve one battery: ``python -m firmware_sims.battery --port 5021``."""
-    from firmware_sims.cli import run_single_device
-
-    run_single_device(DeviceKind.BATTERY, cmdline)
-
-
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # the command line imports this module, so this one must not import it
+    raise SystemExit("serve one battery with: python -m firmware_sims battery --port 5021")

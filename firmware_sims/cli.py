@@ -1,7 +1,10 @@
 """``powershare-sim``: serve one simulated SunSpec device, or a whole community.
 
 powershare-sim device --kind inverter --variant three_phase --port 5020 [--unit-id 1] [--speed 60]
+powershare-sim meter --serial-port /dev/ttyUSB0 [--baudrate 9600] [--parity N] --unit-id 240
 powershare-sim community --scenario firmware_sims/scenarios/demo.toml [--control-port 8089]
+
+``inverter``, ``battery`` and ``meter`` are ``device --kind …`` in short.
 """
 
 from __future__ import annotations
@@ -15,13 +18,16 @@ from datetime import datetime
 from typing import Any
 
 from firmware_sims.clock import SimClock
-from firmware_sims.community import RunningCommunity, run_community
+from firmware_sims.community import run_community
 from firmware_sims.device import DeviceKind
 from firmware_sims.faults import Fault
 from firmware_sims.registry import check_variant
-from firmware_sims.running import RunningDevice
+from firmware_sims.running import RunningCommunity, RunningDevice
 from firmware_sims.scenario import DEFAULT_LAT, DEFAULT_LON, ScenarioError, load
+from firmware_sims.serial_line import BAUDRATES, SerialLine
 from firmware_sims.serve import serve_device
+
+DEFAULT_PORT = 5020
 
 
 def _ranged(
@@ -61,7 +67,14 @@ def _add_device_flags(parser: argparse.ArgumentParser, *, with_kind: bool) -> No
         help=f"model variant and/or faults joined by '+', e.g. three_phase+common_l65; faults: {faults}",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for the LAN)")
-    parser.add_argument("--port", type=_ranged(int, 0, 65535, "a port 0..65535"), default=5020)
+    parser.add_argument(
+        "--port", type=_ranged(int, 0, 65535, "a port 0..65535"), help=f"TCP port (default {DEFAULT_PORT})"
+    )
+    rtu = parser.add_argument_group("Modbus RTU (instead of TCP)")
+    rtu.add_argument("--serial-port", help="answer Modbus RTU on this serial port, e.g. /dev/ttyUSB0")
+    rtu.add_argument("--baudrate", type=int, choices=BAUDRATES, default=9600, help="serial speed")
+    rtu.add_argument("--parity", choices=["N", "E", "O"], default="N", help="serial parity")
+    rtu.add_argument("--stopbits", type=int, choices=[1, 2], default=1, help="serial stop bits")
     parser.add_argument("--unit-id", type=_ranged(int, 1, 247, "a unit id 1..247"), default=1)
     parser.add_argument(
         "--speed",
@@ -87,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     _add_device_flags(commands.add_parser("device", help="serve one device"), with_kind=True)
+    for kind in DeviceKind:
+        _add_device_flags(
+            commands.add_parser(kind.value, help=f"serve one {kind.value} (device --kind {kind.value})"),
+            with_kind=False,
+        )
     community = commands.add_parser("community", help="serve every device of a scenario file")
     community.add_argument("--scenario", required=True, help="TOML scenario file")
     community.add_argument(
@@ -103,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _describe(device: RunningDevice) -> str:
     faults = ",".join(sorted(f.value for f in device.faults)) or "-"
     return (
-        f"{device.home_id:<16} {device.kind.value:<8} {device.variant:<18} {device.host}:{device.port:<5} "
+        f"{device.home_id:<16} {device.kind.value:<8} {device.variant:<18} {device.address:<15} "
         f"unit {device.unit_id:<3} base {device.base_address:<5} SN {device.serial}  faults {faults}"
     )
 
@@ -116,6 +134,12 @@ async def _forever() -> None:
     await stop.wait()
 
 
+def _serial_line(args: argparse.Namespace) -> SerialLine | None:
+    if args.serial_port is None:
+        return None
+    return SerialLine(args.serial_port, args.baudrate, args.parity, args.stopbits)
+
+
 async def _serve_device(kind: DeviceKind, args: argparse.Namespace) -> None:
     clock = (
         SimClock.real()
@@ -126,7 +150,7 @@ async def _serve_device(kind: DeviceKind, args: argparse.Namespace) -> None:
         kind,
         args.variant,
         host=args.host,
-        port=args.port,
+        port=DEFAULT_PORT if args.port is None else args.port,
         unit_id=args.unit_id,
         clock=clock,
         lat=args.lat,
@@ -134,6 +158,7 @@ async def _serve_device(kind: DeviceKind, args: argparse.Namespace) -> None:
         seed=args.seed,
         source=args.source,
         control_port=args.control_port,
+        serial=_serial_line(args),
     ) as device:
         print(_describe(device), flush=True)
         await _forever()
@@ -176,21 +201,14 @@ def _run(parser: argparse.ArgumentParser, serving: Coroutine[Any, Any, None]) ->
         parser.exit(1, f"{parser.prog}: error: {exc}\n")
 
 
-def run_single_device(kind: DeviceKind, cmdline: list[str] | None = None) -> None:
-    """``main()`` of the per-kind modules: the ``device`` command with the kind fixed."""
-    parser = argparse.ArgumentParser(prog=f"python -m firmware_sims.{kind.value}")
-    _add_device_flags(parser, with_kind=False)
-    args = parser.parse_args(cmdline)
-    _check_variant(parser, kind, args.variant, args.source)
-    _run(parser, _serve_device(kind, args))
-
-
 def main(cmdline: list[str] | None = None) -> None:
     parser = build_parser()
     args = parser.parse_args(cmdline)
-    if args.command == "device":
-        kind = DeviceKind(args.kind)
+    if args.command != "community":
+        kind = DeviceKind(args.kind if args.command == "device" else args.command)
         _check_variant(parser, kind, args.variant, args.source)
+        if args.serial_port is not None and args.port is not None:
+            parser.error("argument --port: a device on --serial-port has no TCP port; give one or the other")
         _run(parser, _serve_device(kind, args))
         return
     try:

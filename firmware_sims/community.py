@@ -1,4 +1,5 @@
-"""Run a whole community in-process: physics for every home, one Modbus server per device."""
+"""Run a whole community in-process: physics for every home, a Modbus server per device on TCP,
+one per serial line for devices on Modbus RTU."""
 
 from __future__ import annotations
 
@@ -6,44 +7,20 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from firmware_sims.battery import Battery
 from firmware_sims.clock import ClockMode, SimClock
-from firmware_sims.device import DeviceKind, SimulatedDevice
+from firmware_sims.control_http import serve_control
+from firmware_sims.device import SimulatedDevice
 from firmware_sims.faults import DEFAULT_REFUSE_S, Fault
-from firmware_sims.inverter import Inverter
-from firmware_sims.meter import Meter
-from firmware_sims.modbus_server import ModbusEndpoint
-from firmware_sims.physics.community import CommunityPhysics, Home
-from firmware_sims.running import RunningDevice, RunningHome
+from firmware_sims.modbus_server import Endpoint, ModbusEndpoint, SerialBus
+from firmware_sims.physics.community import CommunityPhysics
+from firmware_sims.registry import build_device
+from firmware_sims.running import RunningCommunity, RunningDevice, RunningHome
 from firmware_sims.scenario import DeviceScenario, Scenario, load
+from firmware_sims.serial_line import SerialLine
 
-
-@dataclass(eq=False)
-class RunningCommunity:
-    """What :func:`run_community` yields."""
-
-    scenario: Scenario
-    clock: SimClock
-    physics: CommunityPhysics
-    homes: list[RunningHome]
-    control_port: int | None = None
-    _by_serial: dict[str, RunningDevice] = field(default_factory=dict)
-
-    @property
-    def devices(self) -> list[RunningDevice]:
-        return [device for home in self.homes for device in home.devices]
-
-    def home(self, home_id: str) -> RunningHome:
-        for home in self.homes:
-            if home.id == home_id:
-                return home
-        raise KeyError(f"no home {home_id!r}")
-
-    def device(self, serial: str) -> RunningDevice:
-        return self._by_serial[serial]
+__all__ = ["RunningCommunity", "clock_for", "run_community"]
 
 
 def clock_for(scenario: Scenario) -> SimClock:
@@ -52,16 +29,6 @@ def clock_for(scenario: Scenario) -> SimClock:
     if scenario.clock is ClockMode.STEPPED:
         return SimClock.stepped(scenario.start)
     return SimClock.accelerated(scenario.speed, scenario.start)
-
-
-def build_device(home: Home, spec: DeviceScenario, seed: int) -> SimulatedDevice:
-    if spec.kind is DeviceKind.INVERTER:
-        if spec.source == "wind":
-            return Inverter(home, variant=spec.variant, unit_id=spec.unit_id, seed=seed, source="wind")
-        return Inverter(home, variant=spec.variant, unit_id=spec.unit_id, seed=seed, source="pv")
-    if spec.kind is DeviceKind.BATTERY:
-        return Battery(home, variant=spec.variant, unit_id=spec.unit_id, seed=seed)
-    return Meter(home, variant=spec.variant, unit_id=spec.unit_id, seed=seed)
 
 
 def _unique_serial(device: SimulatedDevice, taken: set[str]) -> None:
@@ -73,6 +40,35 @@ def _unique_serial(device: SimulatedDevice, taken: set[str]) -> None:
         device.serial = serial
         device.image.set(1, "SN", serial)
     taken.add(serial)
+
+
+class _Listeners:
+    """Puts each device on its TCP port (the scenario's, base_port + n, or a free one) or serial bus."""
+
+    def __init__(self, scenario: Scenario, stack: contextlib.AsyncExitStack) -> None:
+        self.host = scenario.host
+        self.next_port = scenario.base_port
+        self.stack = stack
+        self.buses: dict[SerialLine, SerialBus] = {}
+
+    async def attach(self, device: SimulatedDevice, spec: DeviceScenario) -> Endpoint:
+        if spec.serial is not None:
+            bus = self.buses.get(spec.serial)
+            if bus is None:
+                bus = self.buses[spec.serial] = SerialBus(spec.serial)
+                await bus.start()
+                self.stack.push_async_callback(bus.stop)
+            unit = bus.add(device)
+            self.stack.push_async_callback(unit.stop)
+            return unit
+        port = spec.port
+        if port is None:
+            port = self.next_port if self.next_port is not None else 0
+            self.next_port = self.next_port + 1 if self.next_port is not None else None
+        endpoint = ModbusEndpoint(device, self.host, port)
+        await endpoint.start()
+        self.stack.push_async_callback(endpoint.stop)
+        return endpoint
 
 
 @asynccontextmanager
@@ -103,32 +99,28 @@ async def run_community(
         cloud_cover=scenario.cloud_cover,
     )
     community = RunningCommunity(scenario, clock, physics, [])
-    endpoints: list[ModbusEndpoint] = []
-    next_port = scenario.base_port
+    serials: set[str] = set()
     async with contextlib.AsyncExitStack() as stack:
+        listeners = _Listeners(scenario, stack)
         for home_spec, home_physics in zip(scenario.homes, physics.homes, strict=True):
             running = RunningHome(home_spec.id, home_spec.role, home_spec.location, [], home_physics)
-            for device_spec in home_spec.devices:
-                device = build_device(home_physics, device_spec, scenario.seed)
-                _unique_serial(device, set(community._by_serial))
-                port = device_spec.port
-                if port is None:
-                    port = next_port if next_port is not None else 0
-                    next_port = next_port + 1 if next_port is not None else None
-                endpoint = ModbusEndpoint(device, scenario.host, port)
-                await endpoint.start()
-                endpoints.append(endpoint)
-                stack.push_async_callback(endpoint.stop)
+            for spec in home_spec.devices:
+                device = build_device(
+                    spec.kind,
+                    home_physics,
+                    variant=spec.variant,
+                    unit_id=spec.unit_id,
+                    seed=scenario.seed,
+                    source=spec.source,
+                )
+                _unique_serial(device, serials)
+                endpoint = await listeners.attach(device, spec)
                 if Fault.REFUSE_THEN_RECOVER in device.faults:
                     await endpoint.go_offline(refuse_s)
-                handle = RunningDevice(device, endpoint, home_spec.id)
-                running.devices.append(handle)
-                community._by_serial[device.serial] = handle
-            community.homes.append(running)
+                running.devices.append(RunningDevice(device, endpoint, home_spec.id))
+            community.add(running)
         port_for_control = control_port if control_port is not None else scenario.control_port
         if port_for_control is not None:
-            from firmware_sims.control_http import serve_control
-
             community.control_port = await stack.enter_async_context(
                 serve_control(community, scenario.host, port_for_control)
             )

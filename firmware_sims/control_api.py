@@ -12,8 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from firmware_sims.community import RunningCommunity
-    from firmware_sims.running import RunningDevice, RunningHome
+    from firmware_sims.running import RunningCommunity, RunningDevice, RunningHome
 
 
 class HttpError(Exception):

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from firmware_sims.control_api import ControlApi, HttpError
 
 if TYPE_CHECKING:
-    from firmware_sims.community import RunningCommunity
+    from firmware_sims.running import RunningCommunity
 
 _MAX_BODY = 64 * 1024
 _REASONS = {

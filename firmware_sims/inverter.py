@@ -1,7 +1,7 @@
 """Simulated PV (or wind) inverter: Common + 103/101 (int+SF) or 113/111 (float) + 160 MPPT,
 or the IEEE 1547 DER variant: Common + 701 + 702.
 
-Run one on its own: ``python -m firmware_sims.inverter --port 5020``.
+Run one on its own: ``python -m firmware_sims inverter --port 5020``.
 """
 
 from __future__ import annotations
@@ -286,12 +286,5 @@ class Inverter(SimulatedDevice):
             self.home.conditions.pv_limit_w = math.inf if limit >= self.rating_w else limit
 
 
-def main(cmdline: list[str] | None = None) -> None:
-    """Serve one inverter: ``python -m firmware_sims.inverter --port 5020 --variant der``."""
-    from firmware_sims.cli import run_single_device
-
-    run_single_device(DeviceKind.INVERTER, cmdline)
-
-
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # the command line imports this module, so this one must not import it
+    raise SystemExit("serve one inverter with: python -m firmware_sims inverter --port 5020")

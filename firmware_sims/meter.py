@@ -1,7 +1,7 @@
 """Simulated grid meter at the home's connection point: Common + 203/201 (int+SF) or 213/211 (float).
 
 W > 0 = import from the grid (flip it with the ``export_positive`` fault).
-Run one on its own: ``python -m firmware_sims.meter --port 5022 --unit-id 240``.
+Run one on its own: ``python -m firmware_sims meter --port 5022 --unit-id 240``.
 """
 
 from __future__ import annotations
@@ -117,12 +117,5 @@ class Meter(SimulatedDevice):
             raise IllegalValue("DA")
 
 
-def main(cmdline: list[str] | None = None) -> None:
-    """Serve one meter: ``python -m firmware_sims.meter --port 5022 --unit-id 240``."""
-    from firmware_sims.cli import run_single_device
-
-    run_single_device(DeviceKind.METER, cmdline)
-
-
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # the command line imports this module, so this one must not import it
+    raise SystemExit("serve one meter with: python -m firmware_sims meter --port 5022 --unit-id 240")

@@ -1,17 +1,24 @@
-"""Handles on devices and homes while they are being served (what callers hold on to)."""
+"""Handles on devices, homes and communities while they are being served (what callers hold on to).
+
+The community handle lives here, not beside ``run_community``, so that the control surface can
+take one without importing the module that starts it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from firmware_sims.battery import Battery, BatteryState
+from firmware_sims.clock import SimClock
 from firmware_sims.device import DeviceKind, SimulatedDevice
 from firmware_sims.faults import Fault
 from firmware_sims.inverter import Inverter, InverterState
 from firmware_sims.meter import Meter, MeterState
-from firmware_sims.modbus_server import ModbusEndpoint
-from firmware_sims.physics.community import Home
+from firmware_sims.modbus_server import Endpoint
+from firmware_sims.physics.community import CommunityPhysics, Home
+from firmware_sims.scenario import Scenario
+from firmware_sims.serial_line import SerialLine
 
 
 @dataclass(eq=False)
@@ -19,16 +26,29 @@ class RunningDevice:
     """One served device: where to reach it, what it is, and its physical state."""
 
     device: SimulatedDevice
-    endpoint: ModbusEndpoint
+    endpoint: Endpoint
     home_id: str
 
     @property
     def host(self) -> str:
+        """The TCP address; empty for a device on a serial line."""
         return self.endpoint.host
 
     @property
     def port(self) -> int:
+        """The TCP port; 0 for a device on a serial line."""
         return self.endpoint.port
+
+    @property
+    def serial_line(self) -> SerialLine | None:
+        """The serial line the device answers Modbus RTU on, or ``None`` (Modbus TCP)."""
+        return self.endpoint.serial_line
+
+    @property
+    def address(self) -> str:
+        """Where to reach it: ``host:port`` or ``/dev/tty…@baud 8N1``."""
+        line = self.serial_line
+        return line.description if line is not None else f"{self.host}:{self.port}"
 
     @property
     def unit_id(self) -> int:
@@ -93,6 +113,8 @@ class RunningDevice:
             "faults": sorted(f.value for f in self.faults),
             "host": self.host,
             "port": self.port,
+            "serial_port": self.serial_line.port if self.serial_line else None,
+            "baudrate": self.serial_line.baudrate if self.serial_line else None,
             "unit_id": self.unit_id,
             "serial": self.serial,
             "base_address": self.base_address,
@@ -124,3 +146,33 @@ class RunningHome:
             "location": {"lat": self.location[0], "lon": self.location[1]},
             "devices": [d.describe() for d in self.devices],
         }
+
+
+@dataclass(eq=False)
+class RunningCommunity:
+    """What ``run_community`` yields."""
+
+    scenario: Scenario
+    clock: SimClock
+    physics: CommunityPhysics
+    homes: list[RunningHome]
+    control_port: int | None = None
+    _by_serial: dict[str, RunningDevice] = field(default_factory=dict)
+
+    @property
+    def devices(self) -> list[RunningDevice]:
+        return [device for home in self.homes for device in home.devices]
+
+    def home(self, home_id: str) -> RunningHome:
+        for home in self.homes:
+            if home.id == home_id:
+                return home
+        raise KeyError(f"no home {home_id!r}")
+
+    def device(self, serial: str) -> RunningDevice:
+        return self._by_serial[serial]
+
+    def add(self, home: RunningHome) -> None:
+        self.homes.append(home)
+        for device in home.devices:
+            self._by_serial[device.serial] = device

@@ -18,6 +18,7 @@ from firmware_sims.clock import ClockMode
 from firmware_sims.device import DeviceKind
 from firmware_sims.physics.specs import BatterySpec, HomePhysicsSpec, LoadSpec, PvSpec, WindSpec
 from firmware_sims.registry import check_variant
+from firmware_sims.serial_line import BAUDRATES, PARITIES, SerialLine
 
 HOME_ID = re.compile(r"^[a-z0-9_-]{1,40}$")
 ROLES = ("provider", "consumer", "hybrid")
@@ -44,6 +45,7 @@ class DeviceScenario:
     unit_id: int = 1
     port: int | None = None  # None: base_port + n, or a free port
     source: str = "pv"  # inverters: which plant feeds them, "pv" or "wind"
+    serial: SerialLine | None = None  # Modbus RTU on this line instead of TCP; devices may share one
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,8 @@ class Scenario:
     def with_free_ports(self) -> Scenario:
         """The same community with every port (devices and control) chosen by the OS."""
         homes = tuple(
-            replace(home, devices=tuple(replace(d, port=0) for d in home.devices)) for home in self.homes
+            replace(home, devices=tuple(replace(d, port=None if d.serial else 0) for d in home.devices))
+            for home in self.homes
         )
         return replace(self, homes=homes, base_port=None, control_port=0 if self.control_port else None)
 
@@ -164,6 +167,25 @@ def _check_variant(reader: _Reader, kind: DeviceKind, variant: str) -> None:
         raise reader.fail("variant", f"a variant and/or faults joined by '+' ({exc})", variant) from None
 
 
+def _serial_line(reader: _Reader) -> SerialLine | None:
+    settings = ("baudrate", "parity", "stopbits")
+    if "serial_port" not in reader.table:
+        if given := [key for key in settings if key in reader.table]:
+            raise reader.fail(given[0], 'serial_port = "/dev/tty…" beside it (RTU only)', "no serial_port")
+        return None
+    if "port" in reader.table:
+        raise reader.fail("port", "no TCP port on a device with a serial_port", reader.table["port"])
+    baudrate = reader.integer("baudrate", 9600, low=1, high=10**7)
+    if baudrate not in BAUDRATES:
+        raise reader.fail("baudrate", f"one of {', '.join(map(str, BAUDRATES))}", baudrate)
+    return SerialLine(
+        port=reader.string("serial_port"),
+        baudrate=baudrate,
+        parity=reader.string("parity", "N", choices=PARITIES),
+        stopbits=reader.integer("stopbits", 1, low=1, high=2),
+    )
+
+
 def _device(reader: _Reader, kind: DeviceKind, *, source: str = "pv") -> DeviceScenario:
     variant = reader.string("variant", "")
     _check_variant(reader, kind, variant)
@@ -173,6 +195,7 @@ def _device(reader: _Reader, kind: DeviceKind, *, source: str = "pv") -> DeviceS
         unit_id=reader.integer("unit_id", 1, low=1, high=247),
         port=reader.optional_integer("port", low=0, high=65535),
         source=source,
+        serial=_serial_line(reader),
     )
 
 
@@ -233,6 +256,23 @@ def _home(reader: _Reader, defaults: tuple[float, float]) -> HomeScenario:
     return HomeScenario(home_id, role, physics, tuple(devices))
 
 
+def _check_bus(
+    buses: dict[str, tuple[SerialLine, set[int]]], serial: SerialLine, unit_id: int, where: str
+) -> None:
+    """Devices on one serial port share its line settings and need distinct unit ids."""
+    line, units = buses.setdefault(serial.port, (serial, set()))
+    if line != serial:
+        raise ScenarioError(
+            f"{where}: expected the line settings of the other devices on {line.port} "
+            f"({line.description}), got {serial.description}"
+        )
+    if unit_id in units:
+        raise ScenarioError(
+            f"{where}.unit_id: expected a unit id no other device on {line.port} uses, got {unit_id}"
+        )
+    units.add(unit_id)
+
+
 def parse(data: Mapping[str, Any], source: str = "<memory>") -> Scenario:
     """Build a scenario from parsed TOML (a dict); raises ScenarioError naming the key."""
     root = _Reader(data, "", source)
@@ -265,6 +305,7 @@ def parse(data: Mapping[str, Any], source: str = "<memory>") -> Scenario:
         homes.append(_home(_Reader(raw, f"home[{index}]", source), (lat, lon)))
     seen: set[str] = set()
     ports: set[int] = set()
+    buses: dict[str, tuple[SerialLine, set[int]]] = {}
     for index, home in enumerate(homes):
         if home.id in seen:
             raise ScenarioError(
@@ -272,6 +313,9 @@ def parse(data: Mapping[str, Any], source: str = "<memory>") -> Scenario:
             )
         seen.add(home.id)
         for device in home.devices:
+            if device.serial is not None:
+                where = f"{source}: home[{index}].{_TABLE[device.kind, device.source]}"
+                _check_bus(buses, device.serial, device.unit_id, where)
             if device.port:
                 if device.port in ports:
                     table = _TABLE[device.kind, device.source]

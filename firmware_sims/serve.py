@@ -1,4 +1,4 @@
-"""Serve a single simulated device in-process (tests, ``powershare-sim device``)."""
+"""Serve a single simulated device in-process (tests, ``powershare-sim device``), on TCP or a serial line."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from firmware_sims.faults import DEFAULT_REFUSE_S
 from firmware_sims.physics.specs import BatterySpec, HomePhysicsSpec, LoadSpec, PvSpec, WindSpec
 from firmware_sims.running import RunningDevice
 from firmware_sims.scenario import DEFAULT_LAT, DEFAULT_LON, DeviceScenario, HomeScenario, Scenario
+from firmware_sims.serial_line import SerialLine
 
 
 def default_home(kind: DeviceKind, lat: float, lon: float, *, source: str = "pv") -> HomePhysicsSpec:
@@ -41,16 +42,18 @@ async def serve_device(
     cloud_cover: float = 0.2,
     control_port: int | None = None,
     refuse_s: float = DEFAULT_REFUSE_S,
+    serial: SerialLine | None = None,
 ) -> AsyncIterator[RunningDevice]:
     """Serve one device of ``kind`` (``variant`` like ``"three_phase+common_l65"``) until exit.
 
-    ``port=0`` picks a free port (read it from ``.port``). The device lives in a home of its
-    own (``home``, or a default one at ``lat``/``lon``); ``.home`` gives its physics.
+    ``port=0`` picks a free port (read it from ``.port``). With ``serial`` the device answers
+    Modbus RTU on that serial line instead (``host``/``port`` are then unused). The device lives
+    in a home of its own (``home``, or a default one at ``lat``/``lon``); ``.home`` gives its physics.
     """
     kind = DeviceKind(kind)
     physics = home or default_home(kind, lat, lon, source=source)
     role = "hybrid" if physics.battery else ("provider" if physics.pv or physics.wind else "consumer")
-    device = DeviceScenario(kind, variant, unit_id, port, source)
+    device = DeviceScenario(kind, variant, unit_id, None if serial else port, source, serial)
     scenario = Scenario(
         name=f"single {kind.value}",
         homes=(HomeScenario(physics.home_id, role, physics, (device,)),),

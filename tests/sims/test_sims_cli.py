@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 from pathlib import Path
 
@@ -30,6 +31,15 @@ DEMO_SCENARIO = Path(firmware_sims.__file__).parent / "scenarios" / "demo.toml"
         ),
         (["device", "--kind", "meter", "--source", "wind"], "argument --source: only inverters"),
         (["community", "--scenario", "/nonexistent.toml"], "argument --scenario: /nonexistent.toml: no such"),
+        (
+            ["device", "--kind", "meter", "--serial-port", "/dev/ttyUSB0", "--port", "5021"],
+            "argument --port: a device on --serial-port has no TCP port",
+        ),
+        (
+            ["meter", "--serial-port", "/dev/ttyUSB0", "--baudrate", "1234"],
+            "argument --baudrate: invalid choice",
+        ),
+        (["battery", "--variant", "float"], "argument --variant: unknown battery variant 'float'"),
     ],
 )
 def test_bad_flags_name_the_flag(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -39,11 +49,11 @@ def test_bad_flags_name_the_flag(argv: list[str], message: str, capsys: pytest.C
     assert message in capsys.readouterr().err
 
 
-async def test_device_module_serves_on_its_own() -> None:
-    """``python -m firmware_sims.meter`` with port 0 prints where it listens; pysunspec2 scans it."""
+async def test_one_kind_serves_on_its_own() -> None:
+    """``python -m firmware_sims meter`` with port 0 prints where it listens; pysunspec2 scans it."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
-        *["-m", "firmware_sims.meter", "--port", "0", "--unit-id", "240", "--speed", "60"],
+        *["-m", "firmware_sims", "meter", "--port", "0", "--unit-id", "240", "--speed", "60"],
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -57,6 +67,26 @@ async def test_device_module_serves_on_its_own() -> None:
     finally:
         process.terminate()
         await asyncio.wait_for(process.communicate(), timeout=10)
+
+
+def test_missing_serial_port_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["meter", "--serial-port", "/dev/no-such-adapter"])
+    assert exit_info.value.code == 1
+    assert "serial port /dev/no-such-adapter: no such device" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["inverter", "battery", "meter"])
+def test_device_module_points_to_the_command(kind: str) -> None:
+    """The device modules do not import the command line; run as scripts they say what to type."""
+    done = subprocess.run(
+        [sys.executable, "-m", f"firmware_sims.{kind}", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert f"python -m firmware_sims {kind} --port" in done.stderr
 
 
 async def test_community_command_serves_every_home_of_the_scenario() -> None:

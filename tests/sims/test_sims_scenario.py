@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from firmware_sims.clock import SimClock
-from firmware_sims.community import build_device, run_community
+from firmware_sims.community import run_community
 from firmware_sims.device import DeviceKind
 from firmware_sims.physics.community import CommunityPhysics
+from firmware_sims.registry import build_device
 from firmware_sims.scenario import ScenarioError, load, parse
 from firmware_sims.serve import serve_device
 from tests.sims.sims_helpers import scan
@@ -59,6 +60,22 @@ def with_change(path: str, value: Any) -> dict[str, Any]:
         ("community.start", "tomorrow", r"community\.start: expected a TOML offset date-time"),
         ("home.0.battery", {"capacity_kwh": 0}, r"home\[0\]\.battery\.capacity_kwh: expected a number > 0"),
         ("home.0.meter", {"unit_id": 300}, r"home\[0\]\.meter\.unit_id: expected an integer 1\.\.247"),
+        ("home.0.meter", {"baudrate": 9600}, r"home\[0\]\.meter\.baudrate: expected serial_port"),
+        (
+            "home.0.meter",
+            {"serial_port": "/dev/ttyS0", "port": 5020},
+            r"home\[0\]\.meter\.port: expected no TCP port on a device with a serial_port",
+        ),
+        (
+            "home.0.meter",
+            {"serial_port": "/dev/ttyS0", "baudrate": 9601},
+            r"home\[0\]\.meter\.baudrate: expected one of 1200, 2400",
+        ),
+        (
+            "home.0.meter",
+            {"serial_port": "/dev/ttyS0", "parity": "X"},
+            r"home\[0\]\.meter\.parity: expected one of N, E, O",
+        ),
     ],
 )
 def test_bad_scenarios_name_the_key(path: str, value: Any, message: str) -> None:
@@ -72,7 +89,9 @@ def parse_and_build(data: dict[str, Any]) -> None:
     physics = CommunityPhysics([h.physics for h in scenario.homes], SimClock.stepped())
     for home, spec in zip(scenario.homes, physics.homes, strict=True):
         for device in home.devices:
-            build_device(spec, device, 0)
+            build_device(
+                device.kind, spec, variant=device.variant, unit_id=device.unit_id, source=device.source
+            )
 
 
 def test_missing_file_and_bad_toml(tmp_path: Path) -> None:
