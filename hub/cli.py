@@ -1,5 +1,9 @@
 """``powershare-hub``: run the hub (API, /ws, ingest), migrate its database, or manage accounts.
 
+``maintain-readings`` does at once what a running hub does every hour: makes the coming days'
+raw-reading partitions (PostgreSQL) and removes raw readings older than
+``POWERSHARE_RAW_RETENTION_DAYS`` (``hub.db.partitions``).
+
 ``create-admin --email E`` creates the first admin of a new installation (production has no
 other way: registration makes residents only); ``set-password --email E`` resets anyone's
 password and ends their sessions. Both read the password from a prompt, or from the first line
@@ -14,6 +18,7 @@ import getpass
 import logging
 import re
 import sys
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
@@ -24,6 +29,7 @@ from hub.core.config import ConfigError, Settings, load_settings
 from hub.core.ports import PortTakenError, ensure_free
 from hub.db.engine import create_engine, migrate
 from hub.db.models import UserRole
+from hub.db.partitions import Report, maintain
 from hub.server import uvicorn_server
 
 MOSQUITTO_HINT = " (an MQTT broker such as Mosquitto may already run on this machine)"
@@ -32,7 +38,10 @@ MOSQUITTO_HINT = " (an MQTT broker such as Mosquitto may already run on this mac
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="powershare-hub", description=__doc__)
     p.add_argument(
-        "command", nargs="?", default="serve", choices=["serve", "migrate", "create-admin", "set-password"]
+        "command",
+        nargs="?",
+        default="serve",
+        choices=["serve", "migrate", "maintain-readings", "create-admin", "set-password"],
     )
     p.add_argument("--email", help="create-admin, set-password: the account's email")
     p.add_argument(
@@ -81,6 +90,9 @@ def main(argv: list[str] | None = None) -> None:
             asyncio.run(_migrate(settings.database_url))
             print(f"database at {settings.database_url} is up to date")
             return
+        if args.command == "maintain-readings":
+            print(asyncio.run(_maintain_readings(settings)))
+            return
         if args.command in ("create-admin", "set-password"):
             print(asyncio.run(_account(settings, args.command, args.email, _password(args, settings))))
             return
@@ -127,6 +139,14 @@ async def _account(settings: Settings, command: str, email: str, password: str) 
                 done = f"password of {email.lower()} set; its sessions have ended"
             await session.commit()
             return done
+    finally:
+        await engine.dispose()
+
+
+async def _maintain_readings(settings: Settings) -> Report:
+    engine = create_engine(settings.database_url)
+    try:
+        return await maintain(engine, datetime.now(UTC), settings.raw_retention_days)
     finally:
         await engine.dispose()
 

@@ -45,6 +45,7 @@ from hub.cluster.replica import replica_tasks
 from hub.core.config import Settings
 from hub.core.gc_tuning import tune_gc
 from hub.db.engine import create_engine, migrate
+from hub.db.partitions import keep_maintained
 from hub.events import EventBus
 from hub.ingest.pipeline import Ingest
 from hub.live_stats import publish_live_stats
@@ -113,6 +114,10 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
                 asyncio.create_task(commands.run(), name="mqtt-commands"),
                 asyncio.create_task(delivery.run(), name="delivery"),
                 asyncio.create_task(ingest.run_writer(), name="ingest-writer"),
+                # Raw-reading partitions ahead and the retention (one replica at a time).
+                asyncio.create_task(
+                    keep_maintained(engine, settings.raw_retention_days, clock), name="raw-retention"
+                ),
                 asyncio.create_task(
                     TelemetryLink(target, ingest, link, settings.mqtt_client_id, ingests).run(),
                     name="mqtt-telemetry",

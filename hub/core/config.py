@@ -22,6 +22,7 @@ Environment = Literal["development", "test", "production"]
 # auto: the hub brings the schema up to date as it starts (one machine, one hub). skip: it does not,
 # because `powershare-hub migrate` runs once as its own step before the replicas (compose, systemd).
 MigrateMode = Literal["auto", "skip"]
+MIN_RAW_RETENTION_DAYS = 3
 # OpenStreetMap's own raster tiles: fine for a community's few residents (their usage policy asks for
 # attribution, which the dashboard shows); a larger deployment points POWERSHARE_MAP_TILES at its own.
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -116,6 +117,13 @@ class Settings(BaseSettings):
     )
     lease_renew_s: float = Field(default=2.0, gt=0, description="How often a replica renews its leases")
 
+    # Raw readings only (hub.db.partitions): interval energy, trades, settlements and the ledger stay.
+    raw_retention_days: int = Field(
+        default=0,
+        ge=0,
+        description="Days of raw readings kept (PostgreSQL drops whole days); 0 = kept forever",
+    )
+
     def websocket_origins(self) -> frozenset[str]:
         """Origins that may open /ws besides the hub's own; development adds the Vite dev server."""
         configured = {o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()}
@@ -155,6 +163,17 @@ class Settings(BaseSettings):
             return None
         parts = urlsplit(self.map_tiles)
         return f"{parts.scheme}://{parts.netloc}"
+
+    @field_validator("raw_retention_days")
+    @classmethod
+    def _retention_beyond_the_spool(cls, value: int) -> int:
+        # A late reading is booked against its stored neighbours, and agents send up to 48 h late.
+        if 0 < value < MIN_RAW_RETENTION_DAYS:
+            raise ValueError(
+                f"must be 0 (keep forever) or at least {MIN_RAW_RETENTION_DAYS} days, longer than the"
+                " agents' spool horizon (48 h at 1 Hz)"
+            )
+        return value
 
     @field_validator("lease_renew_s")
     @classmethod

@@ -6,7 +6,9 @@ nor psycopg builds, parses or escapes a statement with tens of thousands of plac
 and no reading is serialised again. ``ON CONFLICT DO NOTHING`` skips readings seen before;
 the row count says whether any were, and only then are the new ones looked up (they carry
 this batch's ``received_at``), which spares returning a row per reading in the usual case.
-SQLite takes SQLAlchemy's multi-row insert with ``RETURNING``.
+The table is partitioned by day of ``ts`` (``hub.db.partitions``) and keyed by (site, seq, ts),
+so the lookup names each reading's time too: PostgreSQL then probes only the partition that can
+hold it, instead of every day kept. SQLite takes SQLAlchemy's multi-row insert with ``RETURNING``.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ ON CONFLICT DO NOTHING
 PG_STORED_NOW = """
 SELECT r.site_id, r.seq
 FROM json_to_recordset(%(messages)s::json) AS m(site varchar, readings json),
-     json_to_recordset(m.readings) AS k(seq bigint),
+     json_to_recordset(m.readings) AS k(seq bigint, ts timestamptz),
      readings AS r
-WHERE r.site_id = m.site AND r.seq = k.seq AND r.received_at = %(now)s
+WHERE r.site_id = m.site AND r.seq = k.seq AND r.ts = k.ts AND r.received_at = %(now)s
 """
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from alembic import context
 
 from hub.db.models import Base
+from hub.db.partitions import modelled
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -19,6 +20,8 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    # The day partitions of `readings` are made at run time (hub.db.partitions), not by models.
+    include_name=modelled,
 )
 with context.begin_transaction():
     context.run_migrations()

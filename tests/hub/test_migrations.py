@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from hub.db.engine import alembic_config, create_engine, migrate
-from hub.db.models import Base, Community, EnergyRequest, Offer, Transaction
+from hub.db.models import Base, Community, EnergyRequest, Offer, RawReading, Transaction
+from hub.db.partitions import modelled, partition_name
 
 TABLES = {
     "communities",
@@ -39,7 +41,8 @@ TABLES = {
 
 
 def _differences(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    opts = {"compare_type": True, "include_name": modelled}  # as env.py compares
+    context = MigrationContext.configure(connection, opts=opts)
     return list(compare_metadata(context, Base.metadata))
 
 
@@ -121,5 +124,37 @@ async def test_the_market_migration_converts_floats_to_wh_and_exact_prices(db_ur
                 await conn.exec_driver_sql("SELECT amount_kwh, max_price_per_kwh FROM energy_requests")
             ).one()
             assert tuple(back) == (2.5, 0.2125)
+    finally:
+        await engine.dispose()
+
+
+async def test_readings_stored_before_0008_move_into_day_partitions_and_back(db_url: str) -> None:
+    """0008 keeps every raw reading: in its day's partition on PostgreSQL, and back in a plain table."""
+    times = [datetime(2026, 6, 1, 10, tzinfo=UTC), datetime(2026, 6, 2, 23, 59, 59, tzinfo=UTC)]
+    rows = [
+        {"site_id": "s", "seq": n, "ts": ts, "device": "site", "values": {}, "received_at": ts}
+        for n, ts in enumerate(times)
+    ]
+    postgres = db_url.startswith("postgresql")
+    engine = create_engine(db_url)
+    try:
+        await migrate(engine, "0007")
+        async with engine.begin() as conn:
+            await conn.execute(insert(RawReading), rows)
+        await migrate(engine)
+        async with engine.connect() as conn:
+            assert list(await conn.scalars(select(RawReading.ts).order_by(RawReading.ts))) == times
+            if postgres:
+                where = await conn.execute(text("SELECT ts, tableoid::regclass::text AS part FROM readings"))
+                assert {row.ts: row.part for row in where} == {ts: partition_name(ts.date()) for ts in times}
+        async with engine.connect() as conn:
+            if not postgres:  # as hub.db.engine.migrate does: batch rebuilds drop tables
+                await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await conn.run_sync(lambda c: command.downgrade(alembic_config(c), "0007"))
+            await conn.commit()
+            assert list(await conn.scalars(select(RawReading.ts).order_by(RawReading.ts))) == times
+            if postgres:
+                kind = await conn.exec_driver_sql("SELECT relkind FROM pg_class WHERE relname = 'readings'")
+                assert kind.scalar_one() == "r"  # a plain table again
     finally:
         await engine.dispose()

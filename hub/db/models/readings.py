@@ -10,7 +10,13 @@ from hub.db.models.base import Base
 
 
 class RawReading(Base):
-    """Every reading exactly once: the primary key (site, seq) makes replays no-ops."""
+    """Every reading exactly once: the primary key (site, seq, ts) makes replays no-ops.
+
+    An agent sends a reading again from its spool, time and all, so a replay meets its first
+    copy. The time is part of the key because PostgreSQL partitions the table by it (one
+    partition per day, ``hub.db.partitions``), and a partitioned table's unique keys must
+    contain the partition key.
+    """
 
     __tablename__ = "readings"
 
@@ -18,12 +24,15 @@ class RawReading(Base):
     # exist, and the check would cost PostgreSQL a fifth of the time of each inserted reading.
     site_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    ts: Mapped[datetime]
+    ts: Mapped[datetime] = mapped_column(primary_key=True)
     device: Mapped[str] = mapped_column(String(64))
     values: Mapped[dict[str, Any]]
     received_at: Mapped[datetime]
 
-    __table_args__ = (Index("ix_readings_site_ts", "site_id", "ts"),)
+    __table_args__ = (
+        Index("ix_readings_site_ts", "site_id", "ts"),
+        {"postgresql_partition_by": "RANGE (ts)"},  # partitions: migration 0008, hub.db.partitions
+    )
 
 
 class SiteInterval(Base):
