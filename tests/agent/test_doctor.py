@@ -15,7 +15,7 @@ from firmware_sims.serve import serve_device
 from tests.agent import images
 from tests.agent.fakes import serve_image
 from tests.agent.ptys import null_modem
-from tests.agent.test_rtu import BAUD, rtu_bus
+from tests.agent.test_rtu import BAUD, home_on_bus
 from tests.conftest import free_port
 
 NOON = datetime(2026, 6, 21, 11, tzinfo=UTC)
@@ -61,9 +61,14 @@ async def test_nothing_listening(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 async def test_serial_port(capsys: pytest.CaptureFixture[str]) -> None:
-    async with null_modem() as (server_path, client_path), rtu_bus(server_path, {240: images.meter()}):
+    """Over Modbus RTU too: the simulated bus answers on its meter's and its inverter's unit ids."""
+    async with null_modem() as (server_path, client_path), home_on_bus(server_path) as home:
         assert await doctor(client_path, 240, BAUD, "N", 0.5) == 0
-    assert "serial number MTR-1" in capsys.readouterr().out
+        assert await doctor(client_path, None, BAUD, "N", 0.5) == 0  # auto: unit 1 answers first
+    out = capsys.readouterr().out
+    assert f"serial number {home.homes[0].device('meter').serial}" in out
+    assert f"serial number {home.homes[0].device('inverter').serial}" in out
+    assert "inverter state   producing (MPPT)" in out
 
 
 async def test_bad_target() -> None:

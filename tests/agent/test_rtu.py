@@ -1,75 +1,183 @@
-"""Modbus RTU: two SunSpec units on one (pseudo-terminal) RS-485 bus, read by the agent."""
+"""Modbus RTU: the simulated devices on one (pseudo-terminal) RS-485 bus, read by the agent.
+
+The same seeded home is served twice at the same simulated instant, once over Modbus TCP and
+once on a serial line; the agent, configured from TOML as a user writes it, must read the same.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
-from pymodbus import FramerType
-from pymodbus.server import ModbusSerialServer
-from pymodbus.simulator import DataType, SimData, SimDevice
+import sunspec2.modbus.client as sunspec_client
 
 from edge_agent.app import make_slots
 from edge_agent.config import AgentConfig
-from edge_agent.devices import Meter, PvInverter
+from edge_agent.devices import Battery, Meter, PvInverter
+from edge_agent.sunspec.device import Sample
 from edge_agent.sunspec.discovery import discover
 from edge_agent.sunspec.transport import ModbusLink
-from tests.agent import images
+from firmware_sims.clock import ClockMode, SimClock
+from firmware_sims.community import run_community
+from firmware_sims.device import DeviceKind
+from firmware_sims.physics.specs import BatterySpec, HomePhysicsSpec, LoadSpec, PvSpec
+from firmware_sims.running import RunningCommunity
+from firmware_sims.scenario import DEFAULT_LAT, DEFAULT_LON, DeviceScenario, HomeScenario, Scenario
+from firmware_sims.serial_line import SerialLine
 from tests.agent.ptys import null_modem
 from tests.helpers import eventually
 
 BAUD = 38400
+NOON = datetime(2026, 6, 21, 11, tzinfo=UTC)
+# One bus, three units, as a hybrid inverter, its battery and a grid meter are often wired.
+UNITS = {DeviceKind.INVERTER: 1, DeviceKind.BATTERY: 2, DeviceKind.METER: 240}
+
+
+def hybrid_home(serial: SerialLine | None, variants: dict[DeviceKind, str] | None = None) -> Scenario:
+    physics = HomePhysicsSpec(
+        "rtu-home",
+        DEFAULT_LAT,
+        DEFAULT_LON,
+        LoadSpec(),
+        pv=PvSpec(kwp=6.0),
+        battery=BatterySpec(10_000.0, 5_000.0, 5_000.0),
+    )
+    chosen = variants or {}
+    devices = tuple(
+        DeviceScenario(kind, chosen.get(kind, ""), unit, serial=serial) for kind, unit in UNITS.items()
+    )
+    return Scenario(
+        "rtu", (HomeScenario("rtu-home", "hybrid", physics, devices),), seed=3, clock=ClockMode.STEPPED
+    )
 
 
 @asynccontextmanager
-async def rtu_bus(path: str, units: dict[int, list[int]]) -> AsyncIterator[None]:
-    devices = [
-        SimDevice(id=unit, simdata=[SimData(40000, values=image, datatype=DataType.REGISTERS)])
-        for unit, image in units.items()
-    ]
-    server = ModbusSerialServer(devices, framer=FramerType.RTU, port=path, baudrate=BAUD)
-    await server.serve_forever(background=True)
+async def home_on_bus(
+    path: str, variants: dict[DeviceKind, str] | None = None
+) -> AsyncIterator[RunningCommunity]:
+    """The hybrid home's three devices answering Modbus RTU on ``path``, at noon (stepped clock)."""
+    line = SerialLine(path, BAUD)
+    async with run_community(hybrid_home(line, variants), clock=SimClock.stepped(NOON)) as community:
+        yield community
+
+
+def agent_config(tmp_path: Path, devices: str) -> AgentConfig:
+    file = tmp_path / "agent.toml"
+    file.write_text(
+        f'community = "c"\nsite = "s"\n\n[mqtt]\nurl = "mqtt://127.0.0.1"\n\n'
+        f'[spool]\npath = "{tmp_path / "spool.sqlite3"}"\n\n{devices}',
+        encoding="utf-8",
+    )
+    return AgentConfig.load(file)
+
+
+async def read_all(config: AgentConfig) -> list[Sample]:
+    """One sample from each configured device, through the agent's slots (discovery included)."""
+    slots = make_slots(config)
+    samples: list[Sample] = []
     try:
-        yield
+        for slot in slots:
+            sample = await eventually(slot.poll, lambda s: s is not None, within=15, what=slot.label)
+            assert sample is not None
+            samples.append(sample)
+        for slot, role in zip(slots, (PvInverter, Battery, Meter), strict=True):
+            assert isinstance(slot.device, role), slot.label
     finally:
-        await server.shutdown()  # type: ignore[no-untyped-call]
+        for slot in slots:
+            await slot.close()
+    return samples
+
+
+async def test_agent_reads_the_same_over_rtu_as_over_tcp(tmp_path: Path) -> None:
+    async with run_community(hybrid_home(None), clock=SimClock.stepped(NOON)) as tcp_home:
+        tcp_devices = "".join(
+            f'[[devices]]\nhost = "{d.host}"\nport = {d.port}\nunit_id = {d.unit_id}\n\n'
+            for d in tcp_home.devices
+        )
+        over_tcp = await read_all(agent_config(tmp_path, tcp_devices))
+        physics = {d.kind: d.state.w for d in tcp_home.devices}
+    async with null_modem() as (server_path, client_path), home_on_bus(server_path) as rtu_home:
+        # Written as in the agent's README: units on one port share the bus.
+        rtu_devices = "".join(
+            f'[[devices]]\nserial_port = "{client_path}"\nbaudrate = {BAUD}\nunit_id = {unit}\n\n'
+            for unit in UNITS.values()
+        )
+        config = agent_config(tmp_path, rtu_devices)
+        assert {d.link_key for d in config.devices} == {f"rtu:{client_path}"}
+        over_rtu = await read_all(config)
+        assert {d.serial for d in rtu_home.devices} == {d.serial for d in tcp_home.devices}
+    for tcp, rtu in zip(over_tcp, over_rtu, strict=True):
+        assert rtu.problems == tcp.problems == []
+        assert rtu.values == tcp.values
+        assert rtu.raw == tcp.raw
+    inverter, battery, meter = over_rtu
+    assert inverter.value("w") == round(physics[DeviceKind.INVERTER]) > 0  # noon: producing
+    assert meter.value("w") == round(physics[DeviceKind.METER])
+    assert battery.value("soc_pct") is not None
 
 
 async def test_discover_over_rtu() -> None:
-    async with null_modem() as (server_path, client_path), rtu_bus(server_path, {240: images.meter()}):
+    async with null_modem() as (server_path, client_path), home_on_bus(server_path) as home:
         link = ModbusLink.rtu(client_path, BAUD, timeout_s=0.5)
         try:
             layout = await discover(link, [240])
         finally:
             await link.close()
-    assert layout.identity.serial == "MTR-1"
+    assert layout.identity.serial == home.homes[0].device("meter").serial
     assert layout.model_ids == [1, 203]
 
 
-async def test_two_units_share_one_bus() -> None:
-    units = {1: images.inverter(w=2100), 240: images.meter(w=-900)}
-    async with null_modem() as (server_path, client_path), rtu_bus(server_path, units):
-        config = AgentConfig.from_mapping(
-            {
-                "community": "c",
-                "site": "s",
-                "mqtt": {"url": "mqtt://127.0.0.1"},
-                "devices": [
-                    {"serial_port": client_path, "baudrate": BAUD, "unit_id": 1},
-                    {"serial_port": client_path, "baudrate": BAUD, "unit_id": 240},
-                ],
-            }
-        )
-        slots = make_slots(config)
-        assert slots[0].link is slots[1].link
+async def test_a_unit_nobody_has_stays_silent_on_the_bus() -> None:
+    """On RS-485 only the addressed device answers: a probe for another unit times out."""
+    async with null_modem() as (server_path, client_path), home_on_bus(server_path):
+        link = ModbusLink.rtu(client_path, BAUD, timeout_s=0.3)
         try:
-            for slot in slots:
-                await eventually(slot.poll, lambda sample: sample is not None, within=10, what=slot.label)
+            layout = await discover(link, [7, 2])  # auto-probing moves on to the next unit id
         finally:
-            for slot in slots:
-                await slot.close()
-    inverter, meter = (slot.device for slot in slots)
-    assert isinstance(inverter, PvInverter)
-    assert inverter.power_w() == 2100
-    assert isinstance(meter, Meter)
-    assert meter.power_w() == -900
+            await link.close()
+    assert layout.unit_id == 2
+    assert 802 in layout.model_ids
+
+
+async def test_a_unit_taken_offline_falls_silent() -> None:
+    async with null_modem() as (server_path, client_path), home_on_bus(server_path) as home:
+        await home.homes[0].device("meter").go_offline()
+        link = ModbusLink.rtu(client_path, BAUD, timeout_s=0.3)
+        try:
+            layout = await discover(link, [240, 1])
+        finally:
+            await link.close()
+    assert layout.unit_id == 1  # the meter said nothing; the inverter still answers
+
+
+def _pysunspec_scan(port: str, unit_id: int) -> dict[int, dict[str, Any]]:
+    device = sunspec_client.SunSpecModbusClientDeviceRTU(
+        slave_id=unit_id, name=port, baudrate=BAUD, timeout=2
+    )
+    try:
+        device.scan()
+        return {
+            model_id: {name: point.cvalue for name, point in models[0].points.items()}
+            for model_id, models in device.models.items()
+            if isinstance(model_id, int)
+        }
+    finally:
+        device.close()
+
+
+async def test_pysunspec2_scans_the_sims_over_rtu() -> None:
+    """The reference SunSpec client finds each simulated device on the bus and decodes it."""
+    async with null_modem() as (server_path, client_path), home_on_bus(server_path) as home:
+        for kind, unit in UNITS.items():
+            models = await asyncio.to_thread(_pysunspec_scan, client_path, unit)
+            simulated = home.homes[0].device(kind)
+            assert models[1]["SN"] == simulated.serial
+            assert models[1]["DA"] == unit
+            if kind is DeviceKind.INVERTER:
+                assert models[103]["W"] == round(simulated.state.w)
+            if kind is DeviceKind.METER:
+                assert models[203]["W"] == round(simulated.state.w)
