@@ -5,10 +5,15 @@ Sellers supply their energy, buyers demand theirs, and an arc from ask j to bid 
 allocation can collect, so surplus is maximised exactly and priority only decides among
 allocations of equal surplus: traded volume first (a trade at zero surplus still happens),
 then urgency, then preferred partners. Left-over ties fall to the canonical order of the book
-(lower order ids), since the solver is deterministic for the same arcs in the same order. A
-bypass arc from source to sink lets energy stay untraded at no cost. Only the orders that
-have an arc become nodes: the solver's time grows with its nodes, and a book's orders outside
-the admitted set would only carry their energy to the bypass.
+(lower order ids), since the solver is deterministic for the same arcs in the same order.
+Energy may stay untraded at no cost. Only the orders that have an arc become nodes: the
+solver's time grows with its nodes, and a book's orders outside the admitted set would only
+carry their energy past the market.
+
+Two solvers, one optimum: POT's network simplex (``simplex.py``) wherever its float64 is
+exact for the costs at hand, which covers every pruned book and is several times faster;
+OR-Tools' min-cost flow in int64 beyond (``min_cost_flow_plan``: the exact tie ranks, whose
+scale grows with the book's volume, and the bench's unpruned baseline).
 
 Large books are pruned on the bid × ask grid: each bid keeps its best ``keep`` arcs and each
 ask its best ``keep`` arcs. That is a heuristic (the bench reports its surplus against the unpruned optimum); books
@@ -22,6 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
+
+from hub.market import simplex
 
 I64 = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
@@ -122,13 +129,35 @@ def allocate_arcs(
     bids, tail_bid = compact(bid_idx, len(bid_wh))
     asks, tail_ask = compact(ask_idx, len(ask_wh))
     bid_wh, ask_wh = bid_wh[bids], ask_wh[asks]
+    cost = -(gain * scale + pri)
+    if simplex.fits(len(bid_wh) + len(ask_wh) + 2, total, int(np.abs(cost).max())):
+        pair_flows = simplex.transport(ask_wh, bid_wh, tail_ask, tail_bid, cost)
+        used = pair_flows > 0
+        objective = int((pair_flows[used] * cost[used]).sum())
+    else:
+        pair_flows, objective = min_cost_flow_plan(ask_wh, bid_wh, tail_ask, tail_bid, cost, total)
+        used = pair_flows > 0
+    return Allocation(
+        bid_idx[used].astype(np.int64),
+        ask_idx[used].astype(np.int64),
+        pair_flows[used].astype(np.int64),
+        objective,
+        int((pair_flows[used] * gain[used]).sum()),
+    )
+
+
+def min_cost_flow_plan(
+    ask_wh: I64, bid_wh: I64, ask: I64, bid: I64, cost: I64, total: int
+) -> tuple[I64, int]:
+    """OR-Tools' min-cost flow in int64 (costs past ``simplex.fits``): flow per pair, objective."""
     nb, na = len(bid_wh), len(ask_wh)
     source, sink = nb + na, nb + na + 1
-    # nodes: bids 0…nb−1, asks nb…nb+na−1, then source and sink
-    tails = np.concatenate([np.full(na, source), nb + tail_ask, np.arange(nb), [source]])
-    heads = np.concatenate([nb + np.arange(na), tail_bid, np.full(nb, sink), [sink]])
-    caps = np.concatenate([ask_wh, np.full(len(bid_idx), total), bid_wh, [total]])
-    costs = np.concatenate([np.zeros(na, np.int64), -(gain * scale + pri), np.zeros(nb + 1, np.int64)])
+    # nodes: bids 0…nb−1, asks nb…nb+na−1, then source and sink; a bypass arc lets energy
+    # stay untraded at no cost
+    tails = np.concatenate([np.full(na, source), nb + ask, np.arange(nb), [source]])
+    heads = np.concatenate([nb + np.arange(na), bid, np.full(nb, sink), [sink]])
+    caps = np.concatenate([ask_wh, np.full(len(bid), total), bid_wh, [total]])
+    costs = np.concatenate([np.zeros(na, np.int64), cost, np.zeros(nb + 1, np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs_ids = flow.add_arcs_with_capacity_and_unit_cost(
         tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64), costs.astype(np.int64)
@@ -139,12 +168,5 @@ def allocate_arcs(
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: {status}")
-    pair_flows = flow.flows(arcs_ids[na : na + len(bid_idx)])
-    used = pair_flows > 0
-    return Allocation(
-        bid_idx[used].astype(np.int64),
-        ask_idx[used].astype(np.int64),
-        pair_flows[used].astype(np.int64),
-        int(flow.optimal_cost()),
-        int((pair_flows[used] * gain[used]).sum()),
-    )
+    pair_flows: I64 = flow.flows(arcs_ids[na : na + len(bid)]).astype(np.int64)
+    return pair_flows, int(flow.optimal_cost())

@@ -10,12 +10,15 @@ import random
 from decimal import Decimal
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog  # type: ignore[import-untyped]
 
 from hub.db.models.enums import AssetKind, Mechanism, Urgency
+from hub.market import simplex
+from hub.market.allocation import min_cost_flow_plan
 from hub.market.book import GREEN, Ask, Bid, Book
 from hub.market.fees import (
     EARTH_RADIUS_KM,
@@ -35,6 +38,7 @@ FEES = street_feeder_substation(D("0.01"), D("0.02"), D("0.04"))
 SITES = [f"site{k}" for k in range(8)]
 LOCATIONS = {site: (0.006 * k, 0.004 * (k % 3)) for k, site in enumerate(SITES[:7])}  # site7: no location
 FEED_IN, RETAIL = D("0.08"), D("0.30")
+I64 = npt.NDArray[np.int64]
 
 prices = st.integers(5, 35).map(lambda cents: D(cents) / 100)
 energies = st.integers(1, 50).map(lambda hundreds: hundreds * 100)
@@ -327,3 +331,38 @@ def test_large_books_reach_the_optimum_at_the_reference_price(
     ]
     slack = result.volume_wh * 15 / 16 * 1e-7  # Wh × ticks, in currency
     assert _surplus(result) >= lp_optimum(bid_list, ask_list, admitted) - slack - 1e-9
+
+
+@st.composite
+def transport_problems(draw: st.DrawFn) -> tuple[I64, I64, I64, I64, I64]:
+    """Asks' supply, bids' demand, and arcs (ask, bid, cost per Wh) between them, each pair once;
+    costs from a few levels, so that equal-cost plans are common, some near ``simplex.fits``'s
+    limit."""
+    na, nb = draw(st.integers(1, 9)), draw(st.integers(1, 9))
+    supply = draw(st.lists(st.integers(1, 5000), min_size=na, max_size=na))
+    demand = draw(st.lists(st.integers(1, 5000), min_size=nb, max_size=nb))
+    cells = draw(st.lists(st.tuples(st.integers(0, na - 1), st.integers(0, nb - 1)), min_size=1, unique=True))
+    largest = draw(st.sampled_from([40_000, 2**46 // 100]))
+    levels = draw(st.lists(st.integers(-largest, 0), min_size=1, max_size=4))
+    cost = [draw(st.sampled_from(levels)) for _ in cells]
+    ask, bid = zip(*cells, strict=True)
+    return tuple(np.array(v, dtype=np.int64) for v in (supply, demand, ask, bid, cost))  # type: ignore[return-value]
+
+
+@settings(max_examples=200, deadline=None)
+@given(problem=transport_problems())
+def test_the_network_simplex_reaches_the_min_cost_flow_optimum(
+    problem: tuple[I64, I64, I64, I64, I64],
+) -> None:
+    """The two solvers behind ``allocate_arcs``: POT's network simplex in float64 gives a
+    feasible plan in whole Wh whose cost is OR-Tools' optimum in int64."""
+    supply, demand, ask, bid, cost = problem
+    total = int(min(supply.sum(), demand.sum()))
+    assert simplex.fits(len(supply) + len(demand) + 2, total, int(np.abs(cost).max()))
+    flows = simplex.transport(supply, demand, ask, bid, cost)
+    assert flows.dtype == np.int64
+    assert (flows >= 0).all()
+    assert (np.bincount(ask, weights=flows, minlength=len(supply)) <= supply).all()
+    assert (np.bincount(bid, weights=flows, minlength=len(demand)) <= demand).all()
+    reference, optimum = min_cost_flow_plan(supply, demand, ask, bid, cost, total)
+    assert int((flows * cost).sum()) == optimum == int((reference * cost).sum())
