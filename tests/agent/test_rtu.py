@@ -6,14 +6,10 @@ once on a serial line; the agent, configured from TOML as a user writes it, must
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import sunspec2.modbus.client as sunspec_client
 
 from edge_agent.app import make_slots
 from edge_agent.config import AgentConfig
@@ -30,6 +26,7 @@ from firmware_sims.scenario import DEFAULT_LAT, DEFAULT_LON, DeviceScenario, Hom
 from firmware_sims.serial_line import SerialLine
 from tests.agent.ptys import null_modem
 from tests.helpers import eventually
+from tests.sims.sims_helpers import scan_rtu
 
 BAUD = 38400
 NOON = datetime(2026, 6, 21, 11, tzinfo=UTC)
@@ -154,26 +151,11 @@ async def test_a_unit_taken_offline_falls_silent() -> None:
     assert layout.unit_id == 1  # the meter said nothing; the inverter still answers
 
 
-def _pysunspec_scan(port: str, unit_id: int) -> dict[int, dict[str, Any]]:
-    device = sunspec_client.SunSpecModbusClientDeviceRTU(
-        slave_id=unit_id, name=port, baudrate=BAUD, timeout=2
-    )
-    try:
-        device.scan()
-        return {
-            model_id: {name: point.cvalue for name, point in models[0].points.items()}
-            for model_id, models in device.models.items()
-            if isinstance(model_id, int)
-        }
-    finally:
-        device.close()
-
-
 async def test_pysunspec2_scans_the_sims_over_rtu() -> None:
     """The reference SunSpec client finds each simulated device on the bus and decodes it."""
     async with null_modem() as (server_path, client_path), home_on_bus(server_path) as home:
         for kind, unit in UNITS.items():
-            models = await asyncio.to_thread(_pysunspec_scan, client_path, unit)
+            models = await scan_rtu(client_path, BAUD, unit)
             simulated = home.homes[0].device(kind)
             assert models[1]["SN"] == simulated.serial
             assert models[1]["DA"] == unit

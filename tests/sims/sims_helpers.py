@@ -18,17 +18,21 @@ NOON = datetime(2026, 6, 21, 11, 0, tzinfo=UTC)  # midsummer, sun high over Wolf
 MIDNIGHT = datetime(2026, 6, 21, 23, 0, tzinfo=UTC)
 
 
+def _values(device: Any) -> dict[int, dict[str, Any]]:
+    return {
+        model_id: {name: point.cvalue for name, point in models[0].points.items()}
+        for model_id, models in device.models.items()
+        if isinstance(model_id, int)
+    }
+
+
 def _scan(port: int, unit_id: int, timeout: float) -> dict[int, dict[str, Any]]:
     device = sunspec_client.SunSpecModbusClientDeviceTCP(
         slave_id=unit_id, ipaddr="127.0.0.1", ipport=port, timeout=timeout
     )
     try:
         device.scan()
-        return {
-            model_id: {name: point.cvalue for name, point in models[0].points.items()}
-            for model_id, models in device.models.items()
-            if isinstance(model_id, int)
-        }
+        return _values(device)
     finally:
         device.disconnect()  # close() alone leaves the socket open after a failed scan
         device.close()
@@ -37,6 +41,24 @@ def _scan(port: int, unit_id: int, timeout: float) -> dict[int, dict[str, Any]]:
 async def scan(port: int, unit_id: int = 1, response_timeout_s: float = 2.0) -> dict[int, dict[str, Any]]:
     """pysunspec2 scan (blocking) in a thread; returns {model id: {point: computed value}}."""
     return await asyncio.to_thread(_scan, port, unit_id, response_timeout_s)
+
+
+def _scan_rtu(serial_port: str, baudrate: int, unit_id: int, timeout: float) -> dict[int, dict[str, Any]]:
+    device = sunspec_client.SunSpecModbusClientDeviceRTU(
+        slave_id=unit_id, name=serial_port, baudrate=baudrate, timeout=timeout
+    )
+    try:
+        device.scan()
+        return _values(device)
+    finally:
+        device.close()
+
+
+async def scan_rtu(
+    serial_port: str, baudrate: int, unit_id: int = 1, response_timeout_s: float = 2.0
+) -> dict[int, dict[str, Any]]:
+    """The same over Modbus RTU on ``serial_port`` (e.g. one end of a pty pair)."""
+    return await asyncio.to_thread(_scan_rtu, serial_port, baudrate, unit_id, response_timeout_s)
 
 
 @asynccontextmanager

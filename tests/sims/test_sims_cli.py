@@ -11,7 +11,8 @@ import pytest
 
 import firmware_sims
 from firmware_sims import cli
-from tests.sims.sims_helpers import scan
+from tests.agent.ptys import null_modem
+from tests.sims.sims_helpers import scan, scan_rtu
 
 DEMO_SCENARIO = Path(firmware_sims.__file__).parent / "scenarios" / "demo.toml"
 
@@ -67,6 +68,30 @@ async def test_one_kind_serves_on_its_own() -> None:
     finally:
         process.terminate()
         await asyncio.wait_for(process.communicate(), timeout=10)
+
+
+async def test_a_device_answers_modbus_rtu_on_a_serial_port() -> None:
+    """``--serial-port``: the device prints its line and answers RTU there (pysunspec2 scans it)."""
+    async with null_modem() as (server_path, client_path):
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            *["-m", "firmware_sims", "inverter", "--variant", "der", "--unit-id", "3"],
+            *["--serial-port", server_path, "--baudrate", "19200"],
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            assert process.stdout is not None
+            line = (await asyncio.wait_for(process.stdout.readline(), timeout=60)).decode()
+            assert f"{server_path}@19200 8N1" in line
+            assert "unit 3" in line
+            models = await scan_rtu(client_path, 19200, unit_id=3)
+            assert {1, 701, 702} <= set(models)
+            assert models[1]["DA"] == 3
+        finally:
+            process.terminate()
+            await asyncio.wait_for(process.communicate(), timeout=10)
+    assert process.returncode == 0
 
 
 def test_missing_serial_port_is_named(capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,6 +15,7 @@ from firmware_sims.device import DeviceKind
 from firmware_sims.physics.community import CommunityPhysics
 from firmware_sims.registry import build_device
 from firmware_sims.scenario import ScenarioError, load, parse
+from firmware_sims.serial_line import SerialLine
 from firmware_sims.serve import serve_device
 from tests.sims.sims_helpers import scan
 
@@ -194,3 +195,42 @@ async def test_http_control_surface(clock: SimClock) -> None:
         assert status == 404
         status, error = await http(port, "POST", f"/devices/{meter.serial}/fault", {"fault": "base_0"})
         assert status == 400
+
+
+def _two_on_one_port(pv: dict[str, Any], meter: dict[str, Any]) -> dict[str, Any]:
+    home = {
+        "id": "a",
+        "pv": {"kwp": 5, "serial_port": "/dev/ttyS1", **pv},
+        "meter": {"serial_port": "/dev/ttyS1", **meter},
+    }
+    return {"community": {"name": "t"}, "home": [home]}
+
+
+def test_devices_on_one_serial_port_share_a_bus() -> None:
+    scenario = parse(_two_on_one_port({"unit_id": 1, "baudrate": 19200}, {"unit_id": 240, "baudrate": 19200}))
+    inverter, meter = scenario.homes[0].devices
+    assert inverter.serial == meter.serial == SerialLine("/dev/ttyS1", 19200)
+    assert (inverter.port, meter.port) == (None, None)
+    assert scenario.with_free_ports().homes[0].devices == scenario.homes[0].devices  # no TCP port to free
+
+
+@pytest.mark.parametrize(
+    ("pv", "meter", "message"),
+    [
+        (
+            {"unit_id": 1},
+            {"unit_id": 1},
+            r"home\[0\]\.meter\.unit_id: expected a unit id no other device on /dev/ttyS1",
+        ),
+        (
+            {"unit_id": 1, "baudrate": 9600},
+            {"unit_id": 240, "baudrate": 19200},
+            r"home\[0\]\.meter: expected the line settings of the other devices on /dev/ttyS1 \(/dev/ttyS1@9600 8N1\)",
+        ),
+    ],
+)
+def test_a_bus_needs_one_line_setting_and_distinct_unit_ids(
+    pv: dict[str, Any], meter: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        parse(_two_on_one_port(pv, meter), "s.toml")
