@@ -1,8 +1,9 @@
 """Hub benchmarks: MQTT → PostgreSQL ingest through Mosquitto at QoS 1, and /ws fan-out.
 
 Prints one table: each figure, its goal, and its ratio to a baseline measured in the same
-run on this machine (a bare aiomqtt subscriber for ingest; a bare ``websockets`` broadcast
-server for /ws). Needs PostgreSQL (POWERSHARE_TEST_PG, default 127.0.0.1:5432/test) and
+run on this machine (a bare aiomqtt subscriber for ingest, and for batched ingest also a
+``COPY`` of the same rows into the same PostgreSQL; a bare ``websockets`` broadcast server for
+/ws). Needs PostgreSQL (POWERSHARE_TEST_PG, default 127.0.0.1:5432/test) and
 the mosquitto binary (the bench runs its own broker, tuned for bursts). Every run uses a fresh
 database and its own community, so runs never meet. Bounded to well under 3 minutes.
 
@@ -397,6 +398,43 @@ def ingest_run(
     return messages * per_message / (float(last) - first), float(p99)
 
 
+# --- baseline: COPY the same rows ------------------------------------------------------------------
+
+
+COPY_RUNS = 3
+
+
+def copy_rate(database_url: str, since: float) -> list[float]:
+    """Readings/s of ``COPY readings FROM STDIN`` with the rows the hub stored since ``since``.
+
+    The same rows (under other site names, so none is a duplicate) into the same table, with its
+    partitions and indexes, in the same PostgreSQL: what the database itself takes, without
+    MQTT, validation or aggregates. The rows are read out first, so only the COPY and its
+    commit are timed. One figure per run.
+    """
+    sync_url = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    columns = 'site_id, seq, ts, device, "values", received_at'
+    rates = []
+    with psycopg.connect(sync_url) as conn:
+        for run in range(COPY_RUNS):
+            query = (
+                f"COPY (SELECT 'copy{run}-' || site_id, seq, ts, device, \"values\", received_at FROM readings"
+                " WHERE received_at >= to_timestamp(%s) AND site_id NOT LIKE 'copy%%') TO STDOUT"
+            )
+            data = bytearray()
+            with conn.cursor() as cursor, cursor.copy(query, (since,)) as out:
+                for chunk in out:
+                    data += chunk
+            rows = data.count(b"\n")
+            conn.commit()
+            started = time.perf_counter()
+            with conn.cursor() as cursor, cursor.copy(f"COPY readings ({columns}) FROM STDIN") as copy:
+                copy.write(bytes(data))
+            conn.commit()
+            rates.append(rows / (time.perf_counter() - started))
+    return rates
+
+
 # --- /ws fan-out ---------------------------------------------------------------------------------
 
 
@@ -485,10 +523,17 @@ def run_all(quick: bool, only: str | None, single: int, batched: int, rows: list
                 for per_message, messages, goal_rate, unit, baseline in shapes:
                     what = f"{per_message} reading{'s' if per_message > 1 else ''}/message"
                     print(f"hub: {what}, as fast as it goes …", flush=True)
+                    since = time.time()
                     rate, p99 = ingest_run(base, database_url, community, messages, per_message, seq)
                     seq += messages * per_message
                     goal = goal_rate * per_message
                     rows.append(Row(f"ingest, {what}", rate, unit, f"≥ {goal:,}", baseline))
+                    if per_message > 1:
+                        print("baseline: COPY of the same rows into the same PostgreSQL …", flush=True)
+                        copies = sorted(copy_rate(database_url, since))
+                        print("  COPY readings/s: " + ", ".join(f"{r:,.0f}" for r in copies), flush=True)
+                        copied = copies[len(copies) // 2]  # the median run
+                        rows.append(Row("  the same, against COPY (median)", rate, unit, "≥ 0.5×", copied))
                     # Publishers that outrun the hub queue messages in the broker: this delay
                     # grows with the run's length, so it is shown, not held to the goal.
                     rows.append(Row("  p99 publish → commit, flooded", p99 * 1000, "ms", "—", None, False))
