@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-import ot  # type: ignore[import-untyped]
 from scipy.sparse import coo_array  # type: ignore[import-untyped]
 
 I64 = npt.NDArray[np.int64]
@@ -42,6 +41,10 @@ def transport(supply: I64, demand: I64, row: I64, col: I64, cost: I64) -> I64:
     """Flow on each arc (``row[k]`` → ``col[k]`` at ``cost[k]`` per unit) of a plan that
     ships at most ``supply`` from each row and at most ``demand`` into each column at least
     cost; arcs given once each."""
+    # imported on first use: the package imports most of scipy with it (about a second of a
+    # process's start), and plain books never come here
+    import ot  # type: ignore[import-untyped]
+
     nr, nc = len(supply), len(demand)
     n = len(row)
     # the slack arcs: each row to the slack column, the slack row to each column and to it
