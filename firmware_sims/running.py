@@ -46,7 +46,7 @@ class RunningDevice:
 
     @property
     def address(self) -> str:
-        """Where to reach it: ``host:port`` or ``/dev/tty…@baud 8N1``."""
+        """Where to reach it: ``host:port`` or ``/dev/tty…@baud,8N1``."""
         line = self.serial_line
         return line.description if line is not None else f"{self.host}:{self.port}"
 

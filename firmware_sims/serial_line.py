@@ -31,5 +31,5 @@ class SerialLine:
 
     @property
     def description(self) -> str:
-        """As the command line prints it, e.g. ``/dev/ttyUSB0@9600 8N1``."""
-        return f"{self.port}@{self.baudrate} 8{self.parity}{self.stopbits}"
+        """As the command line prints it, e.g. ``/dev/ttyUSB0@9600,8N1``."""
+        return f"{self.port}@{self.baudrate},8{self.parity}{self.stopbits}"

@@ -83,7 +83,7 @@ async def test_a_device_answers_modbus_rtu_on_a_serial_port() -> None:
         try:
             assert process.stdout is not None
             line = (await asyncio.wait_for(process.stdout.readline(), timeout=60)).decode()
-            assert f"{server_path}@19200 8N1" in line
+            assert f"{server_path}@19200,8N1" in line
             assert "unit 3" in line
             models = await scan_rtu(client_path, 19200, unit_id=3)
             assert {1, 701, 702} <= set(models)

@@ -225,7 +225,7 @@ def test_devices_on_one_serial_port_share_a_bus() -> None:
         (
             {"unit_id": 1, "baudrate": 9600},
             {"unit_id": 240, "baudrate": 19200},
-            r"home\[0\]\.meter: expected the line settings of the other devices on /dev/ttyS1 \(/dev/ttyS1@9600 8N1\)",
+            r"home\[0\]\.meter: expected the line settings of the other devices on /dev/ttyS1 \(/dev/ttyS1@9600,8N1\)",
         ),
     ],
 )
