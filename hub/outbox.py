@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hub.db.models import Notification
 from hub.events import Event, EventBus
-from hub.notify import push
+from hub.notify import Note, push
 
 
 @dataclass
 class Outbox:
     events: list[Event] = field(default_factory=list)
-    notes: list[Notification] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def publish(self, bus: EventBus) -> None:
         push(bus, self.notes)

@@ -4,6 +4,10 @@ PostgreSQL takes rows by COPY and updates many rows by key in one statement (``U
 FROM unnest(…)``): a day of a 1,000-site community is a million ledger lines, which plain
 INSERTs would take minutes to write. SQLite gets ordinary executemany statements. Both run
 inside the session's transaction, through SQLAlchemy's documented raw-connection access.
+
+Rows given as tuples of plain values (``insert_values``) skip the per-value conversion of
+``insert_rows``: the ledger writes thousands of lines per interval, and converting each
+value costs more than COPY does.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Enum, Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
@@ -32,22 +36,47 @@ def _table(model: type[DeclarativeBase]) -> Table:
     return cast(Table, model.__table__)
 
 
+def _on_postgresql(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 async def insert_rows(
     session: AsyncSession, model: type[DeclarativeBase], rows: Sequence[Mapping[str, Any]]
 ) -> None:
     """Insert ``rows`` (all with the same keys) into ``model``'s table."""
     if not rows:
         return
-    table = _table(model)
-    if session.get_bind().dialect.name != "postgresql":
-        await session.execute(insert(table), list(rows))
-        return
     columns = list(rows[0])
+    await insert_values(session, model, columns, [[_plain(row[c]) for c in columns] for row in rows])
+
+
+async def insert_values(
+    session: AsyncSession, model: type[DeclarativeBase], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert ``rows``, each the values of ``columns`` in that order, plain: enums as their
+    stored values (``Enum.value``), money as Decimal, times as aware datetimes."""
+    if not rows:
+        return
+    table = _table(model)
+    if not _on_postgresql(session):
+        await session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
     names = ", ".join(f'"{c}"' for c in columns)
     driver = await _driver(session)
     async with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
-            await copy.write_row([_plain(row[c]) for c in columns])
+            await copy.write_row(row)
+
+
+async def next_ids(session: AsyncSession, model: type[DeclarativeBase], count: int) -> list[int] | None:
+    """``count`` fresh values of ``model``'s serial ``id``, ascending, so rows can be copied
+    with their ids known; None where the database has no sequences (SQLite)."""
+    if not _on_postgresql(session):
+        return None
+    table = _table(model)
+    sequence = func.pg_get_serial_sequence(table.name, "id")
+    ids = await session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, count)))
+    return sorted(ids)
 
 
 async def update_rows(
@@ -58,7 +87,7 @@ async def update_rows(
         return
     table = _table(model)
     columns = [c for c in rows[0] if c != key]
-    if session.get_bind().dialect.name != "postgresql":
+    if not _on_postgresql(session):
         statement = (
             update(table)
             .where(table.c[key] == bindparam(f"_{key}"))
@@ -76,6 +105,11 @@ async def update_rows(
         f'UPDATE "{table.name}" AS t SET {assignments} FROM unnest({arrays}) AS v({names})'
         f' WHERE t."{key}" = v."{key}"'
     )
+    # Only enum columns need converting, and they are known from the table.
+    values = [
+        [_plain(row[c]) for row in rows] if isinstance(table.c[c].type, Enum) else [row[c] for row in rows]
+        for c in every
+    ]
     driver = await _driver(session)
     async with driver.cursor() as cursor:
-        await cursor.execute(sql, [[_plain(row[c]) for row in rows] for c in every])
+        await cursor.execute(sql, values)

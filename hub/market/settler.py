@@ -19,18 +19,19 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from itertools import groupby
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Row, Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.api.schemas.market import TransactionOut
 from hub.cluster.leases import Owns, owns_everything
-from hub.db.bulk import insert_rows, update_rows
+from hub.db.bulk import insert_rows, insert_values, update_rows
 from hub.db.models import (
     Allocation,
     Community,
@@ -52,7 +53,7 @@ from hub.market.orders import interval_of
 from hub.market.settlement import Delivery, ExPost, Outcome, Trade, digest, settle
 from hub.market.sharing import period_at
 from hub.metrics import HubMetrics
-from hub.notify import notify
+from hub.notify import Notice, Stored, notify_all
 from hub.outbox import Outbox
 from powershare_wire.clock import Clock
 
@@ -67,25 +68,15 @@ REVISION_OVERLAP = timedelta(seconds=60)  # ingest stamps rows before it commits
 class Inputs:
     """Everything one settlement depends on, read in one transaction."""
 
-    trades: list[TransactionOut]
+    booked: list[Row[Any]]  # the interval's trades as stored, in id order
+    trades: list[Trade]  # the same trades, as settlement reads them
     meters: dict[str, Metered]
     tariff: Tariff
     mode: SharingMode
     ex_post: ExPost | None
 
     def digest(self) -> str:
-        return digest(self.mode, [_trade(t) for t in self.trades], self.meters, self.tariff, self.ex_post)
-
-
-def _trade(transaction: TransactionOut) -> Trade:
-    return Trade(
-        transaction.id,
-        transaction.seller_site_id,
-        transaction.buyer_site_id,
-        transaction.energy_wh,
-        transaction.energy_price,
-        transaction.fee,
-    )
+        return digest(self.mode, self.trades, self.meters, self.tariff, self.ex_post)
 
 
 async def metered(
@@ -110,20 +101,23 @@ async def inputs(
     session: AsyncSession, community: Community, start: datetime, settled: Settlement | None
 ) -> Inputs:
     end = start + interval_of(community)
-    # Plain rows, not ORM objects: an interval of a city holds thousands of trades.
-    table = Transaction.__table__
-    rows = await session.execute(
-        select(table)
-        .where(
-            table.c.community == community.id,
-            table.c.window_start == start,
-            table.c.status != TransactionStatus.CANCELLED,
+    # Plain rows, neither ORM objects nor views: an interval of a city holds thousands of
+    # trades, and only those whose outcome changes become views (for their /ws events).
+    table = cast(Table, Transaction.__table__)
+    booked = list(
+        await session.execute(
+            select(table)
+            .where(
+                table.c.community == community.id,
+                table.c.window_start == start,
+                table.c.status != TransactionStatus.CANCELLED,
+            )
+            .order_by(table.c.id)
         )
-        .order_by(table.c.id)
     )
     trades = [
-        TransactionOut.model_validate({**row, "buyer_price": row["energy_price"] + row["fee"]})
-        for row in rows.mappings()
+        Trade(row.id, row.seller_site_id, row.buyer_site_id, row.energy_wh, row.energy_price, row.fee)
+        for row in booked
     ]
     # An interval keeps the tariffs it was first settled at.
     if settled is not None:
@@ -137,7 +131,7 @@ async def inputs(
         shares = {site: Decimal(str(weight)) for site, weight in (period.shares or {}).items()}
         ex_post = ExPost(period.key, price, shares)
     mode = SharingMode.EX_POST if ex_post is not None else SharingMode.MARKET
-    return Inputs(trades, await metered(session, community.id, start, end), tariff, mode, ex_post)
+    return Inputs(booked, trades, await metered(session, community.id, start, end), tariff, mode, ex_post)
 
 
 async def settle_interval(
@@ -153,14 +147,12 @@ async def settle_interval(
     fingerprint = read.digest()
     if settled is not None and settled.digest == fingerprint:
         return None
-    outcome = settle([_trade(t) for t in read.trades], read.meters, read.tariff, read.ex_post)
+    outcome = settle(read.trades, read.meters, read.tariff, read.ex_post)
     revision = 1 if settled is None else settled.revision + 1
-    previous = (
-        [] if settled is None else await _current_postings(session, community.id, start, settled.revision)
-    )
-    await _post(session, community.id, start, revision, previous, outcome.postings)
+    standing = {} if settled is None else await _standing_postings(session, community.id, start)
+    await _post(session, community.id, start, revision, standing, outcome.postings)
     await _store_allocations(session, community.id, start, outcome, read.ex_post)
-    changed = _apply_deliveries(read.trades, outcome.deliveries, now)
+    changed = _apply_deliveries(read.booked, outcome.deliveries, now)
     await _store_deliveries(session, changed)
     if settled is None:
         settled = Settlement(community=community.id, start=start, revision=revision)
@@ -175,11 +167,8 @@ async def settle_interval(
     settled.note = _why(settled.metered or {}, metered_now) if revision > 1 else None
     settled.metered = metered_now
     settled.settled_at = now
-    outbox = Outbox(events=[transaction_event(t) for t in changed])
-    latest = {t.id: t for t in read.trades} | {t.id: t for t in changed}
-    outbox.notes += await _tell_residents(
-        session, community.id, start, revision, list(latest.values()), outcome, changed
-    )
+    outbox = Outbox(events=[transaction_event(_view(trade)) for trade in changed])
+    outbox.notes += await _tell_residents(session, community.id, start, revision, read, outcome, changed)
     return outbox
 
 
@@ -191,33 +180,64 @@ def _why(before: dict[str, Any], after: dict[str, Any]) -> str:
     return "trades changed"
 
 
-async def _current_postings(
-    session: AsyncSession, community: str, start: datetime, revision: int
-) -> list[Posting]:
-    """The postings that stand for an interval: its latest revision's, reversals left out."""
+# A posting's identity within its interval: a trade's own posting, or the one posting of its kind.
+PostingKey = tuple[LedgerKind, int | None]
+
+
+LEDGER_COLUMNS = (
+    "community",
+    "interval_start",
+    "revision",
+    "entry",
+    "account",
+    "kind",
+    "amount",
+    "energy_wh",
+    "transaction_id",
+    "reversal",
+)
+
+
+def _key(posting: Posting) -> PostingKey:
+    return posting.kind, posting.transaction_id
+
+
+async def _standing_postings(
+    session: AsyncSession, community: str, start: datetime
+) -> dict[PostingKey, Posting]:
+    """The postings that stand for an interval: each one as last posted, unless last reversed.
+
+    A correction reverses and replaces only the postings it changes, so the standing ones may
+    come from different revisions; read in order, each entry overrides what came before.
+    """
+    # Plain columns (not ORM attributes): a city's interval has thousands of lines.
+    lines = cast(Table, LedgerLine.__table__).c
     rows = await session.execute(
         select(
-            LedgerLine.entry,
-            LedgerLine.kind,
-            LedgerLine.transaction_id,
-            LedgerLine.account,
-            LedgerLine.amount,
-            LedgerLine.energy_wh,
+            lines.revision,
+            lines.entry,
+            lines.reversal,
+            lines.kind,
+            lines.transaction_id,
+            lines.account,
+            lines.amount,
+            lines.energy_wh,
         )
-        .where(
-            LedgerLine.community == community,
-            LedgerLine.interval_start == start,
-            LedgerLine.revision == revision,
-            LedgerLine.reversal.is_(False),
-        )
-        .order_by(LedgerLine.entry, LedgerLine.id)
+        .where(lines.community == community, lines.interval_start == start)
+        .order_by(lines.revision, lines.entry, lines.id)
     )
-    heads: dict[int, tuple[LedgerKind, int | None]] = {}
-    lines: dict[int, list[Line]] = defaultdict(list)
-    for entry, kind, transaction_id, account, amount, energy_wh in rows:
-        heads.setdefault(entry, (kind, transaction_id))
-        lines[entry].append(Line(account, amount, energy_wh))
-    return [Posting(heads[e][0], tuple(lines[e]), heads[e][1]) for e in sorted(heads)]
+    standing: dict[PostingKey, Posting] = {}
+    for _, entry in groupby(rows, key=lambda row: (row.revision, row.entry)):
+        posted = list(entry)
+        head = posted[0]
+        key = (head.kind, head.transaction_id)
+        if head.reversal:
+            standing.pop(key, None)
+        else:
+            standing[key] = Posting(
+                head.kind, tuple(Line(r.account, r.amount, r.energy_wh) for r in posted), head.transaction_id
+            )
+    return standing
 
 
 async def _post(
@@ -225,32 +245,39 @@ async def _post(
     community: str,
     start: datetime,
     revision: int,
-    previous: Sequence[Posting],
+    standing: Mapping[PostingKey, Posting],
     postings: Sequence[Posting],
 ) -> None:
-    """Reverse ``previous`` and post ``postings``, all under ``revision``, in one bulk insert."""
-    rows: list[dict[str, Any]] = []
+    """Post ``postings`` under ``revision``, in one bulk insert: those that differ from what
+    stands are reversed and replaced, the others stay as they were posted."""
+    fresh = {_key(p): p for p in postings}
+    if len(fresh) != len(postings):
+        raise ValueError("two postings of one interval share a kind and trade: one would be lost")
     batches: Iterable[tuple[bool, Posting]] = [
-        *((True, Posting(p.kind, reversal(p.lines), p.transaction_id)) for p in previous),
-        *((False, p) for p in postings),
+        *(
+            (True, Posting(p.kind, reversal(p.lines), p.transaction_id))
+            for k, p in standing.items()
+            if fresh.get(k) != p
+        ),
+        *((False, p) for k, p in fresh.items() if standing.get(k) != p),
     ]
-    for entry, (reversing, posting) in enumerate(batches):
-        for line in posting.lines:
-            rows.append(
-                {
-                    "community": community,
-                    "interval_start": start,
-                    "revision": revision,
-                    "entry": entry,
-                    "account": line.account,
-                    "kind": posting.kind,
-                    "amount": line.amount,
-                    "energy_wh": line.energy_wh,
-                    "transaction_id": posting.transaction_id,
-                    "reversal": reversing,
-                }
-            )
-    await insert_rows(session, LedgerLine, rows)
+    rows = [
+        (
+            community,
+            start,
+            revision,
+            entry,
+            line.account,
+            posting.kind.value,
+            line.amount,
+            line.energy_wh,
+            posting.transaction_id,
+            reversing,
+        )
+        for entry, (reversing, posting) in enumerate(batches)
+        for line in posting.lines
+    ]
+    await insert_values(session, LedgerLine, LEDGER_COLUMNS, rows)
 
 
 async def _store_allocations(
@@ -262,51 +289,62 @@ async def _store_allocations(
     )
     if ex_post is None:
         return
-    session.add_all(
-        Allocation(
-            community=community,
-            start=start,
-            site_id=site,
-            given_wh=share.given_wh,
-            received_wh=share.received_wh,
-            price=ex_post.price,
-        )
-        for site, share in sorted(outcome.allocations.items())
-        if share.given_wh or share.received_wh
+    await insert_rows(
+        session,
+        Allocation,
+        [
+            {
+                "community": community,
+                "start": start,
+                "site_id": site,
+                "given_wh": share.given_wh,
+                "received_wh": share.received_wh,
+                "price": ex_post.price,
+            }
+            for site, share in sorted(outcome.allocations.items())
+            if share.given_wh or share.received_wh
+        ],
     )
 
 
 def _apply_deliveries(
-    trades: Sequence[TransactionOut], done: Sequence[Delivery], now: datetime
-) -> list[TransactionOut]:
-    """The trades as delivered; those whose outcome changed, in trade id order."""
-    by_id = {t.id: t for t in trades}
+    booked: Sequence[Row[Any]], done: Sequence[Delivery], now: datetime
+) -> list[dict[str, Any]]:
+    """The trades whose outcome changed, as delivered (every column), in trade id order."""
+    by_id = {row.id: row for row in booked}
     changed = []
     for delivery in done:
-        trade = by_id[delivery.trade_id]
-        outcome = {
-            "status": delivery.status,
-            "delivered_wh": delivery.delivered_wh,
-            "shortfall": delivery.shortfall,
-            "amount": delivery.amount,
-        }
-        if all(getattr(trade, name) == value for name, value in outcome.items()):
+        row = by_id[delivery.trade_id]
+        if (row.status, row.delivered_wh, row.shortfall, row.amount) == (
+            delivery.status,
+            delivery.delivered_wh,
+            delivery.shortfall,
+            delivery.amount,
+        ):
             continue
-        if trade.status is not delivery.status and not can_move(trade.status, delivery.status):
-            log.warning("trade %s cannot become %s from %s", trade.id, delivery.status, trade.status)
+        if row.status is not delivery.status and not can_move(row.status, delivery.status):
+            log.warning("trade %s cannot become %s from %s", row.id, delivery.status, row.status)
             continue
-        changed.append(trade.model_copy(update={**outcome, "updated_at": now}))
+        changed.append(
+            {
+                **row._mapping,
+                "status": delivery.status,
+                "delivered_wh": delivery.delivered_wh,
+                "shortfall": delivery.shortfall,
+                "amount": delivery.amount,
+                "updated_at": now,
+            }
+        )
     return changed
 
 
-async def _store_deliveries(session: AsyncSession, changed: Sequence[TransactionOut]) -> None:
-    fields = ("status", "delivered_wh", "shortfall", "amount", "updated_at")
-    await update_rows(
-        session,
-        Transaction,
-        "id",
-        [{"id": t.id, **{name: getattr(t, name) for name in fields}} for t in changed],
-    )
+def _view(trade: Mapping[str, Any]) -> TransactionOut:
+    return TransactionOut.model_validate({**trade, "buyer_price": trade["energy_price"] + trade["fee"]})
+
+
+async def _store_deliveries(session: AsyncSession, changed: Sequence[Mapping[str, Any]]) -> None:
+    fields = ("id", "status", "delivered_wh", "shortfall", "amount", "updated_at")
+    await update_rows(session, Transaction, "id", [{name: t[name] for name in fields} for t in changed])
 
 
 @dataclass
@@ -324,26 +362,33 @@ async def _tell_residents(
     community: str,
     start: datetime,
     revision: int,
-    trades: Sequence[TransactionOut],
+    read: Inputs,
     outcome: Outcome,
-    changed: Sequence[TransactionOut],
-) -> list[Any]:
+    changed: Sequence[Mapping[str, Any]],
+) -> list[Stored]:
     """One notification per resident and interval (not per trade): what was delivered, what it
     came to, and any shortfall; on a re-settlement only to those whose trades changed."""
     news: dict[str, _SiteNews] = defaultdict(_SiteNews)
-    concerned = {t.id for t in changed} if revision > 1 else {t.id for t in trades}
-    for trade in trades:
-        if trade.id not in concerned:
+    # Each trade as it stands now: as delivered if its outcome changed, else as stored.
+    latest: dict[int, tuple[TransactionStatus, int, Decimal | None]] = {
+        t["id"]: (t["status"], t["delivered_wh"], t["amount"]) for t in changed
+    }
+    if revision == 1:
+        for row in read.booked:
+            latest.setdefault(row.id, (row.status, row.delivered_wh, row.amount))
+    for trade in read.trades:
+        if trade.id not in latest:
             continue
-        seller, buyer = news[trade.seller_site_id], news[trade.buyer_site_id]
-        earned = money(trade.energy_price, trade.delivered_wh)
-        seller.sold_wh += trade.delivered_wh
+        status, delivered_wh, amount = latest[trade.id]
+        seller, buyer = news[trade.seller], news[trade.buyer]
+        earned = money(trade.energy_price, delivered_wh)
+        seller.sold_wh += delivered_wh
         seller.promised_wh += trade.energy_wh
         seller.earned += earned
-        buyer.bought_wh += trade.delivered_wh
+        buyer.bought_wh += delivered_wh
         buyer.promised_wh += trade.energy_wh
-        buyer.paid += trade.amount or Decimal(0)
-        short = trade.status is not TransactionStatus.COMPLETED
+        buyer.paid += amount or Decimal(0)
+        short = status is not TransactionStatus.COMPLETED
         seller.short += short
         buyer.short += short
     for site, share in outcome.allocations.items():
@@ -352,30 +397,29 @@ async def _tell_residents(
             news[site].bought_wh += share.received_wh
     if not news:
         return []
-    rows = await session.execute(select(Site.id, Site.owner_id).where(Site.id.in_(list(news))))
+    # The community's owned sites in one read rather than a list of every site with news.
+    rows = await session.execute(
+        select(Site.id, Site.owner_id).where(Site.community == community, Site.owner_id.is_not(None))
+    )
     owners: dict[str, int | None] = dict(rows.all())
-    notes = []
+    notices = []
     for site, item in sorted(news.items()):
         owner = owners.get(site)
         if owner is None:
             continue
         title, body = _headline(site, item, revision)
-        notes += notify(
-            session,
-            [owner],
-            "settlement",
-            title,
-            body,
-            site=site,
-            interval=start.isoformat(),
-            revision=revision,
-            sold_wh=item.sold_wh,
-            bought_wh=item.bought_wh,
-            earned=str(item.earned),
-            paid=str(item.paid),
-            shortfall=item.short > 0,
-        )
-    return notes
+        data = {
+            "site": site,
+            "interval": start.isoformat(),
+            "revision": revision,
+            "sold_wh": item.sold_wh,
+            "bought_wh": item.bought_wh,
+            "earned": str(item.earned),
+            "paid": str(item.paid),
+            "shortfall": item.short > 0,
+        }
+        notices.append(Notice(owner, "settlement", title, body, data))
+    return await notify_all(session, notices)
 
 
 def _kwh(wh: int) -> str:
