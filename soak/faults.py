@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from soak.stack import Soak
+from soak.stack import ChildProcess, Soak
 
 
 @dataclass(frozen=True)
@@ -74,15 +76,32 @@ async def partition(soak: Soak, timing: Timing) -> None:
 
 
 async def agent_kill(soak: Soak, timing: Timing) -> None:
-    """``kill -9`` every agent at a random moment, ``agent_kills`` times: polling every
-    ``poll_s``, some are caught writing to their spools."""
+    """``kill -9`` every agent ``agent_kills`` times, each the moment its spool's write-ahead log
+    changes: caught writing a poll's readings, or just done with it."""
     await asyncio.sleep(timing.load_s)
     for _ in range(timing.agent_kills):
-        await asyncio.sleep(random.uniform(2.0, 4.0))  # started, probed, writing again
-        for agent in soak.agents.values():
-            agent.kill()
+        await asyncio.sleep(random.uniform(0.0, 2.0))  # somewhere in a poll cycle
+        for site, agent in soak.agents.items():
+            wal = soak.spools[site].with_name(soak.spools[site].name + "-wal")
+            await asyncio.to_thread(_kill_on_next_write, agent, wal, 10 * soak.options.poll_s + 5)
         for agent in soak.agents.values():
             agent.start()
+        await soak.producing()
+
+
+def _kill_on_next_write(agent: ChildProcess, wal: Path, within_s: float) -> None:
+    """Kill ``agent`` as soon as ``wal`` changes (or after ``within_s`` if it does not)."""
+
+    def stamp() -> int:
+        try:
+            return wal.stat().st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    before, deadline = stamp(), time.monotonic() + within_s
+    while stamp() == before and time.monotonic() < deadline:
+        time.sleep(0.0005)
+    agent.kill()
 
 
 async def device_silent(soak: Soak, timing: Timing) -> None:

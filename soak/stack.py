@@ -137,6 +137,22 @@ class Soak:
                     )
                 await asyncio.sleep(0.2)
 
+    async def producing(self, within_s: float = 180) -> None:
+        """Wait until every agent has spooled a new reading (a started agent first imports,
+        then probes its devices)."""
+        before = self.marks()
+        deadline = asyncio.get_running_loop().time() + within_s
+        while True:
+            now = self.marks()
+            idle = [site for site in now if now[site] <= before[site]]
+            if not idle:
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise RuntimeError(
+                    f"agents {', '.join(idle)} produced nothing in {within_s:.0f} s: see their logs"
+                )
+            await asyncio.sleep(0.2)
+
     async def stop_hub_for_its_task_report(self) -> list[str]:
         """Stop the hub cleanly; the background tasks of this run of it that had died.
 
@@ -242,4 +258,5 @@ async def running_soak(options: Options) -> AsyncIterator[Soak]:
             soak.spools[home.id] = root / "spools" / f"{home.id}.sqlite3"
             agent.start()
             stack.push_async_callback(agent.stop)
+        await soak.producing()
         yield soak
