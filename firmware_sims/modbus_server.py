@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import Sequence
 
 from pymodbus import FramerType
@@ -160,9 +159,6 @@ class SerialBus:
     """One serial line served as a Modbus RTU bus: every device added answers its own unit id."""
 
     def __init__(self, line: SerialLine) -> None:
-        # pymodbus retries a port it cannot open in the background, silently; say so up front.
-        if not os.path.exists(line.port):
-            raise OSError(f"serial port {line.port}: no such device (is the adapter plugged in?)")
         self.line = line
         self._context = _UnitsDatastore(silent_for_strangers=True)
         self._server: ModbusSerialServer | None = None
@@ -187,7 +183,13 @@ class SerialBus:
             bytesize=8,
             ignore_missing_devices=True,
         )
-        await server.serve_forever(background=True)
+        try:
+            await server.serve_forever(background=True)
+        except RuntimeError:
+            raise OSError(
+                f"serial port {self.line.port}: cannot open it as a serial line "
+                "(no such device, not a serial port, or in use)"
+            ) from None
         self._server = server
 
     async def stop(self) -> None:

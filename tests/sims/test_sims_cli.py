@@ -94,11 +94,20 @@ async def test_a_device_answers_modbus_rtu_on_a_serial_port() -> None:
     assert process.returncode == 0
 
 
-def test_missing_serial_port_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/dev/no-such-adapter", "serial port /dev/no-such-adapter: cannot open it as a serial line"),
+        ("/dev/null", "serial port /dev/null: cannot open it as a serial line"),
+    ],
+)
+def test_an_unusable_serial_port_is_named(
+    path: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        cli.main(["meter", "--serial-port", "/dev/no-such-adapter"])
+        cli.main(["meter", "--serial-port", path])
     assert exit_info.value.code == 1
-    assert "serial port /dev/no-such-adapter: no such device" in capsys.readouterr().err
+    assert message in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("kind", ["inverter", "battery", "meter"])
