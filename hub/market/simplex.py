@@ -22,6 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+
+# imported with the market, not on the first solve: POT brings most of scipy with it (about a
+# second), which belongs in the hub's start rather than in the first gate closure's clearing
+import ot  # type: ignore[import-untyped]
 from scipy.sparse import coo_array  # type: ignore[import-untyped]
 
 I64 = npt.NDArray[np.int64]
@@ -41,10 +45,6 @@ def transport(supply: I64, demand: I64, row: I64, col: I64, cost: I64) -> I64:
     """Flow on each arc (``row[k]`` → ``col[k]`` at ``cost[k]`` per unit) of a plan that
     ships at most ``supply`` from each row and at most ``demand`` into each column at least
     cost; arcs given once each."""
-    # imported on first use: the package imports most of scipy with it (about a second of a
-    # process's start), and plain books never come here
-    import ot  # type: ignore[import-untyped]
-
     nr, nc = len(supply), len(demand)
     n = len(row)
     # the slack arcs: each row to the slack column, the slack row to each column and to it
@@ -61,6 +61,7 @@ def transport(supply: I64, demand: I64, row: I64, col: I64, cost: I64) -> I64:
         numItermax=_MAX_ITERATIONS,
         log=True,
         center_dual=False,
+        check_marginals=False,  # balanced by construction: both sides sum to supply + demand
     )
     if log["result_code"] != _OPTIMAL:
         raise RuntimeError(f"network simplex failed: {log['warning']}")
