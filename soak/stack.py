@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from firmware_sims.community import RunningCommunity, run_community
+from firmware_sims.running import RunningHome
 from firmware_sims.scenario import parse
 from hub.db.engine import create_engine, migrate
 from powershare_demo.seeding import seed_community
@@ -169,7 +170,7 @@ def _python(*args: str) -> list[str]:
 
 
 def _agent_config(
-    soak_root: Path, home: Any, proxy_port: int, password: str, options: Options
+    soak_root: Path, home: RunningHome, proxy_port: int, password: str, options: Options
 ) -> dict[str, Any]:
     return {
         "community": COMMUNITY,
