@@ -9,6 +9,7 @@ const SCOPE_QUERY: Record<OrderScope, string> = { all: "", active: "?active=true
 export const endpoints = {
   health: "/api/health",
   clock: "/api/clock",
+  config: "/api/config",
   sites: "/api/sites",
   requests: "/api/requests",
   offers: "/api/offers",
@@ -28,6 +29,7 @@ export const queryKeys = {
   me: ["me"] as const,
   health: ["health"] as const,
   clock: ["clock"] as const,
+  config: ["config"] as const,
   sites: ["sites"] as const,
   /** Prefix of every requests list (all, active, mine): invalidating it refreshes them all. */
   requests: ["requests"] as const,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { GeoPoint } from "../api/types";
 import { site } from "../test/fixtures";
-import { clusterDescription, clusterLabel, clusterProviders, type Located } from "./clusters";
+import { createI18n } from "../i18n";
+import { byDistance, clusterDescription, clusterLabel, clusterProviders, type Located, type Phrase } from "./clusters";
 import { toProvider } from "./providers";
 
 function at(name: string, lat: number, lon: number, mine = false): Located {
@@ -56,24 +57,39 @@ describe("clusterProviders", () => {
   });
 });
 
+const english = createI18n("en");
+const korean = createI18n("ko");
+const say = (phrase: Phrase, i18n = english) => i18n.t(phrase.key, phrase.values);
+
 describe("cluster labels", () => {
   it("counts a group and names a single site", () => {
     const [group, single] = clusterProviders([at("a", 1, 1), at("b", 1, 1), at("c", 1, 1), at("d", 1, 1), at("e", 2, 2)]);
-    expect(clusterLabel(group!)).toBe("4 providers");
-    expect(clusterDescription(group!)).toContain("a, b, c, d");
-    expect(clusterLabel(single!)).toBe("e");
+    expect(say(clusterLabel(group!))).toBe("4 providers");
+    expect(say(clusterDescription(group!))).toBe("4 providers in this area (locations are rounded): a, b, c, d");
+    expect(say(clusterLabel(single!))).toBe("e");
+    expect(say(clusterLabel(group!), korean)).toBe("공급자 4곳");
   });
 
   it("marks own sites", () => {
     const [own] = clusterProviders([at("home", 1, 1, true)]);
-    expect(clusterLabel(own!)).toBe("home (yours)");
-    expect(clusterDescription(own!)).toBe("home, your site");
+    expect(say(clusterLabel(own!))).toBe("home (yours)");
+    expect(say(clusterDescription(own!))).toBe("home, your site");
+    expect(say(clusterDescription(own!), korean)).toBe("home, 내 사이트");
   });
 });
 
 describe("clusterLabel for admins", () => {
   it("can leave out '(yours)' when every site is one's own", () => {
     const [own] = clusterProviders([at("home", 1, 1, true)]);
-    expect(clusterLabel(own!, false)).toBe("home");
+    expect(say(clusterLabel(own!, false))).toBe("home");
+  });
+});
+
+describe("byDistance", () => {
+  it("keeps own sites first, then the nearest neighbours, unknown distances last", () => {
+    const clusters = clusterProviders([at("far", 1, 3), at("home", 1, 1, true), at("near", 1, 2), at("lost", 5, 5)]);
+    const km: Record<string, number | null> = { "1,3": 20, "1,2": 3, "5,5": null };
+    const sorted = byDistance(clusters, (p) => km[`${p.lat},${p.lon}`] ?? null);
+    expect(sorted.map((c) => c.providers[0]?.site.site)).toEqual(["home", "near", "far", "lost"]);
   });
 });

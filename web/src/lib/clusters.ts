@@ -50,23 +50,39 @@ export function clusterProviders(located: Located[]): ProviderCluster[] {
   );
 }
 
+/** A sentence from the catalogue: its key and the values it interpolates. */
+export interface Phrase {
+  key: string;
+  values: Record<string, string | number>;
+}
+
+const names = (cluster: ProviderCluster) => cluster.providers.map((p) => siteTitle(p.site)).join(", ");
+
 /**
  * Short marker label: the site's name, or "4 providers". `markOwn` adds "(yours)" to own sites;
  * turn it off when every site is one's own (admins), where it says nothing.
  */
-export function clusterLabel(cluster: ProviderCluster, markOwn = true): string {
+export function clusterLabel(cluster: ProviderCluster, markOwn = true): Phrase {
   const [first] = cluster.providers;
-  if (cluster.providers.length === 1 && first) return `${siteTitle(first.site)}${cluster.mine && markOwn ? " (yours)" : ""}`;
-  return `${cluster.providers.length} ${cluster.mine ? "of your sites" : "providers"}`;
+  if (cluster.providers.length === 1 && first) {
+    const name = siteTitle(first.site);
+    return cluster.mine && markOwn ? { key: "map.labelYours", values: { name } } : { key: "map.label", values: { name } };
+  }
+  return { key: cluster.mine ? "map.groupMine" : "map.groupNear", values: { count: cluster.providers.length } };
 }
 
 /** Full description for tooltips and screen readers, naming everyone at the point. */
-export function clusterDescription(cluster: ProviderCluster): string {
-  const names = cluster.providers.map((p) => siteTitle(p.site)).join(", ");
-  if (cluster.providers.length === 1) return cluster.mine ? `${names}, your site` : `${names}, approximate location`;
-  return cluster.mine
-    ? `${cluster.providers.length} of your sites here: ${names}`
-    : `${cluster.providers.length} providers in this area (locations are rounded): ${names}`;
+export function clusterDescription(cluster: ProviderCluster): Phrase {
+  const values = { names: names(cluster), name: names(cluster), count: cluster.providers.length };
+  if (cluster.providers.length === 1) return { key: cluster.mine ? "map.describeMine" : "map.describeNear", values };
+  return { key: cluster.mine ? "map.describeGroupMine" : "map.describeGroupNear", values };
+}
+
+/** Neighbours nearest first (own sites stay in front), each with its distance from the nearest own site. */
+export function byDistance(clusters: ProviderCluster[], distance: (at: GeoPoint) => number | null): ProviderCluster[] {
+  const km = new Map(clusters.map((c) => [c.key, c.mine ? null : distance(c.at)]));
+  const far = (c: ProviderCluster) => km.get(c.key) ?? Number.MAX_VALUE; // unknown distances last
+  return [...clusters].sort((a, b) => Number(b.mine) - Number(a.mine) || far(a) - far(b));
 }
 
 /** DOM id of a cluster's entry in the provider list. */

@@ -32,14 +32,22 @@ export function providers(sites: SiteSnapshot[]): Provider[] {
     .filter((p) => p.site.kind !== "consumer" && (p.site.kind === "provider" || p.hasPv || p.hasBattery || p.hasWind));
 }
 
-/** "solar + battery", "wind", or "provider" when nothing is declared. */
-export function capabilities(p: Provider): string {
-  const parts = [p.hasPv ? "solar" : null, p.hasWind ? "wind" : null, p.hasBattery ? "battery" : null];
-  return parts.filter(Boolean).join(" + ") || "provider";
+export type ProviderKind = "solar" | "wind" | "battery";
+
+/** What a provider has, in display order; empty when nothing is declared (say "provider"). */
+export function capabilities(p: Provider): ProviderKind[] {
+  const kinds: [boolean, ProviderKind][] = [
+    [p.hasPv, "solar"],
+    [p.hasWind, "wind"],
+    [p.hasBattery, "battery"],
+  ];
+  return kinds.filter(([has]) => has).map(([, kind]) => kind);
 }
 
-/** "1.20 kW spare", "no surplus", "offline", or "" when the value is private. */
-export function surplusText(p: Provider): string {
-  if (p.surplusW === null) return p.site.online === false ? "offline" : "";
-  return p.surplusW >= IDLE_WATTS ? `${formatPower(p.surplusW)} spare` : "no surplus";
+/** What a provider spares right now, as a catalogue key with its values; null when private. */
+export type Surplus = { key: "map.spare"; power: string } | { key: "map.noSurplus" } | { key: "map.offline" };
+
+export function surplus(p: Provider): Surplus | null {
+  if (p.surplusW === null) return p.site.online === false ? { key: "map.offline" } : null;
+  return p.surplusW >= IDLE_WATTS ? { key: "map.spare", power: formatPower(p.surplusW) } : { key: "map.noSurplus" };
 }

@@ -6,7 +6,6 @@ import { renderWithApp } from "../test/render";
 import { CalendarPage } from "./CalendarPage";
 import { CommunityPage } from "./CommunityPage";
 import { HistoryPage } from "./HistoryPage";
-import { MapPage } from "./MapPage";
 import { MarketPage } from "./MarketPage";
 import { NotificationsPage } from "./NotificationsPage";
 
@@ -92,50 +91,6 @@ describe("pages with data", () => {
       routes: { "/api/offers": [offer({ id: 3, site: "alpha", mine: false, energy_wh: 1000, window_start: start.toISOString(), window_end: "" })], "/api/requests": [] },
     });
     expect((await screen.findByTestId("agenda-offer-3")).textContent).toContain("alpha offers 1.00 kWh");
-  });
-
-  it("Map lists providers but not meter-only consumers, and plots located ones", async () => {
-    renderWithApp(<MapPage />, {
-      routes: {
-        "/api/sites": [
-          { ...site("alpha", { pv_w: 3000, grid_w: -1200, soc_pct: 50 }), location: { lat: 50.1, lon: 8.6 } },
-          site("beta", { battery_w: 0, soc_pct: 80, grid_w: 100 }),
-          site("gamma", { grid_w: 400, load_w: 400 }),
-        ],
-      },
-    });
-    expect((await screen.findByTestId("provider-alpha")).textContent).toContain("1.20 kW spare");
-    expect(screen.getByTestId("provider-beta").textContent).toContain("battery 80%");
-    expect(screen.queryByTestId("provider-gamma")).toBeNull();
-    expect(screen.getByTestId("map-site-alpha")).toBeTruthy();
-    expect(screen.queryByTestId("map-site-beta")).toBeNull();
-  });
-
-  it("Map groups neighbours at one rounded point into a marker with a count, and lists them together", async () => {
-    const near = (name: string) => ({ ...site(name, null), online: true, mine: false, location: { lat: 51.33, lon: 9.17 }, assets: [{ kind: "solar" }] });
-    renderWithApp(<MapPage />, {
-      routes: {
-        "/api/sites": [
-          near("b-street"),
-          near("a-street"),
-          { ...near("far-farm"), location: { lat: 51.34, lon: 9.15 }, assets: [{ kind: "wind" }] },
-          { ...site("home", { pv_w: 500, grid_w: -200 }), mine: true, location: { lat: 51.3282, lon: 9.1655 }, assets: [{ kind: "solar" }] },
-        ],
-      },
-    });
-    const group = await screen.findByTestId("map-group-a-street");
-    expect(group.textContent).toContain("2 providers");
-    expect(group.getAttribute("aria-label")).toContain("a-street, b-street");
-    expect(screen.getByTestId("map-site-far-farm")).toBeTruthy();
-    expect(screen.getByTestId("map-site-home").textContent).toContain("home (yours)");
-    const listed = screen.getByRole("region", { name: "2 providers in one area" });
-    expect(within(listed).getAllByRole("article").map((a) => a.getAttribute("data-testid"))).toEqual([
-      "provider-a-street",
-      "provider-b-street",
-    ]);
-    fireEvent.keyDown(group, { key: "Enter" });
-    expect(group.getAttribute("aria-pressed")).toBe("true");
-    expect(document.activeElement).toBe(listed);
   });
 
   it("Community shows live totals and hub health, and an empty state for missing stats", async () => {

@@ -1,31 +1,22 @@
 /** One point on the provider map: a single site, or several sharing one (rounded) location. */
-import type { KeyboardEvent } from "react";
-import type { Projected } from "../../lib/geo";
-import type { PlacedLabel } from "../../lib/labels";
+import { useTranslation } from "react-i18next";
 import { clusterDescription, clusterLabel, type ProviderCluster } from "../../lib/clusters";
-
-export const SINGLE_RADIUS = 8;
-export const GROUP_RADIUS = 13;
-
-export const markerRadius = (cluster: ProviderCluster): number =>
-  cluster.providers.length > 1 ? GROUP_RADIUS : SINGLE_RADIUS;
 
 interface Props {
   cluster: ProviderCluster;
-  at: Projected;
-  label: PlacedLabel | null;
   selected: boolean;
   /** Say "(yours)" beside own sites (off when every site is one's own). */
   markOwn: boolean;
   onSelect: (cluster: ProviderCluster) => void;
 }
 
-function testId(cluster: ProviderCluster): string {
+export function markerTestId(cluster: ProviderCluster): string {
   const first = cluster.providers[0]?.site.site ?? cluster.key;
   return cluster.providers.length > 1 ? `map-group-${first}` : `map-site-${first}`;
 }
 
-export function MapMarker({ cluster, at, label, selected, markOwn, onSelect }: Props) {
+export function MapMarker({ cluster, selected, markOwn, onSelect }: Props) {
+  const { t } = useTranslation();
   const count = cluster.providers.length;
   const hasPv = cluster.providers.some((p) => p.hasPv);
   const classes = [
@@ -36,35 +27,29 @@ export function MapMarker({ cluster, at, label, selected, markOwn, onSelect }: P
     selected ? "map__site--selected" : "",
   ].filter(Boolean);
   const description = clusterDescription(cluster);
-  const onKeyDown = (event: KeyboardEvent<SVGGElement>) => {
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      onSelect(cluster);
-    }
-  };
+  const label = clusterLabel(cluster, markOwn);
+  const described = t(description.key, description.values);
+  // Names beside own sites, groups and the selected marker; other neighbours by tooltip, so a
+  // street of providers does not bury the map in overlapping names.
+  const showLabel = cluster.mine || count > 1 || selected;
   return (
-    <g
+    <button
+      type="button"
       className={classes.join(" ")}
-      data-testid={testId(cluster)}
-      role="button"
-      tabIndex={0}
-      aria-label={`${description}. Show in the list`}
+      data-testid={markerTestId(cluster)}
+      aria-label={t("map.showInList", { description: described })}
       aria-pressed={selected}
+      title={described}
       onClick={() => onSelect(cluster)}
-      onKeyDown={onKeyDown}
     >
-      <title>{description}</title>
-      <circle cx={at.x} cy={at.y} r={markerRadius(cluster)} />
-      {count > 1 ? (
-        <text x={at.x} y={at.y + 4} className="map__count" textAnchor="middle" aria-hidden="true">
-          {count}
-        </text>
+      <span className="map__dot" aria-hidden="true">
+        {count > 1 ? count : null}
+      </span>
+      {showLabel ? (
+        <span className="map__label" aria-hidden="true">
+          {t(label.key, label.values)}
+        </span>
       ) : null}
-      {label ? (
-        <text x={label.x} y={label.y} textAnchor={label.anchor} className="map__label" aria-hidden="true">
-          {clusterLabel(cluster, markOwn)}
-        </text>
-      ) : null}
-    </g>
+    </button>
   );
 }

@@ -1,26 +1,41 @@
+import { useTranslation } from "react-i18next";
+import { formatKm } from "../../lib/explanations";
 import { formatPercent, formatPower } from "../../lib/format";
-import { capabilities, surplusText, type Provider } from "../../lib/providers";
+import { capabilities, surplus, type Provider } from "../../lib/providers";
 import { hasValue, readValue } from "../../lib/reading";
 import { siteTitle } from "../../lib/sites";
 
-/** One provider: name, what it has, and (for own sites) what it spares right now. */
-export function ProviderCard({ provider: p }: { provider: Provider }) {
+interface Props {
+  provider: Provider;
+  /** From the caller's nearest own site; null for own sites or without a location. */
+  distanceKm?: number | null;
+}
+
+/** One provider: name, what it has, how far it is, and (for own sites) what it spares right now. */
+export function ProviderCard({ provider: p, distanceKm = null }: Props) {
+  const { t, i18n } = useTranslation();
   const mine = p.site.mine === true;
+  const spare = surplus(p);
+  const kinds = capabilities(p);
+  const reading = p.site.reading;
+  const facts = [
+    p.site.community,
+    kinds.length > 0 ? kinds.map((kind) => t(`map.kinds.${kind}`)).join(t("map.joiner")) : t("map.kinds.provider"),
+    reading && p.hasPv ? t("map.solarNow", { power: formatPower(readValue(reading, "pv_w")) }) : null,
+    reading && p.hasWind && hasValue(reading, "wind_w") ? t("map.windNow", { power: formatPower(readValue(reading, "wind_w")) }) : null,
+    reading && p.hasBattery ? t("map.batteryNow", { percent: formatPercent(readValue(reading, "soc_pct")) }) : null,
+    distanceKm !== null ? t("map.away", { distance: formatKm(distanceKm, i18n.language) }) : null,
+  ].filter((fact): fact is string => Boolean(fact));
   return (
     <article className={`card list-item${mine ? " list-item--mine" : ""}`} data-testid={`provider-${p.site.site}`}>
       <div className="list-item__row">
         <span className="list-item__title">
           {siteTitle(p.site)}
-          {mine ? <span className="muted"> (yours)</span> : null}
+          {mine ? <span className="muted"> {t("map.yours")}</span> : null}
         </span>
-        <span className="amount">{surplusText(p)}</span>
+        <span className="amount">{spare ? t(spare.key, spare.key === "map.spare" ? { power: spare.power } : {}) : null}</span>
       </div>
-      <p className="list-item__meta">
-        {p.site.community} · {capabilities(p)}
-        {p.site.reading && p.hasPv ? ` · solar ${formatPower(readValue(p.site.reading, "pv_w"))}` : null}
-        {p.site.reading && p.hasWind && hasValue(p.site.reading, "wind_w") ? ` · wind ${formatPower(readValue(p.site.reading, "wind_w"))}` : null}
-        {p.site.reading && p.hasBattery ? ` · battery ${formatPercent(readValue(p.site.reading, "soc_pct"))}` : null}
-      </p>
+      <p className="list-item__meta">{facts.join(" · ")}</p>
     </article>
   );
 }

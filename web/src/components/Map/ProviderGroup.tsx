@@ -1,8 +1,16 @@
+import { useTranslation } from "react-i18next";
 import { clusterDomId, type ProviderCluster } from "../../lib/clusters";
 import { ProviderCard } from "./ProviderCard";
 
+interface Props {
+  cluster: ProviderCluster;
+  selected: boolean;
+  distanceKm: number | null;
+}
+
 /** Several providers that share one map marker, under a heading that says why. */
-export function ProviderGroup({ cluster, selected }: { cluster: ProviderCluster; selected: boolean }) {
+export function ProviderGroup({ cluster, selected, distanceKm }: Props) {
+  const { t } = useTranslation();
   const id = clusterDomId(cluster);
   const count = cluster.providers.length;
   return (
@@ -13,15 +21,13 @@ export function ProviderGroup({ cluster, selected }: { cluster: ProviderCluster;
       aria-labelledby={`${id}-title`}
     >
       <h3 id={`${id}-title`} className="subsection-title">
-        {cluster.mine ? `${count} of your sites at one place` : `${count} providers in one area`}
+        {t(cluster.mine ? "map.groupTitleMine" : "map.groupTitleNear", { count })}
       </h3>
-      {cluster.mine ? null : (
-        <p className="muted note">Shown as one marker: neighbours' locations are rounded to about a kilometre.</p>
-      )}
+      {cluster.mine ? null : <p className="muted note">{t("map.rounded")}</p>}
       <ul className="list">
         {cluster.providers.map((provider) => (
           <li key={`${provider.site.community}/${provider.site.site}`}>
-            <ProviderCard provider={provider} />
+            <ProviderCard provider={provider} distanceKm={distanceKm} />
           </li>
         ))}
       </ul>

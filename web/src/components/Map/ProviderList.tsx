@@ -1,3 +1,4 @@
+import { useTranslation } from "react-i18next";
 import { clusterDomId, type ProviderCluster } from "../../lib/clusters";
 import type { Provider } from "../../lib/providers";
 import { ProviderCard } from "./ProviderCard";
@@ -9,13 +10,17 @@ interface Props {
   /** Providers without a location, listed after the rest. */
   unlocated: Provider[];
   selectedKey?: string | null;
+  /** A neighbour's distance from the caller's nearest own site, by cluster key. */
+  distances?: ReadonlyMap<string, number | null>;
 }
 
-export function ProviderList({ clusters, unlocated, selectedKey = null }: Props) {
+export function ProviderList({ clusters, unlocated, selectedKey = null, distances = new Map() }: Props) {
+  const { t } = useTranslation();
   return (
-    <ul className="list" aria-label="Providers">
+    <ul className="list" aria-label={t("map.listLabel")}>
       {clusters.map((cluster) => {
         const selected = cluster.key === selectedKey;
+        const distanceKm = distances.get(cluster.key) ?? null;
         const [only] = cluster.providers;
         return (
           <li key={cluster.key}>
@@ -25,10 +30,10 @@ export function ProviderList({ clusters, unlocated, selectedKey = null }: Props)
                 tabIndex={-1}
                 className={`provider-single${selected ? " provider-group--selected" : ""}`}
               >
-                <ProviderCard provider={only} />
+                <ProviderCard provider={only} distanceKm={distanceKm} />
               </div>
             ) : (
-              <ProviderGroup cluster={cluster} selected={selected} />
+              <ProviderGroup cluster={cluster} selected={selected} distanceKm={distanceKm} />
             )}
           </li>
         );

@@ -1,82 +1,123 @@
 /**
- * Providers drawn at their coordinates: a schematic map with a scale bar, no tiles needed.
- * The drawing's units are the rendered CSS pixels (the viewBox follows the element's width), so
- * markers and labels keep their size on any screen.
+ * Providers on a MapLibre map. Loaded lazily by the map page, so the library's code downloads only
+ * there. Tiles come from the hub's configuration; without them the map is a plain background
+ * with the markers and a scale bar. Markers are our own buttons (React, through portals into the
+ * elements MapLibre positions), so they speak the chosen language and work with a keyboard.
  */
-import { useElementWidth } from "../../hooks/useElementWidth";
-import { fitPoints } from "../../lib/geo";
-import { clusterLabel, type ProviderCluster } from "../../lib/clusters";
-import { placeLabels } from "../../lib/labels";
-import { MapMarker, markerRadius } from "./MapMarker";
-import { MapScale } from "./MapScale";
+import * as maplibregl from "maplibre-gl";
+import "maplibre-gl/dist/maplibre-gl.css";
+import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
+import { useEffect, useRef, useState } from "react";
+import { createPortal } from "react-dom";
+import { useTranslation } from "react-i18next";
+import type { ProviderCluster } from "../../lib/clusters";
+import { MAX_ZOOM, cameraFor, mapStyle, type MapTiles } from "../../lib/mapView";
+import { MapMarker } from "./MapMarker";
 
-const PADDING = 36;
-/** Strip along the bottom kept free for the scale bar. */
-const FOOTER = 26;
-
-/** Map height for a given width: a landscape box, neither a sliver on phones nor a wall on desktops. */
-export function mapHeight(width: number): number {
-  return Math.round(Math.min(400, Math.max(240, width * 0.55)));
-}
+// Bundled, the worker is an asset of its own: tell MapLibre where (it would look beside its own file).
+maplibregl.setWorkerUrl(workerUrl);
 
 interface Props {
   clusters: ProviderCluster[];
   selectedKey: string | null;
   onSelect: (cluster: ProviderCluster) => void;
+  tiles: MapTiles;
 }
 
-export function ProviderMap({ clusters, selectedKey, onSelect }: Props) {
-  const [frame, width] = useElementWidth<HTMLDivElement>(360);
-  const height = mapHeight(width);
-  const { points, unitsPerKm } = fitPoints(
-    clusters.map((c) => c.at),
-    width,
-    height - FOOTER,
-    PADDING,
-  );
-  const markOwn = clusters.some((c) => !c.mine);
-  const labels = placeLabels(
-    clusters.map((cluster, i) => ({
-      x: points[i]?.x ?? 0,
-      y: points[i]?.y ?? 0,
-      r: markerRadius(cluster),
-      text: clusterLabel(cluster, markOwn),
-    })),
-    { width, height: height - FOOTER },
-  );
+/** MapLibre's own control texts, from our catalogue. */
+function useMapLocale(): Record<string, string> {
+  const { t } = useTranslation();
+  return {
+    "Map.Title": t("map.ui.map"),
+    "NavigationControl.ZoomIn": t("map.ui.zoomIn"),
+    "NavigationControl.ZoomOut": t("map.ui.zoomOut"),
+    "NavigationControl.ResetBearing": t("map.ui.resetBearing"),
+    "AttributionControl.ToggleAttribution": t("map.ui.attribution"),
+    "ScaleControl.Meters": t("map.ui.meters"),
+    "ScaleControl.Kilometers": t("map.ui.kilometers"),
+  };
+}
+
+export default function ProviderMap({ clusters, selectedKey, onSelect, tiles }: Props) {
+  const { t, i18n } = useTranslation();
+  const frame = useRef<HTMLDivElement>(null);
+  const [map, setMap] = useState<maplibregl.Map | null>(null);
+  const [slots, setSlots] = useState<Map<string, HTMLElement>>(new Map());
+  const locale = useMapLocale();
+  const points = clusters.map((c) => c.at);
+
+  // One map per tile source and language (MapLibre takes its control texts only when created).
+  useEffect(() => {
+    const container = frame.current;
+    if (!container) return;
+    const camera = cameraFor(points);
+    const created = new maplibregl.Map({
+      container,
+      style: mapStyle(tiles),
+      maxZoom: MAX_ZOOM,
+      attributionControl: false,
+      dragRotate: false,
+      pitchWithRotate: false,
+      locale,
+      ...(camera?.kind === "bounds"
+        ? { bounds: camera.bounds, fitBoundsOptions: { padding: 48, maxZoom: 16 } }
+        : camera
+          ? { center: camera.center, zoom: camera.zoom }
+          : {}),
+    });
+    created.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+    created.addControl(new maplibregl.ScaleControl({ unit: "metric", maxWidth: 100 }), "bottom-left");
+    if (tiles.tiles) created.addControl(new maplibregl.AttributionControl({ compact: true }), "bottom-right");
+    // Tiles that fail to load (no network) leave the background; the markers still show.
+    created.on("error", () => undefined);
+    setMap(created);
+    return () => {
+      created.remove();
+      setMap(null);
+    };
+    // The camera follows the markers below; the map itself is made anew only for tiles or language.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [tiles.tiles, tiles.attribution, i18n.language]);
+
+  const placeKey = clusters.map((c) => `${c.key}@${c.at.lat},${c.at.lon}`).join("|");
+  useEffect(() => {
+    if (!map) return;
+    const elements = new Map<string, HTMLElement>();
+    const markers = clusters.map((cluster) => {
+      const element = document.createElement("div");
+      element.className = "map-marker";
+      elements.set(cluster.key, element);
+      return new maplibregl.Marker({ element, anchor: "center" }).setLngLat([cluster.at.lon, cluster.at.lat]).addTo(map);
+    });
+    setSlots(elements);
+    return () => {
+      for (const marker of markers) marker.remove();
+    };
+    // placeKey stands for the clusters' identities and places.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [map, placeKey]);
+
   const providerCount = clusters.reduce((sum, c) => sum + c.providers.length, 0);
+  const markOwn = clusters.some((c) => !c.mine);
   return (
-    <div ref={frame} className="map-frame">
-      <svg
+    <div className="map-frame">
+      <div
+        ref={frame}
         className="map"
-        width={width}
-        height={height}
-        viewBox={`0 0 ${width} ${height}`}
         role="group"
-        aria-label={`Map of ${providerCount} providers at ${clusters.length} places`}
-      >
-        <defs>
-          <pattern id="map-grid" width="30" height="30" patternUnits="userSpaceOnUse">
-            <path d="M30 0H0V30" className="map__grid" />
-          </pattern>
-        </defs>
-        <rect width={width} height={height} fill="url(#map-grid)" />
-        <MapScale unitsPerKm={unitsPerKm} width={width} height={height} />
-        {clusters.map((cluster, i) => {
-          const at = points[i];
-          return at ? (
-            <MapMarker
-              key={cluster.key}
-              cluster={cluster}
-              at={at}
-              label={labels[i] ?? null}
-              markOwn={markOwn}
-              selected={cluster.key === selectedKey}
-              onSelect={onSelect}
-            />
-          ) : null;
-        })}
-      </svg>
+        aria-label={t("map.region", { count: providerCount, places: clusters.length })}
+        data-testid="provider-map"
+      />
+      {clusters.map((cluster) => {
+        const slot = slots.get(cluster.key);
+        return slot
+          ? createPortal(
+              <MapMarker cluster={cluster} selected={cluster.key === selectedKey} markOwn={markOwn} onSelect={onSelect} />,
+              slot,
+              cluster.key,
+            )
+          : null;
+      })}
     </div>
   );
 }
