@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PARTITION = "readings_default"
 AHEAD_DAYS = 3  # days made ahead, so a hub that is down a day or two still finds them ready
 EVERY_S = 3600.0  # how often the hub maintains them
+RETRY_S = 60.0  # after a failed round
 # Any fixed number; pg_try_advisory_xact_lock takes a bigint. "PSRD": PowerShare raw readings by day.
 LOCK_KEY = 0x50535244
 # How long a step may wait for its table locks: a waiting ALTER holds up every insert behind it,
@@ -128,13 +129,15 @@ async def maintain(engine: AsyncEngine, now: datetime, retention_days: int) -> R
 async def keep_maintained(engine: AsyncEngine, retention_days: int, clock: Clock) -> None:
     """The hub's task: maintain now and every ``EVERY_S`` (in the hub's time) until cancelled."""
     while True:
+        pause = EVERY_S
         try:
             report = await maintain(engine, clock.now(), retention_days)
             if report.created or report.dropped or report.deleted:
                 log.info("raw readings: %s", report)
-        except SQLAlchemyError as exc:  # a lock not had in time, the database away: next round
-            log.warning("raw reading maintenance failed, trying again in %.0f s: %s", EVERY_S, exc)
-        await asyncio.sleep(EVERY_S / max(clock.speed, 1.0))
+        except SQLAlchemyError as exc:  # a lock not had in time, the database away: soon again
+            pause = RETRY_S
+            log.warning("raw reading maintenance failed, trying again in %.0f s: %s", pause, exc)
+        await asyncio.sleep(pause / max(clock.speed, 1.0))
 
 
 async def _maintain_postgresql(conn: AsyncConnection, now: datetime, retention_days: int) -> Report:

@@ -12,11 +12,22 @@ from sqlalchemy import select, text
 from hub.core.config import Settings
 from hub.db.engine import create_engine, migrate
 from hub.db.models import RawReading, SiteInterval
-from hub.db.partitions import DEFAULT_PARTITION, LOCK_KEY, Plan, maintain, partition_name, plan
+from hub.db.partitions import (
+    AHEAD_DAYS,
+    DEFAULT_PARTITION,
+    LOCK_KEY,
+    Plan,
+    maintain,
+    partition_name,
+    plan,
+)
 from hub.events import EventBus
 from hub.ingest.batch import Accepted
 from hub.ingest.pipeline import Ingest
 from powershare_wire import Quantity, Reading, Telemetry, Unit
+from tests.conftest import BrokerAddress
+from tests.helpers import eventually
+from tests.hub.conftest import HubFactory
 
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -160,3 +171,28 @@ async def test_one_replica_at_a_time_maintains_the_partitions(pg_url: str) -> No
             assert parts.scalar_one() == 1  # the default partition only
         await other.exec_driver_sql(f"SELECT pg_advisory_unlock({LOCK_KEY})")
         assert (await maintain(ingest._engine, NOW, 0)).created == [partition_name(d(n)) for n in range(4)]
+
+
+@pytest.mark.postgres
+async def test_a_starting_hub_makes_the_coming_days_partitions(
+    amqtt_broker: BrokerAddress, pg_url: str, start_hub: HubFactory
+) -> None:
+    today = datetime.now(UTC).date()
+    expected = {partition_name(today + timedelta(days=n)) for n in range(AHEAD_DAYS + 1)}
+
+    async def partitions() -> set[str]:
+        engine = create_engine(pg_url)
+        try:
+            async with engine.connect() as conn:
+                rows = await conn.execute(
+                    text(
+                        "SELECT c.relname FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid"
+                        " WHERE i.inhparent = 'readings'::regclass"
+                    )
+                )
+                return {str(name) for (name,) in rows}
+        finally:
+            await engine.dispose()
+
+    async with start_hub(amqtt_broker, pg_url):
+        await eventually(partitions, lambda names: expected <= names, what="the days' partitions")
