@@ -4,6 +4,16 @@ import { defineConfig } from "vitest/config";
 
 const hub = process.env.POWERSHARE_HUB ?? "http://127.0.0.1:8000";
 
+/** Whether a WebSocket's Origin is this dev server itself (same host and port as it was asked on). */
+function servedByThisServer(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false; // "null" or garbage: not ours
+  }
+}
+
 export default defineConfig({
   plugins: [react()],
   build: {
@@ -16,7 +26,19 @@ export default defineConfig({
   server: {
     proxy: {
       "/api": { target: hub, changeOrigin: true },
-      "/ws": { target: hub, ws: true, changeOrigin: true },
+      "/ws": {
+        target: hub,
+        ws: true,
+        changeOrigin: true,
+        // The hub opens /ws only to pages from its own origin (POWERSHARE_ALLOWED_ORIGINS besides).
+        // A page this dev server served (any port or address, a phone on the LAN too) is the hub's
+        // own app, so its Origin becomes the hub's; any other page's stays as it is and is refused.
+        configure: (proxy) => {
+          proxy.on("proxyReqWs", (proxyReq, req) => {
+            if (servedByThisServer(req.headers.origin, req.headers.host)) proxyReq.setHeader("origin", new URL(hub).origin);
+          });
+        },
+      },
     },
   },
   test: {
