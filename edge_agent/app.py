@@ -22,6 +22,7 @@ from edge_agent.config import AgentConfig
 from edge_agent.device_slot import DeviceSlot, link_for
 from edge_agent.devices import GUARD
 from edge_agent.dispatch import Dispatcher
+from edge_agent.home_assistant import HomeAssistantLink
 from edge_agent.mqtt_link import MqttLink
 from edge_agent.site import SiteAccounts
 from edge_agent.spool import Spool
@@ -51,6 +52,11 @@ class Agent:
         self.watchdog = Watchdog(config.watchdog_s)
         self.dispatcher = Dispatcher(config, self.slots, self._send_ack, clock)
         self.mqtt = MqttLink(config, spool, self.status, self.dispatcher.handle)
+        self.home_assistant = (  # the resident's own broker, if they asked for it
+            None
+            if config.home_assistant is None
+            else HomeAssistantLink(config.home_assistant, config.community, config.site, __version__)
+        )
         self._inventory: list[DeviceInfo] = []
         self.cycles = 0
 
@@ -79,6 +85,8 @@ class Agent:
                 tasks.create_task(self._poll_forever(), name="poll")
                 tasks.create_task(self.watchdog.run(), name="watchdog")
                 tasks.create_task(self.dispatcher.run(), name="dispatch")
+                if self.home_assistant is not None:
+                    tasks.create_task(self.home_assistant.run(), name="home-assistant")
         finally:
             await asyncio.shield(self._shutdown())
 
@@ -146,6 +154,8 @@ class Agent:
         readings = await self.spool.append(build, len(device_values), {COUNTERS_KEY: self.accounts.export()})
         self.mqtt.readings_added()
         self.mqtt.send(Kind.STATE, SiteState(site=self.config.site, reading=readings[-1]), retain=True)
+        if self.home_assistant is not None:
+            self.home_assistant.update(readings[-1])
         inventory = self.inventory()
         # A changed inventory (discovery, a device failing or recovering) updates the retained status.
         if inventory != self._inventory and self.mqtt.send(Kind.STATUS, self.status(True), retain=True):

@@ -160,6 +160,25 @@ class MqttConfig(_Strict):
         return urlsplit(self.url).port or (8883 if self.tls else 1883)
 
 
+class HomeAssistantConfig(MqttConfig):
+    """The resident's own broker, where Home Assistant finds the site by MQTT discovery
+    (edge_agent.home_assistant). Optional: without it the agent talks to the hub only."""
+
+    discovery_prefix: str = Field(
+        default="homeassistant", description="Home Assistant's MQTT discovery prefix (its default)."
+    )
+    state_interval_s: float = Field(
+        default=10.0, ge=1, le=3600, description="Send Home Assistant the site's values at most this often."
+    )
+
+    @field_validator("discovery_prefix")
+    @classmethod
+    def _topic_level(cls, value: str) -> str:
+        if not value or any(c in value for c in "+#") or value.startswith("/") or value.endswith("/"):
+            raise ValueError(f'must be topic levels without wildcards, e.g. "homeassistant" (got {value!r})')
+        return value
+
+
 OFFLINE_HOURS = 48  # what the spool must hold: a weekend without the broker loses nothing
 
 
@@ -193,6 +212,7 @@ class AgentConfig(_Strict):
         description="Exit if the poll loop stalls this long (0: never exit; for agents run inside another process).",
     )
     devices: list[DeviceConfig] = Field(min_length=1)
+    home_assistant: HomeAssistantConfig | None = None
 
     @field_validator("watchdog_s")
     @classmethod
