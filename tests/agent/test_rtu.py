@@ -11,14 +11,17 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from edge_agent.app import make_slots
 from edge_agent.config import AgentConfig
 from edge_agent.devices import Battery, Meter, PvInverter
 from edge_agent.sunspec.device import Sample
-from edge_agent.sunspec.discovery import discover
+from edge_agent.sunspec.discovery import DiscoveryError, Layout, discover
 from edge_agent.sunspec.transport import ModbusLink
 from firmware_sims.clock import ClockMode, SimClock
 from firmware_sims.community import run_community
+from firmware_sims.control_api import ControlApi
 from firmware_sims.device import DeviceKind
 from firmware_sims.physics.specs import BatterySpec, HomePhysicsSpec, LoadSpec, PvSpec
 from firmware_sims.running import RunningCommunity
@@ -140,15 +143,51 @@ async def test_a_unit_nobody_has_stays_silent_on_the_bus() -> None:
     assert 802 in layout.model_ids
 
 
-async def test_a_unit_taken_offline_falls_silent() -> None:
+async def test_a_unit_taken_offline_falls_silent_and_comes_back() -> None:
+    """Through the control surface, as a test of the agent's recovery would do it."""
     async with null_modem() as (server_path, client_path), home_on_bus(server_path) as home:
-        await home.homes[0].device("meter").go_offline()
+        api = ControlApi(home)
+        meter = home.homes[0].device("meter")
+        view = await api.handle("POST", f"/devices/{meter.serial}/offline", {"seconds": None})
+        assert (view["online"], view["serial_port"], view["baudrate"]) == (False, server_path, BAUD)
         link = ModbusLink.rtu(client_path, BAUD, timeout_s=0.3)
         try:
-            layout = await discover(link, [240, 1])
+            assert (await discover(link, [240, 1])).unit_id == 1  # the meter said nothing
+            await api.handle("POST", f"/devices/{meter.serial}/online", {})
+            assert (await discover(link, [240, 1])).unit_id == 240
         finally:
             await link.close()
-    assert layout.unit_id == 1  # the meter said nothing; the inverter still answers
+
+
+async def _discovered(link: ModbusLink, unit_id: int) -> Layout | None:
+    try:
+        return await discover(link, [unit_id])
+    except DiscoveryError:
+        return None
+
+
+async def test_refuse_then_recover_on_a_bus() -> None:
+    async with (
+        null_modem() as (server_path, client_path),
+        run_community(
+            hybrid_home(SerialLine(server_path, BAUD), {DeviceKind.METER: "refuse_then_recover"}),
+            clock=SimClock.stepped(NOON),
+            refuse_s=1.0,
+        ) as home,
+    ):
+        meter = home.homes[0].device("meter")
+        assert not meter.online
+        link = ModbusLink.rtu(client_path, BAUD, timeout_s=0.3)
+        try:
+            with pytest.raises(DiscoveryError):
+                await discover(link, [240])
+            layout = await eventually(
+                lambda: _discovered(link, 240), lambda found: found is not None, within=10, what="the meter"
+            )
+        finally:
+            await link.close()
+    assert layout is not None
+    assert layout.identity.serial == meter.serial
 
 
 async def test_pysunspec2_scans_the_sims_over_rtu() -> None:
