@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 from hub.db.models.enums import LedgerKind
 
@@ -34,6 +35,9 @@ def site_account(site_id: str) -> str:
     return f"site:{site_id}"
 
 
+# Cached: an interval of a city prices thousands of trades at a few prices, each several times
+# (delivery, posting, fees, the resident's news). Decimals are immutable, so sharing is safe.
+@lru_cache(maxsize=65536)
 def money(price_per_kwh: Decimal, wh: int) -> Decimal:
     """What ``wh`` cost at ``price_per_kwh``, to 0.0001 (banker's rounding, so no side gains)."""
     return (price_per_kwh * wh / 1000).quantize(CENT_FRACTION, rounding=ROUND_HALF_EVEN)

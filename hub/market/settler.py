@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import groupby
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Row, Table, delete, func, select
@@ -34,6 +35,7 @@ from hub.cluster.leases import Owns, owns_everything
 from hub.db.bulk import insert_rows, insert_values, update_rows
 from hub.db.models import (
     Allocation,
+    Base,
     Community,
     LedgerKind,
     LedgerLine,
@@ -68,7 +70,8 @@ REVISION_OVERLAP = timedelta(seconds=60)  # ingest stamps rows before it commits
 class Inputs:
     """Everything one settlement depends on, read in one transaction."""
 
-    booked: list[Row[Any]]  # the interval's trades as stored, in id order
+    booked: Sequence[Row[Any]]  # the interval's trades as stored, in id order: BOOKED first, then the rest
+    columns: tuple[str, ...]  # the names of booked's columns
     trades: list[Trade]  # the same trades, as settlement reads them
     meters: dict[str, Metered]
     tariff: Tariff
@@ -79,20 +82,40 @@ class Inputs:
         return digest(self.mode, self.trades, self.meters, self.tariff, self.ex_post)
 
 
+# The columns settlement reads of a stored trade, first in its row and in this order: the
+# Trade, then its outcome as last settled. The row's other columns follow, for its view.
+BOOKED = (
+    "id",
+    "seller_site_id",
+    "buyer_site_id",
+    "energy_wh",
+    "energy_price",
+    "fee",
+    "status",
+    "delivered_wh",
+    "shortfall",
+    "amount",
+)
+_trade_of = itemgetter(0, 1, 2, 3, 4, 5)  # a Trade's fields
+OUTCOME = slice(6, 10)
+
+
+def _table(model: type[Base]) -> Table:
+    """A model's plain table: rows read through it skip the ORM (thousands per interval)."""
+    return cast(Table, model.__table__)
+
+
 async def metered(
     session: AsyncSession, community: str, start: datetime, end: datetime
 ) -> dict[str, Metered]:
     """Each of the community's sites with readings in [start, end): its import and export, in Wh."""
+    meters, sites = _table(SiteInterval).c, _table(Site).c
     rows = await session.execute(
-        select(
-            SiteInterval.site_id,
-            func.sum(SiteInterval.import_wh),
-            func.sum(SiteInterval.export_wh),
-        )
-        .join(Site, Site.id == SiteInterval.site_id)
-        .where(Site.community == community, SiteInterval.start >= start, SiteInterval.start < end)
-        .group_by(SiteInterval.site_id)
-        .having(func.sum(SiteInterval.readings) > 0)
+        select(meters.site_id, func.sum(meters.import_wh), func.sum(meters.export_wh))
+        .join_from(_table(SiteInterval), _table(Site), sites.id == meters.site_id)
+        .where(sites.community == community, meters.start >= start, meters.start < end)
+        .group_by(meters.site_id)
+        .having(func.sum(meters.readings) > 0)
     )
     return {site: Metered(round(imported or 0), round(exported or 0)) for site, imported, exported in rows}
 
@@ -103,10 +126,11 @@ async def inputs(
     end = start + interval_of(community)
     # Plain rows, neither ORM objects nor views: an interval of a city holds thousands of
     # trades, and only those whose outcome changes become views (for their /ws events).
-    table = cast(Table, Transaction.__table__)
-    booked = list(
+    table = _table(Transaction)
+    columns = [table.c[name] for name in BOOKED] + [c for c in table.c if c.name not in BOOKED]
+    booked = (
         await session.execute(
-            select(table)
+            select(*columns)
             .where(
                 table.c.community == community.id,
                 table.c.window_start == start,
@@ -114,11 +138,8 @@ async def inputs(
             )
             .order_by(table.c.id)
         )
-    )
-    trades = [
-        Trade(row.id, row.seller_site_id, row.buyer_site_id, row.energy_wh, row.energy_price, row.fee)
-        for row in booked
-    ]
+    ).all()
+    trades = [Trade(*_trade_of(row)) for row in booked]
     # An interval keeps the tariffs it was first settled at.
     if settled is not None:
         tariff = Tariff(settled.retail_price, settled.feed_in_price)
@@ -131,7 +152,10 @@ async def inputs(
         shares = {site: Decimal(str(weight)) for site, weight in (period.shares or {}).items()}
         ex_post = ExPost(period.key, price, shares)
     mode = SharingMode.EX_POST if ex_post is not None else SharingMode.MARKET
-    return Inputs(booked, trades, await metered(session, community.id, start, end), tariff, mode, ex_post)
+    names = tuple(c.name for c in columns)
+    return Inputs(
+        booked, names, trades, await metered(session, community.id, start, end), tariff, mode, ex_post
+    )
 
 
 async def settle_interval(
@@ -152,7 +176,7 @@ async def settle_interval(
     standing = {} if settled is None else await _standing_postings(session, community.id, start)
     await _post(session, community.id, start, revision, standing, outcome.postings)
     await _store_allocations(session, community.id, start, outcome, read.ex_post)
-    changed = _apply_deliveries(read.booked, outcome.deliveries, now)
+    changed = _apply_deliveries(read, outcome.deliveries, now)
     await _store_deliveries(session, changed)
     if settled is None:
         settled = Settlement(community=community.id, start=start, revision=revision)
@@ -211,21 +235,23 @@ async def _standing_postings(
     come from different revisions; read in order, each entry overrides what came before.
     """
     # Plain columns (not ORM attributes): a city's interval has thousands of lines.
-    lines = cast(Table, LedgerLine.__table__).c
-    rows = await session.execute(
-        select(
-            lines.revision,
-            lines.entry,
-            lines.reversal,
-            lines.kind,
-            lines.transaction_id,
-            lines.account,
-            lines.amount,
-            lines.energy_wh,
+    lines = _table(LedgerLine).c
+    rows = (
+        await session.execute(
+            select(
+                lines.revision,
+                lines.entry,
+                lines.reversal,
+                lines.kind,
+                lines.transaction_id,
+                lines.account,
+                lines.amount,
+                lines.energy_wh,
+            )
+            .where(lines.community == community, lines.interval_start == start)
+            .order_by(lines.revision, lines.entry, lines.id)
         )
-        .where(lines.community == community, lines.interval_start == start)
-        .order_by(lines.revision, lines.entry, lines.id)
-    )
+    ).all()
     standing: dict[PostingKey, Posting] = {}
     for _, entry in groupby(rows, key=lambda row: (row.revision, row.entry)):
         posted = list(entry)
@@ -253,30 +279,30 @@ async def _post(
     fresh = {_key(p): p for p in postings}
     if len(fresh) != len(postings):
         raise ValueError("two postings of one interval share a kind and trade: one would be lost")
+    gone = [p for k, p in standing.items() if fresh.get(k) != p]
+    new = [p for k, p in fresh.items() if standing.get(k) != p] if standing else postings
     batches: Iterable[tuple[bool, Posting]] = [
-        *(
-            (True, Posting(p.kind, reversal(p.lines), p.transaction_id))
-            for k, p in standing.items()
-            if fresh.get(k) != p
-        ),
-        *((False, p) for k, p in fresh.items() if standing.get(k) != p),
+        *((True, Posting(p.kind, reversal(p.lines), p.transaction_id)) for p in gone),
+        *((False, p) for p in new),
     ]
-    rows = [
-        (
-            community,
-            start,
-            revision,
-            entry,
-            line.account,
-            posting.kind.value,
-            line.amount,
-            line.energy_wh,
-            posting.transaction_id,
-            reversing,
-        )
-        for entry, (reversing, posting) in enumerate(batches)
-        for line in posting.lines
-    ]
+    rows: list[tuple[Any, ...]] = []
+    for entry, (reversing, posting) in enumerate(batches):
+        kind, trade = posting.kind.value, posting.transaction_id
+        rows += [
+            (
+                community,
+                start,
+                revision,
+                entry,
+                line.account,
+                kind,
+                line.amount,
+                line.energy_wh,
+                trade,
+                reversing,
+            )
+            for line in posting.lines
+        ]
     await insert_values(session, LedgerLine, LEDGER_COLUMNS, rows)
 
 
@@ -307,27 +333,21 @@ async def _store_allocations(
     )
 
 
-def _apply_deliveries(
-    booked: Sequence[Row[Any]], done: Sequence[Delivery], now: datetime
-) -> list[dict[str, Any]]:
+def _apply_deliveries(read: Inputs, done: Sequence[Delivery], now: datetime) -> list[dict[str, Any]]:
     """The trades whose outcome changed, as delivered (every column), in trade id order."""
-    by_id = {row.id: row for row in booked}
+    by_id = {row[0]: row for row in read.booked}
     changed = []
     for delivery in done:
         row = by_id[delivery.trade_id]
-        if (row.status, row.delivered_wh, row.shortfall, row.amount) == (
-            delivery.status,
-            delivery.delivered_wh,
-            delivery.shortfall,
-            delivery.amount,
-        ):
+        status = row[OUTCOME][0]
+        if row[OUTCOME] == (delivery.status, delivery.delivered_wh, delivery.shortfall, delivery.amount):
             continue
-        if row.status is not delivery.status and not can_move(row.status, delivery.status):
-            log.warning("trade %s cannot become %s from %s", row.id, delivery.status, row.status)
+        if status is not delivery.status and not can_move(status, delivery.status):
+            log.warning("trade %s cannot become %s from %s", delivery.trade_id, delivery.status, status)
             continue
         changed.append(
             {
-                **row._mapping,
+                **dict(zip(read.columns, row, strict=True)),
                 "status": delivery.status,
                 "delivered_wh": delivery.delivered_wh,
                 "shortfall": delivery.shortfall,
@@ -375,7 +395,8 @@ async def _tell_residents(
     }
     if revision == 1:
         for row in read.booked:
-            latest.setdefault(row.id, (row.status, row.delivered_wh, row.amount))
+            status, delivered_wh, _, amount = row[OUTCOME]
+            latest.setdefault(row[0], (status, delivered_wh, amount))
     for trade in read.trades:
         if trade.id not in latest:
             continue
@@ -398,8 +419,9 @@ async def _tell_residents(
     if not news:
         return []
     # The community's owned sites in one read rather than a list of every site with news.
+    sites = _table(Site).c
     rows = await session.execute(
-        select(Site.id, Site.owner_id).where(Site.community == community, Site.owner_id.is_not(None))
+        select(sites.id, sites.owner_id).where(sites.community == community, sites.owner_id.is_not(None))
     )
     owners: dict[str, int | None] = dict(rows.all())
     notices = []

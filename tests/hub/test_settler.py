@@ -4,6 +4,8 @@ ledger balances, and late readings re-settle it, once."""
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,17 +17,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from firmware_sims.clock import SimClock
 from hub.db.models import (
     AllocationKey,
+    Community,
     LedgerKind,
     LedgerLine,
+    Notification,
     Settlement,
     SharingMode,
     SharingPeriod,
     SiteInterval,
     Transaction,
+    TransactionStatus,
 )
-from hub.market.ledger import money
+from hub.market.audit import Audit, audit
+from hub.market.expost import Metered
+from hub.market.ledger import Line, Tariff, money
+from hub.market.settlement import Trade, settle
+from hub.market.settler import settle_interval
 from tests.conftest import BrokerAddress
 from tests.hub.conftest import HubFactory, RunningHub
+from tests.hub.test_bills import trade
 from tests.hub.test_market import clear, homes, next_interval, offer, request
 
 GRACE = timedelta(seconds=300)  # the community's default
@@ -271,3 +281,103 @@ async def test_an_ex_post_interval_is_allocated_settled_and_explained(
         assert bill["allocation_received"]["energy_wh"] == 600
         assert bill["bought_from_grid"]["energy_wh"] == 300
         assert sum(line.amount for line in await ledger(hub, community)) == 0
+
+
+PAST = datetime(2026, 6, 3, 10, 0, tzinfo=UTC)  # long settled: the hub's own settler leaves it alone
+
+
+async def test_a_correction_reverses_only_the_postings_it_changes(
+    amqtt_broker: BrokerAddress, db_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(amqtt_broker, db_url) as hub:
+        for name, kind in (("a", "consumer"), ("b", "provider"), ("c", "provider")):
+            await hub.resident(f"{name}@example.org", f"home-{name}", community, kind=kind)
+
+        async def seeded(session: AsyncSession) -> list[Trade]:
+            rows = [
+                trade(community, "home-b", "home-a", PAST, TransactionStatus.SCHEDULED, 1000, 0, None),
+                trade(community, "home-c", "home-a", PAST, TransactionStatus.SCHEDULED, 500, 0, None),
+            ]
+            session.add_all(rows)
+            await session.flush()
+            return [
+                Trade(t.id, t.seller_site_id, t.buyer_site_id, t.energy_wh, t.energy_price, t.fee)
+                for t in rows
+            ]
+
+        from_b, from_c = trades = await hub.seed(seeded)
+
+        async def settle_with(**metered: tuple[int, int]) -> Settlement:
+            """Settle PAST with the meters now showing site=(import, export) Wh."""
+
+            async def run(session: AsyncSession) -> Settlement:
+                for site, (imported, exported) in metered.items():
+                    row = await session.get(SiteInterval, (site.replace("_", "-"), PAST))
+                    if row is None:
+                        row = SiteInterval(site_id=site.replace("_", "-"), start=PAST, readings=10)
+                        session.add(row)
+                    row.import_wh, row.export_wh = float(imported), float(exported)
+                await session.flush()
+                found = await session.get(Community, community)
+                assert found is not None
+                assert await settle_interval(session, found, PAST, PAST + timedelta(hours=1)) is not None
+                settled = await session.get(Settlement, (community, PAST))
+                assert settled is not None
+                return settled
+
+            return await hub.seed(run)
+
+        async def stored() -> tuple[list[LedgerLine], list[Notification]]:
+            async def read(session: AsyncSession) -> tuple[list[LedgerLine], list[Notification]]:
+                lines = await session.scalars(select(LedgerLine).where(LedgerLine.community == community))
+                notes = await session.scalars(select(Notification).where(Notification.kind == "settlement"))
+                return list(lines), list(notes)
+
+            return await hub.seed(read)
+
+        def nets(lines: Iterable[LedgerLine | Line]) -> dict[str, tuple[Decimal, int]]:
+            """What each account holds: the lines summed (over revisions, reversals included)."""
+            held: dict[str, tuple[Decimal, int]] = defaultdict(lambda: (Decimal(0), 0))
+            for line in lines:
+                amount, energy = held[line.account]
+                held[line.account] = (amount + line.amount, energy + line.energy_wh)
+            return {account: net for account, net in held.items() if any(net)}
+
+        def settled_afresh(settled: Settlement, **metered: tuple[int, int]) -> dict[str, tuple[Decimal, int]]:
+            """What settling the final meters at once would post, per account."""
+            meters = {site.replace("_", "-"): Metered(*wh) for site, wh in metered.items()}
+            outcome = settle(trades, meters, Tariff(settled.retail_price, settled.feed_in_price))
+            return nets(line for posting in outcome.postings for line in posting.lines)
+
+        # home-b fed in 600 of its 1000 Wh; home-c all its 500; home-a drew 1500 (the rest from the grid).
+        first = {"home_a": (1500, 0), "home_b": (0, 600), "home_c": (0, 500)}
+        await settle_with(**first)
+        lines, notes = await stored()
+        assert {n.data["site"] for n in notes} == {"home-a", "home-b", "home-c"}  # one each, stored with ids
+        assert len({n.id for n in notes}) == 3
+
+        # home-b's backlog: it fed in all 1000 Wh. Only its trade, the fees and home-a's grid import change.
+        second = first | {"home_b": (0, 1000)}
+        settled = await settle_with(**second)
+        lines, notes = await stored()
+        assert settled.revision == 2
+        reversed_trades = {x.transaction_id for x in lines if x.reversal and x.kind is LedgerKind.TRADE}
+        assert reversed_trades == {from_b.id}
+        assert {x.revision for x in lines if x.transaction_id == from_c.id} == {1}  # home-c's trade stands
+        assert nets(lines) == settled_afresh(settled, **second)
+        told = [n.data["site"] for n in notes if n.data["revision"] == 2]
+        assert sorted(told) == ["home-a", "home-b"]  # home-c's trade did not change
+
+        # home-c's corrected meter: it fed in only 250 Wh after all. Now its trade is reversed, from revision 1.
+        third = second | {"home_c": (0, 250)}
+        settled = await settle_with(**third)
+        lines, _ = await stored()
+        assert settled.revision == 3
+        latest = [x for x in lines if x.revision == 3 and x.kind is LedgerKind.TRADE]
+        assert {x.transaction_id for x in latest if x.reversal} == {from_c.id}
+        assert nets(lines) == settled_afresh(settled, **third)
+
+        async def checked(session: AsyncSession) -> Audit:
+            return await audit(session, community)
+
+        assert (await hub.seed(checked)).balanced
