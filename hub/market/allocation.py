@@ -12,8 +12,8 @@ carry their energy past the market.
 
 Two solvers, one optimum: POT's network simplex (``simplex.py``) wherever its float64 is
 exact for the costs at hand, which covers every pruned book and is several times faster;
-OR-Tools' min-cost flow in int64 beyond (``min_cost_flow_plan``: the exact tie ranks, whose
-scale grows with the book's volume, and the bench's unpruned baseline).
+OR-Tools' min-cost flow in int64 beyond (``min_cost_flow_plan``: exact tie ranks on a book
+with much energy, whose scale grows with the volume, and the bench's unpruned baseline).
 
 Large books are pruned on the bid × ask grid: each bid keeps its best ``keep`` arcs and each
 ask its best ``keep`` arcs. That is a heuristic (the bench reports its surplus against the unpruned optimum); books
@@ -108,6 +108,41 @@ def allocate(bid_wh: I64, ask_wh: I64, arcs: Mask, surplus: I64, prio: I64, exac
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FlowProblem:
+    """What either solver takes: the orders that have arcs (compacted, in book order), the arcs
+    between them and each arc's cost per Wh."""
+
+    ask_wh: I64  # supply per ask
+    bid_wh: I64  # demand per bid
+    ask: I64  # per arc, its ask's position in ``ask_wh``
+    bid: I64
+    cost: I64
+    total: int  # the whole book's tradeable Wh: min(Σ bids, Σ asks)
+
+    @property
+    def on_simplex(self) -> bool:
+        """Whether the network simplex is exact for it (``simplex.fits``)."""
+        nodes = len(self.bid_wh) + len(self.ask_wh) + 2
+        return simplex.fits(nodes, self.total, int(np.abs(self.cost).max()))
+
+
+def flow_problem(
+    bid_wh: I64, ask_wh: I64, bid_idx: I64, ask_idx: I64, gain: I64, pri: I64, exact: bool = True
+) -> FlowProblem:
+    """The costs of ``allocate_arcs``'s flow (at least one arc)."""
+    # the scale from the whole book, so that costs of solves over different arcs of one book
+    # compare (pay-as-clear ranks its candidate prices by them)
+    total = int(min(bid_wh.sum(), ask_wh.sum()))
+    span = int(pri.max()) + 1
+    scale = total * span + 1 if exact else span
+    if int(gain.max(initial=0)) * scale * (len(bid_wh) + len(ask_wh) + 3) >= _COST_LIMIT:
+        scale, pri = 1, np.zeros_like(gain)  # too large to rank ties exactly: surplus alone
+    bids, tail_bid = compact(bid_idx, len(bid_wh))
+    asks, tail_ask = compact(ask_idx, len(ask_wh))
+    return FlowProblem(ask_wh[asks], bid_wh[bids], tail_ask, tail_bid, -(gain * scale + pri), total)
+
+
 def allocate_arcs(
     bid_wh: I64, ask_wh: I64, bid_idx: I64, ask_idx: I64, gain: I64, pri: I64, exact: bool = True
 ) -> Allocation:
@@ -119,23 +154,13 @@ def allocate_arcs(
     """
     if bid_idx.size == 0:
         return Allocation.empty()
-    # the scale from the whole book, so that costs of solves over different arcs of one book
-    # compare (pay-as-clear ranks its candidate prices by them)
-    total = int(min(bid_wh.sum(), ask_wh.sum()))
-    span = int(pri.max()) + 1
-    scale = total * span + 1 if exact else span
-    if int(gain.max(initial=0)) * scale * (len(bid_wh) + len(ask_wh) + 3) >= _COST_LIMIT:
-        scale, pri = 1, np.zeros_like(gain)  # too large to rank ties exactly: surplus alone
-    bids, tail_bid = compact(bid_idx, len(bid_wh))
-    asks, tail_ask = compact(ask_idx, len(ask_wh))
-    bid_wh, ask_wh = bid_wh[bids], ask_wh[asks]
-    cost = -(gain * scale + pri)
-    if simplex.fits(len(bid_wh) + len(ask_wh) + 2, total, int(np.abs(cost).max())):
-        pair_flows = simplex.transport(ask_wh, bid_wh, tail_ask, tail_bid, cost)
+    problem = flow_problem(bid_wh, ask_wh, bid_idx, ask_idx, gain, pri, exact)
+    if problem.on_simplex:
+        pair_flows = simplex.transport(problem.ask_wh, problem.bid_wh, problem.ask, problem.bid, problem.cost)
         used = pair_flows > 0
-        objective = int((pair_flows[used] * cost[used]).sum())
+        objective = int((pair_flows[used] * problem.cost[used]).sum())
     else:
-        pair_flows, objective = min_cost_flow_plan(ask_wh, bid_wh, tail_ask, tail_bid, cost, total)
+        pair_flows, objective = min_cost_flow_plan(problem)
         used = pair_flows > 0
     return Allocation(
         bid_idx[used].astype(np.int64),
@@ -146,10 +171,9 @@ def allocate_arcs(
     )
 
 
-def min_cost_flow_plan(
-    ask_wh: I64, bid_wh: I64, ask: I64, bid: I64, cost: I64, total: int
-) -> tuple[I64, int]:
-    """OR-Tools' min-cost flow in int64 (costs past ``simplex.fits``): flow per pair, objective."""
+def min_cost_flow_plan(problem: FlowProblem) -> tuple[I64, int]:
+    """OR-Tools' min-cost flow in int64 (costs past ``simplex.fits``): flow per arc, objective."""
+    ask_wh, bid_wh, ask, bid, total = problem.ask_wh, problem.bid_wh, problem.ask, problem.bid, problem.total
     nb, na = len(bid_wh), len(ask_wh)
     source, sink = nb + na, nb + na + 1
     # nodes: bids 0…nb−1, asks nb…nb+na−1, then source and sink; a bypass arc lets energy
@@ -157,7 +181,7 @@ def min_cost_flow_plan(
     tails = np.concatenate([np.full(na, source), nb + ask, np.arange(nb), [source]])
     heads = np.concatenate([nb + np.arange(na), bid, np.full(nb, sink), [sink]])
     caps = np.concatenate([ask_wh, np.full(len(bid), total), bid_wh, [total]])
-    costs = np.concatenate([np.zeros(na, np.int64), cost, np.zeros(nb + 1, np.int64)])
+    costs = np.concatenate([np.zeros(na, np.int64), problem.cost, np.zeros(nb + 1, np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs_ids = flow.add_arcs_with_capacity_and_unit_cost(
         tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64), costs.astype(np.int64)

@@ -9,13 +9,14 @@ The shape POT solves is balanced transport: rows supply, columns demand, every r
 leaves on its arcs and every column's arrives. Asks are rows and bids columns; a slack row
 supplies what bids leave unfilled and a slack column takes what asks leave unsold (the slack
 pair carries the rest), all at cost 0, so any allocation is a feasible plan and the plan's
-cost is the flow's.
+cost is the flow's (up to one constant, see ``transport``).
 
 It works in float64. That is exact while every figure is a whole number well inside 2^53, and
 the solver's stopping test (a reduced cost below −2.2e-15 × the largest potential or cost at
 hand) still sees a reduced cost of −1: potentials stay within about twice the node count times
-the largest cost (its artificial arcs cost (largest + 1) × nodes). ``fits`` holds the
-figures to that, with room to spare; the caller solves anything larger on OR-Tools.
+the largest cost (its artificial arcs cost (largest + 1) × nodes), and costs shifted to start
+at 0 are at most twice the largest in size. ``fits`` holds the figures to that, with room to
+spare; the caller solves anything larger on OR-Tools.
 """
 
 from __future__ import annotations
@@ -50,8 +51,11 @@ def transport(supply: I64, demand: I64, row: I64, col: I64, cost: I64) -> I64:
     # the slack arcs: each row to the slack column, the slack row to each column and to it
     rows = np.concatenate([row, np.arange(nr), np.full(nc + 1, nr)])
     cols = np.concatenate([col, np.full(nr, nc), np.arange(nc), [nc]])
-    costs = np.zeros(rows.size, dtype=np.float64)
-    costs[:n] = cost
+    # every unit of mass crosses exactly one arc, so adding one constant to every cost leaves
+    # the best plan as it is: costs from 0 up, as the solver's artificial arcs assume
+    offset = max(0, -int(cost.min()))
+    costs = np.full(rows.size, offset, dtype=np.float64)
+    costs[:n] += cost
     a = np.concatenate([supply, [demand.sum()]]).astype(np.float64)
     b = np.concatenate([demand, [supply.sum()]]).astype(np.float64)
     plan, log = ot.emd(

@@ -21,13 +21,15 @@ price a pay-as-clear solve admits, an arc's reduced cost is its fee.
 
 The set-up is bid × ask work on every clearing, so it stays on booleans and small integers
 (``pairs.Pairs``), and the reference price and the price rule share one pass over the pairs
-for each bid's cheapest fee (``reach_of``). Most of a large book's clearing is the flow itself.
+for each bid's cheapest fee (``reach_of``). On the bench's 400-order book the one solve
+(about 2,000 pruned arcs) is a third of the clearing on the network simplex, where OR-Tools'
+cost scaling took three quarters (see ``allocation.py`` for which solver takes which flow).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -89,9 +91,19 @@ def reference_price(book: Book, pairs: Pairs, reach: Reach) -> int:
     return result.price
 
 
-def _solve(book: Book, pairs: Pairs, arcs: Mask, exact: bool, reference: int, admitted: bool) -> Allocation:
-    """``admitted``: every arc accepts ``reference`` itself (pay-as-clear), so an arc's
-    reduced cost against it is its fee alone."""
+class FlowArcs(NamedTuple):
+    """The arcs a solve hands the flow, as lists: bid and ask index, surplus and priority per Wh."""
+
+    bid: I64
+    ask: I64
+    gain: I64
+    prio: I64
+
+
+def flow_arcs(book: Book, pairs: Pairs, arcs: Mask, exact: bool, reference: int, admitted: bool) -> FlowArcs:
+    """The ``arcs`` (pruned unless ``exact``) as the flow takes them. ``admitted``: every arc
+    accepts ``reference`` itself (pay-as-clear), so an arc's reduced cost against it is its fee
+    alone."""
     if not exact:
         # prune on the grid of the orders that have arcs, then take the kept arcs as lists
         rows, cols = np.flatnonzero(arcs.any(axis=1)), np.flatnonzero(arcs.any(axis=0))
@@ -114,7 +126,12 @@ def _solve(book: Book, pairs: Pairs, arcs: Mask, exact: bool, reference: int, ad
         prio = priority(book.bid_urgency, pairs.preferred)[bid_idx, ask_idx]
     fee = pairs.fee[bid_idx, ask_idx].astype(np.int64)
     gain = book.bid_ticks[bid_idx] - book.ask_ticks[ask_idx] - fee
-    return allocate_arcs(book.bid_wh, book.ask_wh, bid_idx, ask_idx, gain, prio, exact)
+    return FlowArcs(bid_idx, ask_idx, gain, prio)
+
+
+def _solve(book: Book, pairs: Pairs, arcs: Mask, exact: bool, reference: int, admitted: bool) -> Allocation:
+    flow = flow_arcs(book, pairs, arcs, exact, reference, admitted)
+    return allocate_arcs(book.bid_wh, book.ask_wh, *flow, exact)
 
 
 def _exact(book: Book, exact: bool | None) -> bool:

@@ -18,7 +18,7 @@ from scipy.optimize import linprog  # type: ignore[import-untyped]
 
 from hub.db.models.enums import AssetKind, Mechanism, Urgency
 from hub.market import simplex
-from hub.market.allocation import min_cost_flow_plan
+from hub.market.allocation import FlowProblem, min_cost_flow_plan
 from hub.market.book import GREEN, Ask, Bid, Book
 from hub.market.fees import (
     EARTH_RADIUS_KM,
@@ -364,5 +364,5 @@ def test_the_network_simplex_reaches_the_min_cost_flow_optimum(
     assert (flows >= 0).all()
     assert (np.bincount(ask, weights=flows, minlength=len(supply)) <= supply).all()
     assert (np.bincount(bid, weights=flows, minlength=len(demand)) <= demand).all()
-    reference, optimum = min_cost_flow_plan(supply, demand, ask, bid, cost, total)
+    reference, optimum = min_cost_flow_plan(FlowProblem(supply, demand, ask, bid, cost, total))
     assert int((flows * cost).sum()) == optimum == int((reference * cost).sum())
