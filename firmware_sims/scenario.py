@@ -178,8 +178,11 @@ def _serial_line(reader: _Reader) -> SerialLine | None:
     baudrate = reader.integer("baudrate", 9600, low=1, high=10**7)
     if baudrate not in BAUDRATES:
         raise reader.fail("baudrate", f"one of {', '.join(map(str, BAUDRATES))}", baudrate)
+    port = reader.string("serial_port")
+    if not port:
+        raise reader.fail("serial_port", "a device path such as /dev/ttyUSB0", port)
     return SerialLine(
-        port=reader.string("serial_port"),
+        port=port,
         baudrate=baudrate,
         parity=reader.string("parity", "N", choices=PARITIES),
         stopbits=reader.integer("stopbits", 1, low=1, high=2),

@@ -72,6 +72,7 @@ def with_change(path: str, value: Any) -> dict[str, Any]:
             {"serial_port": "/dev/ttyS0", "baudrate": 9601},
             r"home\[0\]\.meter\.baudrate: expected one of 1200, 2400",
         ),
+        ("home.0.meter", {"serial_port": ""}, r"home\[0\]\.meter\.serial_port: expected a device path"),
         (
             "home.0.meter",
             {"serial_port": "/dev/ttyS0", "parity": "X"},
