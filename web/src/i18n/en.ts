@@ -187,6 +187,13 @@ export const en = {
     fromSite: "from {{site}}",
     posted: "posted {{age}}",
     newOrder: "New order",
+    quick: {
+      offer: "Offer {{energy}}",
+      pending: "Offering…",
+      sent: "Offer posted: the market matches it at the next gate.",
+      from: "from {{site}}, at the feed-in price",
+      over: "Its window has passed: nothing left to offer.",
+    },
     filled: "Neighbours: {{energy}}",
     grid: "Grid: {{energy}}",
     perInterval: "{{energy}} per interval",

@@ -184,6 +184,13 @@ export const ko: PartialCatalogue = {
     fromSite: "{{site}}에서",
     posted: "{{age}} 등록",
     newOrder: "새 주문",
+    quick: {
+      offer: "{{energy}} 제안하기",
+      pending: "제안하는 중…",
+      sent: "제안을 등록했습니다: 다음 마감 때 거래소가 매칭합니다.",
+      from: "{{site}}에서, 계통 판매 단가로",
+      over: "요청 시간이 지났습니다: 제안할 수 없습니다.",
+    },
     filled: "이웃 공급: {{energy}}",
     grid: "전력망 공급: {{energy}}",
     perInterval: "구간마다 {{energy}}",

@@ -206,6 +206,48 @@ describe("posting to the market", () => {
   });
 });
 
+describe("answering a neighbour's request", () => {
+  const hours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+  const theirs = request({ id: 21, site: null, mine: false, energy_wh: 2000, filled_wh: 500, window_start: hours(1), window_end: hours(3) });
+
+  it("offers what it still lacks in one tap, from the provider's site at the feed-in price", async () => {
+    const post = vi.fn((init?: RequestInit) => json({ ...JSON.parse(String(init?.body)), id: 99 }, 201));
+    renderWithApp(
+      <>
+        <MarketPage />
+        <Toasts />
+      </>,
+      { routes: { "/api/sites": [PROVIDER], [MARKET]: marketOverview(), "/api/offers": [], "/api/requests": [theirs], "POST /api/offers": post } },
+    );
+    const card = await screen.findByTestId("request-21");
+    expect(within(card).getByText("from PV farm, at the feed-in price")).toBeTruthy();
+    fireEvent.click(await within(card).findByRole("button", { name: "Offer 1.5 kWh" }));
+    expect(await within(card).findByRole("status")).toHaveProperty("textContent", "Offer posted: the market matches it at the next gate.");
+    expect(post).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(String((post.mock.calls[0] as unknown as [RequestInit])[0]?.body))).toEqual({
+      site: "pv-farm",
+      energy_wh: 1500,
+      window_start: new Date(Date.parse(theirs.window_start)).toISOString(),
+      window_end: theirs.window_end,
+      min_price: "0.0800",
+      source: "solar",
+    });
+  });
+
+  it("shows a consumer no offer button", async () => {
+    renderWithApp(<MarketPage />, { routes: { "/api/sites": [CONSUMER], [MARKET]: marketOverview(), "/api/offers": [], "/api/requests": [theirs] } });
+    const card = await screen.findByTestId("request-21");
+    expect(within(card).queryByRole("button", { name: /^Offer/ })).toBeNull();
+  });
+
+  it("reads in Korean", async () => {
+    renderWithApp(<MarketPage />, { routes: { "/api/sites": [PROVIDER], [MARKET]: marketOverview(), "/api/offers": [], "/api/requests": [theirs] } });
+    await screen.findByTestId("request-21");
+    await act(() => i18n.changeLanguage("ko"));
+    expect(await screen.findByRole("button", { name: "1.5 kWh 제안하기" })).toBeTruthy();
+  });
+});
+
 describe("market explanations", () => {
   it("shows why an order was matched, naming the partner site", async () => {
     renderWithApp(<MarketPage />, {

@@ -13,6 +13,7 @@ import { CancelButton } from "./CancelButton";
 import { Explanation } from "./Explanation";
 import { OrderProgress } from "./OrderProgress";
 import { OrderStatus } from "./OrderStatus";
+import { QuickOfferButton } from "./QuickOfferButton";
 
 export function RequestCard({ request }: { request: EnergyRequest }) {
   const { t, i18n } = useTranslation();
@@ -65,6 +66,7 @@ export function RequestCard({ request }: { request: EnergyRequest }) {
           <CancelButton kind="request" id={request.id} />
         </div>
       ) : null}
+      {mine ? null : <QuickOfferButton request={request} />}
     </article>
   );
 }
