@@ -31,13 +31,13 @@ def parser() -> argparse.ArgumentParser:
         help="how long agents are cut off from the broker (300 s: at a 0.5 s poll, the backlog of "
         "a 10-minute partition at the 1 s poll agents run with in the field)",
     )
-    p.add_argument("--load-s", type=float, default=DEFAULTS.load_s, help="traffic before each fault (20 s)")
+    p.add_argument("--load-s", type=float, default=DEFAULTS.load_s, help="traffic before each fault (15 s)")
     p.add_argument("--down-s", type=float, default=DEFAULTS.down_s, help="downtime of a killed part (5 s)")
     p.add_argument(
         "--silent-s", type=float, default=DEFAULTS.silent_s, help="a silent device's silence (30 s)"
     )
     p.add_argument(
-        "--recovery-s", type=float, default=DEFAULTS.recovery_s, help="longest recovery wait (120 s)"
+        "--recovery-s", type=float, default=DEFAULTS.recovery_s, help="longest recovery wait (180 s)"
     )
     p.add_argument(
         "--ack-timeout-s",

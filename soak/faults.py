@@ -19,12 +19,12 @@ from soak.stack import ChildProcess, Soak
 
 @dataclass(frozen=True)
 class Timing:
-    load_s: float = 20.0  # traffic before each fault
+    load_s: float = 15.0  # traffic before each fault
     down_s: float = 5.0  # how long a killed broker, hub or database stays down
     partition_s: float = 300.0  # agents cut off from the broker
     silent_s: float = 30.0  # a device answers nothing for this long
     agent_kills: int = 5  # agents killed this many times in a row, at random moments
-    recovery_s: float = 120.0  # longest wait for every reading of a fault to be stored
+    recovery_s: float = 180.0  # longest wait for every reading of a fault to be stored
 
 
 Fault = Callable[[Soak, Timing], Awaitable[None]]
