@@ -51,12 +51,13 @@ class Agent:
         self.accounts = SiteAccounts()
         self.watchdog = Watchdog(config.watchdog_s)
         self.dispatcher = Dispatcher(config, self.slots, self._send_ack, clock)
-        self.mqtt = MqttLink(config, spool, self.status, self.dispatcher.handle)
         self.home_assistant = (  # the resident's own broker, if they asked for it
             None
             if config.home_assistant is None
             else HomeAssistantLink(config.home_assistant, config.community, config.site, __version__)
         )
+        on_share = None if self.home_assistant is None else self.home_assistant.take_share
+        self.mqtt = MqttLink(config, spool, self.status, self.dispatcher.handle, on_share)
         self._inventory: list[DeviceInfo] = []
         self.cycles = 0
 

@@ -15,7 +15,9 @@ the agent opens a second MQTT connection, to the resident's broker, and publishe
   database), each sensor picking its value with a template;
 - ``powershare/{site}/availability``: ``online`` on connect, ``offline`` as the last will and
   on a clean stop, so the sensors show unavailable while the agent is away;
-- the community share (what neighbours gave the home today), once the hub sent one.
+- the community share, once the hub sent one (its retained ``share``, which the hub link
+  hands over): the part of the home's use its neighbours gave today, and the energy received
+  from and given to them (daily counters; Home Assistant takes the fall at midnight as a reset).
 
 Names, units and signs come from :mod:`powershare_wire.site`: this module only words them for
 Home Assistant. When Home Assistant restarts it announces ``online`` on ``{prefix}/status`` and
@@ -34,11 +36,12 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import aiomqtt
+from pydantic import ValidationError
 
 from edge_agent.backoff import Backoff
 from edge_agent.cancellation import cancel_and_wait, raise_if_cancelling
 from edge_agent.config import HomeAssistantConfig
-from powershare_wire import Reading
+from powershare_wire import CommunityShare, Reading
 from powershare_wire import site as vocabulary
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,7 @@ PUBLISH_TIMEOUT_S = 10.0
 DISCONNECT_TIMEOUT_S = 3.0
 SHARE: Final = "community_share_pct"  # not a site quantity: the hub's figure, forwarded
 SHARED_IN: Final = "community_received_wh"
+SHARED_OUT: Final = "community_given_wh"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,7 @@ SHARE_SENSORS: Final[dict[str, Sensor]] = {
     SHARE: Sensor(SHARE, "Community share", None, "measurement", "%", "mdi:account-group"),
     # Counted from the local midnight on: a fall to 0 is a new day, as total_increasing expects.
     SHARED_IN: Sensor(SHARED_IN, "Energy from neighbours", "energy", "total_increasing", "Wh"),
+    SHARED_OUT: Sensor(SHARED_OUT, "Energy to neighbours", "energy", "total_increasing", "Wh"),
 }
 
 
@@ -214,10 +219,23 @@ class HomeAssistantLink:
         self._reading = snapshot
         self._changed.set()
 
-    def share(self, percent: float | None, received_wh: float | None) -> None:
-        """The hub's community share for today: percent of the home's use, energy received."""
-        self._share = {SHARE: percent, SHARED_IN: received_wh}
+    def share(self, percent: float | None, received_wh: float | None, given_wh: float | None = None) -> None:
+        """The hub's community share for today: percent of the home's use, energy received and given."""
+        self._share = {SHARE: percent, SHARED_IN: received_wh, SHARED_OUT: given_wh}
         self._changed.set()
+
+    def take_share(self, payload: bytes) -> None:
+        """The hub's retained ``share`` message (powershare_wire), as the hub link received it."""
+        try:
+            message = CommunityShare.model_validate_json(payload)
+        except ValidationError as exc:
+            log.warning("invalid community share ignored: %s", exc.errors()[:1])
+            return
+        if message.site != self.topics.site:
+            log.warning("community share for site %s on our topic ignored", message.site)
+            return
+        percent = None if message.share is None else round(message.share * 100, 1)
+        self.share(percent, message.received_wh, message.given_wh)
 
     async def run(self) -> None:
         """Stay connected until cancelled (then say offline), reconnecting with backoff."""

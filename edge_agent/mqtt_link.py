@@ -47,8 +47,10 @@ class MqttLink:
         spool: Spool,
         status: Callable[[bool], Status],
         on_dispatch: Callable[[bytes], Awaitable[None]],
+        on_share: Callable[[bytes], None] | None = None,
     ) -> None:
         self.config = config
+        self._on_share = on_share  # the hub's community share, for Home Assistant (edge_agent.home_assistant)
         self.spool = spool
         self._status = status
         self._on_dispatch = on_dispatch
@@ -129,6 +131,8 @@ class MqttLink:
             await client.subscribe(self.topic(Kind.DISPATCH), qos=1)
             # Retained: the hub's latest word arrives at once, also after a reconnect.
             await client.subscribe(self.topic(Kind.TELEMETRY_ACK), qos=1)
+            if self._on_share is not None:
+                await client.subscribe(self.topic(Kind.SHARE), qos=1)
             raise_if_cancelling()
             # Everything spooled before this point is backlog; newer readings go out live.
             watermark = (await self.spool.stats()).next_seq
@@ -269,3 +273,5 @@ class MqttLink:
                 await self._on_dispatch(message.payload)
             elif message.topic.value == acks:
                 await self._take_ack(message.payload)
+            elif message.topic.value == self.topic(Kind.SHARE) and self._on_share is not None:
+                self._on_share(message.payload)

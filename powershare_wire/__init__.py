@@ -7,6 +7,7 @@ units and signs of a site snapshot's values in :mod:`powershare_wire.site`.
 
 from powershare_wire.messages import (
     WIRE_VERSION,
+    CommunityShare,
     DeviceInfo,
     DispatchAck,
     DispatchCommand,
@@ -29,6 +30,7 @@ __all__ = [
     "SITE_DEVICE",
     "SITE_QUANTITIES",
     "WIRE_VERSION",
+    "CommunityShare",
     "DeviceInfo",
     "DispatchAck",
     "DispatchCommand",

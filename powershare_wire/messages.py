@@ -7,6 +7,7 @@ in :mod:`powershare_wire.site`.
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Final, Literal
 
@@ -258,6 +259,23 @@ class TelemetryAck(_Message):
         return seq <= self.seq or any(first <= seq <= last for first, last in self.ranges)
 
 
+class CommunityShare(_Message):
+    """Hub → agent, retained: what the community gave the site on ``day`` (its local day so far).
+
+    Energy in integer Wh, as metered: delivered on trades plus ex-post allocations.
+    """
+
+    site: Id
+    day: date = Field(description="The community's local date these figures are of.")
+    received_wh: int = Field(ge=0, description="Energy neighbours gave the site since local midnight.")
+    given_wh: int = Field(ge=0, description="Energy the site gave neighbours since local midnight.")
+    consumption_wh: int = Field(ge=0, description="What the site's home used since local midnight.")
+    share: float | None = Field(
+        ge=0, le=1, allow_inf_nan=False, description="received_wh / consumption_wh; null without consumption."
+    )
+    ts: UtcTime
+
+
 PAYLOADS: dict[str, type[BaseModel]] = {
     "telemetry": Telemetry,
     "status": Status,
@@ -265,4 +283,5 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     "cmd/dispatch": DispatchCommand,
     "cmd/dispatch/ack": DispatchAck,
     "telemetry/ack": TelemetryAck,
+    "share": CommunityShare,
 }

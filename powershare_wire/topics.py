@@ -8,6 +8,7 @@
 | cmd/dispatch         | hub → agent | 1   | no       | DispatchCommand   |
 | cmd/dispatch/ack     | agent → hub | 1   | no       | DispatchAck       |
 | telemetry/ack        | hub → agent | 1   | yes      | TelemetryAck      |
+| share                | hub → agent | 1   | yes      | CommunityShare    |
 
 Telemetry is delivered end to end: the broker's PUBACK only tells the agent that the broker
 took a message, and a broker that crashes before it saved its sessions (Mosquitto writes them
@@ -17,6 +18,10 @@ and sends again what stays unconfirmed, after a timeout or a reconnect; the hub'
 makes the copies no-ops. The hub publishes a site's ack right after the transaction that stored
 its readings commits, retained, so an agent that reconnects learns at once where the hub stands.
 Added in wire v1 without a version bump: older agents never subscribe to it.
+
+``share`` tells a site what its neighbours gave it today (the community's local day), for the
+resident's own displays (the agent forwards it to Home Assistant). Retained, so an agent that
+connects learns it at once; republished only when it changed. Also added to v1 without a bump.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ class Kind(StrEnum):
     DISPATCH = "cmd/dispatch"
     DISPATCH_ACK = "cmd/dispatch/ack"
     TELEMETRY_ACK = "telemetry/ack"
+    SHARE = "share"
 
 
 @dataclass(frozen=True, slots=True)

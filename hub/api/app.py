@@ -42,6 +42,7 @@ from hub.auth.passwords import random_password
 from hub.auth.rate_limit import Limits
 from hub.broker import embedded_broker
 from hub.cluster.replica import replica_tasks
+from hub.community_share import ShareSender
 from hub.core.config import Settings
 from hub.core.gc_tuning import tune_gc
 from hub.db.engine import create_engine, migrate
@@ -106,6 +107,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
             metrics.watch_broker("ingest", lambda: link.connected, lambda: link.reconnects)
             metrics.watch_broker("commands", commands.connected.is_set, lambda: commands.reconnects)
             ingest.acks.post = commands.retained.put  # telemetry/ack, on the command link's connection
+            shares = ShareSender(sessions, clock, commands.retained.put, owns)  # retained, same link
             delivery = DeliveryCoordinator(sessions, bus, clock, commands, owns=owns)
             tasks = [
                 *(asyncio.create_task(coroutine, name=name) for name, coroutine in replica),
@@ -113,6 +115,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
                 asyncio.create_task(settler.run(), name="settlement"),
                 asyncio.create_task(commands.run(), name="mqtt-commands"),
                 asyncio.create_task(delivery.run(), name="delivery"),
+                asyncio.create_task(shares.run(settings.community_share_interval_s), name="community-share"),
                 asyncio.create_task(ingest.run_writer(), name="ingest-writer"),
                 # Raw-reading partitions ahead and the retention (one replica at a time).
                 asyncio.create_task(

@@ -32,8 +32,8 @@ RESERVED_USERNAMES = frozenset({HUB_USERNAME, "admin", "root", "anonymous", "mos
 Action = Literal["publish", "subscribe", "receive"]
 
 AGENT_PUBLISHES = frozenset({Kind.TELEMETRY, Kind.STATUS, Kind.STATE, Kind.DISPATCH_ACK})
-AGENT_READS = frozenset({Kind.DISPATCH, Kind.TELEMETRY_ACK})
-HUB_PUBLISHES = frozenset({Kind.DISPATCH, Kind.TELEMETRY_ACK})
+AGENT_READS = frozenset({Kind.DISPATCH, Kind.TELEMETRY_ACK, Kind.SHARE})
+HUB_PUBLISHES = frozenset({Kind.DISPATCH, Kind.TELEMETRY_ACK, Kind.SHARE})
 HUB_READS = AGENT_PUBLISHES
 
 

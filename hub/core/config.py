@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     site_stale_after_s: float = Field(
         default=120.0, gt=0, description="/metrics counts a site stale after this long without a reading"
     )
+    community_share_interval_s: float = Field(
+        default=60.0, gt=0, description="How often each site's community share (MQTT `share`) is refreshed"
+    )
     live_stats_min_sites: int = Field(
         default=3,
         ge=2,

@@ -10,14 +10,22 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from edge_agent.config import AgentConfig, ConfigError
-from edge_agent.home_assistant import SHARE, SHARED_IN, HomeAssistantLink, Topics
-from powershare_wire import SiteState
+from edge_agent.home_assistant import (
+    SHARE,
+    SHARED_IN,
+    SHARED_OUT,
+    SITE_SENSORS,
+    HomeAssistantLink,
+    Topics,
+)
+from powershare_wire import CommunityShare, SiteState
 from powershare_wire.topics import Kind, topic
 from tests.agent.mqtt_client import mqtt_client
 from tests.agent.test_app import agent_config, running, three_devices
@@ -29,6 +37,7 @@ __all__ = ["own_mosquitto"]  # a fixture, used by name
 TEMPLATE = re.compile(r"^\{\{ value_json\.([a-z0-9_]+) \}\}$")
 COUNTERS = {"import_wh", "export_wh", "production_wh", "charge_wh", "discharge_wh"}
 POWERS = {"pv_w", "battery_w", "grid_w", "load_w"}
+NOW = datetime(2026, 6, 21, 10, 7, tzinfo=UTC)
 
 
 class HomeAssistant:
@@ -89,11 +98,24 @@ async def test_home_assistant_discovers_the_site_and_follows_its_snapshot(
     async with three_devices() as ports, mqtt_client(amqtt_broker.host, amqtt_broker.port) as hub_side:
         config = agent_config(community, amqtt_broker.url, ports, tmp_path / "spool.db", **extra)
         await hub_side.subscribe(topic(community, "home-1", Kind.STATE), qos=1)
+        # What the hub told the site, retained before the agent connects (hub.community_share).
+        told = CommunityShare(
+            site="home-1",
+            day=date(2026, 6, 21),
+            received_wh=500,
+            given_wh=0,
+            consumption_wh=2000,
+            share=0.25,
+            ts=NOW,
+        )
+        await hub_side.publish(
+            topic(community, "home-1", Kind.SHARE), told.model_dump_json(), qos=1, retain=True
+        )
         ha = HomeAssistant()
 
         def complete(ha: HomeAssistant) -> bool:
             keys = {key_of(c) for c in ha.configs.values()}
-            return "powershare/home-1/state" in ha.retained and POWERS | COUNTERS | {"soc_pct"} <= keys
+            return "powershare/home-1/state" in ha.retained and POWERS | COUNTERS | {"soc_pct", SHARE} <= keys
 
         async with running(config):
             await watch(resident, ha, complete)
@@ -138,9 +160,12 @@ async def test_home_assistant_discovers_the_site_and_follows_its_snapshot(
             snapshot = snapshots[shown["ts"]].reading.values
             for config_ in ha.configs.values():
                 key = key_of(config_)
-                assert ha.value(config_) == snapshot[key]["value"], key
+                if key in SITE_SENSORS:  # the others are the hub's share, below
+                    assert ha.value(config_) == snapshot[key]["value"], key
             assert ha.value(ha.entity("pv_w")) == 3000
             assert ha.value(ha.entity("grid_w")) == 500
+            assert ha.value(ha.entity(SHARE)) == 25.0  # forwarded from the hub's retained share
+            assert ha.value(ha.entity(SHARED_IN)) == 500
 
             # Home Assistant restarts and has lost the configs: announcing itself brings them back.
             async with mqtt_client(resident.host, resident.port) as restarted:
@@ -157,7 +182,7 @@ async def test_home_assistant_discovers_the_site_and_follows_its_snapshot(
 
 
 @pytest.mark.mosquitto
-async def test_the_community_share_appears_once_the_hub_sent_one(
+async def test_the_hubs_community_share_appears_once_it_was_sent(
     own_mosquitto: Mosquitto, community: str
 ) -> None:
     resident = own_mosquitto.address
@@ -175,17 +200,29 @@ async def test_the_community_share_appears_once_the_hub_sent_one(
     task = asyncio.create_task(link.run())
     try:
         await asyncio.wait_for(link.connected.wait(), 10)
-        link.share(23.5, 812)
+        told = CommunityShare(
+            site="home-2",
+            day=date(2026, 6, 21),
+            received_wh=812,
+            given_wh=40,
+            consumption_wh=3456,
+            share=812 / 3456,
+            ts=NOW,
+        )
+        link.take_share(told.model_copy(update={"site": "home-9"}).model_dump_json().encode())  # not ours
+        link.take_share(b"{not json")
+        link.take_share(told.model_dump_json().encode())  # as the hub link hands it over
         ha = HomeAssistant("ha/test")
-        await watch(resident, ha, lambda h: len(h.configs) == 2 and "powershare/home-2/state" in h.retained)
+        await watch(resident, ha, lambda h: len(h.configs) == 3 and "powershare/home-2/state" in h.retained)
         share = ha.entity(SHARE)
         assert share["unit_of_measurement"] == "%"
         assert ha.value(share) == 23.5
-        received = ha.entity(SHARED_IN)
-        assert (received["device_class"], received["state_class"]) == ("energy", "total_increasing")
-        assert ha.value(received) == 812
+        for key, wh in ((SHARED_IN, 812), (SHARED_OUT, 40)):
+            counter = ha.entity(key)
+            assert (counter["device_class"], counter["state_class"]) == ("energy", "total_increasing")
+            assert ha.value(counter) == wh
         topics = Topics("ha/test", community, "home-2")
-        assert set(ha.configs) == {topics.config(SHARE), topics.config(SHARED_IN)}
+        assert set(ha.configs) == {topics.config(k) for k in (SHARE, SHARED_IN, SHARED_OUT)}
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
