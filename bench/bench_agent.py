@@ -185,7 +185,7 @@ async def fill_spool(spool: Spool, count: int) -> list[Reading]:
 
 async def drain_with_agent(host: str, port: int, tmp: Path) -> tuple[float, list[Reading]]:
     config = agent_config(host, port, [1], tmp / "drain.sqlite3")
-    async with Spool(config.spool.path, config.spool.max_readings) as spool:
+    async with Spool(config.spool.path, config.spool_capacity) as spool:
         readings = await fill_spool(spool, BACKLOG)
 
         def status(online: bool) -> Status:
