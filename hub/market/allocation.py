@@ -10,10 +10,11 @@ Energy may stay untraded at no cost. Only the orders that have an arc become nod
 solver's time grows with its nodes, and a book's orders outside the admitted set would only
 carry their energy past the market.
 
-Two solvers, one optimum: POT's network simplex (``simplex.py``) wherever its float64 is
-exact for the costs at hand, which covers every pruned book and is several times faster;
-OR-Tools' min-cost flow in int64 beyond (``min_cost_flow_plan``: exact tie ranks on a book
-with much energy, whose scale grows with the volume, and the bench's unpruned baseline).
+Two solvers, one optimum: POT's network simplex (``simplex.py``), several times faster on a
+pruned community book, takes every flow of at least ``SIMPLEX_ARCS`` arcs whose costs its
+float64 holds exactly; OR-Tools' min-cost flow in int64 takes the rest (``min_cost_flow_plan``:
+small flows, where it is done first, and exact tie ranks on a book with much energy, whose
+scale grows with the volume, as in the bench's unpruned baseline).
 
 Large books are pruned on the bid × ask grid: each bid keeps its best ``keep`` arcs and each
 ask its best ``keep`` arcs. That is a heuristic (the bench reports its surplus against the unpruned optimum); books
@@ -35,6 +36,9 @@ Mask = npt.NDArray[np.bool_]
 
 EXACT_ARCS = 2_000
 KEEP_PER_ORDER = 12
+# below this many arcs OR-Tools is done before POT's Python wrapper is (≈ 0.1 ms a solve), and
+# small books solve once per candidate price
+SIMPLEX_ARCS = 150
 _COST_LIMIT = 2**60
 
 
@@ -122,9 +126,11 @@ class FlowProblem:
 
     @property
     def on_simplex(self) -> bool:
-        """Whether the network simplex is exact for it (``simplex.fits``)."""
+        """Whether it goes to the network simplex: large enough to gain, and exact there."""
         nodes = len(self.bid_wh) + len(self.ask_wh) + 2
-        return simplex.fits(nodes, self.total, int(np.abs(self.cost).max()))
+        return len(self.cost) >= SIMPLEX_ARCS and simplex.fits(
+            nodes, self.total, int(np.abs(self.cost).max())
+        )
 
 
 def flow_problem(
