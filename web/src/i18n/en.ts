@@ -390,6 +390,14 @@ export const en = {
     youOffer: "You offer {{energy}}",
     needs: "{{site}} needs {{energy}}",
     offers: "{{site}} offers {{energy}}",
+    book: {
+      title: "Book energy",
+      slots: "Slots to book this day",
+      range: "{{start}}–{{end}}",
+      slot: "Book energy for {{range}}",
+      onlySell: "Your sites only sell energy: there is nothing to book.",
+      noneLeft: "No slot left to book this day: pick a later one.",
+    },
     kind: {
       request: "request",
       offer: "offer",

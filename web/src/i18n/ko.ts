@@ -385,6 +385,14 @@ export const ko: PartialCatalogue = {
     youOffer: "내 제안 {{energy}}",
     needs: "{{site}}의 요청 {{energy}}",
     offers: "{{site}}의 제안 {{energy}}",
+    book: {
+      title: "에너지 예약",
+      slots: "이 날 예약할 수 있는 시간대",
+      range: "{{start}}–{{end}}",
+      slot: "{{range}} 에너지 예약",
+      onlySell: "내 사이트는 에너지를 판매만 합니다: 예약할 것이 없습니다.",
+      noneLeft: "이 날은 예약할 시간대가 남지 않았습니다: 다른 날을 고르세요.",
+    },
     kind: {
       request: "요청",
       offer: "제안",

@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AgendaItem } from "../components/Calendar/AgendaItem";
+import { BookSlot } from "../components/Calendar/BookSlot";
 import { WeekStrip } from "../components/Calendar/WeekStrip";
 import { EmptyState } from "../components/Common/EmptyState";
 import { ErrorState } from "../components/Common/ErrorState";
@@ -9,6 +10,7 @@ import { useOfferBook, useRequestBook } from "../hooks/useMarket";
 import { daysFrom, entriesOn, startOfDay, toEntries } from "../lib/calendar";
 import { useNow } from "../hooks/useNow";
 import { usePageTitle } from "../hooks/usePageTitle";
+import { useSites } from "../hooks/useSites";
 
 export function CalendarPage() {
   const { t, i18n } = useTranslation();
@@ -19,7 +21,11 @@ export function CalendarPage() {
   const requests = useRequestBook(false);
   const offers = useOfferBook(false);
   // "Today" is the hub's day (demo time in the demo, where a day lasts 24 minutes).
-  const dayStart = startOfDay(new Date(useNow(60_000))).getTime();
+  const now = useNow(60_000);
+  const dayStart = startOfDay(new Date(now)).getTime();
+  const sites = useSites();
+  const ownSites = (sites.data ?? []).filter((site) => site.mine === true);
+  const neighbours = (sites.data ?? []).filter((site) => site.mine !== true && site.community === ownSites[0]?.community);
   const today = useMemo(() => new Date(dayStart), [dayStart]);
   const [picked, setSelected] = useState<Date | null>(null);
   const selected = picked ?? today;
@@ -75,6 +81,7 @@ export function CalendarPage() {
       <h1 className="page-title">{t("calendar.title")}</h1>
       <WeekStrip days={days} entries={entries} selected={selected} today={today} onSelect={setSelected} />
       {body}
+      <BookSlot key={selected.toISOString()} day={selected} nowMs={now} ownSites={ownSites} neighbours={neighbours} />
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { act, fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { i18n } from "../i18n";
 import { FakeWebSocket } from "../test/FakeWebSocket";
-import { json, offer, request, stubFetch } from "../test/fixtures";
+import { json, marketOverview, offer, request, site, stubFetch } from "../test/fixtures";
 import { renderWithApp } from "../test/render";
 import { CalendarPage } from "./CalendarPage";
 
@@ -98,5 +98,45 @@ describe("the calendar's lists", () => {
     await i18n.changeLanguage("ko");
     renderWithApp(<CalendarPage />);
     expect(await screen.findByText("아직 예정된 일정이 없습니다")).toBeTruthy();
+  });
+});
+
+describe("booking from the calendar", () => {
+  const home = { ...site("alpha", null), name: "Alpha", kind: "hybrid", mine: true, assets: [{ kind: "solar" }] };
+  const lists = { "/api/requests?active=true": [], "/api/offers?active=true": [], "/api/requests?mine=true": [], "/api/offers?mine=true": [] };
+
+  it("opens the request form prefilled with a future slot of the chosen day and posts it", async () => {
+    const post = vi.fn((init?: RequestInit) => json({ ...request(), ...JSON.parse(String(init?.body)), id: 77 }, 201));
+    const rest = listsFetch(lists);
+    const routes = stubFetch({ "/api/sites": [home], "/api/communities/demo/market": marketOverview(), "POST /api/requests": post });
+    renderWithApp(<CalendarPage />, {
+      fetch: (input, init) => (String(input) in lists ? rest(input, init) : routes(input, init)),
+    });
+    const tomorrow = new Date();
+    tomorrow.setDate(tomorrow.getDate() + 1);
+    const days = await screen.findByRole("list", { name: "Next seven days" });
+    fireEvent.click(within(days).getAllByRole("button")[1]!);
+    const slots = await screen.findByRole("list", { name: "Slots to book this day" });
+    expect(within(slots).getAllByRole("button")).toHaveLength(8); // a whole day ahead: every block
+    fireEvent.click(within(slots).getByRole("button", { name: /^Book energy for 06:00 AM/ }));
+    const form = await screen.findByRole("form");
+    const at = (hour: number) => `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, "0")}-${String(tomorrow.getDate()).padStart(2, "0")}T${String(hour).padStart(2, "0")}:00`;
+    expect((within(form).getByLabelText("From") as HTMLInputElement).value).toBe(at(6));
+    expect((within(form).getByLabelText("Until") as HTMLInputElement).value).toBe(at(9));
+    fireEvent.click(within(form).getByRole("button", { name: "Post request" }));
+    await vi.waitFor(() => expect(post).toHaveBeenCalledTimes(1));
+    const body = JSON.parse(String((post.mock.calls[0] as unknown as [RequestInit])[0]?.body));
+    const six = new Date(tomorrow);
+    six.setHours(6, 0, 0, 0);
+    expect(body).toMatchObject({ site: "alpha", window_start: six.toISOString() });
+  });
+
+  it("tells a provider that only sells why there is nothing to book", async () => {
+    const farm = { ...home, kind: "provider" };
+    const rest = listsFetch(lists);
+    const routes = stubFetch({ "/api/sites": [farm] });
+    renderWithApp(<CalendarPage />, { fetch: (input, init) => (String(input) in lists ? rest(input, init) : routes(input, init)) });
+    expect(await screen.findByText("Your sites only sell energy: there is nothing to book.")).toBeTruthy();
+    expect(screen.queryByRole("list", { name: "Slots to book this day" })).toBeNull();
   });
 });

@@ -21,12 +21,14 @@ interface Props {
   overview?: MarketOverview | null;
   /** The kind to start with when the site allows it. */
   kind: OrderKind;
+  /** The window to start with (a slot booked from the calendar); else the next two hours. */
+  window?: { start: Date; end: Date };
   onDone: () => void;
 }
 
 const URGENCIES: Urgency[] = ["low", "normal", "high", "critical"];
 
-export function OrderForm({ sites, neighbours, overview, kind: wanted, onDone }: Props) {
+export function OrderForm({ sites, neighbours, overview, kind: wanted, window: slot, onDone }: Props) {
   const id = useId();
   const { t, i18n } = useTranslation();
   const clock = useHubClock();
@@ -38,8 +40,8 @@ export function OrderForm({ sites, neighbours, overview, kind: wanted, onDone }:
   const kind = kinds.includes(chosen) ? chosen : (kinds[0] as OrderKind);
   const sources = sourcesFor(site);
   const [energy, setEnergy] = useState("2");
-  const [start, setStart] = useState(() => toLocalInput(nextHour(new Date(clock.now()))));
-  const [end, setEnd] = useState(() => toLocalInput(addHours(nextHour(new Date(clock.now())), 2)));
+  const [start, setStart] = useState(() => toLocalInput(slot?.start ?? nextHour(new Date(clock.now()))));
+  const [end, setEnd] = useState(() => toLocalInput(slot?.end ?? addHours(nextHour(new Date(clock.now())), 2)));
   const [urgency, setUrgency] = useState<Urgency>("normal");
   const [price, setPrice] = useState<string | null>(null);
   const [greenOnly, setGreenOnly] = useState(false);
