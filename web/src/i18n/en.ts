@@ -494,6 +494,17 @@ export const en = {
   bills: {
     title: "Bills",
     what: "the bill",
+    allocations: {
+      title: "Shared energy, interval by interval",
+      intro: "Your community divides its surplus after the fact. Amounts: positive you paid, negative you were paid.",
+      received: "Received {{energy}}",
+      gave: "Gave {{energy}}",
+      gave_surplus: "your surplus went to the pool",
+      static_share: "a fixed share (weight {{weight}})",
+      dynamic_share: "in proportion to your demand",
+      more_one: "Show {{count}} more",
+      more_other: "Show {{count}} more",
+    },
     toHistory: "History",
     monthPicker: "Billing month",
     month: "Month",

@@ -490,6 +490,16 @@ export const ko: PartialCatalogue = {
   bills: {
     title: "청구서",
     what: "청구서",
+    allocations: {
+      title: "구간별 공유 에너지",
+      intro: "공동체가 잉여 에너지를 사후에 나눕니다. 금액: 양수는 낸 돈, 음수는 받은 돈입니다.",
+      received: "{{energy}} 받음",
+      gave: "{{energy}} 줌",
+      gave_surplus: "잉여 에너지가 공동 풀로 갔습니다",
+      static_share: "고정 몫 (가중치 {{weight}})",
+      dynamic_share: "수요에 비례해서",
+      more_other: "{{count}}개 더 보기",
+    },
     toHistory: "거래 내역",
     monthPicker: "청구 월",
     month: "월",

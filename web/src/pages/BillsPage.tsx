@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "wouter";
 import { billEndpoints, type Bill, type BillPeriod } from "../api/bills";
 import { Adjustments } from "../components/Bills/Adjustments";
+import { Allocations } from "../components/Bills/Allocations";
 import { BillLines } from "../components/Bills/BillLines";
 import { BillTotals } from "../components/Bills/BillTotals";
 import { MonthPicker } from "../components/Bills/MonthPicker";
@@ -40,6 +41,7 @@ export function BillsPage() {
       </div>
       <MonthPicker value={month} onChange={setPicked} />
       <BillBody query={bill} />
+      {bill.data ? <Allocations month={month} currency={bill.data.currency} /> : null}
       {bill.data && !nothingSettled(bill.data) ? (
         <p>
           <a className="button" href={csv} download data-testid="bill-csv">

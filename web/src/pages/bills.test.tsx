@@ -110,4 +110,33 @@ describe("Bills", () => {
     const nav = screen.getByRole("navigation", { name: "Main" });
     expect(within(nav).getByRole("link", { name: "History" }).getAttribute("aria-current")).toBe("page");
   });
+  it("lists the month's ex-post sharing per interval with the hub's amounts and why", async () => {
+    const shared = (start: string, fields: object) => ({ community: "demo", start, site: "alpha", given_wh: 0, received_wh: 0, price: "0.2000", amount: "0.0000", key: "static", ...fields });
+    const { fetchMock } = renderWithApp(<BillsPage />, {
+      routes: {
+        "/api/sites": SITES,
+        "/api/bills": bill(),
+        "/api/allocations": [
+          shared("2026-06-21T11:00:00Z", { received_wh: 400, amount: "0.0800", explanation: { code: "static_share", weight: "2" } }),
+          shared("2026-06-21T11:15:00Z", { explanation: { code: "static_share", weight: "2" } }),
+          shared("2026-06-21T12:00:00Z", { given_wh: 250, amount: "-0.0500", explanation: { code: "gave_surplus" } }),
+        ],
+      },
+    });
+    const section = await screen.findByTestId("allocations");
+    const rows = within(section).getAllByRole("listitem");
+    expect(rows.map((row) => row.textContent)).toEqual([
+      expect.stringMatching(/^Gave 0\.25 kWh-€0\.05.*your surplus went to the pool$/),
+      expect.stringMatching(/^Received 0\.4 kWh€0\.08.*a fixed share \(weight 2\)$/),
+    ]);
+    // The bill's month, as the hub's window.
+    const asked = fetchMock.mock.calls.map(([url]) => String(url)).find((url) => url.startsWith("/api/allocations"));
+    expect(asked).toContain("start=");
+  });
+
+  it("leaves the section out when the community shares by orders only", async () => {
+    renderWithApp(<BillsPage />, { routes: { "/api/sites": SITES, "/api/bills": bill(), "/api/allocations": [] } });
+    await screen.findByTestId("bill");
+    expect(screen.queryByTestId("allocations")).toBeNull();
+  });
 });
