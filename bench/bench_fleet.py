@@ -79,11 +79,15 @@ class Load:
     first_seq: int
 
 
+GRACE = 10  # seconds a publisher may run past its schedule before it stops
 OUTSTANDING = 20_000  # unacknowledged messages a publisher may have before it waits (paho has 65,535 ids)
 
 
-def publisher(index: int, load: Load, port: int, results: Queue[tuple[int, float]]) -> None:
-    """Publish this process's share of the sites, once a second each; report count and worst lateness.
+def publisher(index: int, load: Load, port: int, results: Queue[tuple[int, float, float]]) -> None:
+    """Publish this process's share of the sites, once a second each.
+
+    Reports the messages published, the worst lateness of a slice behind schedule and the time
+    of the last publish.
 
     A broker that acknowledges slower than the schedule makes the publisher wait (and fall
     behind, which it reports) rather than pile up more messages than MQTT has packet ids for.
@@ -104,7 +108,8 @@ def publisher(index: int, load: Load, port: int, results: Queue[tuple[int, float
     mine = list(range(index, load.sites, load.publishers))
     slices = [mine[n::TICKS] for n in range(TICKS)]
     topics = {site: topic(load.community, site) for site in mine}
-    published, late = 0, 0.0
+    published, late, finished = 0, 0.0, load.start
+    stop = load.start + load.seconds + GRACE
     for second in range(load.seconds):
         seq = load.first_seq + second * load.readings
         for n, sites in enumerate(slices):
@@ -114,6 +119,8 @@ def publisher(index: int, load: Load, port: int, results: Queue[tuple[int, float
                 time.sleep(wait)
             else:
                 late = max(late, -wait)
+            if time.time() > stop:  # too far behind: what it published is what it offered
+                break
             ts = datetime.now(UTC).isoformat(timespec="microseconds")
             for site in sites:
                 while published - acked > OUTSTANDING:
@@ -122,22 +129,26 @@ def publisher(index: int, load: Load, port: int, results: Queue[tuple[int, float
                 if info.rc != mqtt.MQTT_ERR_SUCCESS:
                     raise RuntimeError(f"publish refused: {mqtt.error_string(info.rc)}")
                 published += 1
+            finished = time.time()
     deadline = time.monotonic() + 120
     while acked < published and time.monotonic() < deadline:
         time.sleep(0.05)
     client.loop_stop()
     client.disconnect()
-    results.put((published, late))
+    results.put((published, late, finished))
 
 
-def offer(load: Load, port: int) -> tuple[int, float]:
-    """Run the generator; the messages it published and the worst lateness of any slice (s)."""
-    results: Queue[tuple[int, float]] = mp.Queue()
-    processes = [mp.Process(target=publisher, args=(n, load, port, results)) for n in range(load.publishers)]
+def offer(load: Load, port: int) -> tuple[int, float, float]:
+    """Run the generator: messages published, the worst lateness of any slice (s), the last publish."""
+    results: Queue[tuple[int, float, float]] = mp.Queue()
+    processes = [
+        mp.Process(target=publisher, args=(n, load, port, results), daemon=True)
+        for n in range(load.publishers)
+    ]
     for process in processes:
         process.start()
-    reports: list[tuple[int, float]] = []
-    deadline = time.monotonic() + load.seconds + 180
+    reports: list[tuple[int, float, float]] = []
+    deadline = time.monotonic() + load.seconds + GRACE + 180
     while len(reports) < len(processes):
         try:
             reports.append(results.get(timeout=1))
@@ -148,7 +159,7 @@ def offer(load: Load, port: int) -> tuple[int, float]:
                 raise SystemExit("the publishers did not finish in time") from None
     for process in processes:
         process.join(30)
-    return sum(r[0] for r in reports), max(r[1] for r in reports)
+    return sum(r[0] for r in reports), max(r[1] for r in reports), max(r[2] for r in reports)
 
 
 @dataclass(frozen=True)
@@ -219,19 +230,21 @@ def run(sites: int, seconds: int, readings: int, publishers: int) -> None:
             start = float(int(time.time()) + 2)  # whole seconds, so windows are whole seconds
             load = Load(community, sites, seconds, readings, publishers, start, first_seq=readings)
             print("measuring …", flush=True)
-            published, late = offer(load, port)
+            published, late, finished = offer(load, port)
             expected = published * readings
-            done = drain(base, before + expected, 180) - before
+            done = drain(base, before + expected, 120) - before
             per_second, last_commit = lag_by_second(database_url, start)
             first50, first99 = window_lag(database_url, start, start + WINDOW)
             last50, last99 = window_lag(database_url, start + seconds - WINDOW, start + seconds)
-    offered = published * readings / seconds
+    # Over the time the generator took: its schedule's seconds, or longer if it fell behind.
+    offered = published * readings / max(float(seconds), finished - start)
     sustained = done / (last_commit - start)
     print("\nsecond  readings  lag p50 ms  lag p99 ms")
     for s in per_second:
         print(f"{s.at - int(start):>6} {s.readings:>9,} {s.p50_ms:>11,.0f} {s.p99_ms:>11,.0f}")
     flat = last99 / first99 if first99 else float("inf")
     goal = sites * readings
+    kept_up = sustained >= 0.95 * offered and done == expected
     rows = [
         ("readings/s offered by the generator", f"{offered:,.0f}", f"{goal:,}", offered >= 0.95 * goal),
         ("  its worst lateness behind schedule", f"{late * 1000:,.0f} ms", "—", None),
@@ -246,7 +259,9 @@ def run(sites: int, seconds: int, readings: int, publishers: int) -> None:
         (f"lag p99, first {WINDOW} s", f"{first99:,.0f} ms", "≤ 1,000 ms", first99 <= 1000),
         (f"lag p50, last {WINDOW} s", f"{last50:,.0f} ms", "—", None),
         (f"lag p99, last {WINDOW} s", f"{last99:,.0f} ms", "≤ 1,000 ms", last99 <= 1000),
-        ("flat: last p99 ÷ first p99", f"{flat:.2f}×", f"≤ {FLAT}×", flat <= FLAT),
+        # Flat means something only while the hub keeps up: a backlog queued in the broker from
+        # the first second on keeps the lag high, and flat, too.
+        ("flat: last p99 ÷ first p99, keeping up", f"{flat:.2f}×", f"≤ {FLAT}×", flat <= FLAT and kept_up),
     ]
     print(f"\n{'figure':40} {'value':>20} {'goal':>12}  met")
     for figure, value, target, met in rows:
