@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -61,8 +62,8 @@ async def day_figures(
     received: dict[str, int] = {}
     given: dict[str, int] = {}
 
-    def add(into: dict[str, int], rows: object) -> None:
-        for site, wh in rows:  # type: ignore[attr-defined]
+    def add(into: dict[str, int], rows: Iterable[Any]) -> None:
+        for site, wh in rows:
             into[site] = into.get(site, 0) + round(wh or 0)
 
     in_day = (
