@@ -23,9 +23,18 @@ def raise_if_cancelling() -> None:
 
 
 async def cancel_and_wait(tasks: Iterable[asyncio.Task[object]] | Iterable[asyncio.Task[None]]) -> None:
-    """Cancel ``tasks`` and wait until all are done, cancelling again any that ignored it."""
+    """Cancel ``tasks`` and wait until all are done, cancelling again any that ignored it.
+
+    The tasks' own errors are the caller's to raise or drop: once they are stopped their results
+    count as read, so asyncio does not log "Task exception was never retrieved" for a second
+    failure of the same dropped connection.
+    """
+    tasks = list(tasks)
     pending = {task for task in tasks if not task.done()}
     while pending:
         for task in pending:
             task.cancel()
         _, pending = await asyncio.wait(pending, timeout=RECANCEL_EVERY_S)
+    for task in tasks:
+        if not task.cancelled():
+            task.exception()  # marks the error as retrieved
