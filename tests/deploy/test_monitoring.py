@@ -1,6 +1,7 @@
-"""The monitoring kit (deploy/prometheus, deploy/grafana) against a running hub's /metrics.
+"""The monitoring kit (deploy/prometheus, deploy/grafana, docs/monitoring.md) against a running
+hub's /metrics.
 
-Every metric an alert rule or a dashboard panel reads must be one the hub serves, so a renamed
+Every metric an alert rule, a dashboard panel or the docs name must be one the hub serves, so a renamed
 metric breaks this test instead of silently emptying a graph or muting an alert. ``promtool``
 checks the files too where it is installed.
 """
@@ -27,6 +28,7 @@ DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 ALERTS = DEPLOY / "prometheus" / "alerts.yml"
 SCRAPE = DEPLOY / "prometheus" / "prometheus.yml"
 DASHBOARD = DEPLOY / "grafana" / "powershare.json"
+DOCS = DEPLOY.parent / "docs" / "monitoring.md"
 
 METRIC = re.compile(r"\bpowershare_[a-z0-9_]+\b")
 # Series Prometheus itself makes, not the hub.
@@ -131,6 +133,7 @@ async def test_alerts_and_dashboard_read_only_metrics_the_hub_serves(
     served = series_names(response.text)
     queries = [rule["expr"] for rule in alert_rules()]
     queries += list(expressions(json.loads(DASHBOARD.read_text())))
+    queries.append(DOCS.read_text())  # the operator's table of metrics names them too
     used = {name for query in queries for name in METRIC.findall(query)}
     assert used, "no metric found in the queries"
     assert used - served == set(), f"not served by the hub: {sorted(used - served)}"
