@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from edge_agent.config import AgentConfig, ConfigError
+from edge_agent.config import AgentConfig, ConfigError, HomeAssistantConfig
 from edge_agent.home_assistant import (
     SHARE,
     SHARED_IN,
@@ -28,8 +28,10 @@ from edge_agent.home_assistant import (
 from powershare_wire import CommunityShare, SiteState
 from powershare_wire.topics import Kind, topic
 from tests.agent.mqtt_client import mqtt_client
+from tests.agent.proxy import TcpProxy
 from tests.agent.test_app import agent_config, running, three_devices
-from tests.conftest import BrokerAddress
+from tests.conftest import BrokerAddress, free_port
+from tests.helpers import site_reading
 from tests.hub.test_broker_crash import Mosquitto, own_mosquitto
 
 __all__ = ["own_mosquitto"]  # a fixture, used by name
@@ -247,3 +249,32 @@ def test_a_bad_home_assistant_section_names_its_key(section: dict[str, object], 
     }
     with pytest.raises(ConfigError, match=re.escape(problem)):
         AgentConfig.from_mapping(data)
+
+
+@pytest.mark.mosquitto
+async def test_a_lost_connection_shows_unavailable_until_the_agent_is_back(
+    own_mosquitto: Mosquitto, community: str
+) -> None:
+    resident = own_mosquitto.address
+    proxy = TcpProxy(free_port(), resident.host, resident.port)
+    await proxy.start()
+    section = HomeAssistantConfig(url=f"mqtt://127.0.0.1:{proxy.listen_port}", state_interval_s=1)
+    link = HomeAssistantLink(section, community, "home-3", "1.2.3")
+    link.update(site_reading(0))
+    task = asyncio.create_task(link.run())
+    availability = "powershare/home-3/availability"
+    try:
+        seen = HomeAssistant()
+        await watch(
+            resident, seen, lambda h: h.retained.get(availability) == b"online" and len(h.configs) == 2
+        )
+        await proxy.stop()  # the home's network drops the agent: the broker publishes its last will
+        await watch(resident, HomeAssistant(), lambda h: h.retained.get(availability) == b"offline")
+        await proxy.start()
+        back = HomeAssistant()
+        await watch(resident, back, lambda h: h.retained.get(availability) == b"online", within=90)
+        await asyncio.wait_for(link.connected.wait(), 10)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await proxy.stop()
