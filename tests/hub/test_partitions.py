@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -9,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
+from hub.cli import main
 from hub.core.config import Settings
 from hub.db.engine import create_engine, migrate
 from hub.db.models import RawReading, SiteInterval
@@ -196,3 +198,26 @@ async def test_a_starting_hub_makes_the_coming_days_partitions(
 
     async with start_hub(amqtt_broker, pg_url):
         await eventually(partitions, lambda names: expected <= names, what="the days' partitions")
+
+
+def test_maintain_readings_applies_the_retention_at_once(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    now = datetime.now(UTC)
+    readings = [snapshot(1, now - 10 * DAY), snapshot(2, now - timedelta(hours=1))]
+
+    async def seed() -> None:
+        async with ingest_on(sqlite_url) as ingest:
+            await ingest.write(messages(readings))
+
+    async def times() -> list[datetime]:
+        async with ingest_on(sqlite_url) as ingest:
+            return await stored_times(ingest)
+
+    asyncio.run(seed())
+    monkeypatch.setenv("POWERSHARE_RAW_RETENTION_DAYS", "3")
+
+    main(["maintain-readings", "--database-url", sqlite_url])
+
+    assert "old raw readings deleted: 1" in capsys.readouterr().out
+    assert asyncio.run(times()) == [readings[1].ts]
