@@ -22,6 +22,7 @@ from bench_market_gate import FixedClock, fresh_database  # a sibling: bench/ is
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from hub.core.gc_tuning import tune_gc
 from hub.db.engine import create_engine, migrate
 from hub.db.models import Community, LedgerLine, Site, SiteInterval, SiteKind, Transaction, User
 from hub.events import EventBus
@@ -107,6 +108,7 @@ async def settle_day(url: str, intervals: int) -> tuple[float, float, int]:
     sessions = async_sessionmaker(engine, expire_on_commit=False)
     clock = FixedClock(DAY + intervals * INTERVAL + timedelta(minutes=1))
     settler = SettlementCoordinator(sessions, EventBus(), clock, HubMetrics())
+    tune_gc()  # the collector as the hub's lifespan sets it
     began = time.perf_counter()
     for k in range(intervals):
         await settler.settle(COMMUNITY, DAY + k * INTERVAL)

@@ -1,7 +1,7 @@
 """Bulk writes that settlement needs at a city's scale, the fast way on each database.
 
 PostgreSQL takes rows by COPY and updates many rows by key in one statement (``UPDATE …
-FROM unnest(…)``): a day of a 1,000-site community is a million ledger lines, which plain
+FROM jsonb_to_recordset(…)``): a day of a 1,000-site community is a million ledger lines, which plain
 INSERTs would take minutes to write. SQLite gets ordinary executemany statements. Both run
 inside the session's transaction, through SQLAlchemy's documented raw-connection access.
 
@@ -13,12 +13,25 @@ value costs more than COPY does.
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Enum, Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
+
+
+def _json(value: Any) -> Any:
+    """JSON for what JSON lacks: exact decimals and aware times as their text, enums as their
+    stored values (string enums need nothing: JSON writes them as their value)."""
+    if isinstance(value, Decimal | datetime):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"cannot send {type(value).__name__} in a bulk update")
 
 
 def _plain(value: Any) -> Any:
@@ -95,21 +108,17 @@ async def update_rows(
         )
         await session.execute(statement, [{f"_{c}": _plain(v) for c, v in row.items()} for row in rows])
         return
+    # The rows travel as one JSON document, read by jsonb_to_recordset: encoding it is one C
+    # call, where arrays would be built value by value. Decimals and times go as their text,
+    # which PostgreSQL parses exactly.
     dialect = session.get_bind().dialect
     every = [key, *columns]
-    types = {c: table.c[c].type.compile(dialect=dialect) for c in every}
-    arrays = ", ".join(f"%s::{types[c]}[]" for c in every)
-    names = ", ".join(f'"{c}"' for c in every)
+    record = ", ".join(f'"{c}" {table.c[c].type.compile(dialect=dialect)}' for c in every)
     assignments = ", ".join(f'"{c}" = v."{c}"' for c in columns)
     sql = (
-        f'UPDATE "{table.name}" AS t SET {assignments} FROM unnest({arrays}) AS v({names})'
+        f'UPDATE "{table.name}" AS t SET {assignments} FROM jsonb_to_recordset(%s::jsonb) AS v({record})'
         f' WHERE t."{key}" = v."{key}"'
     )
-    # Only enum columns need converting, and they are known from the table.
-    values = [
-        [_plain(row[c]) for row in rows] if isinstance(table.c[c].type, Enum) else [row[c] for row in rows]
-        for c in every
-    ]
     driver = await _driver(session)
     async with driver.cursor() as cursor:
-        await cursor.execute(sql, values)
+        await cursor.execute(sql, [json.dumps(list(rows), default=_json)])

@@ -97,6 +97,7 @@ BOOKED = (
     "amount",
 )
 _trade_of = itemgetter(0, 1, 2, 3, 4, 5)  # a Trade's fields
+_posting_of = itemgetter(0, 1)  # a ledger row's revision and entry, as _standing_postings reads it
 OUTCOME = slice(6, 10)
 
 
@@ -125,9 +126,13 @@ async def inputs(
 ) -> Inputs:
     end = start + interval_of(community)
     # Plain rows, neither ORM objects nor views: an interval of a city holds thousands of
-    # trades, and only those whose outcome changes become views (for their /ws events).
+    # trades, and only those whose outcome changes become views (for their /ws events). A
+    # first settlement changes every trade, so it reads whole rows; a correction changes a
+    # few, so it reads what settlement needs and the rest of the changed rows after (_views).
     table = _table(Transaction)
-    columns = [table.c[name] for name in BOOKED] + [c for c in table.c if c.name not in BOOKED]
+    columns = [table.c[name] for name in BOOKED]
+    if settled is None:
+        columns += [c for c in table.c if c.name not in BOOKED]
     booked = (
         await session.execute(
             select(*columns)
@@ -191,7 +196,7 @@ async def settle_interval(
     settled.note = _why(settled.metered or {}, metered_now) if revision > 1 else None
     settled.metered = metered_now
     settled.settled_at = now
-    outbox = Outbox(events=[transaction_event(_view(trade)) for trade in changed])
+    outbox = Outbox(events=[transaction_event(view) for view in await _views(session, read, changed)])
     outbox.notes += await _tell_residents(session, community.id, start, revision, read, outcome, changed)
     return outbox
 
@@ -253,16 +258,14 @@ async def _standing_postings(
         )
     ).all()
     standing: dict[PostingKey, Posting] = {}
-    for _, entry in groupby(rows, key=lambda row: (row.revision, row.entry)):
+    for _, entry in groupby(rows, key=_posting_of):
         posted = list(entry)
-        head = posted[0]
-        key = (head.kind, head.transaction_id)
-        if head.reversal:
-            standing.pop(key, None)
+        _, _, reversing, kind, transaction_id, _, _, _ = posted[0]
+        if reversing:
+            standing.pop((kind, transaction_id), None)
         else:
-            standing[key] = Posting(
-                head.kind, tuple(Line(r.account, r.amount, r.energy_wh) for r in posted), head.transaction_id
-            )
+            posted_lines = tuple(Line(account, amount, energy) for *_, account, amount, energy in posted)
+            standing[kind, transaction_id] = Posting(kind, posted_lines, transaction_id)
     return standing
 
 
@@ -334,7 +337,8 @@ async def _store_allocations(
 
 
 def _apply_deliveries(read: Inputs, done: Sequence[Delivery], now: datetime) -> list[dict[str, Any]]:
-    """The trades whose outcome changed, as delivered (every column), in trade id order."""
+    """The trades whose outcome changed, as delivered (every column, and the buyer price of their
+    view), in trade id order."""
     by_id = {row[0]: row for row in read.booked}
     changed = []
     for delivery in done:
@@ -345,21 +349,33 @@ def _apply_deliveries(read: Inputs, done: Sequence[Delivery], now: datetime) -> 
         if status is not delivery.status and not can_move(status, delivery.status):
             log.warning("trade %s cannot become %s from %s", delivery.trade_id, delivery.status, status)
             continue
-        changed.append(
-            {
-                **dict(zip(read.columns, row, strict=True)),
-                "status": delivery.status,
-                "delivered_wh": delivery.delivered_wh,
-                "shortfall": delivery.shortfall,
-                "amount": delivery.amount,
-                "updated_at": now,
-            }
+        trade = dict(zip(read.columns, row, strict=True))
+        trade.update(
+            status=delivery.status,
+            delivered_wh=delivery.delivered_wh,
+            shortfall=delivery.shortfall,
+            amount=delivery.amount,
+            updated_at=now,
+            buyer_price=trade["energy_price"] + trade["fee"],  # for its view
         )
+        changed.append(trade)
     return changed
 
 
-def _view(trade: Mapping[str, Any]) -> TransactionOut:
-    return TransactionOut.model_validate({**trade, "buyer_price": trade["energy_price"] + trade["fee"]})
+async def _views(
+    session: AsyncSession, read: Inputs, changed: Sequence[Mapping[str, Any]]
+) -> list[TransactionOut]:
+    """The changed trades as the API shows them; their other columns read now if not yet."""
+    table = _table(Transaction)
+    if not changed or len(read.columns) == len(table.c):
+        return [TransactionOut.model_validate(trade) for trade in changed]
+    rows = await session.execute(
+        select(*(c for c in table.c if c.name not in read.columns))
+        .add_columns(table.c.id)
+        .where(table.c.id.in_([trade["id"] for trade in changed]))
+    )
+    rest = {row.id: row._mapping for row in rows}
+    return [TransactionOut.model_validate({**rest[trade["id"]], **trade}) for trade in changed]
 
 
 async def _store_deliveries(session: AsyncSession, changed: Sequence[Mapping[str, Any]]) -> None:
