@@ -45,6 +45,7 @@ class _ScrapeCollector(Collector):
 
     brokers: dict[str, _Broker] = field(default_factory=dict)
     communities: dict[str, CommunityFigures] = field(default_factory=dict)
+    database_up: bool = True  # whether this scrape could read the fleet figures
 
     def collect(self) -> Iterable[Metric]:
         connected = GaugeMetricFamily(
@@ -60,6 +61,11 @@ class _ScrapeCollector(Collector):
             reconnects.add_metric([name], broker.reconnects())
         yield connected
         yield reconnects
+        yield GaugeMetricFamily(
+            "powershare_database_up",
+            "1 if this scrape read the fleet figures from the database (sites, settlement backlog)",
+            value=1.0 if self.database_up else 0.0,
+        )
         families = {
             "sites": GaugeMetricFamily("powershare_sites", "Sites registered", labels=["community"]),
             "online": GaugeMetricFamily(
@@ -167,9 +173,10 @@ class HubMetrics:
         """Read an MQTT connection's state whenever Prometheus scrapes (``connection``: ingest, commands)."""
         self._scraped.brokers[connection] = _Broker(connected, reconnects)
 
-    def set_communities(self, figures: dict[str, CommunityFigures]) -> None:
-        """The fleet figures read from the database for this scrape."""
-        self._scraped.communities = figures
+    def set_communities(self, figures: dict[str, CommunityFigures] | None) -> None:
+        """The fleet figures read from the database for this scrape; None: it could not be read."""
+        self._scraped.communities = figures or {}
+        self._scraped.database_up = figures is not None
 
     def watch_bus(self, bus: EventBus) -> None:
         """Read the /ws figures from the bus whenever Prometheus scrapes."""

@@ -13,9 +13,11 @@ from decimal import Decimal
 import aiomqtt
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from firmware_sims.clock import SimClock
+from hub.api.routes import metrics as metrics_route
 from hub.db.engine import create_engine, migrate
 from hub.db.models import Settlement, SharingMode
 from hub.market.intervals import starts_between
@@ -177,3 +179,27 @@ def test_the_due_window_ends_where_the_last_ended_interval_plus_grace_has_passed
     last = end - length
     assert last + length + timedelta(seconds=grace_s) <= now < end + length + timedelta(seconds=grace_s)
     assert first <= now - timedelta(days=2) < first + length
+
+
+async def test_without_its_database_the_hub_still_serves_the_broker_figures(
+    amqtt_broker: BrokerAddress,
+    sqlite_url: str,
+    start_hub: HubFactory,
+    community: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        await publish_telemetry(amqtt_broker.host, amqtt_broker.port, community, "home-a", [site_reading(0)])
+        up = await eventually(
+            lambda: scrape(hub), lambda s: value(s, "powershare_sites", community=community) == 1, what="site"
+        )
+        assert value(up, "powershare_database_up") == 1
+
+        async def unreachable(*_args: object) -> dict[str, object]:
+            raise OperationalError("SELECT", {}, ConnectionRefusedError("connection refused"))
+
+        monkeypatch.setattr(metrics_route, "community_figures", unreachable)
+        down = await scrape(hub)
+        assert value(down, "powershare_database_up") == 0
+        assert value(down, "powershare_sites", community=community) is None  # none rather than stale
+        assert value(down, "powershare_broker_connected", connection="ingest") == 1
