@@ -147,7 +147,8 @@ def discovery_config(topics: Topics, sensor: Sensor, agent_version: str) -> dict
     config: dict[str, Any] = {
         "name": sensor.name,
         "unique_id": topics.unique_id(sensor.key),
-        "object_id": f"{topics.node}_{sensor.key}",
+        # The entity id a new entity gets (Home Assistant 2025.10 on; it replaced object_id).
+        "default_entity_id": f"sensor.{topics.node}_{sensor.key}",
         "state_topic": topics.state,
         # JSON null renders as None, which Home Assistant shows as unknown: "not reported".
         "value_template": f"{{{{ value_json.{sensor.key} }}}}",

@@ -152,7 +152,9 @@ async def test_home_assistant_discovers_the_site_and_follows_its_snapshot(
                 assert (power["device_class"], power["unit_of_measurement"]) == ("power", "W")
             soc = ha.entity("soc_pct")
             assert (soc["device_class"], soc["unit_of_measurement"]) == ("battery", "%")
+            assert ha.entity("pv_w")["default_entity_id"] == "sensor.powershare_home_1_pv_w"
             for config_ in ha.configs.values():
+                assert "object_id" not in config_  # deprecated by Home Assistant, gone in 2026.4
                 assert config_["state_topic"] == "powershare/home-1/state"
                 assert config_["availability_topic"] == "powershare/home-1/availability"
             assert ha.retained["powershare/home-1/availability"] == b"online"
