@@ -82,6 +82,9 @@ export function formatBattery(batteryW: Maybe): { value: string; label: string }
  */
 let formatLocale: string | undefined;
 
+/** The locale numbers and dates are formatted in (the chosen language). */
+export const currentFormatLocale = (): string | undefined => formatLocale;
+
 export function setFormatLocale(locale: string | undefined): void {
   formatLocale = locale;
 }

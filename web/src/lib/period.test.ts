@@ -28,4 +28,10 @@ describe("formatPeriod", () => {
     expect(formatPeriod(undefined, "2026-11-23T00:00:00Z", now)).toBe("—");
     expect(formatPeriod("2026-11-24T00:00:00Z", "2026-11-23T00:00:00Z", now)).toBe("—");
   });
+  it("speaks the chosen language", () => {
+    const now = Date.parse("2026-11-23T15:00:00Z");
+    expect(formatPeriod("2026-11-23T00:00:00Z", "2026-11-24T00:00:00Z", now, "ko")).toBe("오늘");
+    expect(formatPeriod("2026-11-22T00:00:00Z", "2026-11-23T00:00:00Z", now, "ko")).toBe("어제");
+    expect(formatPeriod("2026-11-16T00:00:00Z", "2026-11-23T00:00:00Z", now, "ko")).toBe("11월 16일 – 11월 22일");
+  });
 });

@@ -32,7 +32,7 @@ export function AccountPage() {
         </div>
         <div>
           <dt>{t("account.role")}</dt>
-          <dd>{user.role}</dd>
+          <dd>{t(`account.roles.${user.role}`, { defaultValue: user.role })}</dd>
         </div>
         <div>
           <dt>{t("account.community")}</dt>

@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { fetchHealth, queryKeys } from "../api/queries";
 import type { CommunityStats } from "../api/types";
 import { EmptyState } from "../components/Common/EmptyState";
@@ -13,18 +14,19 @@ import { useSites } from "../hooks/useSites";
 import { communityTotals } from "../lib/totals";
 
 function SharingSoFar() {
+  const { t } = useTranslation();
   const communities = useCommunities();
   const ids = (communities.data ?? []).map((c) => c.id);
   const stats = useCommunityStats(ids);
 
-  if (communities.isPending || stats.some((s) => s.isPending)) return <Loading what="statistics" />;
+  if (communities.isPending || stats.some((s) => s.isPending)) return <Loading what={t("community.statsWhat")} />;
   const failed = communities.isError ? communities : stats.find((s) => s.isError);
-  if (failed) return <ErrorState what="statistics" error={failed.error} onRetry={() => void failed.refetch()} />;
+  if (failed) return <ErrorState what={t("community.statsWhat")} error={failed.error} onRetry={() => void failed.refetch()} />;
   const found = stats.map((s) => s.data).filter((s): s is CommunityStats => s != null);
   if (found.length === 0) {
     return (
-      <EmptyState title="No sharing statistics yet">
-        <p>Totals of energy shared between neighbours appear once the first exchanges are recorded.</p>
+      <EmptyState title={t("community.noStats")}>
+        <p>{t("community.noStatsHint")}</p>
       </EmptyState>
     );
   }
@@ -38,25 +40,26 @@ function SharingSoFar() {
 }
 
 export function CommunityPage() {
-  usePageTitle("Community");
+  const { t } = useTranslation();
+  usePageTitle(t("community.title"));
   const sites = useSites();
   const health = useQuery({ queryKey: queryKeys.health, queryFn: fetchHealth, refetchInterval: 30_000 });
 
   return (
     <div className="stack">
-      <h1 className="page-title">Community</h1>
+      <h1 className="page-title">{t("community.title")}</h1>
       {sites.isPending ? (
-        <Loading what="community totals" />
+        <Loading what={t("community.totalsWhat")} />
       ) : sites.isError ? (
-        <ErrorState what="sites" error={sites.error} onRetry={() => void sites.refetch()} />
+        <ErrorState what={t("community.sitesWhat")} error={sites.error} onRetry={() => void sites.refetch()} />
       ) : sites.data.length === 0 ? (
-        <EmptyState title="No sites yet" />
+        <EmptyState title={t("community.noSites")} />
       ) : (
         communityTotals(sites.data).map((totals) => <LiveTotals key={totals.community} totals={totals} />)
       )}
       <section aria-labelledby="sharing-heading">
         <h2 id="sharing-heading" className="section-title">
-          Sharing so far
+          {t("community.sharingSoFar")}
         </h2>
         <SharingSoFar />
       </section>

@@ -32,11 +32,12 @@ export function WeekStrip({ days, entries, selected, today, onSelect }: Props) {
               type="button"
               className={`week__day${sameDay(day, today) ? " week__day--today" : ""}${isSelected ? " week__day--selected" : ""}`}
               aria-pressed={isSelected}
-              aria-label={t("calendar.dayCount", { day: full.format(day), count })}
               onClick={() => onSelect(day)}
             >
+              {/* The name starts with what the button shows (voice control users say it), then the full sentence. */}
               {short.format(day)}
               <span className="week__date">{day.getDate()}</span>
+              <span className="visually-hidden"> {t("calendar.dayCount", { day: full.format(day), count })}</span>
               <span className="week__count" aria-hidden="true">
                 {count > 0 ? "•".repeat(Math.min(count, 3)) : "\u00a0"}
               </span>

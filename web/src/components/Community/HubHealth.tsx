@@ -1,14 +1,15 @@
+import { useTranslation } from "react-i18next";
 import type { Health } from "../../api/types";
 
-const count = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
-
 export function HubHealth({ health }: { health: Health }) {
+  const { t } = useTranslation();
   const rejected = Object.values(health.ingest?.rejected ?? {}).reduce((a, b) => a + b, 0);
+  // The counts pick the plural form and are spelled by Intl in the chosen locale ({{count, number}}).
   return (
     <p className="muted" data-testid="hub-health">
-      Hub {health.status === "ok" ? "is healthy" : `reports “${health.status}”`}
+      {health.status === "ok" ? t("community.hubHealthy") : t("community.hubReports", { status: health.status })}
       {health.ingest
-        ? ` · ${count(health.ingest.accepted, "reading", "readings")} received, ${count(health.ingest.duplicates, "duplicate", "duplicates")}, ${rejected.toLocaleString()} rejected`
+        ? ` · ${t("community.readings", { count: health.ingest.accepted })}, ${t("community.duplicates", { count: health.ingest.duplicates })}, ${t("community.rejected", { count: rejected })}`
         : null}
     </p>
   );
