@@ -69,7 +69,7 @@ async def advance(
         transaction_id=transaction.id,
         status=transaction.status.value,
     )
-    return Outbox(events=[transaction_event(transaction)], notes=notes)
+    return Outbox(events=[transaction_event(transaction)], notes=list(notes))
 
 
 def transaction_event(transaction: Transaction | TransactionOut) -> Event:
