@@ -46,6 +46,9 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    // The machine running the whole suite is shared and busy: a page test that renders the app
+    // and waits for its answers may take several seconds there (no test asserts a duration).
+    testTimeout: 20_000,
     // No canvas or WebGL in jsdom: charts draw into a recorder (src/test/uplotFake.ts) instead of
     // uPlot, and the map places its markers without drawing (src/test/maplibreFake.ts).
     alias: [
