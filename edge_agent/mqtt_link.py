@@ -128,11 +128,11 @@ class MqttLink:
             await client.publish(
                 self.topic(Kind.STATUS), self._status(True).model_dump_json().encode(), qos=1, retain=True
             )
-            await client.subscribe(self.topic(Kind.DISPATCH), qos=1)
+            await _subscribe(client, self.topic(Kind.DISPATCH))
             # Retained: the hub's latest word arrives at once, also after a reconnect.
-            await client.subscribe(self.topic(Kind.TELEMETRY_ACK), qos=1)
+            await _subscribe(client, self.topic(Kind.TELEMETRY_ACK))
             if self._on_share is not None:
-                await client.subscribe(self.topic(Kind.SHARE), qos=1)
+                await _subscribe(client, self.topic(Kind.SHARE))
             raise_if_cancelling()
             # Everything spooled before this point is backlog; newer readings go out live.
             watermark = (await self.spool.stats()).next_seq
@@ -275,3 +275,11 @@ class MqttLink:
                 await self._take_ack(message.payload)
             elif message.topic.value == self.topic(Kind.SHARE) and self._on_share is not None:
                 self._on_share(message.payload)
+
+
+async def _subscribe(client: aiomqtt.Client, name: str) -> None:
+    """Subscribe at QoS 1; a refusal in the SUBACK (0x80: a NATS node whose JetStream timed out,
+    an ACL) ends the session, so the reconnect tries again rather than never hearing the hub."""
+    granted = await client.subscribe(name, qos=1)
+    if any(code >= 0x80 if isinstance(code, int) else code.is_failure for code in granted):
+        raise aiomqtt.MqttError(f"the broker refused the subscription to {name}")
