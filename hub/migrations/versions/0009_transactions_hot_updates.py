@@ -1,0 +1,40 @@
+"""transactions: indexes only where queries use them, and room in each page for HOT updates
+
+Settling an interval rewrites every trade's outcome (status, delivered energy, amount). An
+index on ``status`` made every such update write a new entry into each of the table's
+indexes; without it, and with free room left in each page (fillfactor), PostgreSQL updates
+the row in place (a heap-only tuple). ``status`` has a handful of values and every query
+filtering on it also filters on an indexed column (community and interval, an order, a
+site). ``community`` alone is the leading column of ``ix_transactions_community_window``.
+
+Revision ID: 0009
+Revises: 0008
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+# Room for the settled version of most rows of a page (PostgreSQL only; SQLite has no such setting).
+FILLFACTOR = 80
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("transactions") as batch_op:
+        batch_op.drop_index("ix_transactions_status")
+        batch_op.drop_index("ix_transactions_community")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"ALTER TABLE transactions SET (fillfactor = {FILLFACTOR})")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE transactions RESET (fillfactor)")
+    with op.batch_alter_table("transactions") as batch_op:
+        batch_op.create_index("ix_transactions_community", ["community"], unique=False)
+        batch_op.create_index("ix_transactions_status", ["status"], unique=False)
