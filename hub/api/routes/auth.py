@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -31,7 +32,7 @@ from hub.api.schemas.accounts import (
 from hub.auth.live_sessions import LiveSessions
 from hub.auth.password_policy import password_problem
 from hub.auth.passwords import DUMMY_HASH, hash_password_async, verify_password_async
-from hub.auth.tokens import COOKIE_NAME, issue_token, revoke_token, token_hash
+from hub.auth.tokens import COOKIE_NAME, issue_token, revoke_token, token_hash, user_for_token
 from hub.db.models import AuthToken, Community, Site, User, UserRole
 
 router = APIRouter(tags=["auth"])
@@ -184,5 +185,23 @@ async def change_password(
 
 @me_router.get("/me", operation_id="me-get")
 async def get_me(user: CurrentUser, session: SessionDep) -> Me:
+    return await _me(session, user)
+
+
+class SessionState(BaseModel):
+    user: Me | None = Field(description="Who is signed in; none when nobody is (or the session ended)")
+
+
+@me_router.get("/session", operation_id="session-get")
+async def get_session(session: SessionDep, token: Token) -> SessionState:
+    """Whether anyone is signed in, answered 200 either way, so a page load can ask without an error.
+
+    API clients that need a user keep using ``/me``, which answers 401 when nobody is signed in.
+    """
+    user = await user_for_token(session, token) if token else None
+    return SessionState(user=await _me(session, user) if user is not None else None)
+
+
+async def _me(session: SessionDep, user: User) -> Me:
     sites = (await session.scalars(select(Site.id).where(Site.owner_id == user.id).order_by(Site.id))).all()
     return Me.model_validate({**UserPublic.model_validate(user).model_dump(), "sites": list(sites)})

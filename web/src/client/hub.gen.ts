@@ -676,6 +676,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/communities/{community_id}/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Providers
+         * @description Members: each provider and hybrid site with what it offers in the current and next interval.
+         */
+        get: operations["communities-providers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/transactions": {
         parameters: {
             query?: never;
@@ -934,6 +954,28 @@ export interface paths {
         };
         /** Get Me */
         get: operations["me-get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Session
+         * @description Whether anyone is signed in, answered 200 either way, so a page load can ask without an error.
+         *
+         *     API clients that need a user keep using ``/me``, which answers 401 when nobody is signed in.
+         */
+        get: operations["session-get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1882,6 +1924,25 @@ export interface components {
             min_price: string;
             source: components["schemas"]["AssetKind"];
         };
+        /** OnOffer */
+        OnOffer: {
+            /**
+             * Start
+             * Format: date-time
+             * @description The interval's start
+             */
+            start: string;
+            /**
+             * Energy Wh
+             * @description Left to buy in this interval: open and standing offers, less traded
+             */
+            energy_wh: number;
+            /**
+             * Min Price Per Kwh
+             * @description The lowest asking price; none without offers
+             */
+            min_price_per_kwh: string | null;
+        };
         /**
          * OrderStatus
          * @description Lifecycle of a request or an offer.
@@ -1908,6 +1969,47 @@ export interface components {
          * @enum {string}
          */
         Period: "15min" | "hour" | "day" | "month";
+        /** ProviderOut */
+        ProviderOut: {
+            /** Site */
+            site: string;
+            /** Name */
+            name: string;
+            kind: components["schemas"]["SiteKind"];
+            /** Mine */
+            mine: boolean;
+            /**
+             * Sources
+             * @description Solar, wind, battery: declared assets and offered sources
+             */
+            sources: components["schemas"]["AssetKind"][];
+            /** @description Exact for own sites, rounded to about 1 km for neighbours' */
+            location: components["schemas"]["Location"] | null;
+            /**
+             * On Offer
+             * @description The current interval, then the next
+             */
+            on_offer: components["schemas"]["OnOffer"][];
+            /**
+             * Min Price Per Kwh
+             * @description The lowest asking price over both intervals
+             */
+            min_price_per_kwh: string | null;
+        };
+        /** ProvidersOut */
+        ProvidersOut: {
+            /** Community */
+            community: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Now
+             * Format: date-time
+             */
+            now: string;
+            /** Providers */
+            providers: components["schemas"]["ProviderOut"][];
+        };
         /** Provisioned */
         Provisioned: {
             site: components["schemas"]["SiteDetail"];
@@ -2094,6 +2196,11 @@ export interface components {
              * @description Only on the caller's own requests
              */
             excluded_partners: string[];
+        };
+        /** SessionState */
+        SessionState: {
+            /** @description Who is signed in; none when nobody is (or the session ended) */
+            user: components["schemas"]["Me"] | null;
         };
         /**
          * SettlementOut
@@ -3940,6 +4047,38 @@ export interface operations {
             };
         };
     };
+    "communities-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Community id */
+                community_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvidersOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "transactions-list": {
         parameters: {
             query?: {
@@ -4397,6 +4536,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    "session-get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionState"];
                 };
             };
         };
