@@ -226,5 +226,6 @@ def load_settings(**overrides: object) -> Settings:
         for error in exc.errors():
             key = ".".join(str(part) for part in error["loc"])
             env = f"POWERSHARE_{key.upper()}"
-            problems.append(f"{env} (--{key.replace('_', '-')}): {error['msg']} (got {error.get('input')!r})")
+            flag = f" (--{key.replace('_', '-')})" if key in overrides else ""  # the CLI passes its flags
+            problems.append(f"{env}{flag}: {error['msg']} (got {error.get('input')!r})")
         raise ConfigError("invalid setting: " + "; ".join(problems)) from None
