@@ -22,20 +22,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiomqtt
-import psycopg
-from bench_hub import own_mosquitto
+from bench_hub import Row, fresh_database, own_mosquitto
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -47,38 +43,9 @@ from powershare_wire.messages import MAX_BATCH
 from powershare_wire.topics import Kind, topic
 from tests.hub.replica_stack import ReplicaProcess, SharedClock, reading, start_replica, wait_up
 
-PG_ADMIN = os.environ.get("POWERSHARE_TEST_PG", "postgresql://127.0.0.1:5432/test")
 COMMUNITIES = 4
 READINGS_PER_SITE = 5_000
 LEASE_TTL_S, LEASE_RENEW_S = 10.0, 2.0  # the defaults
-
-
-@dataclass
-class Row:
-    figure: str
-    value: float
-    unit: str
-    goal: str
-    baseline: float | None
-    higher_is_better: bool = True
-
-    def ratio(self) -> str:
-        if not self.baseline:
-            return "—"
-        ratio = self.value / self.baseline if self.higher_is_better else self.baseline / self.value
-        return f"{ratio:.2f}×"
-
-
-@contextmanager
-def fresh_database() -> Iterator[str]:
-    name = f"powershare_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-        try:
-            yield f"{base}/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def seed(url: str, communities: list[str]) -> AsyncEngine:
