@@ -1,4 +1,5 @@
 /** Accounts: who is signed in, sign in / out, register. The session lives in an httpOnly cookie. */
+import type { components } from "../client/hub.gen";
 import { ApiError, getJson, isMissingEndpoint, sendJson } from "./client";
 
 export type Role = "resident" | "admin";
@@ -30,13 +31,16 @@ export interface RegisterBody {
   invitation?: string | null;
 }
 
-/** Stand-in when the hub has no accounts at all (GET /api/me is missing): everything is open. */
+/** Stand-in when the hub has no accounts at all (GET /api/session is missing): everything is open. */
 export const OPEN_ACCESS: User = { id: 0, email: "", role: "resident", display_name: "", community: null };
 
-/** The signed-in user, `null` when signed out, OPEN_ACCESS when the hub has no accounts. */
+/** The signed-in user, `null` when signed out, OPEN_ACCESS when the hub has no accounts.
+ * Asks /api/session, which answers 200 signed in or not, so a page load logs no error
+ * (/api/me stays 401 for API clients). */
 export async function fetchMe({ signal }: { signal?: AbortSignal } = {}): Promise<User | null> {
   try {
-    return await getJson<User>("/api/me", signal);
+    const { user } = await getJson<components["schemas"]["SessionState"]>("/api/session", signal);
+    return user;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;
     if (isMissingEndpoint(error)) return OPEN_ACCESS;

@@ -21,6 +21,8 @@ export const endpoints = {
   communityStats: (community: string) => `/api/communities/${encodeURIComponent(community)}/stats`,
   siteHistory: (site: string) => `/api/sites/${encodeURIComponent(site)}/history`,
   market: (community: string) => `/api/communities/${encodeURIComponent(community)}/market`,
+  /** Each provider of a community with what it offers in the current and next interval (the map). */
+  providers: (community: string) => `/api/communities/${encodeURIComponent(community)}/providers`,
   standingOrders: (site: string) => `/api/sites/${encodeURIComponent(site)}/standing-orders`,
   standingOrder: (id: number) => `/api/standing-orders/${id}`,
 } as const;
@@ -48,6 +50,9 @@ export const queryKeys = {
   /** A community's market overview: rules, next gate, latest results. */
   market: (community: string) => ["market", community] as const,
   standingOrders: (site: string) => ["standing-orders", site] as const,
+  /** Prefix of every community's providers (the map's offers): invalidating it refreshes them all. */
+  providers: ["providers"] as const,
+  communityProviders: (community: string) => ["providers", community] as const,
 };
 
 export function fetchSites({ signal }: { signal?: AbortSignal } = {}): Promise<SiteSnapshot[]> {

@@ -76,6 +76,7 @@ export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
           if (event.kind === "market") {
             void queryClient.invalidateQueries({ queryKey: queryKeys.requests });
             void queryClient.invalidateQueries({ queryKey: queryKeys.offers });
+            void queryClient.invalidateQueries({ queryKey: queryKeys.providers });
           }
           // An interval was settled (or settled again): its trades' kWh and amounts and the bills changed.
           if (event.kind === "settlement") {
@@ -89,6 +90,7 @@ export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
           break;
         case "offer":
           upsertOrderEverywhere(queryClient, queryKeys.offers, event.offer);
+          void queryClient.invalidateQueries({ queryKey: queryKeys.providers }); // the map's sums per provider
           break;
         case "transaction":
           upsertInto<Transaction>(queryClient, queryKeys.transactions, (list) => [

@@ -153,6 +153,10 @@ export const en = {
     windNow: "wind {{power}}",
     batteryNow: "battery {{percent}}",
     away: "about {{distance}} away",
+    offerNow: "{{energy}} on offer now",
+    offerNext: "{{energy}} in the next interval",
+    fromPrice: "from {{price}}/kWh",
+    nothingOnOffer: "Nothing on offer now",
     ui: {
       map: "Map",
       zoomIn: "Zoom in",

@@ -150,6 +150,10 @@ export const ko: PartialCatalogue = {
     windNow: "풍력 {{power}}",
     batteryNow: "배터리 {{percent}}",
     away: "약 {{distance}} 거리",
+    offerNow: "지금 {{energy}} 판매 중",
+    offerNext: "다음 구간 {{energy}}",
+    fromPrice: "{{price}}/kWh부터",
+    nothingOnOffer: "지금 판매 중인 전력 없음",
     ui: {
       map: "지도",
       zoomIn: "확대",

@@ -6,6 +6,7 @@ import { Loading } from "../components/Common/Loading";
 import { ProviderList } from "../components/Map/ProviderList";
 import { useHubConfig } from "../hooks/useHubConfig";
 import { usePageTitle } from "../hooks/usePageTitle";
+import { useProviderOffers } from "../hooks/useProviderOffers";
 import { useSites } from "../hooks/useSites";
 import { byDistance, clusterDomId, clusterProviders, type Located, type ProviderCluster } from "../lib/clusters";
 import { nearestDistanceKm } from "../lib/distance";
@@ -33,6 +34,7 @@ export function MapPage() {
   const sites = useSites();
   const config = useHubConfig();
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
+  const offers = useProviderOffers([...new Set((sites.data ?? []).map((s) => s.community))].sort());
   if (sites.isPending) return <Loading what={t("map.what")} />;
   if (sites.isError) return <ErrorState what={t("map.what")} error={sites.error} onRetry={() => void sites.refetch()} />;
 
@@ -80,7 +82,7 @@ export function MapPage() {
             <h2 id="providers-heading" className="section-title">
               {t("map.listTitle")} <span className="muted">({providers.length})</span>
             </h2>
-            <ProviderList clusters={clusters} unlocated={unlocated} selectedKey={selectedKey} distances={distances} />
+            <ProviderList clusters={clusters} unlocated={unlocated} selectedKey={selectedKey} distances={distances} offers={offers} />
           </section>
         </>
       )}

@@ -93,4 +93,42 @@ describe("Map", () => {
     expect(screen.getByTestId("provider-far-farm").textContent).toContain("풍력");
     expect(FakeMap.last()!.options.locale).toMatchObject({ "NavigationControl.ZoomIn": "확대", "Map.Title": "지도" });
   });
+
+  it("says per provider what it offers now and from what price, in the chosen language", async () => {
+    const interval = (start: string, energy_wh: number, min_price_per_kwh: string | null) => ({ start, energy_wh, min_price_per_kwh });
+    const answer = {
+      community: "demo",
+      currency: "EUR",
+      now: "2026-06-21T10:07:00Z",
+      providers: [
+        {
+          site: "far-farm",
+          name: "",
+          kind: "provider",
+          mine: false,
+          sources: ["wind"],
+          location: { lat: 51.34, lon: 9.15 },
+          on_offer: [interval("2026-06-21T10:00:00Z", 1500, "0.1250"), interval("2026-06-21T10:15:00Z", 400, "0.1100")],
+          min_price_per_kwh: "0.1100",
+        },
+        {
+          site: "a-street",
+          name: "",
+          kind: "provider",
+          mine: false,
+          sources: ["solar"],
+          location: { lat: 51.33, lon: 9.17 },
+          on_offer: [interval("2026-06-21T10:00:00Z", 0, null), interval("2026-06-21T10:15:00Z", 0, null)],
+          min_price_per_kwh: null,
+        },
+      ],
+    };
+    renderWithApp(<MapPage />, { routes: { "/api/config": OSM, "/api/sites": street, "/api/communities/demo/providers": answer } });
+    const farm = await screen.findByTestId("provider-far-farm-offer");
+    expect(farm.textContent).toBe("1.5 kWh on offer now · 0.4 kWh in the next interval · from €0.1100/kWh");
+    expect(screen.getByTestId("provider-a-street-offer").textContent).toBe("Nothing on offer now");
+    expect(screen.queryByTestId("provider-b-street-offer")).toBeNull(); // not in the hub's answer: nothing claimed
+    await act(() => i18n.changeLanguage("ko"));
+    expect((await screen.findByTestId("provider-far-farm-offer")).textContent).toBe("지금 1.5 kWh 판매 중 · 다음 구간 0.4 kWh · €0.1100/kWh부터");
+  });
 });

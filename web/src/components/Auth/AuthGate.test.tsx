@@ -19,7 +19,7 @@ describe("signing in", () => {
     let signedIn = false;
     const { fetchMock } = renderApp({
       routes: {
-        "/api/me": () => (signedIn ? json(ADA) : json({ detail: "sign in first" }, 401)),
+        "/api/session": () => json({ user: signedIn ? ADA : null }),
         "/api/sites": SITES,
         "POST /api/auth/login": (init) => {
           const body = JSON.parse(String(init?.body)) as { email: string; password: string };
@@ -55,7 +55,7 @@ describe("signing in", () => {
     const registered: unknown[] = [];
     renderApp({
       routes: {
-        "/api/me": () => (signedIn ? json(ADA) : json({ detail: "sign in first" }, 401)),
+        "/api/session": () => json({ user: signedIn ? ADA : null }),
         "/api/sites": [],
         "POST /api/auth/register": (init) => {
           registered.push(JSON.parse(String(init?.body)));
@@ -80,7 +80,7 @@ describe("signing in", () => {
   it("shows the hub's message next to the field it concerns", async () => {
     renderApp({
       routes: {
-        "/api/me": () => json({ detail: "sign in first" }, 401),
+        "/api/session": () => json({ user: null }),
         "POST /api/auth/register": () =>
           json({ detail: [{ loc: ["body", "email"], msg: "an account with this email exists", type: "value_error" }] }, 409),
       },
@@ -102,7 +102,7 @@ describe("signing in", () => {
     let expired = false;
     const { queryClient } = renderApp({
       routes: {
-        "/api/me": () => (expired ? json({ detail: "expired" }, 401) : json(ADA)),
+        "/api/session": () => json({ user: expired ? null : ADA }),
         "/api/sites": () => (expired ? json({ detail: "expired" }, 401) : json(SITES)),
       },
     });
@@ -117,7 +117,7 @@ describe("signing in", () => {
     renderApp({
       path: "/account",
       routes: {
-        "/api/me": () => (signedIn ? json(ADA) : json({ detail: "sign in first" }, 401)),
+        "/api/session": () => json({ user: signedIn ? ADA : null }),
         "POST /api/auth/logout": () => {
           signedIn = false;
           return new Response(null, { status: 204 });

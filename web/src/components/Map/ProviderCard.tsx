@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { formatKm } from "../../lib/explanations";
 import { formatPercent, formatPower } from "../../lib/format";
+import { offerLines, type OnOffer } from "../../lib/onOffer";
 import { capabilities, surplus, type Provider } from "../../lib/providers";
 import { hasValue, readValue } from "../../lib/reading";
 import { siteTitle } from "../../lib/sites";
@@ -9,10 +10,12 @@ interface Props {
   provider: Provider;
   /** From the caller's nearest own site; null for own sites or without a location. */
   distanceKm?: number | null;
+  /** What it has on offer now, from the hub; undefined while unknown. */
+  offer?: OnOffer;
 }
 
 /** One provider: name, what it has, how far it is, and (for own sites) what it spares right now. */
-export function ProviderCard({ provider: p, distanceKm = null }: Props) {
+export function ProviderCard({ provider: p, distanceKm = null, offer }: Props) {
   const { t, i18n } = useTranslation();
   const mine = p.site.mine === true;
   const spare = surplus(p);
@@ -36,6 +39,13 @@ export function ProviderCard({ provider: p, distanceKm = null }: Props) {
         <span className="amount">{spare ? t(spare.key, spare.key === "map.spare" ? { power: spare.power } : {}) : null}</span>
       </div>
       <p className="list-item__meta">{facts.join(" · ")}</p>
+      {offer ? (
+        <p className="list-item__meta" data-testid={`provider-${p.site.site}-offer`}>
+          {offerLines(offer, i18n.language)
+            .map((line) => t(line.key, line.values))
+            .join(" · ")}
+        </p>
+      ) : null}
     </article>
   );
 }

@@ -1,15 +1,17 @@
 import { useTranslation } from "react-i18next";
 import { clusterDomId, type ProviderCluster } from "../../lib/clusters";
+import { offerKey, type OnOffer } from "../../lib/onOffer";
 import { ProviderCard } from "./ProviderCard";
 
 interface Props {
   cluster: ProviderCluster;
   selected: boolean;
   distanceKm: number | null;
+  offers: ReadonlyMap<string, OnOffer>;
 }
 
 /** Several providers that share one map marker, under a heading that says why. */
-export function ProviderGroup({ cluster, selected, distanceKm }: Props) {
+export function ProviderGroup({ cluster, selected, distanceKm, offers }: Props) {
   const { t } = useTranslation();
   const id = clusterDomId(cluster);
   const count = cluster.providers.length;
@@ -27,7 +29,11 @@ export function ProviderGroup({ cluster, selected, distanceKm }: Props) {
       <ul className="list">
         {cluster.providers.map((provider) => (
           <li key={`${provider.site.community}/${provider.site.site}`}>
-            <ProviderCard provider={provider} distanceKm={distanceKm} />
+            <ProviderCard
+              provider={provider}
+              distanceKm={distanceKm}
+              offer={offers.get(offerKey(provider.site.community, provider.site.site))}
+            />
           </li>
         ))}
       </ul>

@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { clusterDomId, type ProviderCluster } from "../../lib/clusters";
+import { offerKey, type OnOffer } from "../../lib/onOffer";
 import type { Provider } from "../../lib/providers";
 import { ProviderCard } from "./ProviderCard";
 import { ProviderGroup } from "./ProviderGroup";
@@ -12,9 +13,14 @@ interface Props {
   selectedKey?: string | null;
   /** A neighbour's distance from the caller's nearest own site, by cluster key. */
   distances?: ReadonlyMap<string, number | null>;
+  /** What each provider offers now, by `offerKey`. */
+  offers?: ReadonlyMap<string, OnOffer>;
 }
 
-export function ProviderList({ clusters, unlocated, selectedKey = null, distances = new Map() }: Props) {
+const NONE: ReadonlyMap<string, OnOffer> = new Map();
+const offerOf = (offers: ReadonlyMap<string, OnOffer>, p: Provider) => offers.get(offerKey(p.site.community, p.site.site));
+
+export function ProviderList({ clusters, unlocated, selectedKey = null, distances = new Map(), offers = NONE }: Props) {
   const { t } = useTranslation();
   return (
     <ul className="list" aria-label={t("map.listLabel")}>
@@ -30,17 +36,17 @@ export function ProviderList({ clusters, unlocated, selectedKey = null, distance
                 tabIndex={-1}
                 className={`provider-single${selected ? " provider-group--selected" : ""}`}
               >
-                <ProviderCard provider={only} distanceKm={distanceKm} />
+                <ProviderCard provider={only} distanceKm={distanceKm} offer={offerOf(offers, only)} />
               </div>
             ) : (
-              <ProviderGroup cluster={cluster} selected={selected} distanceKm={distanceKm} />
+              <ProviderGroup cluster={cluster} selected={selected} distanceKm={distanceKm} offers={offers} />
             )}
           </li>
         );
       })}
       {unlocated.map((provider) => (
         <li key={`${provider.site.community}/${provider.site.site}`}>
-          <ProviderCard provider={provider} />
+          <ProviderCard provider={provider} offer={offerOf(offers, provider)} />
         </li>
       ))}
     </ul>
