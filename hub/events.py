@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -61,10 +62,22 @@ class Event:
         **body: Any,
     ) -> Event:
         payload = {"type": type_, "community": community, "site": site, **body}
-        text = json.dumps(payload, separators=(",", ":"), default=str)
+        text = _COMPACT.encode(payload)
         if channels is None:
             channels = _default_channels(type_, community, site)
         return cls(type_, community, site, text, tuple(channels))
+
+
+# One encoder for every event: json.dumps with options other than its defaults builds a new
+# encoder per call, which a settlement (thousands of events) pays thousands of times.
+_COMPACT = json.JSONEncoder(separators=(",", ":"), default=str)
+
+
+@lru_cache(maxsize=1024)
+def _head(type_: str, community: str | None, key: str) -> str:
+    """The start of a model event's JSON, up to its model: the same for every event of a kind."""
+    head = _COMPACT.encode({"type": type_, "community": community, "site": None})
+    return f'{head[:-1]},"{key}":'
 
 
 def model_event(
@@ -72,8 +85,7 @@ def model_event(
 ) -> Event:
     """An event whose body is one pydantic model, serialised by pydantic itself (no dict in between:
     a clearing renders an event for every order of the book)."""
-    head = json.dumps({"type": type_, "community": community, "site": None}, separators=(",", ":"))
-    text = f'{head[:-1]},"{key}":{model.model_dump_json()}}}'
+    text = f"{_head(type_, community, key)}{model.model_dump_json()}}}"
     return Event(type_, community, None, text, tuple(channels))
 
 

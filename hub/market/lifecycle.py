@@ -74,6 +74,10 @@ async def advance(
 
 def transaction_event(transaction: Transaction | TransactionOut) -> Event:
     """A trade's news goes to both its sites."""
-    view = TransactionOut.model_validate(transaction, from_attributes=True)
+    view = (
+        transaction
+        if isinstance(transaction, TransactionOut)
+        else TransactionOut.model_validate(transaction, from_attributes=True)
+    )
     channels = [site_channel(transaction.seller_site_id), site_channel(transaction.buyer_site_id)]
     return model_event("transaction", transaction.community, channels, "transaction", view)

@@ -132,8 +132,8 @@ class Transaction(Base):
 
     __table_args__ = (
         Index("ix_transactions_community_window", "community", "window_start"),
-        # Free room in each page, so a settled row fits beside its old version (migration 0009).
-        {"postgresql_with": {"fillfactor": 80}},
+        # Room in each page for every row's settled version beside its old one (migration 0009).
+        {"postgresql_with": {"fillfactor": 50}},
     )
 
     @property

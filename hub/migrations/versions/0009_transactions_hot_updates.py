@@ -20,8 +20,10 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-# Room for the settled version of most rows of a page (PostgreSQL only; SQLite has no such setting).
-FILLFACTOR = 80
+# Room for a settled version of every row of a page: an interval's trades are written together
+# and settled together, in one transaction, so none of the old versions can be pruned in between
+# (PostgreSQL only; SQLite has no such setting).
+FILLFACTOR = 50
 
 
 def upgrade() -> None:
