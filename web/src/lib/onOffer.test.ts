@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { offerLines, offersBySite, type OnOffer } from "./onOffer";
+import { offerLines, offersBySite, pooled, type OnOffer } from "./onOffer";
 
 const offer = (nowWh: number, nextWh: number, fromPrice: string | null, currency = "EUR"): OnOffer => ({ nowWh, nextWh, fromPrice, currency });
 
@@ -45,5 +45,16 @@ describe("offersBySite", () => {
     expect(found.get("north/a")).toEqual(offer(100, 200, "0.1000"));
     expect(found.get("south/a")).toEqual(offer(0, 0, null, "KRW"));
     expect(found.size).toBe(2);
+  });
+});
+
+describe("pooled", () => {
+  it.each([
+    ["none known", [undefined, undefined], null],
+    ["one", [offer(100, 0, "0.2000")], offer(100, 0, "0.2000")],
+    ["summed, the lowest price", [offer(100, 50, "0.2000"), undefined, offer(300, 0, "0.1500"), offer(0, 0, null)], offer(400, 50, "0.1500")],
+    ["no prices", [offer(0, 0, null), offer(0, 0, null)], offer(0, 0, null)],
+  ] as const)("%s", (_what, given, expected) => {
+    expect(pooled(given)).toEqual(expected);
   });
 });

@@ -52,3 +52,18 @@ export function offerLines(offer: OnOffer, locale: string): OfferLine[] {
   }
   return lines;
 }
+
+/** Several providers at one marker: their energy summed, the lowest price; null when none is known. */
+export function pooled(offers: readonly (OnOffer | undefined)[]): OnOffer | null {
+  const known = offers.filter((o): o is OnOffer => o !== undefined);
+  const [first] = known;
+  if (!first) return null;
+  const prices = known.flatMap((o) => (o.fromPrice === null ? [] : [o.fromPrice]));
+  return {
+    nowWh: known.reduce((sum, o) => sum + o.nowWh, 0),
+    nextWh: known.reduce((sum, o) => sum + o.nextWh, 0),
+    // Exact decimal strings compared as numbers: fine for picking one, the shown text stays the hub's.
+    fromPrice: prices.reduce<string | null>((low, p) => (low === null || Number(p) < Number(low) ? p : low), null),
+    currency: first.currency,
+  };
+}

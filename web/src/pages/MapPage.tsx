@@ -75,7 +75,7 @@ export function MapPage() {
             <Loading what={t("map.ui.map")} />
           ) : (
             <Suspense fallback={<Loading what={t("map.ui.map")} />}>
-              <ProviderMap clusters={clusters} selectedKey={selectedKey} onSelect={select} tiles={tiles} />
+              <ProviderMap clusters={clusters} selectedKey={selectedKey} onSelect={select} tiles={tiles} offers={offers} />
             </Suspense>
           )}
           <section aria-labelledby="providers-heading">

@@ -128,6 +128,12 @@ describe("Map", () => {
     expect(farm.textContent).toBe("1.5 kWh on offer now · 0.4 kWh in the next interval · from €0.1100/kWh");
     expect(screen.getByTestId("provider-a-street-offer").textContent).toBe("Nothing on offer now");
     expect(screen.queryByTestId("provider-b-street-offer")).toBeNull(); // not in the hub's answer: nothing claimed
+    // The marker says it too: in its tooltip, and beside it once selected.
+    const marker = screen.getByTestId("map-site-far-farm");
+    expect(marker.getAttribute("title")).toContain("1.5 kWh on offer now");
+    expect(screen.queryByTestId("map-site-far-farm-offer")).toBeNull();
+    fireEvent.click(marker);
+    expect(screen.getByTestId("map-site-far-farm-offer").textContent).toBe(farm.textContent);
     await act(() => i18n.changeLanguage("ko"));
     expect((await screen.findByTestId("provider-far-farm-offer")).textContent).toBe("지금 1.5 kWh 판매 중 · 다음 구간 0.4 kWh · €0.1100/kWh부터");
   });

@@ -12,6 +12,7 @@ import { createPortal } from "react-dom";
 import { useTranslation } from "react-i18next";
 import type { ProviderCluster } from "../../lib/clusters";
 import { MAX_ZOOM, cameraFor, mapStyle, type MapTiles } from "../../lib/mapView";
+import type { OnOffer } from "../../lib/onOffer";
 import { MapMarker } from "./MapMarker";
 
 // Bundled, the worker is an asset of its own: tell MapLibre where (it would look beside its own file).
@@ -19,6 +20,8 @@ maplibregl.setWorkerUrl(workerUrl);
 
 interface Props {
   clusters: ProviderCluster[];
+  /** What each provider offers now, by `offerKey` (shown on the selected marker). */
+  offers?: ReadonlyMap<string, OnOffer>;
   selectedKey: string | null;
   onSelect: (cluster: ProviderCluster) => void;
   tiles: MapTiles;
@@ -38,7 +41,7 @@ function useMapLocale(): Record<string, string> {
   };
 }
 
-export default function ProviderMap({ clusters, selectedKey, onSelect, tiles }: Props) {
+export default function ProviderMap({ clusters, selectedKey, onSelect, tiles, offers }: Props) {
   const { t, i18n } = useTranslation();
   const frame = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<maplibregl.Map | null>(null);
@@ -112,7 +115,13 @@ export default function ProviderMap({ clusters, selectedKey, onSelect, tiles }: 
         const slot = slots.get(cluster.key);
         return slot
           ? createPortal(
-              <MapMarker cluster={cluster} selected={cluster.key === selectedKey} markOwn={markOwn} onSelect={onSelect} />,
+              <MapMarker
+                cluster={cluster}
+                selected={cluster.key === selectedKey}
+                markOwn={markOwn}
+                onSelect={onSelect}
+                offers={offers}
+              />,
               slot,
               cluster.key,
             )
