@@ -81,6 +81,10 @@ async def test_dashboard_shows_a_live_value_that_keeps_changing(
             await marker.click()
             await expect(marker).to_have_attribute("aria-pressed", "true")
             await expect(page.get_by_test_id(f"provider-{SITE}")).to_be_in_viewport()
+            # what the hub says the site has on offer now (its providers endpoint), in the list
+            await expect(page.get_by_test_id(f"provider-{SITE}-offer")).to_have_text(
+                re.compile(r"on offer now|in the next interval|Nothing on offer now")
+            )
             await page.screenshot(path=str(tmp_path / "map.png"))
             assert errors == [], f"console errors from sign-in to the map: {errors}"
         finally:
