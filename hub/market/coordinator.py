@@ -7,6 +7,17 @@ in /metrics, and the others clear on time. The interval's row in ``market_interv
 a clearing happen once, whoever tries (a restart, an admin's "clear now"). Intervals a
 community shares ex post (hub.market.sharing) are not cleared and leave no row: its standing
 orders make nothing for them, and the settlement allocates the meters afterwards.
+
+A gate can pass with nobody to clear it: a replica died and its lease has not lapsed yet
+(up to ~12 s), or a single hub was stopped for a while. So when a community's task starts
+(a replica gains it, the hub starts) and before each gate it waits for, the task catches
+up: every interval whose gate has closed but which has not ended and has no row is cleared
+then, once (a row per interval, as above). An interval under way still trades: delivery
+starts its trades within a second and sizes battery commands for the time left, and
+settlement shares the whole interval's meters among its trades as usual. An interval that
+has ended is not cleared late: nothing could be dispatched for it any more, so its orders
+only get their final status at the next clearing, as before. Nor is a book with no order
+in it: a missed gate of an empty book loses nobody a trade.
 """
 
 from __future__ import annotations
@@ -25,8 +36,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hub.cluster.leases import Owns, owns_everything
 from hub.db.models import Community, EnergyRequest, MarketInterval, SharingMode, Urgency
 from hub.events import EventBus
-from hub.market.clearing import AlreadyCleared, clear_interval, match_at_once
-from hub.market.intervals import floor_to, open_interval
+from hub.market.clearing import AlreadyCleared, Snapshot, clear_interval, match_at_once, snapshot
+from hub.market.intervals import closed_not_ended, floor_to, open_interval
 from hub.market.orders import OrderRejected, gate_lead, interval_of
 from hub.market.sharing import mode_at, period_at
 from hub.metrics import HubMetrics
@@ -39,6 +50,10 @@ DISCOVERY_S = 1.0  # how often (wall seconds) new communities are looked for: a 
 
 # Turns a community's standing orders into concrete orders for an interval (hub.market.standing).
 Materialize = Callable[[AsyncSession, Community, datetime, datetime], Awaitable[Outbox]]
+
+
+class _EmptyBook(Exception):
+    """A missed interval's book holds no order: catching up would clear nothing."""
 
 
 class MarketCoordinator:
@@ -93,6 +108,8 @@ class MarketCoordinator:
                 community = await session.get(Community, community_id)
             if community is None:
                 return
+            # Before the next interval's orders are made: a missed one's standing orders come first.
+            await self.catch_up(community_id)
             start = self.next_interval(community, self.clock.now())
             try:
                 if await self._ex_post(community_id, start):
@@ -127,8 +144,38 @@ class MarketCoordinator:
                 return
         outbox.publish(self.bus)
 
+    async def catch_up(self, community_id: str) -> list[MarketInterval]:
+        """Clear the intervals whose gate closed without a clearing and which have not ended
+        (see the module's docstring); a failure is logged and counted, and the gates go on."""
+        async with self.sessions() as session:
+            community = await session.get(Community, community_id)
+            if community is None:
+                return []
+            missed = [
+                start
+                for start in closed_not_ended(self.clock.now(), interval_of(community), gate_lead(community))
+                if await session.get(MarketInterval, (community_id, start)) is None
+            ]
+        cleared: list[MarketInterval] = []
+        for start in missed:
+            if not self.owns(community_id) or await self._ex_post(community_id, start):
+                continue
+            try:
+                cleared.append(await self._clear(community_id, start, missed=True))
+            except (AlreadyCleared, _EmptyBook):
+                continue
+            except Exception:
+                self.metrics.market_failures.labels(community_id).inc()
+                log.exception("catching up %s of community %r failed", start.isoformat(), community_id)
+                continue
+            log.info("caught up %s of community %r after its gate", start.isoformat(), community_id)
+        return cleared
+
     async def clear(self, community_id: str, start: datetime) -> MarketInterval:
         """Clear one interval now (the gate, or an admin): one transaction, then publish."""
+        return await self._clear(community_id, start, missed=False)
+
+    async def _clear(self, community_id: str, start: datetime, missed: bool) -> MarketInterval:
         began = time.perf_counter()
         async with self.sessions() as session:
             community = await session.get(Community, community_id)
@@ -143,6 +190,8 @@ class MarketCoordinator:
             now = self.clock.now()
             try:
                 outbox = await self.materialize(session, community, start, now)  # what prepare left out
+                if missed and not _has_orders(await snapshot(session, community, start)):
+                    raise _EmptyBook  # leaving the session rolls the standing orders' marks back
                 interval, cleared = await clear_interval(session, community, start, now)
                 outbox.extend(cleared)
                 await session.commit()
@@ -181,3 +230,7 @@ class MarketCoordinator:
                 outbox.extend(await match_at_once(session, community, fresh, start, now))
             await session.commit()
         outbox.publish(self.bus)
+
+
+def _has_orders(book: Snapshot) -> bool:
+    return bool(book.requests or book.offers)

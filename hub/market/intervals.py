@@ -29,6 +29,12 @@ def open_interval(now: datetime, length: timedelta, gate_lead: timedelta) -> dat
     return start if start - gate_lead > now else start + length
 
 
+def closed_not_ended(now: datetime, length: timedelta, gate_lead: timedelta) -> list[datetime]:
+    """Starts of the intervals whose gate has closed at ``now`` but which have not ended:
+    the one under way and any waiting to start, oldest first."""
+    return starts_between(floor_to(now, length), open_interval(now, length, gate_lead), length)
+
+
 def share_wh(energy_wh: int, intervals: int, index: int) -> int:
     """A request's energy spread evenly over its intervals; the first ones take the remainder."""
     base, remainder = divmod(energy_wh, intervals)
