@@ -253,6 +253,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sites/{site_id}/meter-readings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Meter Readings
+         * @description The site's hand-entered meter readings, newest first.
+         */
+        get: operations["sites-meter-readings-list"];
+        put?: never;
+        /**
+         * Add Meter Reading
+         * @description Record the counters the owner read off the site's meter; the first one sets the baseline.
+         */
+        post: operations["sites-meter-readings-add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sites/{site_id}/history": {
         parameters: {
             query?: never;
@@ -1798,6 +1822,57 @@ export interface components {
          * @enum {string}
          */
         MembershipStatus: "pending" | "approved" | "refused";
+        /** MeterReadingIn */
+        MeterReadingIn: {
+            /**
+             * Read At
+             * Format: date-time
+             * @description When the meter showed these counters
+             */
+            read_at: string;
+            /**
+             * Import Wh
+             * @description Energy drawn from the grid, counter in Wh
+             */
+            import_wh: number;
+            /**
+             * Export Wh
+             * @description Energy fed into the grid, counter in Wh
+             */
+            export_wh: number;
+            /**
+             * Production Wh
+             * @description Generation meter (solar and wind), Wh
+             */
+            production_wh?: number | null;
+            /**
+             * Wind Wh
+             * @description The wind part of production, Wh
+             */
+            wind_wh?: number | null;
+        };
+        /** MeterReadingOut */
+        MeterReadingOut: {
+            /**
+             * Read At
+             * Format: date-time
+             */
+            read_at: string;
+            /** Import Wh */
+            import_wh: number;
+            /** Export Wh */
+            export_wh: number;
+            /** Production Wh */
+            production_wh?: number | null;
+            /** Wind Wh */
+            wind_wh?: number | null;
+            /**
+             * Recorded At
+             * Format: date-time
+             * @description When it was entered
+             */
+            recorded_at: string;
+        };
         /**
          * MqttCredentials
          * @description Shown once: the hub keeps only an argon2 hash of the password.
@@ -3164,6 +3239,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SiteDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sites-meter-readings-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Site id */
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterReadingOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sites-meter-readings-add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Site id */
+                site_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeterReadingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterReadingOut"];
                 };
             };
             /** @description Validation Error */
