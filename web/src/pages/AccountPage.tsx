@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { OPEN_ACCESS } from "../api/auth";
 import { LanguageSwitch } from "../components/Account/LanguageSwitch";
+import { MeterReadings } from "../components/Account/MeterReadings";
 import { EmptyState } from "../components/Common/EmptyState";
 import { useCurrentUser, useSignOut } from "../hooks/useAuth";
 import { usePageTitle } from "../hooks/usePageTitle";
@@ -43,6 +44,7 @@ export function AccountPage() {
           <dd>{user.sites && user.sites.length > 0 ? user.sites.join(", ") : t("account.noSites")}</dd>
         </div>
       </dl>
+      {user.sites?.map((site) => <MeterReadings key={site} site={site} />)}
       <LanguageSwitch />
       <div>
         <button type="button" className="button button--ghost" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
