@@ -183,3 +183,29 @@ async def test_a_settled_interval_settles_again_from_the_sellers_hand_entered_re
             return (await session.scalars(select(Transaction))).one()
 
         assert (await hub.seed(trade)).delivered_wh == 800
+
+
+async def test_a_site_whose_agent_reports_its_meter_refuses_hand_entered_counters(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        owner = await hub.resident("m@example.org", "with-agent", community, kind="consumer")
+
+        async def agent_reading(session: AsyncSession) -> None:
+            values = {"import_wh": {"value": 10.0, "unit": "Wh"}}
+            session.add(
+                RawReading(
+                    site_id="with-agent",
+                    seq=7,
+                    ts=DAYS_AGO,
+                    device="site",
+                    values=values,
+                    received_at=DAYS_AGO,
+                )
+            )
+
+        await hub.seed(agent_reading)
+        response = await post(owner, "with-agent", reading(DAYS_AGO + timedelta(hours=1), 20, 0))
+        # Its energy is booked from the agent's readings already; counting it again would bill it twice.
+        assert response.status_code == 409
+        assert "agent" in response.json()["detail"]
