@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.db.bulk import insert_values, next_ids
+from hub.db.bulk import insert_json_rows
 from hub.db.models import Notification
 from hub.db.models.base import utcnow
 from hub.events import Event, EventBus, user_channel
@@ -70,49 +68,20 @@ class Stored:
     created_at: datetime
 
 
-COLUMNS = ("id", "user_id", "kind", "title", "body", "data", "created_at")
-
-
 async def notify_all(session: AsyncSession, notices: Sequence[Notice]) -> list[Stored]:
     """Store many notifications at once (a settlement tells every resident of a city), to
-    ``push`` after commit. PostgreSQL: ids drawn ahead, then one COPY; SQLite: one
-    executemany that returns the ids."""
+    ``push`` after commit: one statement that returns their ids."""
     if not notices:
         return []
     now = utcnow()
-    ids = await next_ids(session, Notification, len(notices))
-    if ids is None:
-        rows = [
-            {
-                "user_id": n.user_id,
-                "kind": n.kind,
-                "title": n.title,
-                "body": n.body,
-                "data": n.data,
-                "created_at": now,
-            }
-            for n in notices
-        ]
-        ids = list(
-            await session.scalars(
-                insert(Notification).returning(Notification.id, sort_by_parameter_order=True), rows
-            )
-        )
-        return [
-            Stored(i, n.user_id, n.kind, n.title, n.body, n.data, now)
-            for i, n in zip(ids, notices, strict=True)
-        ]
-    stored = [
+    rows = [
+        {"user_id": n.user_id, "kind": n.kind, "title": n.title, "body": n.body, "data": n.data}
+        for n in notices
+    ]
+    ids = await insert_json_rows(session, Notification, rows, {"created_at": now})
+    return [
         Stored(i, n.user_id, n.kind, n.title, n.body, n.data, now) for i, n in zip(ids, notices, strict=True)
     ]
-    # COPY takes JSON as text.
-    await insert_values(
-        session,
-        Notification,
-        COLUMNS,
-        [(s.id, s.user_id, s.kind, s.title, s.body, json.dumps(s.data), s.created_at) for s in stored],
-    )
-    return stored
 
 
 def push(bus: EventBus, notes: Iterable[Note]) -> None:

@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 
@@ -81,32 +81,29 @@ async def insert_values(
             await copy.write_row(row)
 
 
-async def next_ids(session: AsyncSession, model: type[DeclarativeBase], count: int) -> list[int] | None:
-    """``count`` fresh values of ``model``'s serial ``id``, ascending, so rows can be copied
-    with their ids known; None where the database has no sequences (SQLite)."""
-    if not _on_postgresql(session):
-        return None
-    table = _table(model)
-    sequence = func.pg_get_serial_sequence(table.name, "id")
-    ids = await session.scalars(select(func.nextval(sequence)).select_from(func.generate_series(1, count)))
-    return sorted(ids)
-
-
 async def update_rows(
-    session: AsyncSession, model: type[DeclarativeBase], key: str, rows: Sequence[Mapping[str, Any]]
+    session: AsyncSession,
+    model: type[DeclarativeBase],
+    key: str,
+    rows: Sequence[Mapping[str, Any]],
+    same: Mapping[str, Any] | None = None,
 ) -> None:
-    """Set, for each row, its columns on the table row whose ``key`` matches."""
+    """Set, for each row, its columns (and those of ``same``, one value for every row) on the
+    table row whose ``key`` matches."""
     if not rows:
         return
     table = _table(model)
+    constants = dict(same or {})
     columns = [c for c in rows[0] if c != key]
     if not _on_postgresql(session):
         statement = (
             update(table)
             .where(table.c[key] == bindparam(f"_{key}"))
-            .values({c: bindparam(f"_{c}") for c in columns})
+            .values({c: bindparam(f"_{c}") for c in [*columns, *constants]})
         )
-        await session.execute(statement, [{f"_{c}": _plain(v) for c, v in row.items()} for row in rows])
+        await session.execute(
+            statement, [{f"_{c}": _plain(v) for c, v in {**row, **constants}.items()} for row in rows]
+        )
         return
     # The rows travel as one JSON document, read by jsonb_to_recordset: encoding it is one C
     # call, where arrays would be built value by value. Decimals and times go as their text,
@@ -114,11 +111,49 @@ async def update_rows(
     dialect = session.get_bind().dialect
     every = [key, *columns]
     record = ", ".join(f'"{c}" {table.c[c].type.compile(dialect=dialect)}' for c in every)
-    assignments = ", ".join(f'"{c}" = v."{c}"' for c in columns)
+    assignments = ", ".join([*(f'"{c}" = v."{c}"' for c in columns), *(f'"{c}" = %s' for c in constants)])
     sql = (
         f'UPDATE "{table.name}" AS t SET {assignments} FROM jsonb_to_recordset(%s::jsonb) AS v({record})'
         f' WHERE t."{key}" = v."{key}"'
     )
     driver = await _driver(session)
     async with driver.cursor() as cursor:
-        await cursor.execute(sql, [json.dumps(list(rows), default=_json)])
+        await cursor.execute(sql, [*map(_plain, constants.values()), json.dumps(list(rows), default=_json)])
+
+
+async def insert_json_rows(
+    session: AsyncSession,
+    model: type[DeclarativeBase],
+    rows: Sequence[Mapping[str, Any]],
+    same: Mapping[str, Any] | None = None,
+) -> list[int]:
+    """Insert ``rows`` (all with the same keys, values JSON can carry) into ``model``'s table,
+    each also with the values in ``same``; their new serial ``id`` values, in the rows' order.
+
+    PostgreSQL: one ``INSERT … SELECT`` from the rows as one JSON document (encoded by one C
+    call, no value converted in Python), ordered as given, so the ascending ids follow the
+    rows' order (what SQLAlchemy's ``sort_by_parameter_order`` relies on too). SQLite: one
+    executemany that returns the ids.
+    """
+    if not rows:
+        return []
+    table = _table(model)
+    constants = dict(same or {})
+    if not _on_postgresql(session):
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(await session.scalars(statement, [{**row, **constants} for row in rows]))
+    dialect = session.get_bind().dialect
+    varying = list(rows[0])
+    record = ", ".join(f'"{c}" {table.c[c].type.compile(dialect=dialect)}' for c in varying)
+    names = ", ".join(f'"{c}"' for c in (*varying, *constants))
+    values = ", ".join([*(f'v."{c}"' for c in varying), *(["%s"] * len(constants))])
+    aliases = ", ".join([*(f'"{c}"' for c in varying), '"_n"'])
+    sql = (
+        f'INSERT INTO "{table.name}" ({names}) SELECT {values}'
+        f" FROM ROWS FROM (jsonb_to_recordset(%s::jsonb) AS ({record})) WITH ORDINALITY AS v({aliases})"
+        ' ORDER BY v."_n" RETURNING "id"'
+    )
+    driver = await _driver(session)
+    async with driver.cursor() as cursor:
+        await cursor.execute(sql, [*constants.values(), json.dumps(list(rows), default=_json)])
+        return sorted(row[0] for row in await cursor.fetchall())

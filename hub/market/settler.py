@@ -183,7 +183,7 @@ async def settle_interval(
     await _post(session, community.id, start, revision, standing, outcome.postings)
     await _store_allocations(session, community.id, start, outcome, read.ex_post)
     changed = _apply_deliveries(read, outcome.deliveries, now)
-    await _store_deliveries(session, changed)
+    await _store_deliveries(session, changed, now)
     if settled is None:
         settled = Settlement(community=community.id, start=start, revision=revision)
         session.add(settled)
@@ -383,9 +383,13 @@ async def _views(
 _VIEWS = TypeAdapter(list[TransactionOut])
 
 
-async def _store_deliveries(session: AsyncSession, changed: Sequence[Mapping[str, Any]]) -> None:
-    fields = ("id", "status", "delivered_wh", "shortfall", "amount", "updated_at")
-    await update_rows(session, Transaction, "id", [{name: t[name] for name in fields} for t in changed])
+async def _store_deliveries(
+    session: AsyncSession, changed: Sequence[Mapping[str, Any]], now: datetime
+) -> None:
+    # The time once for all rows, not once in each row's JSON.
+    fields = ("id", "status", "delivered_wh", "shortfall", "amount")
+    rows = [{name: t[name] for name in fields} for t in changed]
+    await update_rows(session, Transaction, "id", rows, {"updated_at": now})
 
 
 @dataclass
