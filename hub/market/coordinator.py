@@ -10,8 +10,8 @@ orders make nothing for them, and the settlement allocates the meters afterwards
 
 A gate can pass with nobody to clear it: a replica died and its lease has not lapsed yet
 (up to ~12 s), or a single hub was stopped for a while. So when a community's task starts
-(a replica gains it, the hub starts) and before each gate it waits for, the task catches
-up: every interval whose gate has closed but which has not ended and has no row is cleared
+(a replica gains it, the hub starts) and again after each gate, the task catches up:
+every interval whose gate has closed but which has not ended and has no row is cleared
 then, once (a row per interval, as above). An interval under way still trades: delivery
 starts its trades within a second and sizes battery commands for the time left, and
 settlement shares the whole interval's meters among its trades as usual. An interval that
@@ -147,20 +147,25 @@ class MarketCoordinator:
     async def catch_up(self, community_id: str) -> list[MarketInterval]:
         """Clear the intervals whose gate closed without a clearing and which have not ended
         (see the module's docstring); a failure is logged and counted, and the gates go on."""
-        async with self.sessions() as session:
-            community = await session.get(Community, community_id)
-            if community is None:
-                return []
-            missed = [
-                start
-                for start in closed_not_ended(self.clock.now(), interval_of(community), gate_lead(community))
-                if await session.get(MarketInterval, (community_id, start)) is None
-            ]
+        try:
+            async with self.sessions() as session:
+                community = await session.get(Community, community_id)
+                if community is None:
+                    return []
+                length, lead = interval_of(community), gate_lead(community)
+                missed = [
+                    start
+                    for start in closed_not_ended(self.clock.now(), length, lead)
+                    if await session.get(MarketInterval, (community_id, start)) is None
+                ]
+        except (OperationalError, InterfaceError, OSError) as exc:
+            log.warning("looking for missed gates of %r failed (%r); again after the next", community_id, exc)
+            return []
         cleared: list[MarketInterval] = []
         for start in missed:
-            if not self.owns(community_id) or await self._ex_post(community_id, start):
-                continue
             try:
+                if not self.owns(community_id) or await self._ex_post(community_id, start):
+                    continue
                 cleared.append(await self._clear(community_id, start, missed=True))
             except (AlreadyCleared, _EmptyBook):
                 continue
