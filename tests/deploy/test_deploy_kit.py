@@ -146,7 +146,7 @@ def test_every_variable_is_in_the_env_example(compose_file: Path) -> None:
     used = set(re.findall(r"\$\{([A-Z_][A-Z0-9_]*)", compose_file.read_text()))
     assert used, "no ${VAR} at all: secrets must come from .env"
     assert used <= defined, f"not in deploy/.env.example: {sorted(used - defined)}"
-    assert not re.search(r"^[A-Z_]+=\S", example.split("HUB_A_COMMUNITY")[0], re.MULTILINE), (
+    assert not re.search(r"^[A-Z_]+=\S", example.split("# Host ports")[0], re.MULTILINE), (
         "the example must leave secrets empty"
     )
 
@@ -180,7 +180,7 @@ def test_migrations_run_once_before_the_replicas() -> None:
     services = load_compose(COMPOSE)["services"]
     assert services["migrate"]["command"] == ["powershare-hub", "migrate"]
     assert services["migrate"].get("restart") == "no"
-    client_ids = set()
+    client_ids, replica_ids = set(), set()
     for name in HUB_SERVICES:
         hub = services[name]
         assert hub["command"] == ["powershare-hub", "serve"]
@@ -188,8 +188,13 @@ def test_migrations_run_once_before_the_replicas() -> None:
         assert hub["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
         assert hub["depends_on"]["db"]["condition"] == "service_healthy"
         client_ids.add(hub["environment"]["POWERSHARE_MQTT_CLIENT_ID"])
-    # One MQTT client id per replica, or the broker would keep throwing one out for the other.
+        replica_ids.add(hub["environment"]["POWERSHARE_REPLICA_ID"])
+        # the replicas share every community through the leases, not by a split made by hand
+        assert "POWERSHARE_MQTT_COMMUNITY" not in hub["environment"]
+    # One MQTT client id per replica, or the broker would keep throwing one out for the other;
+    # one name per replica, or two would renew each other's leases.
     assert len(client_ids) == len(HUB_SERVICES)
+    assert len(replica_ids) == len(HUB_SERVICES)
 
 
 # --- the migrate setting ---------------------------------------------------------------------
@@ -527,6 +532,7 @@ def test_replicas_require_the_migrate_step_and_never_migrate() -> None:
     assert "powershare-migrate.service" in hub["Unit.After"][0].split()
     assert "POWERSHARE_MIGRATE=skip" in hub["Service.Environment"]
     assert "POWERSHARE_MQTT_CLIENT_ID=powershare-hub-%i" in hub["Service.Environment"]
+    assert "POWERSHARE_REPLICA_ID=hub-%i" in hub["Service.Environment"]
     assert hub["Service.Restart"] == ["on-failure"]
 
 
