@@ -7,7 +7,8 @@ inside the session's transaction, through SQLAlchemy's documented raw-connection
 
 Rows given as tuples of plain values (``insert_values``) skip the per-value conversion of
 ``insert_rows``: the ledger writes thousands of lines per interval, and converting each
-value costs more than COPY does.
+value costs more than COPY does. Rows whose new ids are needed (``insert_json_rows``) go as
+one JSON document in one ``INSERT … RETURNING``.
 """
 
 from __future__ import annotations
