@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -73,6 +74,9 @@ class MarketCoordinator:
         self.metrics = metrics
         self.materialize = materialize
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        # A clearing and a critical request's match read the same book and fill the same orders:
+        # one at a time per community, or the later one matches from a book the other has changed.
+        self._matching: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def run(self) -> None:
         """Keep one clearing task per community, for communities created while running too."""
@@ -181,6 +185,10 @@ class MarketCoordinator:
         return await self._clear(community_id, start, missed=False)
 
     async def _clear(self, community_id: str, start: datetime, missed: bool) -> MarketInterval:
+        async with self._matching[community_id]:
+            return await self._clear_alone(community_id, start, missed)
+
+    async def _clear_alone(self, community_id: str, start: datetime, missed: bool) -> MarketInterval:
         began = time.perf_counter()
         async with self.sessions() as session:
             community = await session.get(Community, community_id)
@@ -223,7 +231,7 @@ class MarketCoordinator:
 
     async def match_critical(self, request: EnergyRequest) -> None:
         """A critical request trades at once with what is left in the current and next interval."""
-        async with self.sessions() as session:
+        async with self._matching[request.community], self.sessions() as session:
             community = await session.get(Community, request.community)
             fresh = await session.get(EnergyRequest, request.id)
             if community is None or fresh is None or fresh.urgency is not Urgency.CRITICAL:

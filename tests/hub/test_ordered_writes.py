@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 import pytest
@@ -36,8 +37,12 @@ async def ingest_on(url: str) -> AsyncIterator[Ingest]:
         await engine.dispose()
 
 
+START = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+
+
 def payload(site: str, first: int, count: int) -> bytes:
-    readings = [site_reading(seq) for seq in range(first, first + count)]
+    # A replay is the spooled reading sent again: same seq, same time (the key is site, seq, ts).
+    readings = [site_reading(seq, ts=START + timedelta(seconds=seq)) for seq in range(first, first + count)]
     return Telemetry(site=site, readings=readings).model_dump_json().encode()
 
 
