@@ -132,7 +132,8 @@ ADMIN, NEIGHBOUR = "admin@example.org", "sun@example.org"
 MARKET_PASSWORD = "correct-horse-battery"
 
 
-def market_scenario() -> dict[str, object]:
+def market_scenario(buyer: str = NEW_HOME) -> dict[str, object]:
+    """An 8 kWp roof beside a home that uses far more than it makes, both metered at noon."""
     return {
         "community": {"name": "e2e", "seed": 11, "clock": "stepped", "start": NOON, "cloud_cover": 0.0},
         "home": [
@@ -145,7 +146,7 @@ def market_scenario() -> dict[str, object]:
                 "meter": {"variant": "three_phase", "unit_id": 240},
             },
             {
-                "id": NEW_HOME,
+                "id": buyer,
                 "lat": 51.331,
                 "lon": 9.171,
                 "load_kwh_per_year": 20000,

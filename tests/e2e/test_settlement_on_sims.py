@@ -35,7 +35,7 @@ from powershare_demo import agent_config
 from powershare_demo.seeding import assets
 from tests.agent.proxy import TcpProxy
 from tests.conftest import free_port
-from tests.e2e.stack import NOON, embedded_hub_settings, signed_in
+from tests.e2e.stack import NOON, embedded_hub_settings, market_scenario, signed_in
 from tests.helpers import eventually
 
 pytestmark = pytest.mark.slow
@@ -46,29 +46,6 @@ SUN, HOME = "e2e-sun", "e2e-home"
 INTERVAL = timedelta(minutes=15)
 GRACE = timedelta(seconds=300)
 TRADED_WH = 300  # per interval: well within the sun's export and the home's use at noon
-
-
-def scenario() -> dict[str, object]:
-    return {
-        "community": {"name": "e2e", "seed": 11, "clock": "stepped", "start": NOON, "cloud_cover": 0.0},
-        "home": [
-            {
-                "id": SUN,
-                "lat": 51.330,
-                "lon": 9.170,
-                "load_kwh_per_year": 2000,
-                "pv": {"kwp": 8.0, "variant": "three_phase"},
-                "meter": {"variant": "three_phase", "unit_id": 240},
-            },
-            {
-                "id": HOME,
-                "lat": 51.331,
-                "lon": 9.171,
-                "load_kwh_per_year": 20000,
-                "meter": {"variant": "three_phase"},
-            },
-        ],
-    }
 
 
 @dataclass
@@ -89,7 +66,7 @@ async def two_homes(tmp_path: Path, community: str, database_url: str) -> AsyncI
     link = TcpProxy(free_port(), "127.0.0.1", mqtt_port)
     async with (
         running_hub(settings, clock=clock),
-        run_community(parse(scenario()), clock=clock, free_ports=True) as sims,
+        run_community(parse(market_scenario(HOME)), clock=clock, free_ports=True) as sims,
     ):
         await link.start()
         engine = create_engine(database_url)
