@@ -17,7 +17,6 @@ import time
 from collections.abc import Sequence
 
 from edge_agent import __version__
-from edge_agent.cancellation import raise_if_cancelling
 from edge_agent.config import AgentConfig
 from edge_agent.device_slot import DeviceSlot, link_for
 from edge_agent.devices import GUARD
@@ -30,6 +29,7 @@ from edge_agent.sunspec.device import Sample
 from edge_agent.sunspec.transport import ModbusLink
 from edge_agent.watchdog import Watchdog
 from powershare_wire import SITE_DEVICE, DeviceInfo, DispatchAck, Quantity, Reading, SiteState, Status
+from powershare_wire.cancellation import raise_if_cancelling
 from powershare_wire.clock import WALL_CLOCK, Clock
 from powershare_wire.topics import Kind
 

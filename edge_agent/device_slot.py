@@ -12,13 +12,13 @@ import logging
 import time
 
 from edge_agent.backoff import Backoff
-from edge_agent.cancellation import cancel_and_wait
 from edge_agent.config import DeviceConfig, TcpDevice
 from edge_agent.devices import Device, make_device
 from edge_agent.sunspec.device import Sample, SunSpecDevice
 from edge_agent.sunspec.discovery import AUTO_UNIT_IDS, DiscoveryError, discover
 from edge_agent.sunspec.transport import DeviceRefused, LinkError, ModbusLink, RegisterLink
 from powershare_wire import DeviceInfo, Role
+from powershare_wire.cancellation import cancel_and_wait
 
 log = logging.getLogger(__name__)
 

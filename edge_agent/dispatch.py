@@ -24,12 +24,12 @@ from datetime import datetime, timedelta
 from pydantic import ValidationError
 
 from edge_agent.battery_control import ControlError
-from edge_agent.cancellation import cancel_and_wait, raise_if_cancelling
 from edge_agent.capabilities import DispatchableBattery
 from edge_agent.config import AgentConfig
 from edge_agent.device_slot import DeviceSlot
 from edge_agent.sunspec.transport import DeviceRefused, LinkError
 from powershare_wire import DispatchAck, DispatchCommand, DispatchMode, DispatchOutcome
+from powershare_wire.cancellation import cancel_and_wait, raise_if_cancelling
 from powershare_wire.clock import WALL_CLOCK, Clock
 
 log = logging.getLogger(__name__)

@@ -39,10 +39,10 @@ import aiomqtt
 from pydantic import ValidationError
 
 from edge_agent.backoff import Backoff
-from edge_agent.cancellation import cancel_and_wait, raise_if_cancelling
 from edge_agent.config import HomeAssistantConfig
 from powershare_wire import CommunityShare, Reading
 from powershare_wire import site as vocabulary
+from powershare_wire.cancellation import cancel_and_wait, raise_if_cancelling
 
 log = logging.getLogger(__name__)
 
@@ -329,7 +329,7 @@ class HomeAssistantLink:
     @staticmethod
     async def _publish(client: aiomqtt.Client, topic: str, payload: str) -> None:
         await client.publish(topic, payload.encode(), qos=1, retain=True, timeout=PUBLISH_TIMEOUT_S)
-        raise_if_cancelling()  # aiomqtt awaits through 3.11's wait_for (edge_agent.cancellation)
+        raise_if_cancelling()  # aiomqtt awaits through 3.11's wait_for (powershare_wire.cancellation)
 
 
 async def _until(waiting: Awaitable[object], listener: asyncio.Task[None]) -> None:

@@ -25,10 +25,10 @@ import aiomqtt
 from pydantic import BaseModel, ValidationError
 
 from edge_agent.backoff import Backoff
-from edge_agent.cancellation import cancel_and_wait, raise_if_cancelling
 from edge_agent.config import AgentConfig
 from edge_agent.spool import Spool
 from powershare_wire import Reading, Status, Telemetry, TelemetryAck
+from powershare_wire.cancellation import cancel_and_wait, raise_if_cancelling
 from powershare_wire.messages import MAX_BATCH
 from powershare_wire.topics import Kind, topic
 

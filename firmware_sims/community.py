@@ -19,6 +19,7 @@ from firmware_sims.registry import build_device
 from firmware_sims.running import RunningCommunity, RunningDevice, RunningHome
 from firmware_sims.scenario import DeviceScenario, Scenario, load
 from firmware_sims.serial_line import SerialLine
+from powershare_wire.cancellation import cancel_and_wait
 
 __all__ = ["RunningCommunity", "clock_for", "run_community"]
 
@@ -126,7 +127,7 @@ async def run_community(
             )
         if clock.mode is not ClockMode.STEPPED:
             ticker = asyncio.create_task(_keep_up(physics), name="physics-ticker")
-            stack.push_async_callback(_cancel, ticker)
+            stack.push_async_callback(cancel_and_wait, [ticker])
         yield community
 
 
@@ -136,9 +137,3 @@ async def _keep_up(physics: CommunityPhysics) -> None:
     while True:
         await asyncio.sleep(1.0)
         physics.sync()
-
-
-async def _cancel(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task

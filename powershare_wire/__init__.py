@@ -2,7 +2,8 @@
 
 This package is the only code the agent and the hub share. Topic names live in
 :mod:`powershare_wire.topics`, payload models in :mod:`powershare_wire.messages`, and the names,
-units and signs of a site snapshot's values in :mod:`powershare_wire.site`.
+units and signs of a site snapshot's values in :mod:`powershare_wire.site`; the clock and the cancel
+helper (:mod:`powershare_wire.cancellation`) serve agent, hub and simulators alike.
 """
 
 from powershare_wire.messages import (

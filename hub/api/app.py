@@ -62,6 +62,7 @@ from hub.mqtt.commands import CommandLink
 from hub.mqtt.session import MqttLink
 from hub.mqtt.target import BrokerTarget
 from hub.mqtt.telemetry import TelemetryLink
+from powershare_wire.cancellation import cancel_and_wait
 from powershare_wire.clock import WALL_CLOCK, Clock
 
 log = logging.getLogger("hub")
@@ -214,9 +215,8 @@ def _mount_web(app: FastAPI, settings: Settings) -> None:
 
 
 async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
+    # Cancelled again until done: a cancel that 3.11's wait_for swallowed would hang the stop.
+    await cancel_and_wait(tasks)
     for task in tasks:
-        task.cancel()
-    results = await asyncio.gather(*tasks, return_exceptions=True)
-    for task, result in zip(tasks, results, strict=True):
-        if isinstance(result, Exception):
-            log.error("task %s failed: %r", task.get_name(), result)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("task %s failed: %r", task.get_name(), error)

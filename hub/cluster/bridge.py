@@ -22,7 +22,6 @@ psycopg 3 connections outside SQLAlchemy's pool, reconnecting with jittered back
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
 import logging
@@ -34,6 +33,7 @@ from sqlalchemy.engine import make_url
 
 from hub.core.backoff import Backoff
 from hub.events import Event, EventBus
+from powershare_wire.cancellation import cancel_and_wait
 
 log = logging.getLogger("hub.cluster")
 
@@ -127,11 +127,7 @@ class PgEventBridge:
             await asyncio.gather(*tasks)
         finally:
             self.bus.forward = None
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await cancel_and_wait(tasks)
 
     async def _send_forever(self) -> None:
         backoff = Backoff()

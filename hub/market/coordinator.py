@@ -23,7 +23,6 @@ in it: a missed gate of an empty book loses nobody a trade.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import defaultdict
@@ -43,6 +42,7 @@ from hub.market.orders import OrderRejected, gate_lead, interval_of
 from hub.market.sharing import mode_at, period_at
 from hub.metrics import HubMetrics
 from hub.outbox import Outbox
+from powershare_wire.cancellation import cancel_and_wait
 from powershare_wire.clock import Clock, sleep_until
 
 log = logging.getLogger("hub.market")
@@ -100,11 +100,7 @@ class MarketCoordinator:
                     self._tasks.pop(community_id).cancel()  # another replica clears it now
                 await asyncio.sleep(DISCOVERY_S)
         finally:
-            for task in self._tasks.values():
-                task.cancel()
-            for task in self._tasks.values():
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await cancel_and_wait(self._tasks.values())
 
     async def _clear_forever(self, community_id: str) -> None:
         while True:

@@ -21,7 +21,6 @@ after a hub restart; the wait for an answer does not survive one.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 from collections import defaultdict
@@ -65,6 +64,7 @@ from hub.mqtt.commands import CommandLink, CommandNotSent, SiteAck
 from hub.notify import notify
 from hub.outbox import Outbox
 from powershare_wire import DispatchAck, DispatchCommand, DispatchMode
+from powershare_wire.cancellation import cancel_and_wait
 from powershare_wire.clock import Clock
 
 log = logging.getLogger("hub.delivery")
@@ -134,12 +134,7 @@ class DeliveryCoordinator:
                     self._tasks.pop(community_id).cancel()  # another replica delivers it now
                 await asyncio.sleep(DISCOVERY_S)
         finally:
-            tasks = [acks, *self._tasks.values(), *self._waits]
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await cancel_and_wait([acks, *self._tasks.values(), *self._waits])
 
     async def _deliver_forever(self, community_id: str) -> None:
         while True:

@@ -30,6 +30,7 @@ from hub.mqtt.session import BrokerDown, BrokerSession, Delivery
 from hub.mqtt.target import BrokerTarget
 from powershare_wire import DispatchAck, DispatchCommand, Kind
 from powershare_wire import topics as wire_topics
+from powershare_wire.cancellation import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +79,7 @@ class CommandLink:
                     try:
                         await session.wait_closed()
                     finally:
-                        publishing.cancel()
-                        await asyncio.gather(publishing, return_exceptions=True)
+                        await cancel_and_wait([publishing])
             except BrokerDown as exc:
                 self.last_error = str(exc)
             finally:

@@ -19,7 +19,7 @@ from pathlib import Path
 import aiomqtt
 import pytest
 
-from edge_agent.cancellation import cancel_and_wait, raise_if_cancelling
+from powershare_wire.cancellation import cancel_and_wait, raise_if_cancelling
 from hub.broker import embedded_broker
 from hub.ingest.acks import AckBook
 from powershare_wire import Telemetry
@@ -67,7 +67,7 @@ class Collector:
                                 await client.publish(name, payload, qos=1, retain=True)
             except aiomqtt.MqttError:
                 self.connected.clear()
-                raise_if_cancelling()  # aiomqtt on 3.11 can swallow a cancel (see edge_agent.cancellation)
+                raise_if_cancelling()  # aiomqtt on 3.11 can swallow a cancel (see powershare_wire.cancellation)
                 await asyncio.sleep(0.02)
 
     async def wait_for(self, seq: int, within: float = 20) -> None:
