@@ -107,6 +107,7 @@ def run_demo_once(data_dir: Path) -> tuple[datetime, str]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(360)  # two demo runs, each up to a minute to start and two to stop under load
 def test_a_restarted_demo_picks_up_where_it_stopped(tmp_path: Path) -> None:
     first, output = run_demo_once(tmp_path)
     assert "at 60x (a 15-minute interval every 15 s)" in output
