@@ -14,7 +14,8 @@ the agent opens a second MQTT connection, to the resident's broker, and publishe
   ``state_interval_s`` (Home Assistant records every change; once a second would swell its
   database), each sensor picking its value with a template;
 - ``powershare/{site}/availability``: ``online`` on connect, ``offline`` as the last will and
-  on a clean stop, so the sensors show unavailable while the agent is away;
+  on a clean stop (the session's presence, :mod:`edge_agent.mqtt_session`), so the sensors
+  show unavailable while the agent is away;
 - the community share, once the hub sent one (its retained ``share``, which the hub link
   hands over): the part of the home's use its neighbours gave today, and the energy received
   from and given to them (daily counters; Home Assistant takes the fall at midnight as a reset).
@@ -30,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import ssl
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -40,6 +40,7 @@ from pydantic import ValidationError
 
 from edge_agent.backoff import Backoff
 from edge_agent.config import HomeAssistantConfig
+from edge_agent.mqtt_session import ReconnectingSession
 from powershare_wire import CommunityShare, Reading
 from powershare_wire import site as vocabulary
 from powershare_wire.cancellation import cancel_and_wait, raise_if_cancelling
@@ -49,7 +50,6 @@ log = logging.getLogger(__name__)
 ONLINE: Final = "online"
 OFFLINE: Final = "offline"
 PUBLISH_TIMEOUT_S = 10.0
-DISCONNECT_TIMEOUT_S = 3.0
 SHARE: Final = "community_share_pct"  # not a site quantity: the hub's figure, forwarded
 SHARED_IN: Final = "community_received_wh"
 SHARED_OUT: Final = "community_given_wh"
@@ -211,9 +211,17 @@ class HomeAssistantLink:
         self._share: dict[str, float | None] | None = None
         self._changed = asyncio.Event()
         self._announced: set[str] = set()  # sensor keys whose config this connection sent
-        self.connected = asyncio.Event()
+        self._session = ReconnectingSession(
+            config,
+            label="Home Assistant broker",
+            identifier=f"ps-agent-ha-{community}-{site}",
+            presence_topic=self.topics.availability,
+            presence=lambda online: (ONLINE if online else OFFLINE).encode(),
+            backoff=Backoff(initial_s=0.5, maximum_s=60.0),
+            log=log,
+        )
+        self.connected = self._session.connected
         self.states_sent = 0
-        self.backoff = Backoff(initial_s=0.5, maximum_s=60.0)
 
     def update(self, snapshot: Reading) -> None:
         """The site's newest snapshot (``device == "site"``)."""
@@ -240,58 +248,20 @@ class HomeAssistantLink:
 
     async def run(self) -> None:
         """Stay connected until cancelled (then say offline), reconnecting with backoff."""
-        while True:
-            try:
-                await self._session()
-            except aiomqtt.MqttError as exc:
-                log.warning("Home Assistant broker %s: %s", self.config.url, exc)
-            except (OSError, TimeoutError) as exc:
-                log.warning("Home Assistant broker %s unreachable: %s", self.config.url, exc)
-            self.connected.clear()
-            raise_if_cancelling()
-            await asyncio.sleep(self.backoff.next_delay())
+        await self._session.run(self._begin, self._serve)
 
-    def _client(self) -> aiomqtt.Client:
-        config = self.config
-        tls_context = None
-        if config.tls:
-            tls_context = ssl.create_default_context(cafile=str(config.ca_file) if config.ca_file else None)
-        return aiomqtt.Client(
-            config.host,
-            config.port,
-            username=config.username,
-            password=config.password.get_secret_value() if config.password else None,
-            identifier=f"ps-agent-ha-{self.topics.community}-{self.topics.site}",
-            will=aiomqtt.Will(self.topics.availability, OFFLINE, qos=1, retain=True),
-            keepalive=config.keepalive_s,
-            tls_context=tls_context,
-            timeout=10,
-        )
+    async def _begin(self, client: aiomqtt.Client) -> None:
+        self._announced.clear()
+        await client.subscribe(self.topics.status, qos=1)
+        await self._announce(client)
 
-    async def _session(self) -> None:
-        client = self._client()
-        await client.__aenter__()
+    async def _serve(self, client: aiomqtt.Client) -> None:
+        log.info("Home Assistant discovery on %s under %s/", self.config.url, self.config.discovery_prefix)
+        listener = asyncio.create_task(self._listen(client), name="home-assistant-status")
         try:
-            self._announced.clear()
-            await client.subscribe(self.topics.status, qos=1)
-            await self._publish(client, self.topics.availability, ONLINE)
-            await self._announce(client)
-            self.connected.set()
-            self.backoff.reset()
-            log.info(
-                "Home Assistant discovery on %s under %s/", self.config.url, self.config.discovery_prefix
-            )
-            listener = asyncio.create_task(self._listen(client), name="home-assistant-status")
-            try:
-                await self._send_states(client, listener)
-            except asyncio.CancelledError:
-                await self._goodbye(client)
-                raise
-            finally:
-                await cancel_and_wait([listener])
+            await self._send_states(client, listener)
         finally:
-            self.connected.clear()
-            await _disconnect(client)
+            await cancel_and_wait([listener])
 
     async def _send_states(self, client: aiomqtt.Client, listener: asyncio.Task[None]) -> None:
         while True:
@@ -320,12 +290,6 @@ class HomeAssistantLink:
     def _unannounced(self, sensors: Iterable[Sensor]) -> list[Sensor]:
         return [sensor for sensor in sensors if sensor.key not in self._announced]
 
-    async def _goodbye(self, client: aiomqtt.Client) -> None:
-        try:  # not _publish: the task is being cancelled, and this must still go out
-            await client.publish(self.topics.availability, OFFLINE.encode(), qos=1, retain=True, timeout=3)
-        except (aiomqtt.MqttError, TimeoutError) as exc:
-            log.info("could not tell Home Assistant we are offline: %s", exc)
-
     @staticmethod
     async def _publish(client: aiomqtt.Client, topic: str, payload: str) -> None:
         await client.publish(topic, payload.encode(), qos=1, retain=True, timeout=PUBLISH_TIMEOUT_S)
@@ -343,12 +307,3 @@ async def _until(waiting: Awaitable[object], listener: asyncio.Task[None]) -> No
     if listener.done():
         listener.result()  # the connection's error
         raise aiomqtt.MqttError("the broker ended the session")
-
-
-async def _disconnect(client: aiomqtt.Client) -> None:
-    """aiomqtt waits without limit for the broker to see DISCONNECT; bound it, as the hub link does."""
-    try:
-        async with asyncio.timeout(DISCONNECT_TIMEOUT_S):
-            await client.__aexit__(None, None, None)
-    except (TimeoutError, aiomqtt.MqttError) as exc:
-        log.info("Home Assistant broker disconnect not confirmed: %s", exc or "timeout")

@@ -1,7 +1,7 @@
-"""The MQTT side of the agent: one reconnect loop, birth and will, live and backlog telemetry.
+"""The MQTT side of the agent: the hub's broker, live and backlog telemetry, dispatch in.
 
-aiomqtt has no automatic reconnect, so :meth:`MqttLink.run` wraps each session in a loop with
-jittered exponential backoff. Inside a session, live readings and the backlog drain run
+The connection is kept up by :class:`~edge_agent.mqtt_session.ReconnectingSession` (backoff,
+the site's status as birth and will). Inside a session, live readings and the backlog drain run
 side by side.
 
 Delivery is end to end (#12): the broker's PUBACK only means the broker took a message, and
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import ssl
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from edge_agent.backoff import Backoff
 from edge_agent.config import AgentConfig
+from edge_agent.mqtt_session import ReconnectingSession
 from edge_agent.spool import Spool
 from powershare_wire import Reading, Status, Telemetry, TelemetryAck
 from powershare_wire.cancellation import cancel_and_wait, raise_if_cancelling
@@ -35,7 +35,6 @@ from powershare_wire.topics import Kind, topic
 log = logging.getLogger(__name__)
 
 PUBLISH_TIMEOUT_S = 15.0
-DISCONNECT_TIMEOUT_S = 3.0
 ACK_TIMEOUT_S = 30.0  # the hub confirms within a commit (≪ 1 s); silence this long means it lost them
 MAX_ACK_TIMEOUT_S = 600.0  # while the hub stays away, send the backlog again at most this rarely
 
@@ -52,14 +51,21 @@ class MqttLink:
         self.config = config
         self._on_share = on_share  # the hub's community share, for Home Assistant (edge_agent.home_assistant)
         self.spool = spool
-        self._status = status
         self._on_dispatch = on_dispatch
         self._new_readings = asyncio.Event()
         self._outbox: asyncio.Queue[tuple[str, bytes, bool]] = asyncio.Queue(maxsize=1000)
-        self._client: aiomqtt.Client | None = None
-        self.connected = asyncio.Event()
+        self._session = ReconnectingSession(
+            config.mqtt,
+            label="MQTT",
+            identifier=f"ps-agent-{config.community}-{config.site}",
+            presence_topic=self.topic(Kind.STATUS),
+            presence=lambda online: status(online).model_dump_json().encode(),
+            backoff=Backoff(initial_s=0.5, maximum_s=30.0),
+            log=log,
+            max_inflight_messages=20,
+        )
+        self.connected = self._session.connected
         self.drained = asyncio.Event()  # set once a session has delivered the whole backlog
-        self.backoff = Backoff(initial_s=0.5, maximum_s=30.0)
         self.published_batches = 0
         self.confirmed = 0  # readings the hub confirmed and the spool deleted
         self.resent_batches = 0
@@ -82,90 +88,29 @@ class MqttLink:
         self._outbox.put_nowait((self.topic(kind), message.model_dump_json().encode(), retain))
         return True
 
-    # The reconnect loop.
+    # One session after another (edge_agent.mqtt_session).
 
     async def run(self) -> None:
-        while True:
-            try:
-                await self._session()
-            except aiomqtt.MqttError as exc:
-                log.warning("MQTT %s: %s", self.config.mqtt.url, exc)
-            except (OSError, TimeoutError) as exc:
-                log.warning("MQTT %s unreachable: %s", self.config.mqtt.url, exc)
-            self.connected.clear()
-            self._client = None
-            raise_if_cancelling()
-            delay = self.backoff.next_delay()
-            log.info("MQTT reconnect in %.1f s", delay)
-            await asyncio.sleep(delay)
+        await self._session.run(self._begin, self._serve)
 
-    def _client_for(self) -> aiomqtt.Client:
-        mqtt = self.config.mqtt
-        will = aiomqtt.Will(
-            self.topic(Kind.STATUS), self._status(False).model_dump_json().encode(), qos=1, retain=True
-        )
-        tls_context = None
-        if mqtt.tls:
-            tls_context = ssl.create_default_context(cafile=str(mqtt.ca_file) if mqtt.ca_file else None)
-        return aiomqtt.Client(
-            mqtt.host,
-            mqtt.port,
-            username=mqtt.username,
-            password=mqtt.password.get_secret_value() if mqtt.password else None,
-            identifier=f"ps-agent-{self.config.community}-{self.config.site}",
-            will=will,
-            keepalive=mqtt.keepalive_s,
-            tls_context=tls_context,
-            timeout=10,
-            max_inflight_messages=20,
-        )
+    async def _begin(self, client: aiomqtt.Client) -> None:
+        await _subscribe(client, self.topic(Kind.DISPATCH))
+        # Retained: the hub's latest word arrives at once, also after a reconnect.
+        await _subscribe(client, self.topic(Kind.TELEMETRY_ACK))
+        if self._on_share is not None:
+            await _subscribe(client, self.topic(Kind.SHARE))
+        self._drain_queue(self._outbox)  # the last session's unsent leftovers (send() refuses offline)
 
-    async def _session(self) -> None:
-        client = self._client_for()
-        await client.__aenter__()
-        self._client = client
-        try:
-            await client.publish(
-                self.topic(Kind.STATUS), self._status(True).model_dump_json().encode(), qos=1, retain=True
-            )
-            await _subscribe(client, self.topic(Kind.DISPATCH))
-            # Retained: the hub's latest word arrives at once, also after a reconnect.
-            await _subscribe(client, self.topic(Kind.TELEMETRY_ACK))
-            if self._on_share is not None:
-                await _subscribe(client, self.topic(Kind.SHARE))
-            raise_if_cancelling()
-            # Everything spooled before this point is backlog; newer readings go out live.
-            watermark = (await self.spool.stats()).next_seq
-            self._drain_queue(self._outbox)
-            self.connected.set()
-            self.backoff.reset()
-            log.info("MQTT connected to %s", self.config.mqtt.url)
-            try:
-                await self._serve(client, watermark)
-            except asyncio.CancelledError:
-                await self._say_goodbye(client)
-                raise
-        finally:
-            self.connected.clear()
-            await self._disconnect(client)
-
-    @staticmethod
-    async def _disconnect(client: aiomqtt.Client) -> None:
-        """aiomqtt waits without limit for the broker to see DISCONNECT; over a dead link that
-        would hang the shutdown, so bound it."""
-        try:
-            async with asyncio.timeout(DISCONNECT_TIMEOUT_S):
-                await client.__aexit__(None, None, None)
-        except (TimeoutError, aiomqtt.MqttError) as exc:
-            log.info("MQTT disconnect not confirmed: %s", exc or "timeout")
-
-    async def _serve(self, client: aiomqtt.Client, watermark: int) -> None:
+    async def _serve(self, client: aiomqtt.Client) -> None:
         """Run the session's tasks until one fails (usually: the connection dropped).
 
         Plain tasks and ``asyncio.wait`` rather than a TaskGroup: on Python 3.11 a TaskGroup whose
         child fails can leave the parent marked as cancelling, and a cancellation arriving at
         the same time can be turned into the child's error; both would break the reconnect loop.
         """
+        log.info("MQTT connected to %s", self.config.mqtt.url)
+        # Everything spooled before this point is backlog; newer readings go out live.
+        watermark = (await self.spool.stats()).next_seq
         tasks = [
             asyncio.create_task(self._publish_live(client, watermark), name="publish_live"),
             asyncio.create_task(self._drain_backlog(client, watermark), name="drain_spool"),
@@ -183,14 +128,6 @@ class MqttLink:
                     tasks.remove(task)  # the drain finishes normally; the others run on
         finally:
             await cancel_and_wait(tasks)
-
-    async def _say_goodbye(self, client: aiomqtt.Client) -> None:
-        """Publish the offline status ourselves on a clean shutdown (the will is for crashes)."""
-        status = self._status(False).model_dump_json().encode()
-        try:
-            await client.publish(self.topic(Kind.STATUS), status, qos=1, retain=True, timeout=3)
-        except (aiomqtt.MqttError, TimeoutError) as exc:
-            log.warning("could not publish offline status: %s", exc)
 
     @staticmethod
     def _drain_queue(queue: asyncio.Queue[Any]) -> None:

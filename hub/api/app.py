@@ -103,7 +103,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
             sessions = async_sessionmaker(engine, expire_on_commit=False)
             # On PostgreSQL: community leases (what this replica runs and ingests) and events shared
             # across replicas.
-            owns, ingests, replica = replica_tasks(settings, sessions, bus)
+            owns, ingests, replica = replica_tasks(settings, sessions, bus, link)
             coordinator = MarketCoordinator(sessions, bus, clock, metrics, materialize_standing, owns)
             settler = SettlementCoordinator(sessions, bus, clock, metrics, owns)
             commands = CommandLink(target, settings.mqtt_client_id, settings.mqtt_community)

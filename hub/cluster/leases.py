@@ -23,6 +23,14 @@ need not agree), a replica:
    expired lease, so two replicas racing for one community cannot both win. A replica limited
    to one community's agents (POWERSHARE_MQTT_COMMUNITY) takes only that community.
 
+A replica whose ingest link to the broker has been down for longer than a grace
+(``ingest_link_grace_s``, 10 s; hub.cluster.link_guard) would own communities nobody ingests. It
+stops counting itself alive and, if any replica is alive (its link up), gives back every lease
+and takes none, so the others take them at their next renewal: within grace + renew (12 s by
+default). With no such replica (the one broker down for all), it keeps what it holds, since
+the market and settlement still need an owner. Its link back, it counts itself alive again and
+takes its fair share as a joining replica does.
+
 A dead replica's communities are thus taken over within ttl + renew (12 s by default, inside the
 15 s the issue asks for). A replica that cannot reach the database stops acting on its
 communities once ttl has passed since its last successful renewal, counted on its own monotonic
@@ -40,12 +48,13 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hub.cluster.link_guard import LinkGuard
 from hub.db.models import ClusterReplica, Community, CommunityLease
 
 log = logging.getLogger("hub.cluster")
@@ -69,8 +78,10 @@ class LeaseKeeper:
         ttl_s: float,
         renew_s: float,
         serves: Owns = owns_everything,
+        link: LinkGuard | None = None,
     ) -> None:
         self.sessions = sessions
+        self.link = link  # None: no ingest link to watch (the leases alone, in tests)
         # Only communities whose agents this replica hears (POWERSHARE_MQTT_COMMUNITY): delivery
         # needs their acknowledgements.
         self.serves = serves
@@ -102,7 +113,7 @@ class LeaseKeeper:
                     await self.tick()
                 except Exception:  # the database away, say: owns() turns False once the leases lapse
                     log.exception("renewing the leases of replica %r failed", self.replica_id)
-                await asyncio.sleep(self.renew_s)
+                await asyncio.sleep(self._pause())
         finally:
             await self._release_all()
 
@@ -110,61 +121,30 @@ class LeaseKeeper:
         """Renew, then take or give back to reach the fair share; returns what is owned now."""
         began = time.monotonic()
         ttl = timedelta(seconds=self.ttl_s)
-        leases = CommunityLease.__table__
         async with self.sessions() as session, session.begin():
             now = await session.scalar(select(func.now()))
             assert now is not None
             until = now + ttl
+            fit = self.link is None or self.link.fit()
+            # Unfit, it is present but not alive: the others count it out of the fair share.
+            seen_until = until if fit else now
             await session.execute(
                 insert(ClusterReplica)
-                .values(replica_id=self.replica_id, seen_until=until)
-                .on_conflict_do_update(index_elements=["replica_id"], set_={"seen_until": until})
+                .values(replica_id=self.replica_id, seen_until=seen_until)
+                .on_conflict_do_update(index_elements=["replica_id"], set_={"seen_until": seen_until})
             )
-            owned = set(
-                await session.scalars(
-                    update(CommunityLease)
-                    .where(CommunityLease.owner == self.replica_id)
-                    .values(expires_at=until)
-                    .returning(CommunityLease.community)
-                )
+            others = await session.scalar(
+                select(func.count())
+                .select_from(ClusterReplica)
+                .where(ClusterReplica.seen_until > now, ClusterReplica.replica_id != self.replica_id)
             )
-            alive = await session.scalar(
-                select(func.count()).select_from(ClusterReplica).where(ClusterReplica.seen_until > now)
-            )
-            communities = await session.scalar(select(func.count()).select_from(Community))
-            fair = math.ceil((communities or 0) / max(alive or 1, 1))
-            alone = (alive or 0) <= 1
-            if len(owned) > fair:
-                surplus = sorted(owned)[fair:]
-                self._owned = frozenset(owned - set(surplus))  # stop acting before the others can start
-                await session.execute(
-                    delete(CommunityLease).where(
-                        CommunityLease.owner == self.replica_id, CommunityLease.community.in_(surplus)
-                    )
-                )
-                owned -= set(surplus)
-                log.info("replica %r gives back %s (fair share %d)", self.replica_id, surplus, fair)
-            elif len(owned) < fair:
-                free = await session.scalars(
-                    select(Community.id)
-                    .outerjoin(CommunityLease, CommunityLease.community == Community.id)
-                    .where(or_(CommunityLease.community.is_(None), CommunityLease.expires_at <= now))
-                    .order_by(Community.id)
-                )
-                for community_id in [c for c in free if self.serves(c)][: fair - len(owned)]:
-                    taken = await session.scalar(
-                        insert(CommunityLease)
-                        .values(community=community_id, owner=self.replica_id, expires_at=until)
-                        .on_conflict_do_update(
-                            index_elements=["community"],
-                            set_={"owner": self.replica_id, "expires_at": until},
-                            where=leases.c.expires_at <= now,  # another replica's live lease stays
-                        )
-                        .returning(CommunityLease.community)
-                    )
-                    if taken is not None:
-                        owned.add(taken)
-                        log.info("replica %r takes community %r", self.replica_id, taken)
+            if not fit and others:
+                await self._give_up(session)
+                owned: set[str] = set()
+                alone = False
+            else:
+                owned = await self._renew_and_share(session, now, until, (others or 0) + int(fit))
+                alone = (others or 0) + int(fit) <= 1
             # Heartbeats of replicas gone for a while are only clutter.
             await session.execute(delete(ClusterReplica).where(ClusterReplica.seen_until < now - 10 * ttl))
         self._owned = frozenset(owned)
@@ -172,6 +152,70 @@ class LeaseKeeper:
         self._valid_until = began + self.ttl_s
         self.ticked = True
         return self._owned
+
+    def _pause(self) -> float:
+        """Until the next renewal, or until the link's grace ends if that comes sooner."""
+        left = self.link.unfit_in() if self.link is not None else None
+        if left is not None and 0 < left < self.renew_s:
+            return left + 0.05  # just past it, so that tick finds the replica unfit
+        return self.renew_s
+
+    async def _give_up(self, session: AsyncSession) -> None:
+        """The ingest link is down past its grace and another replica is alive: hand over all."""
+        if self._owned:
+            log.warning(
+                "replica %r gives back %s: its broker link is down", self.replica_id, sorted(self._owned)
+            )
+        self._owned = frozenset()  # stop acting before the others can start
+        await session.execute(delete(CommunityLease).where(CommunityLease.owner == self.replica_id))
+
+    async def _renew_and_share(
+        self, session: AsyncSession, now: datetime, until: datetime, alive: int
+    ) -> set[str]:
+        """Renew what this replica holds, then take or give back to reach its fair share."""
+        leases = CommunityLease.__table__
+        owned = set(
+            await session.scalars(
+                update(CommunityLease)
+                .where(CommunityLease.owner == self.replica_id)
+                .values(expires_at=until)
+                .returning(CommunityLease.community)
+            )
+        )
+        communities = await session.scalar(select(func.count()).select_from(Community))
+        fair = math.ceil((communities or 0) / max(alive, 1))
+        if len(owned) > fair:
+            surplus = sorted(owned)[fair:]
+            self._owned = frozenset(owned - set(surplus))  # stop acting before the others can start
+            await session.execute(
+                delete(CommunityLease).where(
+                    CommunityLease.owner == self.replica_id, CommunityLease.community.in_(surplus)
+                )
+            )
+            owned -= set(surplus)
+            log.info("replica %r gives back %s (fair share %d)", self.replica_id, surplus, fair)
+        elif len(owned) < fair:
+            free = await session.scalars(
+                select(Community.id)
+                .outerjoin(CommunityLease, CommunityLease.community == Community.id)
+                .where(or_(CommunityLease.community.is_(None), CommunityLease.expires_at <= now))
+                .order_by(Community.id)
+            )
+            for community_id in [c for c in free if self.serves(c)][: fair - len(owned)]:
+                taken = await session.scalar(
+                    insert(CommunityLease)
+                    .values(community=community_id, owner=self.replica_id, expires_at=until)
+                    .on_conflict_do_update(
+                        index_elements=["community"],
+                        set_={"owner": self.replica_id, "expires_at": until},
+                        where=leases.c.expires_at <= now,  # another replica's live lease stays
+                    )
+                    .returning(CommunityLease.community)
+                )
+                if taken is not None:
+                    owned.add(taken)
+                    log.info("replica %r takes community %r", self.replica_id, taken)
+        return owned
 
     async def _release_all(self) -> None:
         """A clean stop: give every lease back so the others need not wait for it to lapse."""

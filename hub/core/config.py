@@ -119,6 +119,12 @@ class Settings(BaseSettings):
         "communities move within lease_ttl_s + lease_renew_s",
     )
     lease_renew_s: float = Field(default=2.0, gt=0, description="How often a replica renews its leases")
+    ingest_link_grace_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="A replica whose broker link has been down this long gives its communities to "
+        "replicas whose link is up, and takes them back once its own is up again",
+    )
 
     # Raw readings only (hub.db.partitions): interval energy, trades, settlements and the ledger stay.
     raw_retention_days: int = Field(
