@@ -7,6 +7,7 @@ from hub.db.models.accounts import AuthToken, User
 from hub.db.models.base import Base
 from hub.db.models.cluster import ClusterReplica, CommunityLease
 from hub.db.models.community import Community
+from hub.db.models.corrections import MeterReadingCorrection
 from hub.db.models.enums import (
     AllocationKey,
     AssetKind,
@@ -46,6 +47,7 @@ __all__ = [
     "Mechanism",
     "MembershipRequest",
     "MembershipStatus",
+    "MeterReadingCorrection",
     "Notification",
     "Offer",
     "OrderStatus",
