@@ -31,7 +31,7 @@ from hub.db.engine import create_engine, migrate
 from powershare_demo.seeding import seed_community
 from soak.accounting import Marks, marks
 from soak.ports import listener_port
-from soak.proxy import PartitionProxy
+from soak.proxy import TcpProxy
 from soak.services import Mosquitto, Postgres
 
 COMMUNITY = "soak"
@@ -109,7 +109,7 @@ class Soak:
     root: Path
     postgres: Postgres
     broker: Mosquitto
-    proxy: PartitionProxy
+    proxy: TcpProxy
     sims: RunningCommunity
     hub: ChildProcess
     hub_url: str
@@ -222,7 +222,7 @@ async def running_soak(options: Options) -> AsyncIterator[Soak]:
         await asyncio.to_thread(broker.start)
         stack.callback(broker.stop)
 
-        proxy = PartitionProxy(listener_port(), broker.port)
+        proxy = TcpProxy(listener_port(), "127.0.0.1", broker.port)
         await proxy.start()
         stack.push_async_callback(proxy.stop)
 

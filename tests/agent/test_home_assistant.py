@@ -27,8 +27,8 @@ from edge_agent.home_assistant import (
 )
 from powershare_wire import CommunityShare, SiteState
 from powershare_wire.topics import Kind, topic
+from soak.proxy import TcpProxy
 from tests.agent.mqtt_client import mqtt_client
-from tests.agent.proxy import TcpProxy
 from tests.agent.test_app import agent_config, running, three_devices
 from tests.conftest import BrokerAddress, free_port
 from tests.helpers import site_reading

@@ -19,13 +19,14 @@ from pathlib import Path
 import aiomqtt
 import pytest
 
-from powershare_wire.cancellation import cancel_and_wait, raise_if_cancelling
 from hub.broker import embedded_broker
 from hub.ingest.acks import AckBook
 from powershare_wire import Telemetry
+from powershare_wire.cancellation import cancel_and_wait, raise_if_cancelling
 from powershare_wire.topics import Kind, topic
+from soak.ports import listener_port
+from soak.proxy import TcpProxy
 from tests.agent.mqtt_client import mqtt_client
-from tests.agent.proxy import TcpProxy, port_outside_ephemeral_range
 from tests.agent.test_app import agent_config, running, three_devices
 from tests.conftest import BrokerAddress
 from tests.helpers import eventually
@@ -109,7 +110,7 @@ async def wait_pending(spool: Path, at_least: int, within: float = 20) -> None:
 # it is ignored, instead of surfacing in whichever test runs next.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 async def test_embedded_broker_restart(community: str, tmp_path: Path) -> None:
-    port = port_outside_ephemeral_range()  # the broker restarts on it
+    port = listener_port()  # the broker restarts on it
     spool = tmp_path / "spool.db"
     async with three_devices() as devices:
         config = agent_config(community, f"mqtt://127.0.0.1:{port}", devices, spool, poll_interval_s=0.1)
@@ -131,7 +132,7 @@ async def test_embedded_broker_restart(community: str, tmp_path: Path) -> None:
 
 @pytest.mark.mosquitto
 async def test_network_outage_to_mosquitto(mosquitto: BrokerAddress, community: str, tmp_path: Path) -> None:
-    proxy_port = port_outside_ephemeral_range()  # the proxy restarts on it
+    proxy_port = listener_port()  # the proxy restarts on it
     proxy = TcpProxy(proxy_port, mosquitto.host, mosquitto.port)
     spool = tmp_path / "spool.db"
     collector = Collector(mosquitto.host, mosquitto.port, community)

@@ -33,7 +33,7 @@ from hub.seed import ensure_community, ensure_site, ensure_user
 from hub.server import running_hub
 from powershare_demo import agent_config
 from powershare_demo.seeding import assets
-from tests.agent.proxy import TcpProxy
+from soak.proxy import TcpProxy
 from tests.conftest import free_port
 from tests.e2e.stack import NOON, embedded_hub_settings, market_scenario, signed_in
 from tests.helpers import eventually
