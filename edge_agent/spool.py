@@ -22,7 +22,8 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -133,6 +134,19 @@ class Spool:
             raise RuntimeError("spool is not open")
         return self._db
 
+    @contextmanager
+    def _transaction(self, begin: str = "BEGIN") -> Iterator[sqlite3.Connection]:
+        """One explicit transaction (the connection is in autocommit mode): committed, or rolled
+        back whatever ends it early, a failed COMMIT included."""
+        db = self._conn
+        db.execute(begin)
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
     def _get_meta(self, key: str) -> Any:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else json.loads(row[0])
@@ -146,9 +160,7 @@ class Spool:
     def _append(
         self, make: Callable[[int], list[Reading]], count: int, meta: dict[str, Any]
     ) -> list[Reading]:
-        db = self._conn
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction("BEGIN IMMEDIATE") as db:
             first = int(self._get_meta("next_seq") or 0)
             readings = make(first)
             db.executemany(
@@ -167,10 +179,6 @@ class Spool:
                 ).rowcount
                 count_after -= dropped
                 self._set_meta("dropped", int(self._get_meta("dropped") or 0) + dropped)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         self._count = count_after  # only once committed
         return readings
 
@@ -211,18 +219,12 @@ class Spool:
         self._delete_each([seq for seq, _ in undecodable], count_as="skipped")
 
     def _delete_each(self, seqs: Sequence[int], count_as: str | None = None) -> int:
-        db = self._conn
-        db.execute("BEGIN")
-        try:
+        with self._transaction() as db:
             deleted = 0
             for seq in seqs:
                 deleted += db.execute("DELETE FROM readings WHERE seq = ?", (seq,)).rowcount
             if count_as is not None:
                 self._set_meta(count_as, int(self._get_meta(count_as) or 0) + deleted)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         self._count -= deleted
         return deleted
 
@@ -235,18 +237,12 @@ class Spool:
 
     def _confirm(self, ack: TelemetryAck) -> int:
         # A watermark and a few ranges: one indexed range delete each, whatever the spool holds.
-        db = self._conn
-        db.execute("BEGIN")
-        try:
+        with self._transaction() as db:
             deleted = db.execute("DELETE FROM readings WHERE seq <= ?", (ack.seq,)).rowcount
             for first, last in ack.ranges:
                 deleted += db.execute(
                     "DELETE FROM readings WHERE seq BETWEEN ? AND ?", (first, last)
                 ).rowcount
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         self._count -= deleted
         return deleted
 
