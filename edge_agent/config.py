@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -44,13 +45,17 @@ def _check_unit_id(value: Any) -> Any:
     raise ValueError(f'must be 1..247 or "auto" (got {value!r})')
 
 
+# Checked before pydantic's own parsing, so one message covers every wrong form (0, "x", True).
+UnitId = Annotated[int | Literal["auto"], BeforeValidator(_check_unit_id)]
+
+
 class TcpDevice(_Strict):
     """A device (or gateway) reached over Modbus TCP."""
 
     name: str = ""
     host: str = Field(min_length=1)
     port: int = 502
-    unit_id: int | Literal["auto"] = "auto"
+    unit_id: UnitId = "auto"
     role: Role | None = Field(default=None, description="None: inferred from the SunSpec models.")
     invert_power: bool = Field(
         default=False,
@@ -64,11 +69,6 @@ class TcpDevice(_Strict):
         if not 1 <= value <= 65535:
             raise ValueError(f"must be 1..65535 (got {value})")
         return value
-
-    @field_validator("unit_id", mode="before")
-    @classmethod
-    def _unit_range(cls, value: Any) -> Any:
-        return _check_unit_id(value)
 
     @property
     def label(self) -> str:
@@ -88,15 +88,10 @@ class RtuDevice(_Strict):
     baudrate: Literal[1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] = 9600
     parity: Literal["N", "E", "O"] = "N"
     stopbits: Literal[1, 2] = 1
-    unit_id: int | Literal["auto"] = "auto"
+    unit_id: UnitId = "auto"
     role: Role | None = None
     invert_power: bool = False
     timeout_s: float = Field(default=1.0, gt=0, le=30)
-
-    @field_validator("unit_id", mode="before")
-    @classmethod
-    def _unit_range(cls, value: Any) -> Any:
-        return _check_unit_id(value)
 
     @property
     def label(self) -> str:
