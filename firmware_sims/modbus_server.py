@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from pymodbus import FramerType
@@ -80,17 +81,62 @@ class _UnitsDatastore(ModbusServerContext):
         return sorted(self.units)
 
 
-class ModbusEndpoint:
-    """The TCP listener of one device; can refuse connections for a while and come back."""
+class _Outages(ABC):
+    """Going offline, for good or for some seconds, and back: what a TCP listener and a unit on
+    a bus share. Each says how it falls silent (:meth:`_fall_silent`) and answers again
+    (:meth:`_answer_again`)."""
+
+    def __init__(self, device: SimulatedDevice) -> None:
+        self.device = device
+        self._reopen: asyncio.Task[None] | None = None
+
+    @abstractmethod
+    async def _fall_silent(self) -> None: ...
+
+    @abstractmethod
+    async def _answer_again(self) -> None: ...
+
+    async def go_offline(self, seconds: float | None = None) -> None:
+        """Stop answering; answer again after ``seconds`` (real time), or only on :meth:`go_online`."""
+        self._cancel_reopen()
+        await self._fall_silent()
+        if seconds is not None:
+            self._reopen = asyncio.create_task(
+                self._reopen_after(seconds), name=f"reopen-{self.device.serial}"
+            )
+
+    async def go_online(self) -> None:
+        self._cancel_reopen()
+        await self._answer_again()
+
+    async def _reopen_after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        self._reopen = None
+        await self._answer_again()
+
+    def _cancel_reopen(self) -> None:
+        if self._reopen is not None:
+            self._reopen.cancel()
+            self._reopen = None
+
+    async def stop(self) -> None:
+        if self._reopen is not None:
+            self._reopen.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reopen
+            self._reopen = None
+
+
+class ModbusEndpoint(_Outages):
+    """The TCP listener of one device; offline it refuses connections ("connection refused")."""
 
     serial_line: SerialLine | None = None
 
     def __init__(self, device: SimulatedDevice, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.device = device
+        super().__init__(device)
         self.host = host
         self.port = port
         self._server: ModbusTcpServer | None = None
-        self._reopen: asyncio.Task[None] | None = None
 
     @property
     def online(self) -> bool:
@@ -122,36 +168,15 @@ class ModbusEndpoint:
             await server.shutdown()  # type: ignore[no-untyped-call]
             await asyncio.sleep(0)  # let the transports finish closing
 
-    async def go_offline(self, seconds: float | None = None) -> None:
-        """Close the listener (clients get "connection refused"); reopen after ``seconds`` (real time)."""
-        self._cancel_reopen()
+    async def _fall_silent(self) -> None:
         await self._close()
-        if seconds is not None:
-            self._reopen = asyncio.create_task(
-                self._reopen_after(seconds), name=f"reopen-{self.device.serial}"
-            )
 
-    async def go_online(self) -> None:
-        self._cancel_reopen()
+    async def _answer_again(self) -> None:
         if self._server is None:
             await self._listen()
 
-    async def _reopen_after(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-        self._reopen = None
-        await self._listen()
-
-    def _cancel_reopen(self) -> None:
-        if self._reopen is not None:
-            self._reopen.cancel()
-            self._reopen = None
-
     async def stop(self) -> None:
-        if self._reopen is not None:
-            self._reopen.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reopen
-            self._reopen = None
+        await super().stop()
         await self._close()
 
 
@@ -208,16 +233,15 @@ class SerialBus:
         return unit_id in self._context.silent
 
 
-class BusUnit:
-    """One device on a :class:`SerialBus`; going offline makes its unit id fall silent."""
+class BusUnit(_Outages):
+    """One device on a :class:`SerialBus`; offline its unit id falls silent (clients time out)."""
 
     host = ""  # not on TCP: see serial_line
     port = 0
 
     def __init__(self, bus: SerialBus, device: SimulatedDevice) -> None:
+        super().__init__(device)
         self.bus = bus
-        self.device = device
-        self._reopen: asyncio.Task[None] | None = None
 
     @property
     def serial_line(self) -> SerialLine:
@@ -227,35 +251,11 @@ class BusUnit:
     def online(self) -> bool:
         return not self.bus.is_silent(self.device.unit_id)
 
-    async def go_offline(self, seconds: float | None = None) -> None:
-        """Stop answering (clients time out); answer again after ``seconds`` (real time)."""
-        self._cancel_reopen()
+    async def _fall_silent(self) -> None:
         self.bus.silence(self.device.unit_id, True)
-        if seconds is not None:
-            self._reopen = asyncio.create_task(
-                self._reopen_after(seconds), name=f"reopen-{self.device.serial}"
-            )
 
-    async def go_online(self) -> None:
-        self._cancel_reopen()
+    async def _answer_again(self) -> None:
         self.bus.silence(self.device.unit_id, False)
-
-    async def _reopen_after(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-        self._reopen = None
-        self.bus.silence(self.device.unit_id, False)
-
-    def _cancel_reopen(self) -> None:
-        if self._reopen is not None:
-            self._reopen.cancel()
-            self._reopen = None
-
-    async def stop(self) -> None:
-        if self._reopen is not None:
-            self._reopen.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reopen
-            self._reopen = None
 
 
 Endpoint = ModbusEndpoint | BusUnit
