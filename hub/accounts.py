@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.auth.passwords import DEMO_PASSWORD, hash_password
 from hub.core.config import running_in_production
 from hub.db.models import AuthToken, Invitation, MembershipRequest, MembershipStatus, User, UserRole
+from hub.error_codes import Ctx, ErrorCode
 
 
 class DemoSecretError(RuntimeError):
@@ -49,10 +50,12 @@ INVITATION_DAYS = 14
 class MembershipRefused(Exception):
     """Joining is not possible as asked; ``status`` is the HTTP status that says why."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, code: ErrorCode, message: str, ctx: Ctx | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.code = code
         self.message = message
+        self.ctx: Ctx = dict(ctx or {})
 
 
 def _invitation_hash(code: str) -> str:
@@ -80,7 +83,12 @@ async def create_invitation(
 
 def _may_join(user: User, community: str) -> None:
     if user.community is not None and user.community != community:
-        raise MembershipRefused(409, f"you are a member of {user.community!r}; one community per account")
+        raise MembershipRefused(
+            409,
+            ErrorCode.ALREADY_IN_COMMUNITY,
+            f"you are a member of {user.community!r}; one community per account",
+            {"community": user.community},
+        )
 
 
 async def valid_invitation(session: AsyncSession, community: str, code: str, now: datetime) -> Invitation:
@@ -93,7 +101,9 @@ async def valid_invitation(session: AsyncSession, community: str, code: str, now
         or invitation.expires_at <= now
     ):
         raise MembershipRefused(
-            403, "this invitation is not valid for this community (used, expired or unknown)"
+            403,
+            ErrorCode.INVITATION_INVALID,
+            "this invitation is not valid for this community (used, expired or unknown)",
         )
     return invitation
 
@@ -129,10 +139,17 @@ async def decide_membership(
 ) -> User:
     """Approve (the user becomes a member) or refuse a pending request."""
     if request.status is not MembershipStatus.PENDING:
-        raise MembershipRefused(409, f"this request was {request.status.value} already")
+        raise MembershipRefused(
+            409,
+            ErrorCode.MEMBERSHIP_ALREADY_DECIDED,
+            f"this request was {request.status.value} already",
+            {"status": request.status.value},
+        )
     user = await session.get(User, request.user_id)
     if user is None:
-        raise MembershipRefused(404, "the account that asked no longer exists")
+        raise MembershipRefused(
+            404, ErrorCode.MEMBERSHIP_ACCOUNT_GONE, "the account that asked no longer exists"
+        )
     if approve:
         _may_join(user, request.community)
         user.community = request.community

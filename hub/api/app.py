@@ -7,13 +7,16 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from fastapi import APIRouter, FastAPI, Request, status
+from fastapi import APIRouter, FastAPI, Request, Response, status
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hub.api import ws
+from hub.api.errors import ErrorBody, field_problem, refusal_body
 from hub.api.hardening import HardeningMiddleware
 from hub.api.http_metrics import HttpMetricsMiddleware
 from hub.api.routes import (
@@ -155,6 +158,7 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
         title="PowerShare hub", version="0.1.0", lifespan=lifespan, generate_unique_id_function=operation_id
     )
     app.add_exception_handler(OrderRejected, _order_rejected)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _refused)  # type: ignore[arg-type]
     app.add_middleware(
         HardeningMiddleware,
         max_body_bytes=settings.max_body_bytes,
@@ -165,7 +169,12 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
     app.state.limits = Limits.of(
         settings.signin_account_burst, settings.signin_address_burst, settings.signin_refill_s
     )
-    api = APIRouter(prefix="/api")
+    api = APIRouter(
+        prefix="/api",
+        responses={
+            "4XX": {"model": ErrorBody, "description": "Refused: English text and a code (docs/api.md)"}
+        },
+    )
     for module in (
         health,
         clock_routes,
@@ -196,12 +205,22 @@ def create_app(settings: Settings, clock: Clock = WALL_CLOCK) -> FastAPI:
 
 
 async def _order_rejected(_request: Request, exc: OrderRejected) -> JSONResponse:
-    """The shape FastAPI uses for validation errors: ``detail[].loc`` names the field."""
+    """A 422 names the field (FastAPI's validation shape); other statuses are about the order itself."""
     if exc.status == status.HTTP_422_UNPROCESSABLE_CONTENT:
-        detail: object = [{"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]
-    else:
-        detail = exc.message
-    return JSONResponse({"detail": detail}, status_code=exc.status)
+        detail: object = [field_problem(["body", exc.field], exc.code, exc.message, exc.ctx)]
+        return JSONResponse({"detail": detail}, status_code=exc.status)
+    body: dict[str, object] = {"detail": exc.message, "code": exc.code.value}
+    if exc.ctx:
+        body["ctx"] = dict(exc.ctx)
+    return JSONResponse(body, status_code=exc.status)
+
+
+async def _refused(request: Request, exc: StarletteHTTPException) -> Response:
+    """Every HTTPException's body carries a code beside its text (hub.api.errors)."""
+    response = await http_exception_handler(request, exc)  # keeps its headers and bodiless statuses
+    if not response.body:
+        return response
+    return JSONResponse(refusal_body(exc), status_code=exc.status_code, headers=exc.headers)
 
 
 def _mount_web(app: FastAPI, settings: Settings) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, Query, status
+from fastapi import Depends, Path, Query, status
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
+from hub.api.errors import ApiError, ErrorCode
 from hub.api.state import SessionDep, StateDep
 from hub.auth.tokens import COOKIE_NAME, user_for_token
 from hub.db.models import OrderStatus, User, UserRole
@@ -42,9 +43,10 @@ def request_token(
 
 Token = Annotated[str | None, Depends(request_token)]
 
-UNAUTHENTICATED = HTTPException(
+UNAUTHENTICATED = ApiError(
     status.HTTP_401_UNAUTHORIZED,
-    detail="sign in first: POST /api/auth/login, then send the session cookie or 'Authorization: Bearer <token>'",
+    ErrorCode.SIGN_IN_REQUIRED,
+    "sign in first: POST /api/auth/login, then send the session cookie or 'Authorization: Bearer <token>'",
     headers={"WWW-Authenticate": "Bearer"},
 )
 
@@ -54,9 +56,10 @@ async def current_user(session: SessionDep, token: Token) -> User:
         raise UNAUTHENTICATED
     user = await user_for_token(session, token)
     if user is None:
-        raise HTTPException(
+        raise ApiError(
             status.HTTP_401_UNAUTHORIZED,
-            detail="the session has expired or was signed out; sign in again",
+            ErrorCode.SESSION_EXPIRED,
+            "the session has expired or was signed out; sign in again",
             headers={"WWW-Authenticate": "Bearer"},
         )
     return user
@@ -67,7 +70,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 
 async def admin_user(user: CurrentUser) -> User:
     if user.role is not UserRole.ADMIN:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only an admin may do this")
+        raise ApiError(status.HTTP_403_FORBIDDEN, ErrorCode.ADMIN_ONLY, "only an admin may do this")
     return user
 
 

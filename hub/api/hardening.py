@@ -21,6 +21,9 @@ from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.api.errors import field_problem
+from hub.error_codes import ErrorCode
+
 
 def dashboard_csp(tile_origin: str | None = None) -> str:
     """The dashboard's policy; the map's tile server (POWERSHARE_MAP_TILES) may serve images and fetches."""
@@ -98,9 +101,14 @@ class HardeningMiddleware:
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
+        too_large: dict[str, object] = {
+            "detail": f"the body may be at most {self.max_body_bytes} bytes",
+            "code": ErrorCode.BODY_TOO_LARGE.value,
+            "ctx": {"max_bytes": self.max_body_bytes},
+        }
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._refuse(send_with_headers, 413, f"the body may be at most {self.max_body_bytes} bytes")
+            await self._refuse(send_with_headers, 413, too_large)
             return
         chunks: list[bytes] = []
         size = 0
@@ -112,17 +120,15 @@ class HardeningMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body_bytes:
-                await self._refuse(
-                    send_with_headers, 413, f"the body may be at most {self.max_body_bytes} bytes"
-                )
+                await self._refuse(send_with_headers, 413, too_large)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
         where = nul_location(scope, body)
         if where is not None:
-            detail = [{"loc": where, "msg": "text may not contain NUL characters", "type": "value_error"}]
-            await self._refuse(send_with_headers, 422, detail)
+            problem = field_problem(where, ErrorCode.NUL_CHARACTER, "text may not contain NUL characters")
+            await self._refuse(send_with_headers, 422, {"detail": [problem]})
             return
 
         replayed = False
@@ -137,8 +143,8 @@ class HardeningMiddleware:
         await self.app(scope, replay, send_with_headers)
 
     @staticmethod
-    async def _refuse(send: Send, status: int, detail: object) -> None:
-        payload = json.dumps({"detail": detail}).encode()
+    async def _refuse(send: Send, status: int, body: dict[str, object]) -> None:
+        payload = json.dumps(body).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})

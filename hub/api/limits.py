@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request, status
 
+from hub.api.errors import ApiError, ErrorCode
 from hub.auth.rate_limit import Limits
 
 
@@ -22,9 +23,11 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def too_many(retry_after: int, what: str) -> HTTPException:
-    return HTTPException(
+def too_many(retry_after: int, what: str) -> ApiError:
+    return ApiError(
         status.HTTP_429_TOO_MANY_REQUESTS,
-        detail=f"too many {what}; try again in {retry_after} s",
+        ErrorCode.RATE_LIMITED,
+        f"too many {what}; try again in {retry_after} s",
+        {"retry_after": retry_after},
         headers={"Retry-After": str(retry_after)},
     )

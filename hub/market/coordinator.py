@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hub.cluster.leases import Owns, owns_everything
 from hub.db.models import Community, EnergyRequest, MarketInterval, SharingMode, Urgency
+from hub.error_codes import ErrorCode
 from hub.events import EventBus
 from hub.market.clearing import AlreadyCleared, Snapshot, clear_interval, match_at_once, snapshot
 from hub.market.intervals import closed_not_ended, floor_to, open_interval
@@ -194,7 +195,9 @@ class MarketCoordinator:
             if period is not None and period.mode is SharingMode.EX_POST:
                 raise OrderRejected(
                     "start",
+                    ErrorCode.NO_MARKET_EX_POST,
                     f"this community shares ex post from {period.effective_from.isoformat()}: no market",
+                    ctx={"since": period.effective_from.isoformat()},
                 )
             now = self.clock.now()
             try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field  # `field` is OrderRejected's own
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -31,6 +32,7 @@ from hub.db.models import (
     User,
     UserRole,
 )
+from hub.error_codes import Ctx, ErrorCode
 from hub.events import Event, market_channel, model_event, site_channel
 from hub.market.fees import distance_km, distance_units
 from hub.market.intervals import ceil_to, floor_to, open_interval
@@ -55,8 +57,10 @@ class OrderRejected(Exception):
     """An order the market cannot take; ``field`` is the body field to fix."""
 
     field: str
+    code: ErrorCode
     message: str
     status: int = 422
+    ctx: Ctx = dataclass_field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,33 +89,58 @@ async def _check(
 ) -> Placed:
     site = await session.get(Site, body.site)
     if site is None:
-        raise OrderRejected("site", f"no site {body.site!r}")
+        raise OrderRejected(
+            "site", ErrorCode.SITE_NOT_FOUND, f"no site {body.site!r}", ctx={"site": body.site}
+        )
     if not owns(user, site):
-        raise OrderRejected("site", f"site {body.site!r} belongs to another resident", 403)
+        raise OrderRejected(
+            "site",
+            ErrorCode.SITE_OF_ANOTHER_RESIDENT,
+            f"site {body.site!r} belongs to another resident",
+            403,
+            {"site": body.site},
+        )
     if site.kind not in kinds:
         allowed = "offers" if site.kind is SiteKind.PROVIDER else "requests"
-        raise OrderRejected("site", f"a {site.kind.value} site may place only {allowed}")
+        code = ErrorCode.SITE_KIND_CANNOT_REQUEST if allowed == "offers" else ErrorCode.SITE_KIND_CANNOT_OFFER
+        message = f"a {site.kind.value} site may place only {allowed}"
+        raise OrderRejected("site", code, message, ctx={"kind": site.kind.value})
     community = await session.get(Community, site.community)
     if community is None:  # pragma: no cover - sites always belong to a community
-        raise OrderRejected("site", f"site {site.id!r} has no community")
+        raise OrderRejected(
+            "site",
+            ErrorCode.SITE_WITHOUT_COMMUNITY,
+            f"site {site.id!r} has no community",
+            ctx={"site": site.id},
+        )
     length = interval_of(community)
     start, end = floor_to(body.window_start, length), ceil_to(body.window_end, length)
     if end <= start:
-        raise OrderRejected("window_end", "must be after window_start")
+        raise OrderRejected("window_end", ErrorCode.END_NOT_AFTER_START, "must be after window_start")
     if end - start > MAX_WINDOW:
-        raise OrderRejected("window_end", "the window may span at most 7 days")
+        raise OrderRejected(
+            "window_end",
+            ErrorCode.SPAN_TOO_LONG,
+            f"the window may span at most {MAX_WINDOW.days} days",
+            ctx={"max_days": MAX_WINDOW.days},
+        )
     # A critical request may still take the interval under way; others start where the gate is open.
     first = floor_to(now, length) if immediate else open_interval(now, length, gate_lead(community))
     if end <= first:
         raise OrderRejected(
-            "window_end", f"is in the past: intervals still taking orders start at {first.isoformat()}"
+            "window_end",
+            ErrorCode.WINDOW_IN_THE_PAST,
+            f"is in the past: intervals still taking orders start at {first.isoformat()}",
+            ctx={"first": first.isoformat()},
         )
     start = max(start, first)
     # Ex post, the meters decide after the interval what was shared: an order would trade nothing.
     if (ex_post := await ex_post_from(session, community.id, start, end)) is not None:
         raise OrderRejected(
             "window_start" if ex_post <= start else "window_end",
+            ErrorCode.ORDERS_NOT_NEEDED_EX_POST,
             f"this community shares ex post from {ex_post.isoformat()}: orders are not needed",
+            ctx={"since": ex_post.isoformat()},
         )
     return Placed(site, community, start, end)
 
@@ -121,8 +150,10 @@ def _check_price(community: Community, field: str, price: Decimal) -> None:
     if not low <= price <= high:
         raise OrderRejected(
             field,
+            ErrorCode.PRICE_OUTSIDE_CORRIDOR,
             f"must lie in the community's corridor: between the feed-in price {low} and the retail"
             f" price {high} per kWh (got {price})",
+            ctx={"low": str(low), "high": str(high), "price": str(price)},
         )
 
 
@@ -136,9 +167,14 @@ async def _check_partners(session: AsyncSession, placed: Placed, field: str, par
     )
     for partner in partners:
         if partner not in known:
-            raise OrderRejected(field, f"no site {partner!r} in community {placed.community.id!r}")
+            raise OrderRejected(
+                field,
+                ErrorCode.PARTNER_NOT_IN_COMMUNITY,
+                f"no site {partner!r} in community {placed.community.id!r}",
+                ctx={"site": partner, "community": placed.community.id},
+            )
         if partner == placed.site.id:
-            raise OrderRejected(field, "a site cannot be its own partner")
+            raise OrderRejected(field, ErrorCode.PARTNER_IS_SELF, "a site cannot be its own partner")
 
 
 async def place_request(
@@ -237,7 +273,13 @@ async def cancel(
     order: Order | None = await session.get(kind, order_id)
     noun = "request" if kind is EnergyRequest else "offer"
     if order is None or (order.site_id not in owned and user.role is not UserRole.ADMIN):
-        raise OrderRejected("id", f"{noun} {order_id} not found", 404)
+        raise OrderRejected(
+            "id",
+            ErrorCode.ORDER_NOT_FOUND,
+            f"{noun} {order_id} not found",
+            404,
+            {"id": order_id, "kind": noun},
+        )
     community = await session.get(Community, order.community)
     assert community is not None  # an order's community is a foreign key
     column = Transaction.request_id if kind is EnergyRequest else Transaction.offer_id
@@ -251,7 +293,13 @@ async def cancel(
         )
     )
     if order.status not in ACTIVE and not ahead:
-        raise OrderRejected("id", f"the {noun} is {order.status.value}; only open ones can be cancelled", 409)
+        raise OrderRejected(
+            "id",
+            ErrorCode.ORDER_NOT_CANCELLABLE,
+            f"the {noun} is {order.status.value}; only open ones can be cancelled",
+            409,
+            {"status": order.status.value, "kind": noun},
+        )
     order.status = OrderStatus.CANCELLED
     outbox = Outbox(events=order_changed(order))
     for trade in ahead:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field  # `field` is SharingRejected's own
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.api.schemas.sharing import SharingOut, SharingPeriodOut
 from hub.db.models import AllocationKey, Community, SharingMode, SharingPeriod, Site, User, UserRole
+from hub.error_codes import Ctx, ErrorCode
 from hub.market.expost import allocation_price
 from hub.market.intervals import open_interval
 from hub.market.ticks import TICK
@@ -34,7 +36,9 @@ class SharingRejected(Exception):
     """A change of sharing the hub cannot take; ``field`` is the body field to fix."""
 
     field: str
+    code: ErrorCode
     message: str
+    ctx: Ctx = dataclass_field(default_factory=dict)
 
 
 async def period_at(session: AsyncSession, community_id: str, when: datetime) -> SharingPeriod | None:
@@ -111,7 +115,11 @@ async def change_sharing(
     if mode is SharingMode.MARKET:
         for name, value in (("key", key), ("price", price), ("shares", shares or None)):
             if value is not None:
-                raise SharingRejected(name, "applies only to ex-post sharing; leave it out for the market")
+                raise SharingRejected(
+                    name,
+                    ErrorCode.MARKET_TAKES_NO_SHARING_OPTION,
+                    "applies only to ex-post sharing; leave it out for the market",
+                )
     else:
         await _check_ex_post(session, community, key, price, shares)
     start = first_changeable(community, now)
@@ -184,33 +192,53 @@ async def _check_ex_post(
     shares: dict[str, Decimal],
 ) -> None:
     if key is None:
-        raise SharingRejected("key", "ex-post sharing needs an allocation key: static or dynamic")
+        raise SharingRejected(
+            "key",
+            ErrorCode.ALLOCATION_KEY_REQUIRED,
+            "ex-post sharing needs an allocation key: static or dynamic",
+        )
     if price is not None:
         low, high = community.feed_in_price_per_kwh, community.retail_price_per_kwh
         if not low <= price <= high:
             raise SharingRejected(
                 "price",
+                ErrorCode.PRICE_OUTSIDE_CORRIDOR,
                 f"must lie in the community's corridor: between the feed-in price {low} and the retail"
                 f" price {high} per kWh (got {price}); leave it out for midway",
+                {"low": str(low), "high": str(high), "price": str(price)},
             )
     if key is AllocationKey.DYNAMIC:
         if shares:
             raise SharingRejected(
-                "shares", "a dynamic key shares by demand; shares apply only to a static key"
+                "shares",
+                ErrorCode.DYNAMIC_KEY_TAKES_NO_SHARES,
+                "a dynamic key shares by demand; shares apply only to a static key",
             )
         return
     if not shares:
-        raise SharingRejected("shares", "a static key needs a weight for at least one site")
+        raise SharingRejected(
+            "shares", ErrorCode.SHARES_REQUIRED, "a static key needs a weight for at least one site"
+        )
     for site, weight in shares.items():
         if not weight > 0:
-            raise SharingRejected("shares", f"weights must be positive (site {site!r}: {weight})")
+            raise SharingRejected(
+                "shares",
+                ErrorCode.SHARE_NOT_POSITIVE,
+                f"weights must be positive (site {site!r}: {weight})",
+                {"site": site, "weight": str(weight)},
+            )
     members = set(
         await session.scalars(
             select(Site.id).where(Site.community == community.id, Site.id.in_(list(shares)))
         )
     )
     if missing := sorted(set(shares) - members):
-        raise SharingRejected("shares", f"no site {missing[0]!r} in community {community.id!r}")
+        raise SharingRejected(
+            "shares",
+            ErrorCode.SHARE_SITE_NOT_IN_COMMUNITY,
+            f"no site {missing[0]!r} in community {community.id!r}",
+            {"site": missing[0], "community": community.id},
+        )
 
 
 __all__ = [

@@ -43,15 +43,21 @@ async def test_register_login_cookie_bearer_logout(
         after = await hub.http.get("/api/me", headers={"Authorization": f"Bearer {token}"})
         assert after.status_code == 401
         assert "sign in again" in after.json()["detail"]
+        assert after.json()["code"] == "session_expired"
 
 
 @pytest.mark.parametrize(
-    ("body", "status", "field"),
+    ("body", "status", "field", "code"),
     [
-        ({"email": "not-an-email", "password": PASSWORD}, 422, "email"),
-        ({"email": "bob@example.org", "password": "short"}, 422, "password"),
-        ({"email": "bob@example.org", "password": PASSWORD, "community": "nowhere"}, 422, "community"),
-        ({"email": "bob@example.org", "password": PASSWORD, "role": "admin"}, 422, "role"),
+        ({"email": "not-an-email", "password": PASSWORD}, 422, "email", "string_pattern_mismatch"),
+        ({"email": "bob@example.org", "password": "short"}, 422, "password", "string_too_short"),
+        (
+            {"email": "bob@example.org", "password": PASSWORD, "community": "nowhere"},
+            422,
+            "community",
+            "community_not_found",
+        ),
+        ({"email": "bob@example.org", "password": PASSWORD, "role": "admin"}, 422, "role", "extra_forbidden"),
     ],
 )
 async def test_invalid_registrations_name_the_field(
@@ -61,11 +67,13 @@ async def test_invalid_registrations_name_the_field(
     body: dict[str, str],
     status: int,
     field: str,
+    code: str,
 ) -> None:
     async with start_hub(amqtt_broker, sqlite_url) as hub:
         response = await hub.http.post("/api/auth/register", json=body)
         assert response.status_code == status
-        assert response.json()["detail"][0]["loc"][-1] == field
+        [problem] = response.json()["detail"]
+        assert (problem["loc"][-1], problem["type"]) == (field, code)
 
 
 async def test_wrong_password_and_anonymous_calls_are_refused(
@@ -80,11 +88,16 @@ async def test_wrong_password_and_anonymous_calls_are_refused(
             "/api/auth/login", json={"email": "zz@example.org", "password": PASSWORD}
         )
         assert wrong.status_code == unknown.status_code == 401
-        assert wrong.json() == unknown.json() == {"detail": "wrong email or password"}
+        assert (
+            wrong.json()
+            == unknown.json()
+            == {"detail": "wrong email or password", "code": "wrong_credentials"}
+        )
         for path in ("/api/me", "/api/sites"):
             response = await hub.http.get(path)
             assert response.status_code == 401, path
             assert "sign in" in response.json()["detail"]
+            assert response.json()["code"] == "sign_in_required"
 
 
 async def test_seeding_is_idempotent_and_gives_sites_owners(

@@ -113,30 +113,37 @@ SOON = datetime.now(UTC) + timedelta(hours=2)
 
 
 @pytest.mark.parametrize(
-    ("change", "field", "words"),
+    ("change", "field", "code", "words"),
     [
         (
             {"max_price": "0.5000"},
             "max_price",
+            "price_outside_corridor",
             "between the feed-in price 0.0800 and the retail price 0.3000",
         ),
-        ({"max_price": "0.0500"}, "max_price", "corridor"),
-        ({"max_price": "0.123456"}, "max_price", "decimal places"),
+        ({"max_price": "0.0500"}, "max_price", "price_outside_corridor", "corridor"),
+        ({"max_price": "0.123456"}, "max_price", "decimal_max_places", "decimal places"),
         (
             {
                 "window_start": (SOON - timedelta(days=2)).isoformat(),
                 "window_end": (SOON - timedelta(days=1)).isoformat(),
             },
             "window_end",
+            "window_in_the_past",
             "in the past",
         ),
-        ({"window_start": "2026-01-01T00:00:00"}, "window_start", "timezone"),
-        ({"energy_wh": 0}, "energy_wh", "greater than 0"),
-        ({"urgency": "yesterday"}, "urgency", "critical"),
-        ({"site": "home-nope"}, "site", "no site"),
-        ({"preferred_partners": ["home-nope"]}, "preferred_partners", "no site 'home-nope'"),
-        ({"excluded_partners": ["home-c"]}, "excluded_partners", "its own partner"),
-        ({"window_end": (SOON + timedelta(days=8)).isoformat()}, "window_end", "7 days"),
+        ({"window_start": "2026-01-01T00:00:00"}, "window_start", "timezone_aware", "timezone"),
+        ({"energy_wh": 0}, "energy_wh", "greater_than", "greater than 0"),
+        ({"urgency": "yesterday"}, "urgency", "enum", "critical"),
+        ({"site": "home-nope"}, "site", "site_not_found", "no site"),
+        (
+            {"preferred_partners": ["home-nope"]},
+            "preferred_partners",
+            "partner_not_in_community",
+            "no site 'home-nope'",
+        ),
+        ({"excluded_partners": ["home-c"]}, "excluded_partners", "partner_is_self", "its own partner"),
+        ({"window_end": (SOON + timedelta(days=8)).isoformat()}, "window_end", "span_too_long", "7 days"),
     ],
 )
 async def test_bad_requests_name_the_field_and_what_is_allowed(
@@ -146,6 +153,7 @@ async def test_bad_requests_name_the_field_and_what_is_allowed(
     community: str,
     change: dict[str, object],
     field: str,
+    code: str,
     words: str,
 ) -> None:
     async with start_hub(amqtt_broker, sqlite_url) as hub:
@@ -154,7 +162,7 @@ async def test_bad_requests_name_the_field_and_what_is_allowed(
         response = await consumer.post("/api/requests", json=body)
         assert response.status_code == 422, response.text
         [problem] = response.json()["detail"]
-        assert problem["loc"][-1] == field
+        assert (problem["loc"][-1], problem["type"]) == (field, code)
         assert words in problem["msg"]
 
 
@@ -167,11 +175,17 @@ async def test_a_site_places_only_what_its_kind_allows(
         response = await consumer.post("/api/offers", json=body)
         assert response.status_code == 422
         assert response.json()["detail"] == [
-            {"loc": ["body", "site"], "msg": "a consumer site may place only requests", "type": "value_error"}
+            {
+                "loc": ["body", "site"],
+                "msg": "a consumer site may place only requests",
+                "type": "site_kind_cannot_offer",
+                "ctx": {"kind": "consumer"},
+            }
         ]
         body = {"site": "home-near", "energy_wh": 1000, "max_price": "0.2000", **window(SOON)}
         response = await near.post("/api/requests", json=body)
         assert response.json()["detail"][0]["msg"] == "a provider site may place only offers"
+        assert response.json()["detail"][0]["type"] == "site_kind_cannot_request"
         response = await consumer.post("/api/requests", json={**body, "site": "home-near"})
         assert response.status_code == 403
 

@@ -94,3 +94,4 @@ async def test_registering_with_a_community_asks_to_join_it(
         refused = await hub.http.post("/api/auth/register", json=bad)
         assert refused.status_code == 422
         assert refused.json()["detail"][0]["loc"] == ["body", "invitation"]
+        assert refused.json()["detail"][0]["type"] == "invitation_invalid"

@@ -55,6 +55,8 @@ async def test_failed_signins_per_account_get_429(
         limited = await hub.http.post("/api/auth/login", json=wrong)
         assert limited.status_code == 429
         assert int(limited.headers["Retry-After"]) > 0
+        assert limited.json()["code"] == "rate_limited"
+        assert limited.json()["ctx"] == {"retry_after": int(limited.headers["Retry-After"])}
         # even the right password waits: otherwise the limit would tell a guess that is right
         right = await hub.http.post("/api/auth/login", json={**wrong, "password": PASSWORD})
         assert right.status_code == 429
@@ -112,6 +114,7 @@ async def test_demo_password_in_production_is_a_422(
         )
         assert response.status_code == 422
         assert "demo password" in response.json()["detail"][0]["msg"]
+        assert response.json()["detail"][0]["type"] == "password_demo_refused"
 
 
 async def test_registration_does_not_tell_which_emails_exist(
@@ -177,3 +180,4 @@ async def test_broker_backend_is_off_without_a_secret(
         response = await hub.http.post("/api/mqtt/auth", json={"username": "home-1", "password": "x"})
         assert response.status_code == 403
         assert "POWERSHARE_MQTT_AUTH_SECRET" in response.json()["detail"]
+        assert response.json()["code"] == "broker_backend_off"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,7 @@ from hub.accounts import (
     valid_invitation,
 )
 from hub.api.deps import CurrentUser, SessionDep, StateDep, Token
-from hub.api.errors import field_error
+from hub.api.errors import ApiError, ErrorCode, field_error
 from hub.api.limits import LimitsDep, client_address, too_many
 from hub.api.schemas.accounts import (
     LoginBody,
@@ -55,12 +55,17 @@ async def register(body: RegisterBody, session: SessionDep, state: StateDep) -> 
     if problem:
         raise field_error("password", problem)
     if body.community is not None and await session.get(Community, body.community) is None:
-        raise field_error("community", f"no community {body.community!r}")
+        raise field_error(
+            "community",
+            ErrorCode.COMMUNITY_NOT_FOUND,
+            f"no community {body.community!r}",
+            {"community": body.community},
+        )
     if body.community is not None and body.invitation:
         try:  # checked before the email, so a bad code tells nothing about who has an account
             await valid_invitation(session, body.community, body.invitation, state["clock"].now())
         except MembershipRefused as exc:
-            raise field_error("invitation", exc.message) from None
+            raise field_error("invitation", exc.code, exc.message, exc.ctx) from None
     password_hash = await hash_password_async(body.password)  # hashed either way: same time
     if await user_by_email(session, body.email) is not None:
         return REGISTERED
@@ -85,7 +90,7 @@ async def register(body: RegisterBody, session: SessionDep, state: StateDep) -> 
         await session.rollback()
     except MembershipRefused as exc:
         await session.rollback()
-        raise field_error("invitation", exc.message) from None
+        raise field_error("invitation", exc.code, exc.message, exc.ctx) from None
     return REGISTERED
 
 
@@ -118,7 +123,7 @@ async def login(
     ):
         limits.signin_account.take(body.email)
         limits.signin_address.take(address)
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="wrong email or password")
+        raise ApiError(status.HTTP_401_UNAUTHORIZED, ErrorCode.WRONG_CREDENTIALS, "wrong email or password")
     settings = state["settings"]
     lifetime = timedelta(days=settings.session_days)
     token = await issue_token(session, user, lifetime)
@@ -170,7 +175,9 @@ async def change_password(
         raise too_many(wait, "wrong passwords")
     if not await verify_password_async(user.password_hash, body.current_password):
         limits.signin_account.take(user.email)
-        raise field_error("current_password", "this is not your current password")
+        raise field_error(
+            "current_password", ErrorCode.WRONG_CURRENT_PASSWORD, "this is not your current password"
+        )
     problem = password_problem(body.new_password, user.email, state["settings"].env == "production")
     if problem:
         raise field_error("new_password", problem)

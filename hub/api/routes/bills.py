@@ -7,14 +7,14 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import Response
 from pydantic import AwareDatetime
 from sqlalchemy import select
 
 from hub.api.csv_export import CSV_RESPONSE, csv_response, kwh
 from hub.api.deps import INT4_MAX, CurrentUser, SessionDep, StateDep
-from hub.api.errors import field_error, not_found
+from hub.api.errors import ApiError, ErrorCode, field_error, not_found
 from hub.api.schemas.bills import BillOut, StatementOut, bill_out
 from hub.db.models import Community, Site, User, UserRole
 from hub.market import bills
@@ -122,29 +122,43 @@ async def _whose(query: BillQuery, user: User, session: SessionDep) -> tuple[int
     if query.site is not None:
         site = await session.get(Site, query.site)
         if site is None:
-            raise not_found(f"site {query.site!r}")
+            raise not_found(ErrorCode.SITE_NOT_FOUND, f"site {query.site!r}", site=query.site)
         if not (admin and _in_reach(user, site.community)) and site.owner_id != user.id:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"site {query.site!r} is not yours to bill")
+            raise ApiError(
+                status.HTTP_403_FORBIDDEN,
+                ErrorCode.SITE_NOT_YOURS_TO_BILL,
+                f"site {query.site!r} is not yours to bill",
+                {"site": query.site},
+            )
         if query.household is not None and site.owner_id != query.household:
             raise field_error(
-                "site", f"site {query.site!r} is not of household {query.household}", where="query"
+                "site",
+                ErrorCode.SITE_NOT_OF_HOUSEHOLD,
+                f"site {query.site!r} is not of household {query.household}",
+                {"site": query.site, "household": query.household},
+                where="query",
             )
         return site.owner_id, {site.id: site.community}
     owner = user.id if query.household is None else query.household
     if owner != user.id:
         if not admin:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN, detail="only an admin may see another household's bill"
+            raise ApiError(
+                status.HTTP_403_FORBIDDEN,
+                ErrorCode.OTHERS_BILL_ADMIN_ONLY,
+                "only an admin may see another household's bill",
             )
         if await session.get(User, owner) is None:
-            raise not_found(f"household {owner}")
+            raise not_found(ErrorCode.HOUSEHOLD_NOT_FOUND, f"household {owner}", household=owner)
     rows = await session.execute(select(Site.id, Site.community).where(Site.owner_id == owner))
     sites = {
         site_id: community for site_id, community in rows if owner == user.id or _in_reach(user, community)
     }
     if owner != user.id and not sites:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, detail=f"household {owner} has no sites in your community"
+        raise ApiError(
+            status.HTTP_403_FORBIDDEN,
+            ErrorCode.HOUSEHOLD_NOT_IN_COMMUNITY,
+            f"household {owner} has no sites in your community",
+            {"household": owner},
         )
     return owner, sites
 
@@ -158,38 +172,63 @@ async def _community(query: BillQuery, user: User, session: SessionDep, sites: d
     wanted = query.community
     admin_of = user.role is UserRole.ADMIN and wanted is not None and _in_reach(user, wanted)
     if wanted is not None and wanted not in {*sites.values(), user.community} and not admin_of:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"nothing of yours to bill in {wanted!r}")
+        raise ApiError(
+            status.HTTP_403_FORBIDDEN,
+            ErrorCode.NOTHING_TO_BILL_IN_COMMUNITY,
+            f"nothing of yours to bill in {wanted!r}",
+            {"community": wanted},
+        )
     if wanted is None:
         found = set(sites.values())
         if len(found) > 1:
+            lying_in = ", ".join(sorted(found))
             raise field_error(
-                "community", f"the sites lie in {', '.join(sorted(found))}: name one", where="query"
+                "community",
+                ErrorCode.SITES_IN_SEVERAL_COMMUNITIES,
+                f"the sites lie in {lying_in}: name one",
+                {"communities": lying_in},
+                where="query",
             )
         wanted = found.pop() if found else user.community
     if wanted is None:
-        raise not_found("sites to bill")
+        raise not_found(ErrorCode.NOTHING_TO_BILL, "sites to bill")
     community = await session.get(Community, wanted)
     if community is None:
-        raise not_found(f"community {wanted!r}")
+        raise not_found(ErrorCode.COMMUNITY_NOT_FOUND, f"community {wanted!r}", community=wanted)
     return community
 
 
 def _period(query: BillQuery, community: Community, now: datetime) -> tuple[datetime, datetime, str | None]:
     if query.month is not None and (query.start is not None or query.end is not None):
-        raise field_error("month", "give a month or start and end, not both", where="query")
+        raise field_error(
+            "month", ErrorCode.MONTH_OR_SPAN, "give a month or start and end, not both", where="query"
+        )
     if (query.start is None) != (query.end is None):
         missing = "end" if query.end is None else "start"
-        raise field_error(missing, "start and end go together", where="query")
+        raise field_error(
+            missing, ErrorCode.START_AND_END_TOGETHER, "start and end go together", where="query"
+        )
     if query.start is not None and query.end is not None:
         for name, when in (("start", query.start), ("end", query.end)):
             if not bills.EARLIEST <= when <= bills.LATEST:
                 raise field_error(
-                    name, f"must lie between {bills.EARLIEST:%Y} and {bills.LATEST:%Y}", where="query"
+                    name,
+                    ErrorCode.DATE_OUT_OF_RANGE,
+                    f"must lie between {bills.EARLIEST:%Y} and {bills.LATEST:%Y}",
+                    {"earliest": bills.EARLIEST.year, "latest": bills.LATEST.year},
+                    where="query",
                 )
         if query.end <= query.start:
-            raise field_error("end", "must be after start", where="query")
+            raise field_error("end", ErrorCode.END_NOT_AFTER_START, "must be after start", where="query")
         if query.end - query.start > bills.MAX_SPAN:
-            raise field_error("start", f"at most {bills.MAX_SPAN.days} days at once", where="query")
+            days = bills.MAX_SPAN.days
+            raise field_error(
+                "start",
+                ErrorCode.SPAN_TOO_LONG,
+                f"at most {days} days at once",
+                {"max_days": days},
+                where="query",
+            )
         return query.start, query.end, None
     tz = ZoneInfo(community.timezone)
     if query.month is not None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Literal
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
@@ -20,7 +20,7 @@ from hub.accounts import (
     request_membership,
 )
 from hub.api.deps import AdminUser, CommunityId, CurrentUser, RowId, SessionDep, StateDep
-from hub.api.errors import field_error, not_found
+from hub.api.errors import ApiError, ErrorCode, field_error, not_found
 from hub.api.schemas.accounts import UserPublic
 from hub.api.schemas.market import GridFee
 from hub.api.schemas.membership import InvitationOut, JoinBody, MembershipDecision, MembershipRequestOut
@@ -105,9 +105,14 @@ class CommunityStats(BaseModel):
 async def member_community(session: SessionDep, user: User, community_id: CommunityId) -> Community:
     community = await session.get(Community, community_id)
     if community is None:
-        raise not_found(f"community {community_id!r}")
+        raise not_found(ErrorCode.COMMUNITY_NOT_FOUND, f"community {community_id!r}", community=community_id)
     if user.role is not UserRole.ADMIN and community_id not in await communities_of(session, user):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"you are not a member of {community_id!r}")
+        raise ApiError(
+            status.HTTP_403_FORBIDDEN,
+            ErrorCode.NOT_A_MEMBER,
+            f"you are not a member of {community_id!r}",
+            {"community": community_id},
+        )
     return community
 
 
@@ -125,22 +130,30 @@ async def update_community(
 ) -> CommunityOut:
     community = await session.get(Community, community_id)
     if community is None:
-        raise not_found(f"community {community_id!r}")
+        raise not_found(ErrorCode.COMMUNITY_NOT_FOUND, f"community {community_id!r}", community=community_id)
     changes = body.model_dump(exclude_none=True)
     if body.timezone is not None and body.timezone not in available_timezones():
         raise field_error(
-            "timezone", f"unknown time zone {body.timezone!r}; use an IANA name like Europe/Berlin"
+            "timezone",
+            ErrorCode.UNKNOWN_TIMEZONE,
+            f"unknown time zone {body.timezone!r}; use an IANA name like Europe/Berlin",
+            {"timezone": body.timezone},
         )
     if body.grid_fee is not None:
         changes["grid_fee"] = body.grid_fee.model_dump(mode="json", exclude_none=True)
         try:
             fee_schedule(changes["grid_fee"])
         except ValueError as exc:
-            raise field_error("grid_fee", str(exc)) from None
+            raise field_error("grid_fee", ErrorCode.INVALID_GRID_FEE, str(exc)) from None
     retail = changes.get("retail_price_per_kwh", community.retail_price_per_kwh)
     feed_in = changes.get("feed_in_price_per_kwh", community.feed_in_price_per_kwh)
     if feed_in > retail:
-        raise field_error("feed_in_price_per_kwh", f"must not exceed the retail price {retail}")
+        raise field_error(
+            "feed_in_price_per_kwh",
+            ErrorCode.FEED_IN_ABOVE_RETAIL,
+            f"must not exceed the retail price {retail}",
+            {"retail": str(retail)},
+        )
     for name, value in changes.items():
         setattr(community, name, value)
     await session.commit()
@@ -162,9 +175,16 @@ async def community_stats(
     start = start or today
     end = end or start + timedelta(days=1)
     if end <= start:
-        raise field_error("end", "must be after start", where="query")
+        raise field_error("end", ErrorCode.END_NOT_AFTER_START, "must be after start", where="query")
     if end - start > MAX_STATS_SPAN:
-        raise field_error("start", "at most 366 days at once", where="query")
+        days = MAX_STATS_SPAN.days
+        raise field_error(
+            "start",
+            ErrorCode.SPAN_TOO_LONG,
+            f"at most {days} days at once",
+            {"max_days": days},
+            where="query",
+        )
     rows = await session.execute(
         select(SiteInterval)
         .join(Site, Site.id == SiteInterval.site_id)
@@ -228,7 +248,7 @@ async def put_sharing(
     try:
         await change_sharing(session, community, body.mode, body.key, body.price, body.shares, now)
     except SharingRejected as exc:
-        raise field_error(exc.field, exc.message) from None
+        raise field_error(exc.field, exc.code, exc.message, exc.ctx) from None
     await session.commit()
     return await sharing_view(session, community, admin, now)
 
@@ -236,14 +256,14 @@ async def put_sharing(
 # Membership: an invitation or an admin's approval, never just the community's id (#12).
 
 
-def _refused(exc: MembershipRefused) -> HTTPException:
-    return HTTPException(exc.status, detail=exc.message)
+def _refused(exc: MembershipRefused) -> ApiError:
+    return ApiError(exc.status, exc.code, exc.message, exc.ctx)
 
 
 async def _community(session: SessionDep, community_id: str) -> Community:
     community = await session.get(Community, community_id)
     if community is None:
-        raise not_found(f"community {community_id!r}")
+        raise not_found(ErrorCode.COMMUNITY_NOT_FOUND, f"community {community_id!r}", community=community_id)
     return community
 
 
@@ -323,7 +343,12 @@ async def decide(
     """Admin: approve (the resident becomes a member) or refuse a pending request."""
     request = await session.get(MembershipRequest, request_id)
     if request is None or request.community != community_id:
-        raise not_found(f"membership request {request_id} of {community_id!r}")
+        raise not_found(
+            ErrorCode.MEMBERSHIP_REQUEST_NOT_FOUND,
+            f"membership request {request_id} of {community_id!r}",
+            id=request_id,
+            community=community_id,
+        )
     try:
         await decide_membership(session, request, admin, body.approve, state["clock"].now())
     except MembershipRefused as exc:

@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import select
 
 from hub.api.deps import CurrentUser, SessionDep, SiteId, StateDep
-from hub.api.errors import field_error
+from hub.api.errors import ErrorCode, field_error
 from hub.api.schemas.sites import EnergyTotals, SiteStats
 from hub.api.site_access import own_site
 from hub.db.models import Site, SiteInterval
@@ -98,10 +98,15 @@ async def get_history(
     start = start or (end - (default_end - default_start) if end else default_start)
     end = end or default_end
     if end <= start:
-        raise field_error("end", "must be after start", where="query")
+        raise field_error("end", ErrorCode.END_NOT_AFTER_START, "must be after start", where="query")
     if end - start > MAX_SPAN[period]:
+        days = MAX_SPAN[period].days
         raise field_error(
-            "start", f"at most {MAX_SPAN[period].days} days of {period.value} history at once", where="query"
+            "start",
+            ErrorCode.SPAN_TOO_LONG,
+            f"at most {days} days of {period.value} history at once",
+            {"max_days": days, "period": period.value},
+            where="query",
         )
     intervals = await _intervals(session, site, start, end)
     buckets = roll_up(intervals, period)
@@ -135,11 +140,20 @@ async def get_site_stats(
     try:
         end = end or start + timedelta(days=1)
     except OverflowError:  # a start in the year 9999
-        raise field_error("start", "must leave a day before the end of time", where="query") from None
+        raise field_error(
+            "start", ErrorCode.START_TOO_LATE, "must leave a day before the end of time", where="query"
+        ) from None
     if end <= start:
-        raise field_error("end", "must be after start", where="query")
+        raise field_error("end", ErrorCode.END_NOT_AFTER_START, "must be after start", where="query")
     if end - start > MAX_SPAN[Period.DAY]:
-        raise field_error("start", f"at most {MAX_SPAN[Period.DAY].days} days at once", where="query")
+        days = MAX_SPAN[Period.DAY].days
+        raise field_error(
+            "start",
+            ErrorCode.SPAN_TOO_LONG,
+            f"at most {days} days at once",
+            {"max_days": days},
+            where="query",
+        )
     intervals = await _intervals(session, site, start, end)
     figures = totals(energy for _, energy, _ in intervals)
     return SiteStats(site=site.id, start=start, end=end, **figures.model_dump())

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import select
 
 from hub.api.deps import AdminUser, CommunityId, CurrentUser, RowId, SessionDep, SiteId, StateDep
-from hub.api.errors import field_error, not_found
+from hub.api.errors import ApiError, ErrorCode, field_error, not_found
 from hub.api.routes.communities import member_community
 from hub.api.schemas.market import (
     ClearRequest,
@@ -82,9 +82,12 @@ async def market_intervals(
     """Cleared intervals in [start, end), oldest first: price, volume, trades, community share."""
     community = await member_community(session, user, community_id)
     if end <= start:
-        raise field_error("end", "must be after start", where="query")
+        raise field_error("end", ErrorCode.END_NOT_AFTER_START, "must be after start", where="query")
     if end - start > MAX_RESULTS_SPAN:
-        raise field_error("end", "at most 31 days at once", where="query")
+        days = MAX_RESULTS_SPAN.days
+        raise field_error(
+            "end", ErrorCode.SPAN_TOO_LONG, f"at most {days} days at once", {"max_days": days}, where="query"
+        )
     rows = await session.scalars(
         select(MarketInterval)
         .where(
@@ -146,7 +149,12 @@ async def clear_now(
     try:
         interval = await state["market"].clear(community.id, start)
     except AlreadyCleared as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
+        raise ApiError(
+            status.HTTP_409_CONFLICT,
+            ErrorCode.INTERVAL_ALREADY_CLEARED,
+            str(exc),
+            {"start": start.isoformat()},
+        ) from None
     return IntervalResult.model_validate(interval)
 
 
@@ -173,22 +181,40 @@ async def create_standing(
     """A rule the market turns into orders for upcoming intervals, so nobody trades by hand."""
     site = await own_site(session, user, site_id)
     if body.kind in SELLS and site.kind not in PROVIDERS:
-        raise field_error("kind", f"a {site.kind.value} site may only buy (buy_deficit)")
+        raise field_error(
+            "kind",
+            ErrorCode.STANDING_ONLY_BUYS,
+            f"a {site.kind.value} site may only buy (buy_deficit)",
+            {"kind": site.kind.value},
+        )
     if body.kind is StandingKind.BUY_DEFICIT and site.kind is SiteKind.PROVIDER:
-        raise field_error("kind", "a provider site may only sell (sell_surplus, sell_battery)")
+        raise field_error(
+            "kind",
+            ErrorCode.STANDING_ONLY_SELLS,
+            "a provider site may only sell (sell_surplus, sell_battery)",
+            {"kind": site.kind.value},
+        )
     if body.kind is StandingKind.SELL_BATTERY:
         if not any(a.get("kind") == "battery" and a.get("energy_kwh") for a in site.assets):
             raise field_error(
-                "kind", "sell_battery needs a battery with its capacity among the site's assets"
+                "kind",
+                ErrorCode.BATTERY_CAPACITY_UNKNOWN,
+                "sell_battery needs a battery with its capacity among the site's assets",
             )
         if body.min_soc_pct is None:
-            raise field_error("min_soc_pct", "sell_battery needs the state of charge to keep (0…100 %)")
+            raise field_error(
+                "min_soc_pct",
+                ErrorCode.MIN_SOC_REQUIRED,
+                "sell_battery needs the state of charge to keep (0…100 %)",
+            )
     community = await member_community(session, user, site.community)
     if not community.feed_in_price_per_kwh <= body.price <= community.retail_price_per_kwh:
+        low, high = community.feed_in_price_per_kwh, community.retail_price_per_kwh
         raise field_error(
             "price",
-            f"must lie between the feed-in price {community.feed_in_price_per_kwh} and the retail price"
-            f" {community.retail_price_per_kwh} per kWh (got {body.price})",
+            ErrorCode.PRICE_OUTSIDE_CORRIDOR,
+            f"must lie between the feed-in price {low} and the retail price {high} per kWh (got {body.price})",
+            {"low": str(low), "high": str(high), "price": str(body.price)},
         )
     order = StandingOrder(community=site.community, site_id=site.id, **body.model_dump())
     session.add(order)
@@ -205,7 +231,7 @@ async def delete_standing(standing_id: RowId, user: CurrentUser, session: Sessio
     """Stop a standing order; orders it already placed stay in the book."""
     order = await session.get(StandingOrder, standing_id)
     if order is None:
-        raise not_found(f"standing order {standing_id}")
+        raise not_found(ErrorCode.STANDING_ORDER_NOT_FOUND, f"standing order {standing_id}", id=standing_id)
     await own_site(session, user, order.site_id)
     await session.delete(order)
     await session.commit()

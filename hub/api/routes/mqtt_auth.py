@@ -14,11 +14,12 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from hub.api.deps import SessionDep, StateDep
+from hub.api.errors import ApiError, ErrorCode
 from hub.api.limits import LimitsDep, client_address, too_many
 from hub.auth.broker_access import Action, Principal, is_reserved, may
 from hub.auth.passwords import verify_password_async
@@ -45,15 +46,18 @@ async def from_broker(
         raise too_many(wait, "requests without the broker secret")
     secret = state["settings"].mqtt_auth_secret
     if secret is None:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, detail="the broker backend is off: set POWERSHARE_MQTT_AUTH_SECRET"
+        raise ApiError(
+            status.HTTP_403_FORBIDDEN,
+            ErrorCode.BROKER_BACKEND_OFF,
+            "the broker backend is off: set POWERSHARE_MQTT_AUTH_SECRET",
         )
     given = credentials.credentials if credentials else ""
     if not hmac.compare_digest(given.encode(), secret.get_secret_value().encode()):
         limits.broker_address.take(address)
-        raise HTTPException(
+        raise ApiError(
             status.HTTP_401_UNAUTHORIZED,
-            detail="send Authorization: Bearer <POWERSHARE_MQTT_AUTH_SECRET>",
+            ErrorCode.BROKER_SECRET_REQUIRED,
+            "send Authorization: Bearer <POWERSHARE_MQTT_AUTH_SECRET>",
             headers={"WWW-Authenticate": "Bearer"},
         )
 

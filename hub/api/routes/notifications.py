@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select, update
 
 from hub.api.deps import CurrentUser, RowId, SessionDep
-from hub.api.errors import not_found
+from hub.api.errors import ErrorCode, not_found
 from hub.db.models import Notification
 
 router = APIRouter(tags=["notifications"])
@@ -48,7 +48,9 @@ async def list_notifications(
 async def mark_read(notification_id: RowId, user: CurrentUser, session: SessionDep) -> NotificationOut:
     note = await session.get(Notification, notification_id)
     if note is None or note.user_id != user.id:
-        raise not_found(f"notification {notification_id}")
+        raise not_found(
+            ErrorCode.NOTIFICATION_NOT_FOUND, f"notification {notification_id}", id=notification_id
+        )
     if note.read_at is None:
         note.read_at = datetime.now(UTC)
         await session.commit()

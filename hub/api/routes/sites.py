@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from hub.accounts import user_by_email
 from hub.api.deps import AdminUser, CurrentUser, SessionDep, SiteId, StateDep
-from hub.api.errors import field_error
+from hub.api.errors import ErrorCode, field_error
 from hub.api.schemas.sites import (
     Asset,
     DeviceOut,
@@ -151,9 +151,20 @@ async def provision_site(
 ) -> Provisioned:
     """Admin: create a site and its agent's MQTT credentials (the password is shown only here)."""
     if is_reserved(body.site):  # the site id is its agent's broker user name
-        raise field_error("site", f"{body.site!r} is a broker user name the access rules reserve")
+        raise field_error(
+            "site",
+            ErrorCode.SITE_ID_RESERVED,
+            f"{body.site!r} is a broker user name the access rules reserve",
+            {"site": body.site},
+        )
     if await session.get(Site, body.site) is not None:
-        raise field_error("site", f"site {body.site!r} exists; rotate its credentials instead", code=409)
+        raise field_error(
+            "site",
+            ErrorCode.SITE_EXISTS,
+            f"site {body.site!r} exists; rotate its credentials instead",
+            {"site": body.site},
+            status_code=status.HTTP_409_CONFLICT,
+        )
     if await session.get(Community, body.community) is None:
         session.add(Community(id=body.community, name=body.community))
     owner = await _owner(session, body.owner_email)
@@ -174,7 +185,13 @@ async def provision_site(
     try:
         await session.commit()
     except IntegrityError:
-        raise field_error("site", f"site {body.site!r} exists", code=409) from None
+        raise field_error(
+            "site",
+            ErrorCode.SITE_EXISTS,
+            f"site {body.site!r} exists",
+            {"site": body.site},
+            status_code=status.HTTP_409_CONFLICT,
+        ) from None
     state["ingest"].register_site(site.id, site.community)
     return Provisioned(site=await detail_view(session, site), mqtt=_credentials(site, password))
 
@@ -208,7 +225,9 @@ async def _owner(session: SessionDep, email: str | None) -> User | None:
         return None
     owner = await user_by_email(session, email)
     if owner is None:
-        raise field_error("owner_email", f"no account with email {email!r}")
+        raise field_error(
+            "owner_email", ErrorCode.OWNER_EMAIL_UNKNOWN, f"no account with email {email!r}", {"email": email}
+        )
     return owner
 
 

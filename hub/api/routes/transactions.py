@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from hub.api.csv_export import CSV_RESPONSE, csv_response, kwh
 from hub.api.deps import CurrentUser, RowId, SessionDep
-from hub.api.errors import field_error, not_found
+from hub.api.errors import ErrorCode, field_error, not_found
 from hub.api.schemas.market import TransactionOut
 from hub.api.site_access import own_site
 from hub.db.models import Transaction, TransactionStatus, UserRole
@@ -42,9 +42,15 @@ CSV_COLUMNS = (
 def _check_span(start: datetime | None, end: datetime | None) -> None:
     for name, when in (("start", start), ("end", end)):
         if when is not None and not EARLIEST <= when <= LATEST:
-            raise field_error(name, f"must lie between {EARLIEST:%Y} and {LATEST:%Y}", where="query")
+            raise field_error(
+                name,
+                ErrorCode.DATE_OUT_OF_RANGE,
+                f"must lie between {EARLIEST:%Y} and {LATEST:%Y}",
+                {"earliest": EARLIEST.year, "latest": LATEST.year},
+                where="query",
+            )
     if start is not None and end is not None and end <= start:
-        raise field_error("end", "must be after start", where="query")
+        raise field_error("end", ErrorCode.END_NOT_AFTER_START, "must be after start", where="query")
 
 
 @router.get("/transactions", operation_id="transactions-list")
@@ -133,9 +139,11 @@ async def export_transactions(
 async def get_transaction(transaction_id: RowId, user: CurrentUser, session: SessionDep) -> TransactionOut:
     transaction = await session.get(Transaction, transaction_id)
     if transaction is None:
-        raise not_found(f"transaction {transaction_id}")
+        raise not_found(ErrorCode.TRANSACTION_NOT_FOUND, f"transaction {transaction_id}", id=transaction_id)
     if user.role is not UserRole.ADMIN:
         owned = await owned_sites(session, user)
         if not {transaction.buyer_site_id, transaction.seller_site_id} & owned:
-            raise not_found(f"transaction {transaction_id}")
+            raise not_found(
+                ErrorCode.TRANSACTION_NOT_FOUND, f"transaction {transaction_id}", id=transaction_id
+            )
     return TransactionOut.model_validate(transaction)
