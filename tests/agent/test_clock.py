@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import pytest
 from edge_agent.app import Agent, make_slots, run_agent
 from edge_agent.config import TcpDevice
 from edge_agent.device_slot import DeviceSlot
-from edge_agent.dispatch import HEARTBEAT_S, Dispatcher, revert_timer_s
+from edge_agent.dispatch import HEARTBEAT_S, revert_timer_s
 from edge_agent.spool import Spool
 from firmware_sims.clock import SimClock
 from powershare_wire import DispatchAck, DispatchMode, Telemetry
@@ -23,7 +21,7 @@ from tests.agent import images
 from tests.agent.fakes import MemoryLink
 from tests.agent.mqtt_client import mqtt_client
 from tests.agent.test_app import agent_config, three_devices
-from tests.agent.test_dispatch import STORCTL, command
+from tests.agent.test_dispatch import STORCTL, command, dispatcher_for_battery
 from tests.conftest import BrokerAddress
 from tests.helpers import eventually
 
@@ -117,27 +115,9 @@ async def test_published_readings_run_at_the_accelerated_clock(
     assert gaps[0] >= timedelta(seconds=6)
 
 
-@asynccontextmanager
-async def dispatcher_on(clock: Clock) -> AsyncIterator[tuple[Dispatcher, MemoryLink, list[DispatchAck]]]:
-    link = MemoryLink.single(images.battery(soc=55))
-    slot = DeviceSlot(TcpDevice(host="battery", unit_id=1), link)
-    await eventually(slot.poll, lambda s: s is not None, within=5, what="battery read")
-    config = agent_config("c", "mqtt://127.0.0.1", [1], Path("unused.db"))
-    acks: list[DispatchAck] = []
-    dispatcher = Dispatcher(config, [slot], acks.append, clock)
-    runner = asyncio.create_task(dispatcher.run())
-    await asyncio.sleep(0)
-    try:
-        yield dispatcher, link, acks
-    finally:
-        runner.cancel()
-        with pytest.raises(asyncio.CancelledError):
-            await runner
-
-
 async def test_dispatch_validity_and_end_follow_the_clock() -> None:
     clock = SimClock.stepped(MIDSUMMER)
-    async with dispatcher_on(clock) as (dispatcher, link, acks):
+    async with dispatcher_for_battery(clock=clock) as (dispatcher, link, acks):
         # Issued in clock time, years from the wall clock: valid for the agent on that clock.
         cmd = command(DispatchMode.CHARGE, 1000, duration_s=900, id="k-1", issued_at=MIDSUMMER)
         await dispatcher.handle(cmd.model_dump_json().encode())

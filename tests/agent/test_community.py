@@ -32,6 +32,24 @@ SCENARIO = {
 }
 
 
+async def first_full_snapshot(broker: BrokerAddress, config: AgentConfig) -> dict[str, float | None]:
+    """Run the agent until it publishes a site snapshot with the home's load known: its values
+    (of the newest such snapshot in that batch)."""
+    site: Reading | None = None
+    async with mqtt_client(broker.host, broker.port) as hub, running(config):
+        await hub.subscribe(topic(config.community, config.site, Kind.TELEMETRY), qos=1)
+        async with asyncio.timeout(15):
+            async for message in hub.messages:
+                assert isinstance(message.payload, bytes)
+                for reading in Telemetry.model_validate_json(message.payload).readings:
+                    if reading.device == "site" and reading.values["load_w"]["value"] is not None:
+                        site = reading
+                if site is not None:
+                    break
+    assert site is not None
+    return {name: q["value"] for name, q in site.values.items()}
+
+
 async def test_site_snapshot_matches_physics(
     amqtt_broker: BrokerAddress, community: str, tmp_path: Path
 ) -> None:
@@ -48,20 +66,8 @@ async def test_site_snapshot_matches_physics(
                 "devices": [{"host": d.host, "port": d.port, "unit_id": "auto"} for d in home.devices],
             }
         )
-        site: Reading | None = None
-        async with mqtt_client(amqtt_broker.host, amqtt_broker.port) as hub, running(config):
-            await hub.subscribe(topic(community, home.id, Kind.TELEMETRY), qos=1)
-            async with asyncio.timeout(15):
-                async for message in hub.messages:
-                    assert isinstance(message.payload, bytes)
-                    for reading in Telemetry.model_validate_json(message.payload).readings:
-                        if reading.device == "site" and reading.values["load_w"]["value"] is not None:
-                            site = reading
-                    if site is not None:
-                        break
+        values = await first_full_snapshot(amqtt_broker, config)
         physics = home.physics.snapshot()
-    assert site is not None
-    values = {name: q["value"] for name, q in site.values.items()}
     assert values["pv_w"] == pytest.approx(physics["pv_w"], abs=2)
     assert values["battery_w"] == pytest.approx(physics["battery_w"], abs=2)
     assert values["grid_w"] == pytest.approx(physics["meter_w"], abs=2)
@@ -92,20 +98,8 @@ async def test_wind_is_apart_from_solar_as_the_demo_configures_it(
     async with run_community(parse(WINDY), clock=clock, free_ports=True) as sims:
         home = sims.homes[0]
         config = agent_config(home, community, amqtt_broker.url, tmp_path, poll_interval_s=0.2)
-        site: Reading | None = None
-        async with mqtt_client(amqtt_broker.host, amqtt_broker.port) as hub, running(config):
-            await hub.subscribe(topic(community, home.id, Kind.TELEMETRY), qos=1)
-            async with asyncio.timeout(15):
-                async for message in hub.messages:
-                    assert isinstance(message.payload, bytes)
-                    for reading in Telemetry.model_validate_json(message.payload).readings:
-                        if reading.device == "site" and reading.values["load_w"]["value"] is not None:
-                            site = reading
-                    if site is not None:
-                        break
+        values = await first_full_snapshot(amqtt_broker, config)
         physics = home.physics.snapshot()
-    assert site is not None
-    values = {name: q["value"] for name, q in site.values.items()}
     assert physics["wind_w"] > 100  # the test means something only if the turbine turns
     assert values["pv_w"] == pytest.approx(physics["pv_w"], abs=2)
     assert values["wind_w"] == pytest.approx(physics["wind_w"], abs=2)

@@ -17,6 +17,7 @@ from edge_agent.dispatch import Dispatcher, decide
 from edge_agent.sunspec.codec import PointType, decode
 from edge_agent.sunspec.transport import ModbusLink
 from powershare_wire import DispatchAck, DispatchCommand, DispatchMode, DispatchOutcome
+from powershare_wire.clock import WALL_CLOCK, Clock
 from powershare_wire.topics import Kind, topic
 from tests.agent import images
 from tests.agent.fakes import MemoryLink, serve_image
@@ -144,14 +145,15 @@ async def test_dispatch_round_trip_clamp_and_revert(
 
 @asynccontextmanager
 async def dispatcher_for_battery(
-    soc: int = 55,
+    soc: int = 55, clock: Clock = WALL_CLOCK
 ) -> AsyncIterator[tuple[Dispatcher, MemoryLink, list[DispatchAck]]]:
+    """A running dispatcher for one battery in memory at ``soc`` %: (dispatcher, its link, its acks)."""
     link = MemoryLink.single(images.battery(soc=soc))
     slot = DeviceSlot(TcpDevice(host="battery", unit_id=1), link)
     await eventually(slot.poll, lambda s: s is not None, within=5, what="battery read")
     config = agent_config("c", "mqtt://127.0.0.1", [1], Path("unused.db"))
     acks: list[DispatchAck] = []
-    dispatcher = Dispatcher(config, [slot], acks.append)
+    dispatcher = Dispatcher(config, [slot], acks.append, clock)
     runner = asyncio.create_task(dispatcher.run())
     await asyncio.sleep(0)
     try:

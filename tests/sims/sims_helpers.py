@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -76,3 +77,22 @@ def inverter_wh(device: RunningDevice) -> float:
     state = device.state
     assert isinstance(state, InverterState), f"{device.kind} has no inverter state"
     return state.wh
+
+
+@asynccontextmanager
+async def sim_command(*args: str) -> AsyncIterator[asyncio.StreamReader]:
+    """``python -m firmware_sims *args`` running, for reading what it prints; stopped (SIGTERM)
+    afterwards, and it must then exit cleanly."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *["-m", "firmware_sims", *args],
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None
+        yield process.stdout
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.communicate(), timeout=10)
+    assert process.returncode == 0

@@ -12,7 +12,7 @@ import pytest
 import firmware_sims
 from firmware_sims import cli
 from tests.agent.ptys import null_modem
-from tests.sims.sims_helpers import scan, scan_rtu
+from tests.sims.sims_helpers import scan, scan_rtu, sim_command
 
 DEMO_SCENARIO = Path(firmware_sims.__file__).parent / "scenarios" / "demo.toml"
 
@@ -52,46 +52,29 @@ def test_bad_flags_name_the_flag(argv: list[str], message: str, capsys: pytest.C
 
 async def test_one_kind_serves_on_its_own() -> None:
     """``python -m firmware_sims meter`` with port 0 prints where it listens; pysunspec2 scans it."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *["-m", "firmware_sims", "meter", "--port", "0", "--unit-id", "240", "--speed", "60"],
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), timeout=20)).decode()
+    async with sim_command("meter", "--port", "0", "--unit-id", "240", "--speed", "60") as printed:
+        line = (await asyncio.wait_for(printed.readline(), timeout=20)).decode()
         port = int(line.split("127.0.0.1:")[1].split()[0])
         models = await scan(port, unit_id=240)
         assert 203 in models
         assert models[1]["DA"] == 240
-    finally:
-        process.terminate()
-        await asyncio.wait_for(process.communicate(), timeout=10)
 
 
 async def test_a_device_answers_modbus_rtu_on_a_serial_port() -> None:
     """``--serial-port``: the device prints its line and answers RTU there (pysunspec2 scans it)."""
-    async with null_modem() as (server_path, client_path):
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            *["-m", "firmware_sims", "inverter", "--variant", "der", "--unit-id", "3"],
+    async with (
+        null_modem() as (server_path, client_path),
+        sim_command(
+            *["inverter", "--variant", "der", "--unit-id", "3"],
             *["--serial-port", server_path, "--baudrate", "19200"],
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        try:
-            assert process.stdout is not None
-            line = (await asyncio.wait_for(process.stdout.readline(), timeout=60)).decode()
-            assert f"{server_path}@19200,8N1" in line
-            assert "unit 3" in line
-            models = await scan_rtu(client_path, 19200, unit_id=3)
-            assert {1, 701, 702} <= set(models)
-            assert models[1]["DA"] == 3
-        finally:
-            process.terminate()
-            await asyncio.wait_for(process.communicate(), timeout=10)
-    assert process.returncode == 0
+        ) as printed,
+    ):
+        line = (await asyncio.wait_for(printed.readline(), timeout=60)).decode()
+        assert f"{server_path}@19200,8N1" in line
+        assert "unit 3" in line
+        models = await scan_rtu(client_path, 19200, unit_id=3)
+        assert {1, 701, 702} <= set(models)
+        assert models[1]["DA"] == 3
 
 
 @pytest.mark.parametrize(
@@ -125,26 +108,14 @@ def test_device_module_points_to_the_command(kind: str) -> None:
 
 async def test_community_command_serves_every_home_of_the_scenario() -> None:
     """``powershare-sim community`` lists each device's endpoint; each one answers SunSpec."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *[
-            "-m",
-            "firmware_sims",
-            "community",
-            "--scenario",
-            "firmware_sims/scenarios/demo.toml",
-            "--free-ports",
-        ],
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        header = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
+    async with sim_command(
+        "community", "--scenario", "firmware_sims/scenarios/demo.toml", "--free-ports"
+    ) as printed:
+        header = (await asyncio.wait_for(printed.readline(), timeout=30)).decode()
         assert "12 homes" in header
         devices = []
         for _ in range(25):
-            fields = (await asyncio.wait_for(process.stdout.readline(), timeout=10)).decode().split()
+            fields = (await asyncio.wait_for(printed.readline(), timeout=10)).decode().split()
             home, kind, endpoint, unit = fields[0], fields[1], fields[3], int(fields[5])
             devices.append((home, kind, int(endpoint.rsplit(":", 1)[1]), unit))
         assert len({home for home, *_ in devices}) == 12
@@ -153,7 +124,3 @@ async def test_community_command_serves_every_home_of_the_scenario() -> None:
         _, _, port, unit = next(d for d in devices if d[0] == "am-markt-3" and d[1] == "meter")
         models = await scan(port, unit_id=unit)
         assert 203 in models
-    finally:
-        process.terminate()
-        await asyncio.wait_for(process.communicate(), timeout=10)
-    assert process.returncode == 0
