@@ -562,6 +562,7 @@ export const en = {
       more_other: "Show {{count}} more",
     },
     toHistory: "History",
+    timeZone: "Dates and times in {{zone}}, your community's time zone.",
     monthPicker: "Billing month",
     month: "Month",
     previousMonth: "Previous month",

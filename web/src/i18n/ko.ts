@@ -555,6 +555,7 @@ export const ko: PartialCatalogue = {
       more_other: "{{count}}개 더 보기",
     },
     toHistory: "거래 내역",
+    timeZone: "날짜와 시간은 커뮤니티 시간대({{zone}}) 기준입니다.",
     monthPicker: "청구 월",
     month: "월",
     previousMonth: "이전 달",

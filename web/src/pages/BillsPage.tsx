@@ -12,10 +12,11 @@ import { EmptyState } from "../components/Common/EmptyState";
 import { ErrorState } from "../components/Common/ErrorState";
 import { Loading } from "../components/Common/Loading";
 import { useBill } from "../hooks/useBill";
+import { useCommunityTimeZone } from "../hooks/useCommunityTimeZone";
 import { useHubClock } from "../hooks/useHubClock";
 import { usePageTitle } from "../hooks/usePageTitle";
 import { sign } from "../lib/amounts";
-import { monthOf } from "../lib/tradePeriods";
+import { differsFromBrowser, monthIn } from "../lib/period";
 
 /** Nothing settled in the month: no metered energy, no corrections, nothing due. */
 const nothingSettled = (bill: Bill) => bill.import_wh === 0 && bill.export_wh === 0 && bill.adjustments.length === 0 && sign(bill.total) === 0;
@@ -29,7 +30,9 @@ export function BillsPage() {
   const [picked, setPicked] = useState<string | null>(null);
   const period: BillPeriod = picked ? { month: picked } : { current: true };
   const bill = useBill(period);
-  const month = picked ?? bill.data?.month ?? monthOf(clock.now());
+  // The community's calendar: its month while the bill loads, its clock for every time shown.
+  const timeZone = useCommunityTimeZone(bill.data?.community);
+  const month = picked ?? bill.data?.month ?? monthIn(clock.now(), timeZone);
   const csv = billEndpoints.billCsv({ month });
   return (
     <div className="stack">
@@ -40,8 +43,13 @@ export function BillsPage() {
         </Link>
       </div>
       <MonthPicker value={month} onChange={setPicked} />
-      <BillBody query={bill} />
-      {bill.data ? <Allocations month={month} currency={bill.data.currency} /> : null}
+      {timeZone && differsFromBrowser(timeZone, clock.now()) ? (
+        <p className="muted" data-testid="bill-time-zone">
+          {t("bills.timeZone", { zone: timeZone })}
+        </p>
+      ) : null}
+      <BillBody query={bill} timeZone={timeZone} />
+      {bill.data ? <Allocations span={bill.data} timeZone={timeZone} currency={bill.data.currency} /> : null}
       {bill.data && !nothingSettled(bill.data) ? (
         <p>
           <a className="button" href={csv} download data-testid="bill-csv">
@@ -53,7 +61,7 @@ export function BillsPage() {
   );
 }
 
-function BillBody({ query }: { query: ReturnType<typeof useBill> }) {
+function BillBody({ query, timeZone }: { query: ReturnType<typeof useBill>; timeZone: string | undefined }) {
   const { t } = useTranslation();
   if (query.isPending) return <Loading what={t("bills.what")} />;
   if (query.isError) return <ErrorState what={t("bills.what")} error={query.error} onRetry={() => void query.refetch()} />;
@@ -76,7 +84,7 @@ function BillBody({ query }: { query: ReturnType<typeof useBill> }) {
         <BillLines statement={bill} currency={bill.currency} caption={t("bills.household")} testId="bill-lines" />
         <p className="list-item__meta">{t("bills.signs")}</p>
       </section>
-      <Adjustments adjustments={bill.adjustments} total={bill.adjustments_total} currency={bill.currency} />
+      <Adjustments adjustments={bill.adjustments} total={bill.adjustments_total} currency={bill.currency} timeZone={timeZone} />
       <SiteBills sites={bill.sites} currency={bill.currency} />
     </>
   );

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import type { Adjustment } from "../../api/bills";
 import { formatAmount } from "../../lib/amounts";
 import { formatKwh } from "../../lib/explanations";
-import { formatWhen } from "../../lib/format";
+import { formatWhenIn } from "../../lib/period";
 import { siteNames } from "../../lib/sites";
 import { useSites } from "../../hooks/useSites";
 
@@ -11,7 +11,18 @@ import { useSites } from "../../hooks/useSites";
 const LATE = "late readings from ";
 
 /** Corrections from intervals settled again (late readings): when, why, and what it changed. */
-export function Adjustments({ adjustments, total, currency }: { adjustments: Adjustment[]; total: string; currency: string }) {
+export function Adjustments({
+  adjustments,
+  total,
+  currency,
+  timeZone,
+}: {
+  adjustments: Adjustment[];
+  total: string;
+  currency: string;
+  /** The community's: an interval is named by its clock. */
+  timeZone?: string;
+}) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language;
   const sites = useSites();
@@ -32,7 +43,7 @@ export function Adjustments({ adjustments, total, currency }: { adjustments: Adj
           <li key={`${a.interval_start}-${a.revision}`} className="adjustment" data-testid="bill-adjustment">
             <div className="list-item__row">
               <span className="list-item__title">
-                {t("bills.adjustments.interval", { when: formatWhen(a.interval_start, locale), revision: a.revision })}
+                {t("bills.adjustments.interval", { when: formatWhenIn(a.interval_start, timeZone, locale), revision: a.revision })}
               </span>
               <span className="amount">{formatAmount(a.amount, currency, locale)}</span>
             </div>

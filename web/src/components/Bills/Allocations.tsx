@@ -4,28 +4,29 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { getJson } from "../../api/client";
 import { useSites } from "../../hooks/useSites";
-import { type Allocation, monthSpan, sharedIntervals } from "../../lib/allocations";
+import { type Allocation, sharedIntervals } from "../../lib/allocations";
 import { formatAmount } from "../../lib/amounts";
 import { formatKwh } from "../../lib/explanations";
-import { formatWhen } from "../../lib/format";
+import { formatWhenIn } from "../../lib/period";
 import { siteNames } from "../../lib/sites";
 
 const PAGE = 20;
 
-function useAllocations(month: string) {
-  const span = monthSpan(month);
-  const search = span ? `?start=${encodeURIComponent(span.start)}&end=${encodeURIComponent(span.end)}` : "";
+/** The bill's own window: the hub computed it in the community's calendar. */
+type Span = { start: string; end: string };
+
+function useAllocations({ start, end }: Span) {
+  const search = `?start=${encodeURIComponent(start)}&end=${encodeURIComponent(end)}`;
   return useQuery({
-    queryKey: ["allocations", month],
+    queryKey: ["allocations", start, end],
     queryFn: ({ signal }) => getJson<Allocation[]>(`/api/allocations${search}`, signal),
-    enabled: span !== null,
     staleTime: 60_000,
   });
 }
 
-export function Allocations({ month, currency }: { month: string; currency: string }) {
+export function Allocations({ span, timeZone, currency }: { span: Span; timeZone: string | undefined; currency: string }) {
   const { t, i18n } = useTranslation();
-  const query = useAllocations(month);
+  const query = useAllocations(span);
   const sites = useSites();
   const names = useMemo(() => siteNames(sites.data), [sites.data]);
   const [shown, setShown] = useState(PAGE);
@@ -57,7 +58,7 @@ export function Allocations({ month, currency }: { month: string; currency: stri
                 <span className="amount">{formatAmount(a.amount, currency, locale)}</span>
               </div>
               <p className="list-item__meta">
-                {names.get(a.site) ?? a.site} · {formatWhen(a.start, locale)} · {reason}
+                {names.get(a.site) ?? a.site} · {formatWhenIn(a.start, timeZone, locale)} · {reason}
               </p>
             </li>
           );
