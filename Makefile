@@ -64,7 +64,7 @@ soak: $(VENV)/.synced
 
 schemas: $(VENV)/.synced web/node_modules/.installed
 	$(BIN)/python -m powershare_wire docs/wire --typescript web/src/client/site.gen.ts
-	$(BIN)/python -m hub.api.openapi_export .openapi.json
+	$(BIN)/python -m hub.api.openapi_export .openapi.json --ws-schema docs/ws/events.schema.json
 	cd web && npx openapi-typescript ../.openapi.json -o src/client/hub.gen.ts
 	rm -f .openapi.json
 

@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
+from pydantic_core import to_json
 
 
 def site_channel(site: str) -> str:
@@ -41,6 +42,18 @@ def market_channel(community: str) -> str:
 
 def user_channel(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+class Frame(Protocol):
+    """A /ws event model (``hub.api.schemas.events``): its JSON is what clients get."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def community(self) -> str | None: ...
+    @property
+    def site(self) -> str | None: ...
+    def model_dump_json(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +74,19 @@ class Event:
         channels: Iterable[str] | None = None,
         **body: Any,
     ) -> Event:
+        """A free-form event (tests, tools); the hub publishes models, through ``of``."""
         payload = {"type": type_, "community": community, "site": site, **body}
         text = _COMPACT.encode(payload)
         if channels is None:
             channels = _default_channels(type_, community, site)
         return cls(type_, community, site, text, tuple(channels))
+
+    @classmethod
+    def of(cls, frame: Frame, channels: Iterable[str] | None = None) -> Event:
+        """The event of a /ws model, serialised by pydantic once for all its subscribers."""
+        if channels is None:
+            channels = _default_channels(frame.type, frame.community, frame.site)
+        return cls(frame.type, frame.community, frame.site, frame.model_dump_json(), tuple(channels))
 
 
 # One encoder for every event: json.dumps with options other than its defaults builds a new
@@ -73,20 +94,31 @@ class Event:
 _COMPACT = json.JSONEncoder(separators=(",", ":"), default=str)
 
 
+@lru_cache(maxsize=64)
+def _shape(kind: type[BaseModel]) -> tuple[str, str]:
+    """A view event's ``type`` and the name of its view: its one field besides where it is from."""
+    fields = kind.model_fields
+    (key,) = [name for name in fields if name not in ("type", "community", "site")]
+    return fields["type"].default, key
+
+
 @lru_cache(maxsize=1024)
-def _head(type_: str, community: str | None, key: str) -> str:
-    """The start of a model event's JSON, up to its model: the same for every event of a kind."""
-    head = _COMPACT.encode({"type": type_, "community": community, "site": None})
-    return f'{head[:-1]},"{key}":'
+def _head(kind: type[BaseModel], community: str | None) -> tuple[str, str]:
+    """A view event's type, and its JSON up to its view as pydantic writes it: the same for
+    every event of a kind and community."""
+    type_, key = _shape(kind)
+    start = f'{{"type":{to_json(type_).decode()},"community":{to_json(community).decode()},"site":null'
+    return type_, f'{start},"{key}":'
 
 
-def model_event(
-    type_: str, community: str | None, channels: Iterable[str], key: str, model: BaseModel
+def view_event(
+    kind: type[BaseModel], community: str | None, channels: Iterable[str], view: BaseModel
 ) -> Event:
-    """An event whose body is one pydantic model, serialised by pydantic itself (no dict in between:
-    a clearing renders an event for every order of the book)."""
-    text = f"{_head(type_, community, key)}{model.model_dump_json()}}}"
-    return Event(type_, community, None, text, tuple(channels))
+    """The ``kind`` event (``TransactionEvent`` …) of one view, ``site`` null: the view is
+    serialised by pydantic itself, with no envelope model built around it (a clearing renders
+    an event for every order of the book). Its text is that of ``kind(community=…, <key>=view)``."""
+    type_, head = _head(kind, community)
+    return Event(type_, community, None, f"{head}{view.model_dump_json()}}}", tuple(channels))
 
 
 def _default_channels(type_: str, community: str | None, site: str | None) -> list[str]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 
+from hub.api.schemas.events import StatsEvent
 from hub.energy.site import covered_share
 from hub.events import Event, EventBus, community_channel
 from powershare_wire import Reading
@@ -105,13 +106,5 @@ async def publish_live_stats(
             figures = live.shareable(community, min_sites)
             if figures is None:
                 continue
-            bus.publish(
-                Event.build(
-                    "stats",
-                    community,
-                    None,
-                    channels=[community_channel(community)],
-                    ts=now,
-                    live=figures,
-                )
-            )
+            stats = StatsEvent.model_validate({"community": community, "ts": now, "live": figures})
+            bus.publish(Event.of(stats, [community_channel(community)]))

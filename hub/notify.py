@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.api.schemas.events import NotificationEvent, PushedNotification
 from hub.db.bulk import insert_json_rows
 from hub.db.models import Notification
 from hub.db.models.base import utcnow
@@ -86,19 +87,12 @@ async def notify_all(session: AsyncSession, notices: Sequence[Notice]) -> list[S
 
 def push(bus: EventBus, notes: Iterable[Note]) -> None:
     for note in notes:
-        bus.publish(
-            Event.build(
-                "notification",
-                None,
-                None,
-                channels=[user_channel(note.user_id)],
-                notification={
-                    "id": note.id,
-                    "kind": note.kind,
-                    "title": note.title,
-                    "body": note.body,
-                    "data": note.data,
-                    "created_at": note.created_at,
-                },
-            )
+        shown = PushedNotification(
+            id=note.id,
+            kind=note.kind,
+            title=note.title,
+            body=note.body,
+            data=note.data,
+            created_at=note.created_at,
         )
+        bus.publish(Event.of(NotificationEvent(notification=shown), [user_channel(note.user_id)]))

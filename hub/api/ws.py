@@ -8,6 +8,7 @@ notifications, and says so in a ``hello`` event. A client may change that with
 ``{"subscribe": ["site:<id>", "community:<id>", "market"]}`` and ``{"unsubscribe": [...]}``;
 asking for a channel it may not see gets an ``error`` event, and the socket stays open.
 Each client has a bounded buffer (see hub.events): a slow one loses its oldest events.
+Every frame sent is one of ``hub.api.schemas.events.WsEvent`` (``docs/ws/README.md``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select
 
+from hub.api.schemas.events import Hello, HelloUser, Subscribed, WsError, WsErrorCode
 from hub.api.state import HubState, socket_state
 from hub.auth.live_sessions import LiveSessions
 from hub.auth.tokens import COOKIE_NAME, token_hash, user_for_token
@@ -142,11 +144,7 @@ async def _sign_in(websocket: WebSocket, state: HubState) -> Viewer | None:
     if user is None:
         await _send_json(
             websocket,
-            {
-                "type": "error",
-                "error": "unauthenticated",
-                "detail": "sign in first: send the session cookie or {'token': '<token>'}",
-            },
+            _error("unauthenticated", "sign in first: send the session cookie or {'token': '<token>'}"),
         )
         await websocket.close(UNAUTHORISED_CLOSE)
         return None
@@ -184,11 +182,11 @@ async def _handle(
     for channel in _names(message.get("subscribe")):
         problem = await _forbidden(state, viewer, channel)
         if problem:
-            await _send_json(websocket, {**_error("forbidden", problem), "channel": channel})
+            await _send_json(websocket, _error("forbidden", problem, channel))
             continue
         for resolved in _resolve(channel, viewer):
             subscription.join(resolved)
-    await _send_json(websocket, {"type": "subscribed", "channels": sorted(subscription.channels)})
+    await _send_json(websocket, Subscribed(channels=sorted(subscription.channels)))
 
 
 def _names(value: Any) -> list[str]:
@@ -221,22 +219,22 @@ async def _forbidden(state: HubState, viewer: Viewer, channel: str) -> str | Non
     return None
 
 
-def _hello(viewer: Viewer, subscription: Subscription) -> dict[str, Any]:
+def _hello(viewer: Viewer, subscription: Subscription) -> Hello:
     user = viewer.user
-    return {
-        "type": "hello",
-        "user": {"id": user.id, "email": user.email, "role": user.role.value},
-        "channels": sorted(subscription.channels),
-        "everything": viewer.admin,
-    }
+    return Hello(
+        user=HelloUser(id=user.id, email=user.email, role=user.role),
+        channels=sorted(subscription.channels),
+        everything=viewer.admin,
+    )
 
 
-def _error(code: str, detail: str) -> dict[str, Any]:
-    return {"type": "error", "error": code, "detail": detail}
+def _error(code: WsErrorCode, detail: str, channel: str | None = None) -> WsError:
+    return WsError(error=code, detail=detail, channel=channel)
 
 
-async def _send_json(websocket: WebSocket, payload: dict[str, Any]) -> None:
-    await websocket.send_text(json.dumps(payload, separators=(",", ":")))
+async def _send_json(websocket: WebSocket, frame: Hello | Subscribed | WsError) -> None:
+    # A frame leaves out what it lacks (an error's channel) rather than send it as null.
+    await websocket.send_text(frame.model_dump_json(exclude_none=True))
 
 
 async def _send_events(

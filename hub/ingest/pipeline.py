@@ -36,6 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from hub.api.schemas.events import ReadingEvent, StatusEvent
 from hub.core.backoff import Backoff
 from hub.core.config import Settings
 from hub.db.models import Community, Device, Site
@@ -465,15 +466,14 @@ class Ingest:
                 continue  # a late reading (an agent draining its spool): stored, but not news
             self._shown[site] = reading.ts
             self.live.update(community, site, reading)
-            self._bus.publish(
-                Event.build("reading", community, site, reading=reading.model_dump(mode="json"))
-            )
+            self._bus.publish(Event.of(ReadingEvent(community=community, site=site, reading=reading)))
         for item in batch.items:
             if isinstance(item.message, Status):
                 status = item.message
-                self._bus.publish(
-                    Event.build("status", item.community, status.site, online=status.online, ts=status.ts)
+                news = StatusEvent(
+                    community=item.community, site=status.site, online=status.online, ts=status.ts
                 )
+                self._bus.publish(Event.of(news))
 
     async def _write_status(self, conn: AsyncConnection, status: Status, now: datetime) -> None:
         await conn.execute(update(Site).where(Site.id == status.site).values(online=status.online))

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.api.schemas.events import MarketResultEvent
 from hub.api.schemas.market import IntervalResult
 from hub.db.models import (
     AssetKind,
@@ -29,7 +30,7 @@ from hub.db.models import (
     Transaction,
     TransactionStatus,
 )
-from hub.events import Event, market_channel, model_event
+from hub.events import Event, market_channel, view_event
 from hub.market.book import Ask, Bid, Book
 from hub.market.fees import FeeSchedule
 from hub.market.intervals import share_wh, starts_between
@@ -353,6 +354,4 @@ async def _expire_ended(session: AsyncSession, community: Community, start: date
 
 def result_event(interval: MarketInterval) -> Event:
     view = IntervalResult.model_validate(interval, from_attributes=True)
-    return model_event(
-        "market_result", interval.community, [market_channel(interval.community)], "result", view
-    )
+    return view_event(MarketResultEvent, interval.community, [market_channel(interval.community)], view)

@@ -14,9 +14,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.api.schemas.events import TransactionEvent
 from hub.api.schemas.market import TransactionOut
 from hub.db.models import Site, Transaction, TransactionStatus
-from hub.events import Event, model_event, site_channel
+from hub.events import Event, site_channel, view_event
 from hub.notify import notify
 from hub.outbox import Outbox
 
@@ -80,4 +81,4 @@ def transaction_event(transaction: Transaction | TransactionOut) -> Event:
         else TransactionOut.model_validate(transaction, from_attributes=True)
     )
     channels = [site_channel(transaction.seller_site_id), site_channel(transaction.buyer_site_id)]
-    return model_event("transaction", transaction.community, channels, "transaction", view)
+    return view_event(TransactionEvent, transaction.community, channels, view)

@@ -18,6 +18,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.api.schemas.events import OfferEvent, RequestEvent
 from hub.api.schemas.market import OfferCreate, OfferOut, RequestCreate, RequestOut, Window
 from hub.db.models import (
     Community,
@@ -33,7 +34,7 @@ from hub.db.models import (
     UserRole,
 )
 from hub.error_codes import Ctx, ErrorCode
-from hub.events import Event, market_channel, model_event, site_channel
+from hub.events import Event, market_channel, site_channel, view_event
 from hub.market.fees import distance_km, distance_units
 from hub.market.intervals import ceil_to, floor_to, open_interval
 from hub.market.lifecycle import advance
@@ -215,7 +216,8 @@ async def announce_request(session: AsyncSession, request: EnergyRequest, site: 
     )
     for provider, km in zip(providers, _distances(site, providers), strict=True):
         view = request_view(request, full=False, mine=False, distance_km=km)
-        outbox.events.append(_order_event("request", request.community, [site_channel(provider.id)], view))
+        channels = [site_channel(provider.id)]
+        outbox.events.append(view_event(RequestEvent, request.community, channels, view))
     outbox.events += order_changed(request)
     if request.standing_order_id is None:
         owners = {p.owner_id for p in providers if p.owner_id is not None and p.owner_id != site.owner_id}
@@ -350,11 +352,11 @@ def order_changed(order: Order) -> list[Event]:
     orders placed by hand (those of standing orders change every interval: the community
     hears of them through the interval's result, or thousands of browsers would be told
     of every one)."""
-    kind = "request" if isinstance(order, EnergyRequest) else "offer"
-    events = [_order_event(kind, order.community, [site_channel(order.site_id)], _view(order, full=True))]
+    kind = RequestEvent if isinstance(order, EnergyRequest) else OfferEvent
+    events = [view_event(kind, order.community, [site_channel(order.site_id)], _view(order, full=True))]
     if order.standing_order_id is None:
         public = _view(order, full=False)
-        events.append(_order_event(kind, order.community, [market_channel(order.community)], public))
+        events.append(view_event(kind, order.community, [market_channel(order.community)], public))
     return events
 
 
@@ -362,7 +364,3 @@ def _view(order: Order, full: bool) -> RequestOut | OfferOut:
     if isinstance(order, EnergyRequest):
         return request_view(order, full=full, mine=full)
     return offer_view(order, full=full, mine=full)
-
-
-def _order_event(kind: str, community: str, channels: list[str], view: RequestOut | OfferOut) -> Event:
-    return model_event(kind, community, channels, kind, view)

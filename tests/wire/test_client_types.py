@@ -1,7 +1,9 @@
-"""The dashboard's generated client types are those of the hub as it is (``make schemas``)."""
+"""The dashboard's generated client types, and the /ws frames' JSON Schema, are those of the hub
+as it is (``make schemas``)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from hub.api.openapi_export import main as export_openapi
+from hub.api.openapi_export import openapi
 
 ROOT = Path(__file__).resolve().parents[2]
 WEB = ROOT / "web"
+WS_SCHEMA = ROOT / "docs" / "ws" / "events.schema.json"
 
 
 def test_the_committed_hub_client_matches_the_hubs_openapi(tmp_path: Path) -> None:
@@ -28,3 +32,27 @@ def test_the_committed_hub_client_matches_the_hubs_openapi(tmp_path: Path) -> No
     assert generated.read_text(encoding="utf-8") == committed, (
         "web/src/client/hub.gen.ts is behind: run `make schemas`"
     )
+
+
+def test_the_committed_ws_schema_matches_the_hubs_frames(tmp_path: Path) -> None:
+    written = tmp_path / "events.schema.json"
+    assert export_openapi([str(tmp_path / "openapi.json"), "--ws-schema", str(written)]) == 0
+    assert written.read_text(encoding="utf-8") == WS_SCHEMA.read_text(encoding="utf-8"), (
+        "docs/ws/events.schema.json is behind: run `make schemas`"
+    )
+
+
+def test_the_openapi_document_carries_every_ws_frame_by_its_type() -> None:
+    """The dashboard narrows ``WsEvent`` by ``type``: each frame is a component with a required,
+    constant ``type``, and the union's mapping names them all."""
+    schemas = openapi()["components"]["schemas"]
+    union = schemas["WsEvent"]
+    mapping = union["discriminator"]["mapping"]
+    assert {"hello", "reading", "notification", "transaction", "market_result"} <= mapping.keys()
+    assert sorted(mapping.values()) == sorted(member["$ref"] for member in union["oneOf"])
+    for type_, ref in mapping.items():
+        frame = schemas[ref.removeprefix("#/components/schemas/")]
+        assert frame["properties"]["type"]["const"] == type_
+        assert "type" in frame["required"]
+    written = json.loads(WS_SCHEMA.read_text(encoding="utf-8"))
+    assert written["discriminator"]["mapping"].keys() == mapping.keys()

@@ -277,6 +277,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sites/{site_id}/meter-readings/{reading_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Correct Meter Reading
+         * @description Replace a hand-entered reading that was wrong; it must still fit between its neighbours.
+         *
+         *     The intervals its energy was spread over, before and after, settle again.
+         */
+        put: operations["sites-meter-readings-correct"];
+        post?: never;
+        /**
+         * Withdraw Meter Reading
+         * @description Withdraw a hand-entered reading; the energy between its neighbours is spread anew.
+         *
+         *     Without a reading before or after it, the intervals it bounded have no reading left and
+         *     settle again as unmetered.
+         */
+        delete: operations["sites-meter-readings-withdraw"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sites/{site_id}/history": {
         parameters: {
             query?: never;
@@ -1024,9 +1053,11 @@ export interface components {
              * @description The interval's latest settlement
              */
             revision: number;
+            /** @description Why it was settled again, as a code */
+            correction: components["schemas"]["CorrectionOut"] | null;
             /**
              * Note
-             * @description Why it was settled again, e.g. late readings from a site
+             * @description The correction in English, e.g. late readings from a site
              */
             note: string | null;
             /**
@@ -1368,6 +1399,19 @@ export interface components {
             gate_lead_s?: number | null;
             grid_fee?: components["schemas"]["GridFee-Input"] | null;
         };
+        /**
+         * CorrectionOut
+         * @description Why an interval was settled again, as a code the dashboard words in the resident's language.
+         */
+        CorrectionOut: {
+            /** @description late_readings: the meters of the sites listed in sites showed something new; trades_changed: the meters did not change, the interval's trades (or its sharing) did */
+            code: components["schemas"]["NoteCode"];
+            /**
+             * Sites
+             * @description late_readings: the sites whose meters changed, sorted
+             */
+            sites: string[];
+        };
         /** DashboardConfig */
         DashboardConfig: {
             map: components["schemas"]["MapConfig"];
@@ -1453,6 +1497,26 @@ export interface components {
             self_sufficiency: number | null;
         };
         /**
+         * ErrorBody
+         * @description Every 4xx body: field problems as a list, any other refusal as text beside its code.
+         */
+        ErrorBody: {
+            /** Detail */
+            detail: string | components["schemas"]["FieldProblem"][];
+            /**
+             * Code
+             * @description With a text detail: a code of hub.error_codes
+             */
+            code?: string | null;
+            /**
+             * Ctx
+             * @description With a text detail: the values the text mentions
+             */
+            ctx?: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
          * ExplanationOut
          * @description Why an order did or did not trade at the latest clearing: a code with parameters.
          */
@@ -1495,6 +1559,31 @@ export interface components {
              */
             fee: string;
         };
+        /** FieldProblem */
+        FieldProblem: {
+            /**
+             * Loc
+             * @description Where: body, query or path, then the field
+             */
+            loc: (string | number)[];
+            /**
+             * Msg
+             * @description English, for API users
+             */
+            msg: string;
+            /**
+             * Type
+             * @description A code of hub.error_codes, or pydantic's own (string_too_short…)
+             */
+            type: string;
+            /**
+             * Ctx
+             * @description The values the text mentions
+             */
+            ctx?: {
+                [key: string]: unknown;
+            } | null;
+        };
         /** FigureOut */
         FigureOut: {
             /**
@@ -1531,11 +1620,6 @@ export interface components {
             per_km?: string | null;
             /** Cap */
             cap?: string | null;
-        };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
         };
         /** History */
         History: {
@@ -1847,12 +1931,17 @@ export interface components {
             production_wh?: number | null;
             /**
              * Wind Wh
-             * @description The wind part of production, Wh
+             * @description The wind part of production, Wh (at most production_wh, given with it)
              */
             wind_wh?: number | null;
         };
         /** MeterReadingOut */
         MeterReadingOut: {
+            /**
+             * Id
+             * @description The reading's id on its site, for correcting or withdrawing it
+             */
+            id: number;
             /**
              * Read At
              * Format: date-time
@@ -1869,7 +1958,7 @@ export interface components {
             /**
              * Recorded At
              * Format: date-time
-             * @description When it was entered
+             * @description When it was entered, or last corrected
              */
             recorded_at: string;
         };
@@ -1885,6 +1974,11 @@ export interface components {
             /** Topic Prefix */
             topic_prefix: string;
         };
+        /**
+         * NoteCode
+         * @enum {string}
+         */
+        NoteCode: "late_readings" | "trades_changed";
         /** NotificationOut */
         NotificationOut: {
             /** Id */
@@ -2307,9 +2401,11 @@ export interface components {
             retail_price: string;
             /** Feed In Price */
             feed_in_price: string;
+            /** @description Why the latest revision was needed, as a code (null: a first settlement) */
+            correction: components["schemas"]["CorrectionOut"] | null;
             /**
              * Note
-             * @description Why the latest revision was needed, e.g. late readings from a site
+             * @description The correction in English, e.g. late readings from a site
              */
             note: string | null;
             /**
@@ -2818,19 +2914,285 @@ export interface components {
          * @enum {string}
          */
         UserRole: "resident" | "admin";
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
+        /**
+         * Hello
+         * @description First frame of a signed-in socket: who it is and what it follows.
+         */
+        Hello: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "hello";
+            user: components["schemas"]["HelloUser"];
+            /** Channels */
+            channels: string[];
+            /**
+             * Everything
+             * @description An admin's socket gets every event, whatever its channels.
+             */
+            everything: boolean;
         };
+        /** HelloUser */
+        HelloUser: {
+            /** Id */
+            id: number;
+            /** Email */
+            email: string;
+            role: components["schemas"]["UserRole"];
+        };
+        /**
+         * LiveFigures
+         * @description A community's watts right now, summed over its homes' newest snapshots; a figure fewer
+         *     homes feed than the hub's minimum is null, so that no neighbour's can be worked out.
+         */
+        LiveFigures: {
+            /** Sites */
+            sites: number;
+            /**
+             * Production W
+             * @description Solar and wind.
+             */
+            production_w: number | null;
+            /** Wind W */
+            wind_w: number | null;
+            /** Consumption W */
+            consumption_w: number | null;
+            /** Import W */
+            import_w: number | null;
+            /** Export W */
+            export_w: number | null;
+            /**
+             * Community Coverage W
+             * @description The meters netted (not trades): what the community covers itself right now.
+             */
+            community_coverage_w: number | null;
+            /**
+             * Self Sufficiency
+             * @description 0…1: the share of consumption not drawn from outside the community.
+             */
+            self_sufficiency: number | null;
+        };
+        /**
+         * MarketResultEvent
+         * @description One interval's clearing, to the community's market (``market:<id>``).
+         */
+        MarketResultEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "market_result";
+            /** Community */
+            community: string;
+            /**
+             * Site
+             * @default null
+             */
+            site: null;
+            result: components["schemas"]["IntervalResult"];
+        };
+        /**
+         * NotificationEvent
+         * @description A notification, to its user (``user:<id>``).
+         */
+        NotificationEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "notification";
+            /**
+             * Community
+             * @default null
+             */
+            community: null;
+            /**
+             * Site
+             * @default null
+             */
+            site: null;
+            notification: components["schemas"]["PushedNotification"];
+        };
+        /**
+         * OfferEvent
+         * @description An offer as it changed: the full view to its site, the public one to the market.
+         */
+        OfferEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "offer";
+            /** Community */
+            community: string;
+            /**
+             * Site
+             * @default null
+             */
+            site: null;
+            offer: components["schemas"]["OfferOut"];
+        };
+        /**
+         * PushedNotification
+         * @description A notification as it is stored, sent once its transaction commits.
+         */
+        PushedNotification: {
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Title */
+            title: string;
+            /** Body */
+            body: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * ReadingEvent
+         * @description A site's newest snapshot, to its owner (``site:<id>``) only.
+         */
+        ReadingEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "reading";
+            /** Community */
+            community: string;
+            /** Site */
+            site: string;
+            reading: components["schemas"]["Reading"];
+        };
+        /**
+         * RequestEvent
+         * @description A request as it changed: the full view to its site, the public one to the market.
+         */
+        RequestEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "request";
+            /** Community */
+            community: string;
+            /**
+             * Site
+             * @default null
+             */
+            site: null;
+            request: components["schemas"]["RequestOut"];
+        };
+        /**
+         * StatsEvent
+         * @description Every few seconds per community (``community:<id>``): its live figures.
+         */
+        StatsEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stats";
+            /** Community */
+            community: string;
+            /**
+             * Site
+             * @default null
+             */
+            site: null;
+            /**
+             * Ts
+             * Format: date-time
+             */
+            ts: string;
+            live: components["schemas"]["LiveFigures"];
+        };
+        /**
+         * StatusEvent
+         * @description A site came online or went offline: news for its community.
+         */
+        StatusEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "status";
+            /** Community */
+            community: string;
+            /** Site */
+            site: string;
+            /** Online */
+            online: boolean;
+            /**
+             * Ts
+             * Format: date-time
+             */
+            ts: string;
+        };
+        /**
+         * Subscribed
+         * @description The reply to a subscribe or unsubscribe message: the channels followed now.
+         */
+        Subscribed: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "subscribed";
+            /** Channels */
+            channels: string[];
+        };
+        /**
+         * TransactionEvent
+         * @description A trade as it changed, to both its sites.
+         */
+        TransactionEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "transaction";
+            /** Community */
+            community: string;
+            /**
+             * Site
+             * @default null
+             */
+            site: null;
+            transaction: components["schemas"]["TransactionOut"];
+        };
+        /**
+         * WsError
+         * @description A refused sign-in (the socket then closes with 4401) or message (the socket stays open).
+         */
+        WsError: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "error";
+            /**
+             * Error
+             * @enum {string}
+             */
+            error: "unauthenticated" | "token_in_url" | "bad_message" | "forbidden" | "signed_out";
+            /** Detail */
+            detail: string;
+            /**
+             * Channel
+             * @description The channel refused (``forbidden`` only; absent otherwise).
+             */
+            channel?: string | null;
+        };
+        WsEvent: components["schemas"]["Hello"] | components["schemas"]["Subscribed"] | components["schemas"]["WsError"] | components["schemas"]["ReadingEvent"] | components["schemas"]["StatusEvent"] | components["schemas"]["StatsEvent"] | components["schemas"]["NotificationEvent"] | components["schemas"]["RequestEvent"] | components["schemas"]["OfferEvent"] | components["schemas"]["TransactionEvent"] | components["schemas"]["MarketResultEvent"];
     };
     responses: never;
     parameters: never;
@@ -2860,6 +3222,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     "clock-get": {
@@ -2880,6 +3251,15 @@ export interface operations {
                     "application/json": components["schemas"]["ClockOut"];
                 };
             };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     "config-get": {
@@ -2898,6 +3278,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DashboardConfig"];
+                };
+            };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2924,13 +3313,13 @@ export interface operations {
                     "application/json": components["schemas"]["RegistrationAccepted"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -2957,21 +3346,21 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
             /** @description Too many failed sign-ins for this account or address; see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2990,6 +3379,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3013,21 +3411,21 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
             /** @description Too many wrong current passwords; see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3047,6 +3445,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SiteLive"][];
+                };
+            };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3073,13 +3480,13 @@ export interface operations {
                     "application/json": components["schemas"]["Provisioned"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3105,13 +3512,13 @@ export interface operations {
                     "application/json": components["schemas"]["SiteDetail"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3141,13 +3548,13 @@ export interface operations {
                     "application/json": components["schemas"]["SiteDetail"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3173,13 +3580,13 @@ export interface operations {
                     "application/json": components["schemas"]["DeviceOut"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3205,13 +3612,13 @@ export interface operations {
                     "application/json": components["schemas"]["MqttCredentials"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3241,13 +3648,13 @@ export interface operations {
                     "application/json": components["schemas"]["SiteDetail"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3273,13 +3680,13 @@ export interface operations {
                     "application/json": components["schemas"]["MeterReadingOut"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3309,13 +3716,97 @@ export interface operations {
                     "application/json": components["schemas"]["MeterReadingOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "sites-meter-readings-correct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Site id */
+                site_id: string;
+                /** @description The reading's id on its site */
+                reading_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeterReadingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterReadingOut"];
+                };
+            };
+            /** @description No such hand-entered reading on this site */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "sites-meter-readings-withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Site id */
+                site_id: string;
+                /** @description The reading's id on its site */
+                reading_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such hand-entered reading on this site */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3348,13 +3839,13 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3383,13 +3874,13 @@ export interface operations {
                     "application/json": components["schemas"]["SiteStats"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3418,13 +3909,13 @@ export interface operations {
                     "application/json": components["schemas"]["SiteForecast"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3445,6 +3936,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommunityOut"][];
+                };
+            };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3474,13 +3974,13 @@ export interface operations {
                     "application/json": components["schemas"]["CommunityOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3509,13 +4009,13 @@ export interface operations {
                     "application/json": components["schemas"]["CommunityStats"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3541,13 +4041,13 @@ export interface operations {
                     "application/json": components["schemas"]["SharingOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3577,13 +4077,13 @@ export interface operations {
                     "application/json": components["schemas"]["SharingOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3609,13 +4109,13 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3645,13 +4145,13 @@ export interface operations {
                     "application/json": components["schemas"]["UserPublic"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3677,13 +4177,13 @@ export interface operations {
                     "application/json": components["schemas"]["MembershipRequestOut"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3709,13 +4209,13 @@ export interface operations {
                     "application/json": components["schemas"]["MembershipRequestOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3746,13 +4246,13 @@ export interface operations {
                     "application/json": components["schemas"]["MembershipRequestOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3778,13 +4278,13 @@ export interface operations {
                     "application/json": components["schemas"]["MarketOverview"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3813,13 +4313,13 @@ export interface operations {
                     "application/json": components["schemas"]["IntervalResult"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3848,13 +4348,13 @@ export interface operations {
                     "application/json": components["schemas"]["BookOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3884,13 +4384,13 @@ export interface operations {
                     "application/json": components["schemas"]["IntervalResult"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3916,13 +4416,13 @@ export interface operations {
                     "application/json": components["schemas"]["StandingOrderOut"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3952,13 +4452,13 @@ export interface operations {
                     "application/json": components["schemas"]["StandingOrderOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3981,13 +4481,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4016,13 +4516,13 @@ export interface operations {
                     "application/json": components["schemas"]["RequestOut"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4049,13 +4549,13 @@ export interface operations {
                     "application/json": components["schemas"]["RequestOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4080,13 +4580,13 @@ export interface operations {
                     "application/json": components["schemas"]["RequestOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4115,13 +4615,13 @@ export interface operations {
                     "application/json": components["schemas"]["OfferOut"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4148,13 +4648,13 @@ export interface operations {
                     "application/json": components["schemas"]["OfferOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4179,13 +4679,13 @@ export interface operations {
                     "application/json": components["schemas"]["OfferOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4211,13 +4711,13 @@ export interface operations {
                     "application/json": components["schemas"]["ProvidersOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4247,13 +4747,13 @@ export interface operations {
                     "application/json": components["schemas"]["TransactionOut"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4284,13 +4784,13 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4315,13 +4815,13 @@ export interface operations {
                     "application/json": components["schemas"]["TransactionOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4356,13 +4856,13 @@ export interface operations {
                     "application/json": components["schemas"]["BillOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4397,13 +4897,13 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4434,13 +4934,13 @@ export interface operations {
                     "application/json": components["schemas"]["SettlementOut"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4469,13 +4969,13 @@ export interface operations {
                     "application/json": components["schemas"]["LedgerAudit"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4503,13 +5003,13 @@ export interface operations {
                     "application/json": components["schemas"]["AllocationOut"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4535,13 +5035,13 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationOut"][];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4566,13 +5066,13 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationOut"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4593,6 +5093,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MarkedRead"];
+                };
+            };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4619,13 +5128,13 @@ export interface operations {
                     "application/json": components["schemas"]["BrokerVerdict"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4652,13 +5161,13 @@ export interface operations {
                     "application/json": components["schemas"]["BrokerVerdict"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -4681,6 +5190,15 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     "session-get": {
@@ -4699,6 +5217,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionState"];
+                };
+            };
+            /** @description Refused: English text and a code (docs/api.md) */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
