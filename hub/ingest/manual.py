@@ -10,9 +10,11 @@ so they add up to the delta exactly (settlement checks trades against these sums
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hub.energy.intervals import INTERVAL, interval_start
+from hub.error_codes import ErrorCode, Problem
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -59,3 +61,104 @@ def spread(earlier: datetime, later: datetime, deltas: Mapping[str, int]) -> dic
         for (interval, _), part in zip(spans, apportion(delta, weights), strict=True):
             booked[interval][counter] = part
     return booked
+
+
+# Chains of readings ---------------------------------------------------------------------------
+#
+# What a site's manual readings booked is always the spread of each pair of neighbours in time
+# order. Replacing or withdrawing one reading changes only the (at most two) pairs it belongs to:
+# those are taken back and the new pairs booked instead, so the booked energy stays exactly the
+# chain's, whichever reading was wrong.
+
+
+@dataclass(frozen=True, slots=True)
+class Counters:
+    """A reading as the chain sees it: when, and each counter's value in Wh."""
+
+    at: datetime
+    values: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Energy between two neighbouring readings, booked (sign +1) or taken back (-1)."""
+
+    earlier: Counters
+    later: Counters
+    sign: int
+
+
+class CounterRefused(ValueError):
+    """A reading that does not fit between its neighbours; ``field`` names the offending value."""
+
+    def __init__(self, field: str, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.field = field
+        self.problem = problem
+
+
+def growth(earlier: Counters, later: Counters, *, checking: Counters | None = None) -> dict[str, int]:
+    """Each counter's growth from ``earlier`` to ``later``; ``checking`` is the one being entered
+    (default: ``later``), whose values the refusal quotes.
+
+    A counter only one of the two has is left out: read for the first time, it sets its baseline.
+    Refused, naming the field, when time or a counter goes back.
+    """
+    if checking is None:
+        checking = later
+    neighbour = later if checking is earlier else earlier
+    side = "previous" if neighbour is earlier else "next"
+    if later.at <= earlier.at:
+        taken = neighbour.at.isoformat()
+        if side == "previous":
+            problem = Problem(
+                ErrorCode.READING_NOT_AFTER_PREVIOUS,
+                f"must be after the previous reading, taken at {taken}",
+                {"previous": taken},
+            )
+        else:
+            problem = Problem(
+                ErrorCode.READING_NOT_BEFORE_NEXT,
+                f"must be before the next reading, taken at {taken}",
+                {"next": taken},
+            )
+        raise CounterRefused("read_at", problem)
+    deltas: dict[str, int] = {}
+    for name, value in later.values.items():
+        if name not in earlier.values:
+            continue
+        before = earlier.values[name]
+        if value < before:
+            entered, shown = checking.values[name], neighbour.values[name]
+            if side == "previous":
+                problem = Problem(
+                    ErrorCode.COUNTER_BELOW_PREVIOUS,
+                    f"{entered} Wh is below the previous reading's {shown} Wh; a meter's counter only grows",
+                    {"previous_wh": shown},
+                )
+            else:
+                problem = Problem(
+                    ErrorCode.COUNTER_ABOVE_NEXT,
+                    f"{entered} Wh is above the next reading's {shown} Wh; a meter's counter only grows",
+                    {"next_wh": shown},
+                )
+            raise CounterRefused(name, problem)
+        deltas[name] = value - before
+    return deltas
+
+
+def rechained(
+    before: Counters | None, old: Counters, after: Counters | None, new: Counters | None
+) -> list[Span]:
+    """The spans to take back and to book when ``old`` (between its neighbours) becomes ``new``.
+
+    ``new`` None withdraws the reading: its neighbours then make one span. Taken-back spans come
+    first, so the caller can apply them in order.
+    """
+    spans = [Span(a, b, -1) for a, b in ((before, old), (old, after)) if a is not None and b is not None]
+    if new is None:
+        if before is not None and after is not None:
+            spans.append(Span(before, after, +1))
+    else:
+        spans += [Span(a, b, +1) for a, b in ((before, new), (new, after)) if a is not None and b is not None]
+    return spans
