@@ -1,9 +1,12 @@
 import { sendJson } from "./client";
+import type { AppNotification } from "./types";
+import type { components } from "../client/hub.gen";
 
-export function markRead(id: string | number): Promise<unknown> {
-  return sendJson("POST", `/api/notifications/${encodeURIComponent(String(id))}/read`);
+export function markRead(id: number): Promise<AppNotification> {
+  return sendJson("POST", `/api/notifications/${id}/read`);
 }
 
-export function markAllRead(): Promise<unknown> {
+/** How many were marked read. */
+export function markAllRead(): Promise<components["schemas"]["MarkedRead"]> {
   return sendJson("POST", "/api/notifications/read-all");
 }

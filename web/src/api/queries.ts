@@ -1,5 +1,5 @@
 /** One TanStack Query key and fetcher per hub resource. */
-import { getJson, getJsonOrNull } from "./client";
+import { getJson } from "./client";
 import type { OrderKind, OrderScope } from "../lib/orders";
 import type { Health, SiteSnapshot } from "./types";
 
@@ -61,9 +61,4 @@ export function fetchSites({ signal }: { signal?: AbortSignal } = {}): Promise<S
 
 export function fetchHealth({ signal }: { signal?: AbortSignal } = {}): Promise<Health> {
   return getJson<Health>(endpoints.health, signal);
-}
-
-/** For endpoints the hub is still growing: `null` = not available yet. */
-export function fetchOptional<T>(path: string) {
-  return ({ signal }: { signal?: AbortSignal }): Promise<T | null> => getJsonOrNull<T>(path, signal);
 }

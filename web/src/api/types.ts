@@ -1,59 +1,62 @@
 /**
- * Shapes served by the hub. The market's come straight from the generated client (hub.gen.ts);
- * the older hand-written ones are held to the hub's schema by client/contract.ts.
+ * The hub's REST shapes, by the names the dashboard uses: each is the generated type itself
+ * (hub.gen.ts, from the hub's OpenAPI schema by `make schemas`), never a copy. What the
+ * dashboard relies on about them (integer Wh, money as decimal strings) is pinned in
+ * client/contract.ts.
  */
-import type { components } from "../client/hub.gen";
+import type { components, operations } from "../client/hub.gen";
 
 type Schemas = components["schemas"];
 
-export type Unit = "W" | "Wh" | "%" | "V" | "A" | "Hz" | "°C";
+export type Unit = Schemas["Unit"];
+/** A value with its unit; `value` is null when the device reports "not implemented". */
+export type Quantity = Schemas["Quantity"];
+/** One sample of one device (or of the whole site, `device: "site"`). */
+export type Reading = Schemas["Reading"];
+export type SiteKind = Schemas["SiteKind"];
+/** A site's generation or storage; neighbours' sites carry the kind only (capacities 0). */
+export type Asset = Schemas["Asset"];
+/** GET /api/sites: full for the caller's own sites, coarse for the neighbours' (no reading). */
+export type SiteSnapshot = Schemas["SiteLive"];
+/** Exact for own sites, rounded for neighbours' providers. */
+export type GeoPoint = Schemas["Location"];
+/** GET /api/health: the hub declares no model for it, so its fields are read with a check. */
+export type Health = operations["health-get"]["responses"][200]["content"]["application/json"];
 
-export interface Quantity {
-  value: number | null;
-  unit: Unit;
-}
+export type Urgency = Schemas["Urgency"];
+export type OrderStatus = Schemas["OrderStatus"];
+/** Why an order did or did not trade at the latest clearing. */
+export type Explanation = Schemas["ExplanationOut"];
+/** GET /api/requests: energy in Wh, prices as decimal strings ("0.1500"). */
+export type EnergyRequest = Schemas["RequestOut"];
+export type EnergyOffer = Schemas["OfferOut"];
+export type RequestCreate = Schemas["RequestCreate"];
+export type OfferCreate = Schemas["OfferCreate"];
+/** GET /api/transactions: energy price + fee = buyer price, per kWh. */
+export type Transaction = Schemas["TransactionOut"];
+/** One interval's clearing: price, volume, trades, community share. */
+export type IntervalResult = Schemas["IntervalResult"];
+/** GET /api/communities/{id}/market. */
+export type MarketOverview = Schemas["MarketOverview"];
+export type StandingOrder = Schemas["StandingOrderOut"];
+export type StandingOrderCreate = Schemas["StandingOrderCreate"];
 
-export interface Reading {
-  seq: number;
-  /** ISO-8601, UTC. */
-  ts: string;
-  device: string;
-  values: Partial<Record<string, Quantity>>;
-}
+/** GET /api/notifications: the hub's own English title and body, with `kind` and `data` to word it anew. */
+export type AppNotification = Schemas["NotificationOut"];
 
-export type SiteKind = "provider" | "consumer" | "hybrid";
+/** GET /api/communities/{id}/stats: totals over a period (kWh, self-sufficiency 0…1, savings a decimal string). */
+export type CommunityStats = Schemas["CommunityStats"];
 
-/** A site's generation or storage; neighbours' sites carry the kind only. */
-export interface Asset {
-  kind: Schemas["AssetKind"] | string;
-  power_kw?: number;
-  energy_kwh?: number | null;
-}
+/** GET /api/communities: the caller's communities and their tariffs (prices as decimal strings). */
+export type Community = Schemas["CommunityOut"];
 
-export interface SiteSnapshot {
-  community: string;
-  site: string;
-  online: boolean | null;
-  last_seen: string | null;
-  /** Newest snapshot; the hub sends null for neighbours' sites (privacy). */
-  reading: Reading | null;
-  name?: string;
-  kind?: SiteKind | string;
-  /** Owned by the signed-in user (admins: every site). Absent on hubs without accounts. */
-  mine?: boolean;
-  /** Exact for own sites, rounded for neighbours' providers, null otherwise. */
-  location?: GeoPoint | null;
-  assets?: Asset[];
-}
+/** One bucket of GET /api/sites/{id}/history (energy in kWh over the bucket). */
+export type HistoryPoint = Schemas["HistoryPoint"];
 
-export interface Health {
-  status: string;
-  ingest?: {
-    accepted: number;
-    duplicates: number;
-    rejected: Record<string, number>;
-  };
-}
+/** A site's totals over a period, with the self-consumption and self-sufficiency the hub works out (0…1). */
+export type EnergyTotals = Schemas["EnergyTotals"];
+
+export type SiteHistory = Schemas["History"];
 
 export interface ReadingEvent {
   type: "reading";
@@ -124,93 +127,3 @@ export interface StatsEvent {
 }
 
 export type LiveEvent = ReadingEvent | StatusEvent | NotificationEvent | RequestEvent | OfferEvent | TransactionEvent | MarketResultEvent | StatsEvent;
-
-/*
- * Resources the hub is still building. These are the shapes the dashboard reads;
- * every field beyond `id` is optional so a partial hub response still renders.
- */
-
-export interface GeoPoint {
-  lat: number;
-  lon: number;
-}
-
-export type Urgency = Schemas["Urgency"];
-export type OrderStatus = Schemas["OrderStatus"];
-/** Why an order did or did not trade at the latest clearing. */
-export type Explanation = Schemas["ExplanationOut"];
-/** GET /api/requests: energy in Wh, prices as decimal strings ("0.1500"). */
-export type EnergyRequest = Schemas["RequestOut"];
-export type EnergyOffer = Schemas["OfferOut"];
-export type RequestCreate = Schemas["RequestCreate"];
-export type OfferCreate = Schemas["OfferCreate"];
-/** GET /api/transactions: energy price + fee = buyer price, per kWh. */
-export type Transaction = Schemas["TransactionOut"];
-/** One interval's clearing: price, volume, trades, community share. */
-export type IntervalResult = Schemas["IntervalResult"];
-/** GET /api/communities/{id}/market. */
-export type MarketOverview = Schemas["MarketOverview"];
-export type StandingOrder = Schemas["StandingOrderOut"];
-export type StandingOrderCreate = Schemas["StandingOrderCreate"];
-
-export interface AppNotification {
-  id: string | number;
-  title?: string;
-  message?: string;
-  level?: "info" | "success" | "warning" | "error";
-  created_at?: string;
-  read?: boolean;
-  kind?: string;
-  data?: Record<string, unknown>;
-}
-
-/** GET /api/communities/{id}/stats: totals over a period (kWh, self-sufficiency 0…1). */
-export interface CommunityStats {
-  community: string;
-  start?: string;
-  end?: string;
-  sites?: number;
-  produced_kwh?: number;
-  consumed_kwh?: number;
-  /** Delivered between neighbours: trades and ex-post allocations. */
-  shared_kwh?: number;
-  /** The meters netted per interval, traded or not. */
-  community_coverage_kwh?: number;
-  imported_kwh?: number;
-  exported_kwh?: number;
-  self_sufficiency?: number;
-  co2_avoided_kg?: number;
-  /** Decimal string, like every amount of money the hub sends. */
-  savings?: string;
-  currency?: string;
-}
-
-/** GET /api/communities: the caller's communities and their tariffs (prices as decimal strings). */
-export type Community = Schemas["CommunityOut"];
-
-/** One bucket of GET /api/sites/{id}/history (energy in kWh over the bucket). */
-export interface HistoryPoint {
-  start: string;
-  import_kwh: number;
-  export_kwh: number;
-  /** Solar and wind. */
-  production_kwh: number;
-  /** The wind part of production_kwh. */
-  wind_kwh: number;
-  consumption_kwh: number;
-  charge_kwh: number;
-  discharge_kwh: number;
-  readings: number;
-}
-
-/** A site's totals over a period, with the self-consumption and self-sufficiency the hub works out (0…1). */
-export type EnergyTotals = Schemas["EnergyTotals"];
-
-export interface SiteHistory {
-  site: string;
-  period: "15min" | "hour" | "day" | "month";
-  start: string;
-  end: string;
-  points: HistoryPoint[];
-  totals: EnergyTotals;
-}

@@ -1,12 +1,13 @@
 import { useQueries, useQuery } from "@tanstack/react-query";
-import { endpoints, fetchOptional, queryKeys } from "../api/queries";
+import { getJson } from "../api/client";
+import { endpoints, queryKeys } from "../api/queries";
 import type { Community, CommunityStats } from "../api/types";
 
-/** The caller's communities with their tariffs; `null` while the hub has no such endpoint. */
+/** The caller's communities with their tariffs. */
 export function useCommunities() {
   return useQuery({
     queryKey: queryKeys.communities,
-    queryFn: fetchOptional<Community[]>(endpoints.communities),
+    queryFn: ({ signal }) => getJson<Community[]>(endpoints.communities, signal),
     staleTime: 5 * 60_000,
   });
 }
@@ -23,7 +24,7 @@ export function useCommunityStats(communities: string[]) {
   return useQueries({
     queries: communities.map((community) => ({
       queryKey: queryKeys.communityStats(community),
-      queryFn: fetchOptional<CommunityStats>(endpoints.communityStats(community)),
+      queryFn: ({ signal }: { signal: AbortSignal }) => getJson<CommunityStats>(endpoints.communityStats(community), signal),
     })),
   });
 }

@@ -1,13 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
-import { getJsonOrNull } from "../api/client";
+import { getJson } from "../api/client";
 import { endpoints, queryKeys } from "../api/queries";
-import { anchorClock, clockSpeed, hubNow, type ClockAnchor } from "../lib/clock";
+import { anchorClock, clockSpeed, hubNow, type ClockAnchor, type HubClockBody } from "../lib/clock";
 
-/** Fetch the hub's clock once; a hub without /api/clock (404) means the wall clock at speed 1. */
+/** Fetch the hub's clock once; until it answers (or if it can't), the wall clock at speed 1. */
 export function useClockAnchor(): ClockAnchor | null {
   const clock = useQuery({
     queryKey: queryKeys.clock,
-    queryFn: async ({ signal }) => anchorClock(await getJsonOrNull<unknown>(endpoints.clock, signal), Date.now()),
+    queryFn: async ({ signal }) => anchorClock(await getJson<HubClockBody>(endpoints.clock, signal), Date.now()),
     staleTime: Infinity,
     refetchOnWindowFocus: false,
   });

@@ -1,27 +1,27 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { toOffer, toRequest, toTransaction } from "../api/normalize";
-import { endpoints, fetchOptional, queryKeys } from "../api/queries";
-import type { EnergyOffer, EnergyRequest, MarketOverview, StandingOrder } from "../api/types";
+import { getJson } from "../api/client";
+import { endpoints, queryKeys } from "../api/queries";
+import type { EnergyOffer, EnergyRequest, MarketOverview, StandingOrder, Transaction } from "../api/types";
 import { mergeOrderLists, type OrderScope } from "../lib/orders";
-import { useOptionalList, type ListQuery } from "./useOptionalResource";
+import { useList, type ListQuery } from "./useList";
 
 function useRequestList(scope: OrderScope) {
-  return useOptionalList(queryKeys.orderList("request", scope), endpoints.orderList("request", scope), toRequest);
+  return useList<EnergyRequest>(queryKeys.orderList("request", scope), endpoints.orderList("request", scope));
 }
 function useOfferList(scope: OrderScope) {
-  return useOptionalList(queryKeys.orderList("offer", scope), endpoints.orderList("offer", scope), toOffer);
+  return useList<EnergyOffer>(queryKeys.orderList("offer", scope), endpoints.orderList("offer", scope));
 }
 
 /** Every request / offer the caller may see (the hub's plain list, newest first). */
 export const useRequests = () => useRequestList("all");
 export const useOffers = () => useOfferList("all");
-export const useTransactions = () => useOptionalList(queryKeys.transactions, endpoints.transactions, toTransaction);
+export const useTransactions = () => useList<Transaction>(queryKeys.transactions, endpoints.transactions);
 
-/** Two lists as one: pending or failed while either is; `null` (no endpoint) only when both are. */
+/** Two lists as one: pending or failed while either is; no data until both have some. */
 function useMerged<T extends EnergyRequest | EnergyOffer>(others: ListQuery<T>, mine: ListQuery<T>): ListQuery<T> {
   const data = useMemo(
-    () => (others.data == null && mine.data == null ? others.data : mergeOrderLists(others.data ?? [], mine.data ?? [])),
+    () => (others.data === undefined && mine.data === undefined ? undefined : mergeOrderLists(others.data ?? [], mine.data ?? [])),
     [others.data, mine.data],
   );
   return {
@@ -49,7 +49,7 @@ export function useOfferBook(finished: boolean): ListQuery<EnergyOffer> {
 export function useMarketOverview(community: string | undefined) {
   return useQuery({
     queryKey: queryKeys.market(community ?? ""),
-    queryFn: fetchOptional<MarketOverview>(endpoints.market(community ?? "")),
+    queryFn: ({ signal }) => getJson<MarketOverview>(endpoints.market(community ?? ""), signal),
     enabled: community !== undefined,
     staleTime: 60_000,
   });
@@ -58,6 +58,6 @@ export function useMarketOverview(community: string | undefined) {
 export function useStandingOrders(site: string) {
   return useQuery({
     queryKey: queryKeys.standingOrders(site),
-    queryFn: fetchOptional<StandingOrder[]>(endpoints.standingOrders(site)),
+    queryFn: ({ signal }) => getJson<StandingOrder[]>(endpoints.standingOrders(site), signal),
   });
 }

@@ -1,15 +1,15 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { toNotification } from "../api/normalize";
 import { markAllRead, markRead } from "../api/notifications";
 import { endpoints, queryKeys } from "../api/queries";
-import { useOptionalList } from "./useOptionalResource";
+import type { AppNotification } from "../api/types";
+import { useList } from "./useList";
 
-export const useNotifications = () => useOptionalList(queryKeys.notifications, endpoints.notifications, toNotification);
+export const useNotifications = () => useList<AppNotification>(queryKeys.notifications, endpoints.notifications);
 
 export function useMarkRead() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string | number | "all") => (id === "all" ? markAllRead() : markRead(id)),
+    mutationFn: (id: number | "all"): Promise<unknown> => (id === "all" ? markAllRead() : markRead(id)),
     onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.notifications }),
   });
 }

@@ -1,5 +1,6 @@
 import { useQueries } from "@tanstack/react-query";
-import { endpoints, fetchOptional, queryKeys } from "../api/queries";
+import { getJson } from "../api/client";
+import { endpoints, queryKeys } from "../api/queries";
 import { offersBySite, type OnOffer, type ProvidersAnswer } from "../lib/onOffer";
 
 /** What each provider of these communities offers now, by `offerKey`; empty until the hub answers. */
@@ -7,7 +8,7 @@ export function useProviderOffers(communities: readonly string[]): ReadonlyMap<s
   const answers = useQueries({
     queries: communities.map((community) => ({
       queryKey: queryKeys.communityProviders(community),
-      queryFn: fetchOptional<ProvidersAnswer>(endpoints.providers(community)),
+      queryFn: ({ signal }: { signal: AbortSignal }) => getJson<ProvidersAnswer>(endpoints.providers(community), signal),
       // Offers change with every interval even when no event arrives (they expire, intervals roll on).
       refetchInterval: 60_000,
     })),

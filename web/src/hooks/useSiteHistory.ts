@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { endpoints, fetchOptional, queryKeys } from "../api/queries";
+import { getJson } from "../api/client";
+import { endpoints, queryKeys } from "../api/queries";
 import type { SiteHistory } from "../api/types";
 import { hoursAgo } from "../lib/history";
 
@@ -10,13 +11,13 @@ export function historyStart(now: Date = new Date()): Date {
   return hoursAgo(now, HISTORY_HOURS - 1);
 }
 
-/** Hourly energy of one of the caller's sites over the last 24 hours; `null` when unavailable. */
+/** Hourly energy of one of the caller's sites over the last 24 hours. */
 export function useSiteHistory(site: string, enabled = true) {
   const start = historyStart().toISOString();
   const path = `${endpoints.siteHistory(site)}?period=hour&start=${encodeURIComponent(start)}`;
   return useQuery({
     queryKey: [...queryKeys.siteHistory(site, "hour"), start],
-    queryFn: fetchOptional<SiteHistory>(path),
+    queryFn: ({ signal }) => getJson<SiteHistory>(path, signal),
     enabled,
     refetchInterval: 5 * 60_000,
   });

@@ -13,12 +13,9 @@ describe("anchorClock", () => {
   });
 
   it.each([
-    [null],
-    ["2026-06-21T12:00:00Z"],
     [{ now: "not a time", speed: 1 }],
-    [{ now: "2026-06-21T12:00:00Z" }],
     [{ now: "2026-06-21T12:00:00Z", speed: 0 }],
-    [{ now: "2026-06-21T12:00:00Z", speed: "60" }],
+    [{ now: "2026-06-21T12:00:00Z", speed: -60 }],
   ])("refuses %j", (body) => {
     expect(anchorClock(body, WALL)).toBeNull();
   });

@@ -4,11 +4,10 @@
  * dashboard counts on by itself: hub now = hub then + wall time elapsed × speed.
  */
 
+import type { components } from "../client/hub.gen";
+
 /** What GET /api/clock answers. */
-export interface HubClockBody {
-  now: string;
-  speed: number;
-}
+export type HubClockBody = components["schemas"]["ClockOut"];
 
 /** One reading of the hub's clock, pinned to the wall-clock moment it arrived. */
 export interface ClockAnchor {
@@ -20,12 +19,10 @@ export interface ClockAnchor {
   speed: number;
 }
 
-/** Validate the hub's answer and pin it to `wallMs`; null when the body isn't a clock. */
-export function anchorClock(body: unknown, wallMs: number): ClockAnchor | null {
-  if (typeof body !== "object" || body === null) return null;
-  const { now, speed } = body as Partial<Record<keyof HubClockBody, unknown>>;
-  const hubMs = typeof now === "string" ? Date.parse(now) : Number.NaN;
-  if (Number.isNaN(hubMs) || typeof speed !== "number" || !Number.isFinite(speed) || speed <= 0) return null;
+/** Pin the hub's answer to `wallMs`; null for a time that doesn't parse or a speed that can't count on. */
+export function anchorClock({ now, speed }: HubClockBody, wallMs: number): ClockAnchor | null {
+  const hubMs = Date.parse(now);
+  if (Number.isNaN(hubMs) || !Number.isFinite(speed) || speed <= 0) return null;
   return { hubMs, wallMs, speed };
 }
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { GeoPoint } from "../api/types";
-import { site } from "../test/fixtures";
+import { asset, site } from "../test/fixtures";
 import { createI18n } from "../i18n";
 import { byDistance, clusterDescription, clusterLabel, clusterProviders, type Located, type Phrase } from "./clusters";
 import { toProvider } from "./providers";
 
 function at(name: string, lat: number, lon: number, mine = false): Located {
   const location: GeoPoint = { lat, lon };
-  return { provider: toProvider({ ...site(name, null), mine, location, assets: [{ kind: "solar" }] }), at: location };
+  return { provider: toProvider({ ...site(name, null), mine, location, assets: [asset("solar")] }), at: location };
 }
 
 const shape = (located: Located[]) => clusterProviders(located).map((c) => c.providers.map((p) => p.site.site));

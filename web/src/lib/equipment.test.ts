@@ -1,18 +1,19 @@
 import { describe, expect, it } from "vitest";
+import { asset } from "../test/fixtures";
 import { equipmentOf, UNKNOWN_EQUIPMENT } from "./equipment";
 
 describe("equipmentOf", () => {
   it.each([
-    [[{ kind: "solar" }], { generation: true, solar: true, wind: false, battery: false, generationLabel: "Solar" }],
-    [[{ kind: "wind" }], { generation: true, solar: false, wind: true, battery: false, generationLabel: "Wind" }],
-    [[{ kind: "solar" }, { kind: "wind" }, { kind: "battery" }], { generation: true, solar: true, wind: true, battery: true, generationLabel: "Generation" }],
-    [[{ kind: "battery" }], { generation: false, solar: false, wind: false, battery: true, generationLabel: "Solar" }],
+    [[asset("solar")], { generation: true, solar: true, wind: false, battery: false, generationLabel: "Solar" }],
+    [[asset("wind")], { generation: true, solar: false, wind: true, battery: false, generationLabel: "Wind" }],
+    [[asset("solar"), asset("wind"), asset("battery")], { generation: true, solar: true, wind: true, battery: true, generationLabel: "Generation" }],
+    [[asset("battery")], { generation: false, solar: false, wind: false, battery: true, generationLabel: "Solar" }],
   ])("%o → %o", (assets, expected) => {
-    expect(equipmentOf({ assets })).toEqual(expected);
+    expect(equipmentOf({ assets, kind: "hybrid" })).toEqual(expected);
   });
 
   it("knows nothing when the hub declares no assets", () => {
-    expect(equipmentOf({})).toBe(UNKNOWN_EQUIPMENT);
+    expect(equipmentOf({ kind: "hybrid" })).toBe(UNKNOWN_EQUIPMENT);
     // A site registered without assets (the hub's default kind is hybrid) is not known to be bare.
     expect(equipmentOf({ assets: [], kind: "hybrid" })).toBe(UNKNOWN_EQUIPMENT);
   });

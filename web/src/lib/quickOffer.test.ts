@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { request, site } from "../test/fixtures";
+import { asset, request, site } from "../test/fixtures";
 import { quickOffer } from "./quickOffer";
 
 const NOW = Date.parse("2026-01-05T17:30:00Z"); // inside the fixtures' window, 17:00–19:00
-const PROVIDER = { ...site("pv", null), kind: "provider" as const, mine: true, assets: [{ kind: "battery" as const }, { kind: "solar" as const }] };
+const PROVIDER = { ...site("pv", null), kind: "provider" as const, mine: true, assets: [asset("battery"), asset("solar")] };
 const CONSUMER = { ...site("home", null), kind: "consumer" as const, mine: true, assets: [] };
 const theirs = (fields = {}) => request({ mine: false, site: null, energy_wh: 2000, filled_wh: 500, ...fields });
 
@@ -27,7 +27,7 @@ describe("quickOffer", () => {
   });
 
   it("sells no battery energy to a request for green energy only", () => {
-    const battery = { ...PROVIDER, assets: [{ kind: "battery" as const }, { kind: "wind" as const }] };
+    const battery = { ...PROVIDER, assets: [asset("battery"), asset("wind")] };
     expect(quickOffer(theirs({ green_only: true }), [battery], NOW, "0.08")).toMatchObject({ ok: true, draft: { body: { source: "wind" } } });
   });
 

@@ -31,14 +31,10 @@ describe("applyReading", () => {
     expect(applyReading(sites, event("neighbour", 3, 900))).toBe(sites);
   });
 
-  it("adds a site it hasn't seen yet on a hub without accounts", () => {
-    const next = applyReading([site("alpha", { pv_w: 1 })], event("newcomer", 1, 42));
-    expect(next.map((s) => s.site)).toEqual(["alpha", "newcomer"]);
-  });
-
   it("doesn't add sites the signed-in user wasn't given", () => {
-    const sites = [{ ...site("alpha", { pv_w: 1 }), mine: true }];
+    const sites = [site("alpha", { pv_w: 1 })];
     expect(applyReading(sites, event("elsewhere", 1, 42))).toBe(sites);
+    expect(applyStatus(sites, { type: "status", community: "demo", site: "elsewhere", online: true, ts: "2026-01-01T13:00:00Z" })).toBe(sites);
   });
 });
 

@@ -12,18 +12,8 @@ function isNewer(incoming: ReadingEvent["reading"], current: SiteSnapshot["readi
 /** Put a live reading into the list; stale or duplicate readings leave it unchanged (same array). */
 export function applyReading(sites: SiteSnapshot[], event: ReadingEvent): SiteSnapshot[] {
   const index = sites.findIndex((entry) => entry.community === event.community && entry.site === event.site);
-  if (index === -1) {
-    // A hub with accounts decides who sees which site; only its list is authoritative.
-    if (sites.some((entry) => entry.mine !== undefined)) return sites;
-    const added: SiteSnapshot = {
-      community: event.community,
-      site: event.site,
-      online: true,
-      last_seen: event.reading.ts,
-      reading: event.reading,
-    };
-    return [...sites, added];
-  }
+  // The hub decides who sees which site; only its list is authoritative.
+  if (index === -1) return sites;
   const current = sites[index] as SiteSnapshot;
   // The hub keeps neighbours' live values private; don't fill them in from a broadcast.
   if (current.mine === false) return sites;
@@ -35,10 +25,7 @@ export function applyReading(sites: SiteSnapshot[], event: ReadingEvent): SiteSn
 
 export function applyStatus(sites: SiteSnapshot[], event: StatusEvent): SiteSnapshot[] {
   const index = sites.findIndex((entry) => entry.community === event.community && entry.site === event.site);
-  if (index === -1) {
-    if (sites.some((entry) => entry.mine !== undefined)) return sites;
-    return [...sites, { community: event.community, site: event.site, online: event.online, last_seen: event.ts ?? null, reading: null }];
-  }
+  if (index === -1) return sites;
   const current = sites[index] as SiteSnapshot;
   const next = sites.slice();
   next[index] = { ...current, online: event.online, last_seen: event.ts ?? current.last_seen };

@@ -1,5 +1,4 @@
 import { useTranslation } from "react-i18next";
-import { OPEN_ACCESS } from "../api/auth";
 import { LanguageSwitch } from "../components/Account/LanguageSwitch";
 import { MeterReadings } from "../components/Account/MeterReadings";
 import { EmptyState } from "../components/Common/EmptyState";
@@ -11,7 +10,7 @@ export function AccountPage() {
   usePageTitle(t("account.title"));
   const user = useCurrentUser();
   const signOut = useSignOut();
-  if (!user || user.id === OPEN_ACCESS.id) {
+  if (!user) {
     return (
       <div className="stack">
         <EmptyState title={t("account.noAccounts")} />
@@ -41,10 +40,10 @@ export function AccountPage() {
         </div>
         <div>
           <dt>{t("account.sites")}</dt>
-          <dd>{user.sites && user.sites.length > 0 ? user.sites.join(", ") : t("account.noSites")}</dd>
+          <dd>{user.sites.length > 0 ? user.sites.join(", ") : t("account.noSites")}</dd>
         </div>
       </dl>
-      {user.sites?.map((site) => <MeterReadings key={site} site={site} />)}
+      {user.sites.map((site) => <MeterReadings key={site} site={site} />)}
       <LanguageSwitch />
       <div>
         <button type="button" className="button button--ghost" onClick={() => signOut.mutate()} disabled={signOut.isPending}>

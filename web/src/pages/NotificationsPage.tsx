@@ -9,7 +9,7 @@ export function NotificationsPage() {
   usePageTitle(t("notifications.title"));
   const notifications = useNotifications();
   const mark = useMarkRead();
-  const unread = (notifications.data ?? []).some((n) => n.read === false);
+  const unread = (notifications.data ?? []).some((n) => n.read_at === null);
   return (
     <div>
       <div className="market__bar">

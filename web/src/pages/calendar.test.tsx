@@ -96,7 +96,7 @@ describe("the calendar's lists", () => {
 
   it("says so in Korean when nothing is planned", async () => {
     await i18n.changeLanguage("ko");
-    renderWithApp(<CalendarPage />);
+    renderWithApp(<CalendarPage />, { routes: { "/api/sites": [], "/api/requests": [], "/api/offers": [] } });
     expect(await screen.findByText("아직 예정된 일정이 없습니다")).toBeTruthy();
   });
 });

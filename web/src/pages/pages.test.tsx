@@ -12,20 +12,23 @@ import { NotificationsPage } from "./NotificationsPage";
 beforeEach(() => FakeWebSocket.reset());
 afterEach(() => vi.unstubAllGlobals());
 
-describe("pages whose endpoint the hub doesn't serve yet (404)", () => {
+/** Every list the pages read, empty. */
+const EMPTY = { "/api/sites": [], "/api/requests": [], "/api/offers": [], "/api/transactions": [], "/api/notifications": [] };
+
+describe("pages with nothing to show yet", () => {
   it.each([
     ["Market", <MarketPage />, "No requests yet"],
     ["Calendar", <CalendarPage />, "Nothing scheduled yet"],
     ["History", <HistoryPage />, "No transactions yet"],
     ["Notifications", <NotificationsPage />, "No notifications yet"],
   ])("%s shows an empty state", async (_name, page, text) => {
-    renderWithApp(page);
+    renderWithApp(page, { routes: EMPTY });
     expect(await screen.findByText(text)).toBeTruthy();
     expect(screen.queryByRole("alert")).toBeNull();
   });
 
   it("Market's offers tab is empty too", async () => {
-    renderWithApp(<MarketPage />);
+    renderWithApp(<MarketPage />, { routes: EMPTY });
     await screen.findByText("No requests yet");
     fireEvent.click(screen.getByRole("tab", { name: "Offers" }));
     expect(await screen.findByText("No offers yet")).toBeTruthy();
@@ -43,10 +46,11 @@ describe("pages whose endpoint the hub doesn't serve yet (404)", () => {
     await vi.waitFor(() => expect(transactionCalls()).toBe(2));
   });
 
-  it("an HTML fallback page counts as 'not there yet'", async () => {
+  it("an HTML page instead of the hub's JSON is reported, not hidden as empty", async () => {
     const html = vi.fn(async () => new Response("<!doctype html>", { status: 200, headers: { "content-type": "text/html" } }));
     renderWithApp(<HistoryPage />, { fetch: html });
-    expect(await screen.findByText("No transactions yet")).toBeTruthy();
+    expect((await screen.findByRole("alert")).textContent).toContain("Couldn't load transactions");
+    expect(screen.queryByText("No transactions yet")).toBeNull();
   });
 });
 
@@ -55,7 +59,7 @@ describe("pages with data", () => {
     renderWithApp(<MarketPage />, {
       routes: {
         "/api/requests": [request({ id: 1, site: "gamma", mine: false, energy_wh: 2000, urgency: "high", max_price: "0.3000" })],
-        "/api/offers": { items: [offer({ id: 7, site: "alpha", mine: false, energy_wh: 3500, min_price: "0.2500" })] },
+        "/api/offers": [offer({ id: 7, site: "alpha", mine: false, energy_wh: 3500, min_price: "0.2500" })],
       },
     });
     const requestCard = await screen.findByTestId("request-1");
@@ -98,6 +102,7 @@ describe("pages with data", () => {
       routes: {
         "/api/sites": [site("alpha", { pv_w: 3000, load_w: 1000, grid_w: -1500 }), site("gamma", { load_w: 400, grid_w: 400 })],
         "/api/health": { status: "ok", ingest: { accepted: 12, duplicates: 1, rejected: { schema: 2 } } },
+        "/api/communities": [],
       },
     });
     expect((await screen.findByTestId("community-demo-pv")).textContent).toBe("3.00 kW");

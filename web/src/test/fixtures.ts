@@ -1,6 +1,6 @@
 /** Builders for hub payloads used across tests. */
 import type { Bill } from "../api/bills";
-import type { EnergyOffer, EnergyRequest, IntervalResult, MarketOverview, Quantity, Reading, SiteSnapshot, Transaction, Unit } from "../api/types";
+import type { Asset, EnergyOffer, EnergyRequest, IntervalResult, MarketOverview, Quantity, Reading, SiteSnapshot, Transaction, Unit } from "../api/types";
 
 export function reading(values: Record<string, number | null>, seq = 1, ts = "2026-01-01T12:00:00Z"): Reading {
   const unitOf = (name: string): Unit => (name.endsWith("_pct") ? "%" : name.endsWith("_wh") ? "Wh" : "W");
@@ -10,8 +10,11 @@ export function reading(values: Record<string, number | null>, seq = 1, ts = "20
 
 export function site(name: string, values: Record<string, number | null> | null, community = "demo"): SiteSnapshot {
   const r = values === null ? null : reading(values);
-  return { community, site: name, online: r !== null, last_seen: r?.ts ?? null, reading: r };
+  return { community, site: name, online: r !== null, last_seen: r?.ts ?? null, reading: r, name: "", kind: "hybrid", mine: true };
 }
+
+/** A declared asset; neighbours' sites come with capacities of 0 (the hub shares kinds only). */
+export const asset = (kind: Asset["kind"], power_kw = 0): Asset => ({ kind, power_kw });
 
 export type RouteHandler = (init: RequestInit | undefined) => Response | Promise<Response>;
 /** A JSON body to answer with, or a handler building the response. */
@@ -169,6 +172,7 @@ export function bill(fields: Partial<Bill> = {}): Bill {
       {
         interval_start: "2026-06-10T08:00:00Z",
         revision: 2,
+        correction: null,
         note: "late readings from beta",
         amount: "-0.0200",
         import_wh: -100,

@@ -1,11 +1,11 @@
-import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { i18n } from "../../i18n";
-import { json } from "../../test/fixtures";
+import { asset, json, site } from "../../test/fixtures";
 import { renderWithApp } from "../../test/render";
 import { MeterReadings } from "./MeterReadings";
 
-const PREVIOUS = { read_at: "2026-03-01T08:00:00Z", import_wh: 1_000_000, export_wh: 20_000, recorded_at: "2026-03-01T08:01:00Z" };
+const PREVIOUS = { id: 1, read_at: "2026-03-01T08:00:00Z", import_wh: 1_000_000, export_wh: 20_000, recorded_at: "2026-03-01T08:01:00Z" };
 
 afterEach(async () => {
   vi.unstubAllGlobals();
@@ -70,5 +70,142 @@ describe("meter readings entered by hand", () => {
 
     const error = await screen.findByText("미래 시각일 수 없습니다.");
     expect(error.closest(".field")?.querySelector("input")?.getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("asks a solar site for its production counter too, and a consumer's for import and export only", async () => {
+    const sent: unknown[] = [];
+    renderWithApp(<MeterReadings site="alpha" />, {
+      routes: {
+        "/api/sites": [{ ...site("alpha", null), kind: "hybrid", assets: [asset("solar", 5)] }],
+        "/api/sites/alpha/meter-readings": [{ ...PREVIOUS, production_wh: 300_000 }],
+        "POST /api/sites/alpha/meter-readings": (init) => {
+          sent.push(JSON.parse(String(init?.body)));
+          return json({ ...PREVIOUS, id: 2 }, 201);
+        },
+      },
+    });
+    const production = await screen.findByLabelText("Produced by the solar panels (kWh)");
+    fill("2026-03-02T09:00", "1001", "20.5");
+    fireEvent.change(production, { target: { value: "299.5" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save reading" }));
+    expect(await screen.findByText("Lower than the previous reading (300 kWh); a meter's counter only grows.")).toBeTruthy();
+
+    fireEvent.change(production, { target: { value: "302.25" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save reading" }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toMatchObject({ import_wh: 1_001_000, export_wh: 20_500, production_wh: 302_250 });
+    expect(sent[0]).not.toHaveProperty("wind_wh");
+  });
+
+  it("leaves production out for a consumer", async () => {
+    renderWithApp(<MeterReadings site="alpha" />, {
+      routes: { "/api/sites": [{ ...site("alpha", null), kind: "consumer", assets: [] }], "/api/sites/alpha/meter-readings": [PREVIOUS] },
+    });
+    await screen.findByText("1,000 kWh");
+    expect(screen.getByLabelText("Imported from the grid (kWh)")).toBeTruthy();
+    expect(screen.queryByLabelText(/Produced/)).toBeNull();
+  });
+
+  it("asks a solar and wind site for the wind part apart, never more than the whole, in Korean too", async () => {
+    await i18n.changeLanguage("ko");
+    const { fetchMock } = renderWithApp(<MeterReadings site="alpha" />, {
+      routes: { "/api/sites": [{ ...site("alpha", null), assets: [asset("solar", 5), asset("wind", 3)] }], "/api/sites/alpha/meter-readings": [] },
+    });
+    fireEvent.change(await screen.findByLabelText("발전량, 태양광과 풍력 합계 (kWh)"), { target: { value: "10" } });
+    fireEvent.change(screen.getByLabelText("그중 풍력 (kWh)"), { target: { value: "11" } });
+    fireEvent.change(screen.getByLabelText("전력망에서 받은 양 (kWh)"), { target: { value: "5" } });
+    fireEvent.change(screen.getByLabelText("전력망으로 보낸 양 (kWh)"), { target: { value: "0" } });
+    fireEvent.click(screen.getByRole("button", { name: "검침 저장" }));
+    expect(await screen.findByText("전체 발전량(10 kWh)보다 많습니다.")).toBeTruthy();
+    expect(fetchMock.mock.calls.some(([, init]) => (init as RequestInit | undefined)?.method === "POST")).toBe(false);
+  });
+
+  it("sends a wind turbine's counter as the whole production and as its wind part", async () => {
+    const sent: unknown[] = [];
+    renderWithApp(<MeterReadings site="alpha" />, {
+      routes: {
+        "/api/sites": [{ ...site("alpha", null), kind: "provider", assets: [asset("wind", 3)] }],
+        "/api/sites/alpha/meter-readings": [],
+        "POST /api/sites/alpha/meter-readings": (init) => {
+          sent.push(JSON.parse(String(init?.body)));
+          return json({ ...PREVIOUS, id: 2 }, 201);
+        },
+      },
+    });
+    fireEvent.change(await screen.findByLabelText("Produced by the wind turbine (kWh)"), { target: { value: "7.5" } });
+    fill("2026-03-02T09:00", "0", "7");
+    expect(screen.queryByLabelText("Of which wind (kWh)")).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Save reading" }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toMatchObject({ production_wh: 7_500, wind_wh: 7_500 });
+  });
+});
+
+const OLDER = { id: 1, read_at: "2026-03-01T08:00:00Z", import_wh: 1_000_000, export_wh: 20_000, recorded_at: "2026-03-01T08:01:00Z" };
+const NEWER = { id: 2, read_at: "2026-03-03T08:00:00Z", import_wh: 1_020_000, export_wh: 21_000, recorded_at: "2026-03-03T08:01:00Z" };
+
+describe("correcting a hand-entered reading", () => {
+  it("fills the form with the reading, checks it against both neighbours, and replaces it", async () => {
+    const sent: unknown[] = [];
+    const middle = { id: 7, read_at: "2026-03-02T08:00:00Z", import_wh: 1_050_000, export_wh: 20_500, recorded_at: "2026-03-02T08:01:00Z" };
+    const { fetchMock } = renderWithApp(<MeterReadings site="alpha" />, {
+      routes: {
+        "/api/sites/alpha/meter-readings": [NEWER, middle, OLDER],
+        "PUT /api/sites/alpha/meter-readings/7": (init) => {
+          sent.push(JSON.parse(String(init?.body)));
+          return json({ ...middle, import_wh: 1_010_000 });
+        },
+      },
+    });
+    await screen.findByText("1,050 kWh");
+    const row = screen.getByTestId("meter-reading-7");
+    fireEvent.click(within(row).getByRole("button", { name: /^Correct the reading of/ }));
+
+    const form = screen.getByRole("form", { name: /^Correcting the reading of/ });
+    const imported = within(form).getByLabelText("Imported from the grid (kWh)") as HTMLInputElement;
+    expect(imported.value).toBe("1050");
+    // 1 050 kWh is above the next reading's 1 020 kWh: the typo the owner came to fix.
+    fireEvent.click(within(form).getByRole("button", { name: "Save correction" }));
+    expect(await within(form).findByText("Higher than the next reading (1,020 kWh); a meter's counter only grows.")).toBeTruthy();
+    expect(fetchMock.mock.calls.some(([, init]) => (init as RequestInit | undefined)?.method === "PUT")).toBe(false);
+
+    fireEvent.change(imported, { target: { value: "1010" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Save correction" }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toEqual({ read_at: "2026-03-02T08:00:00.000Z", import_wh: 1_010_000, export_wh: 20_500 });
+    expect((await screen.findByRole("status")).textContent).toContain("settled again");
+    // Back to a form for a new reading.
+    expect(screen.getByRole("button", { name: "Save reading" })).toBeTruthy();
+  });
+
+  it("deletes a reading once confirmed, and the list is fetched again", async () => {
+    let deleted = 0;
+    const { fetchMock } = renderWithApp(<MeterReadings site="alpha" />, {
+      routes: {
+        "/api/sites/alpha/meter-readings": [NEWER, OLDER],
+        "DELETE /api/sites/alpha/meter-readings/2": () => {
+          deleted += 1;
+          return new Response(null, { status: 204 });
+        },
+      },
+    });
+    await screen.findByText("1,020 kWh");
+    fireEvent.click(within(screen.getByTestId("meter-reading-2")).getByRole("button", { name: /^Delete the reading of/ }));
+    expect(deleted).toBe(0);
+    fireEvent.click(within(screen.getByTestId("meter-reading-2")).getByRole("button", { name: "Delete reading" }));
+    await waitFor(() => expect(deleted).toBe(1));
+    expect((await screen.findByRole("status")).textContent).toBe(
+      "Reading deleted. The intervals it covered are settled again; your bill shows the change as a correction.",
+    );
+    await waitFor(() => expect(fetchMock.mock.calls.filter(([url]) => url === "/api/sites/alpha/meter-readings")).toHaveLength(2));
+  });
+
+  it("offers the correction in Korean", async () => {
+    await i18n.changeLanguage("ko");
+    renderWithApp(<MeterReadings site="alpha" />, { routes: { "/api/sites/alpha/meter-readings": [NEWER, OLDER] } });
+    const row = await screen.findByTestId("meter-reading-2");
+    fireEvent.click(within(row).getByRole("button", { name: /검침 삭제$/ }));
+    expect(within(row).getByText("이 검침을 삭제할까요?")).toBeTruthy();
+    expect(within(row).getByRole("button", { name: "취소" })).toBeTruthy();
   });
 });

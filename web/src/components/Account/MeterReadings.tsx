@@ -1,64 +1,24 @@
 /**
  * Meter readings entered by hand, for a site whose meter has no agent: the counters read off the
- * meter (kWh, sent as whole Wh) and when, and the readings entered before. The hub spreads the
- * energy between two readings over the intervals between them and settles it like any other.
+ * meter (kWh, sent as whole Wh) and when, and the readings entered before, each of which its owner
+ * can correct or delete. The hub spreads the energy between two readings over the intervals between
+ * them and settles it like any other; a correction or deletion settles those intervals again.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError, getJson, sendJson } from "../../api/client";
-import type { components } from "../../client/hub.gen";
-import { fromLocalInput, toLocalInput } from "../../lib/datetime";
-import { kwhToWh } from "../../lib/energy";
+import { getJson, sendJson } from "../../api/client";
+import { useSites } from "../../hooks/useSites";
+import { equipmentOf, UNKNOWN_EQUIPMENT } from "../../lib/equipment";
 import { formatWhen } from "../../lib/format";
-import { Field } from "../Auth/Field";
-
-type MeterReading = components["schemas"]["MeterReadingOut"];
-type MeterReadingIn = components["schemas"]["MeterReadingIn"];
+import { counterForm, meterKwh, neighboursIn, type MeterReading, type MeterReadingIn } from "../../lib/meterReadings";
+import { MeterReadingForm } from "./MeterReadingForm";
 
 const path = (site: string) => `/api/sites/${encodeURIComponent(site)}/meter-readings`;
+const readingPath = (site: string, id: number) => `${path(site)}/${id}`;
 const key = (site: string) => ["meter-readings", site] as const;
 
-type Counter = "import_wh" | "export_wh";
-const COUNTERS: Counter[] = ["import_wh", "export_wh"];
-
-/** The form's messages: each an i18n key with its values, so it follows the chosen language. */
-type Problem = { key: string; values?: Record<string, string> };
-
-export function meterKwh(wh: number, locale: string): string {
-  return `${(wh / 1000).toLocaleString(locale, { maximumFractionDigits: 3 })} kWh`;
-}
-
-/** What is wrong with the typed values against the newest reading, before asking the hub. */
-export function checkReading(
-  readAt: string | null,
-  counters: Record<Counter, number | null>,
-  previous: MeterReading | undefined,
-  locale: string,
-): Record<string, Problem> {
-  const problems: Record<string, Problem> = {};
-  if (readAt === null) problems.read_at = { key: "meterReadings.errors.when" };
-  else if (previous && Date.parse(readAt) <= Date.parse(previous.read_at))
-    problems.read_at = { key: "meterReadings.errors.notAfter", values: { when: formatWhen(previous.read_at, locale) } };
-  for (const name of COUNTERS) {
-    const value = counters[name];
-    if (value === null) problems[name] = { key: "meterReadings.errors.kwh" };
-    else if (previous && value < previous[name])
-      problems[name] = { key: "meterReadings.errors.backwards", values: { previous: meterKwh(previous[name], locale) } };
-  }
-  return problems;
-}
-
-/** The hub's refusal of a field, in the chosen language where the form knows what it means. */
-function serverProblem(field: string, previous: MeterReading | undefined, locale: string): Problem | null {
-  if (field === "read_at")
-    return previous
-      ? { key: "meterReadings.errors.readAtServer", values: { when: formatWhen(previous.read_at, locale) } }
-      : { key: "meterReadings.errors.future" };
-  if ((field === "import_wh" || field === "export_wh") && previous)
-    return { key: "meterReadings.errors.backwards", values: { previous: meterKwh(previous[field], locale) } };
-  return null;
-}
+type Done = "added" | "corrected" | "withdrawn";
 
 export function MeterReadings({ site }: { site: string }) {
   const id = useId();
@@ -66,83 +26,156 @@ export function MeterReadings({ site }: { site: string }) {
   const locale = i18n.language;
   const queryClient = useQueryClient();
   const readings = useQuery({ queryKey: key(site), queryFn: ({ signal }) => getJson<MeterReading[]>(path(site), signal) });
+  const sites = useSites();
+  const snapshot = sites.data?.find((s) => s.site === site);
+  const list = useMemo(() => readings.data ?? [], [readings.data]);
+  const form = useMemo(() => counterForm(snapshot ? equipmentOf(snapshot) : UNKNOWN_EQUIPMENT, snapshot?.kind, list), [snapshot, list]);
+
+  const [editing, setEditing] = useState<number | null>(null);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [done, setDone] = useState<Done | null>(null);
+  // A new form (fresh values) after each saved reading: the key changes.
+  const [round, setRound] = useState(0);
+  const settled = (what: Done) => {
+    setDone(what);
+    setEditing(null);
+    setConfirming(null);
+    setRound((n) => n + 1);
+    return queryClient.invalidateQueries({ queryKey: key(site) });
+  };
   const add = useMutation({
     mutationFn: (body: MeterReadingIn) => sendJson<MeterReading>("POST", path(site), body),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: key(site) }),
+    onSuccess: () => settled("added"),
   });
-  const [readAt, setReadAt] = useState(() => toLocalInput(new Date()));
-  const [typed, setTyped] = useState<Record<Counter, string>>({ import_wh: "", export_wh: "" });
-  const [problems, setProblems] = useState<Record<string, Problem>>({});
-  const previous = readings.data?.[0];
+  const correct = useMutation({
+    mutationFn: ({ reading, body }: { reading: number; body: MeterReadingIn }) => sendJson<MeterReading>("PUT", readingPath(site, reading), body),
+    onSuccess: () => settled("corrected"),
+  });
+  const withdraw = useMutation({
+    mutationFn: (reading: number) => sendJson<void>("DELETE", readingPath(site, reading)),
+    onSuccess: () => settled("withdrawn"),
+  });
 
-  const serverFields = add.error instanceof ApiError ? add.error.fields : {};
-  const fieldError = (name: string): string | undefined => {
-    const problem = problems[name] ?? (serverFields[name] ? serverProblem(name, previous, locale) : null);
-    if (problem) return t(problem.key, problem.values);
-    return serverFields[name];
-  };
-  const generalError = add.error && Object.keys(serverFields).length === 0 ? add.error.message : null;
-
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const when = fromLocalInput(readAt);
-    const counters = { import_wh: kwhToWh(typed.import_wh), export_wh: kwhToWh(typed.export_wh) };
-    const found = checkReading(when, counters, previous, locale);
-    setProblems(found);
-    if (Object.keys(found).length > 0 || when === null || counters.import_wh === null || counters.export_wh === null) return;
-    add.reset();
-    add.mutate({ read_at: when, import_wh: counters.import_wh, export_wh: counters.export_wh });
-  };
-
+  const correcting = list.find((r) => r.id === editing);
+  const columns = form.counters;
+  const label = (name: (typeof columns)[number]) => t(name === "production_wh" ? form.productionLabel : `meterReadings.${name}`);
   return (
     <section className="card stack" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`} className="section-title">
         {t("meterReadings.title", { site })}
       </h2>
       <p className="muted">{t("meterReadings.intro")}</p>
-      <form onSubmit={submit} noValidate>
-        <Field label={t("meterReadings.readAt")} type="datetime-local" value={readAt} onChange={(e) => setReadAt(e.target.value)} error={fieldError("read_at")} />
-        {COUNTERS.map((name) => (
-          <Field
-            key={name}
-            label={t(`meterReadings.${name}`)}
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            value={typed[name]}
-            onChange={(e) => setTyped((before) => ({ ...before, [name]: e.target.value }))}
-            error={fieldError(name)}
-          />
-        ))}
-        {generalError ? (
-          <p className="field__error" role="alert">
-            {generalError}
-          </p>
-        ) : null}
-        <button type="submit" className="button" disabled={add.isPending}>
-          {t("meterReadings.submit")}
-        </button>
-      </form>
-      {readings.data && readings.data.length > 0 ? (
-        <table className="table">
-          <caption>{t("meterReadings.past")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("meterReadings.readAt")}</th>
-              <th scope="col">{t("meterReadings.import_wh")}</th>
-              <th scope="col">{t("meterReadings.export_wh")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {readings.data.map((r) => (
-              <tr key={r.read_at}>
-                <td>{formatWhen(r.read_at, locale)}</td>
-                <td>{meterKwh(r.import_wh, locale)}</td>
-                <td>{meterKwh(r.export_wh, locale)}</td>
+      {correcting ? (
+        <MeterReadingForm
+          key={`correct-${correcting.id}`}
+          form={form}
+          neighbours={neighboursIn(list, correcting.id)}
+          correcting={correcting}
+          pending={correct.isPending}
+          error={correct.error}
+          onSubmit={(body) => {
+            correct.reset();
+            correct.mutate({ reading: correcting.id, body });
+          }}
+          onCancel={() => {
+            correct.reset();
+            setEditing(null);
+          }}
+        />
+      ) : (
+        <MeterReadingForm
+          key={`add-${round}-${form.counters.join()}`}
+          form={form}
+          neighbours={neighboursIn(list)}
+          pending={add.isPending}
+          error={add.error}
+          onSubmit={(body) => {
+            add.reset();
+            add.mutate(body);
+          }}
+        />
+      )}
+      {done && done !== "added" ? (
+        <p role="status" className="muted">
+          {t(`meterReadings.${done}`)}
+        </p>
+      ) : null}
+      {withdraw.error ? (
+        <p className="field__error" role="alert">
+          {withdraw.error.message}
+        </p>
+      ) : null}
+      {list.length > 0 ? (
+        <>
+          <table className="table">
+            <caption>{t("meterReadings.past")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("meterReadings.readAt")}</th>
+                {columns.map((name) => (
+                  <th key={name} scope="col">
+                    {label(name)}
+                  </th>
+                ))}
+                <th scope="col">{t("meterReadings.actions")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.map((r) => {
+                const when = formatWhen(r.read_at, locale);
+                return (
+                  <tr key={r.id} data-testid={`meter-reading-${r.id}`}>
+                    <td>{when}</td>
+                    {columns.map((name) => {
+                      const wh = r[name];
+                      return <td key={name}>{wh === null || wh === undefined ? "—" : meterKwh(wh, locale)}</td>;
+                    })}
+                    <td>
+                      {confirming === r.id ? (
+                        <span className="button-row">
+                          <span>{t("meterReadings.confirmWithdraw")}</span>
+                          <button type="button" className="button button--small" disabled={withdraw.isPending} onClick={() => withdraw.mutate(r.id)}>
+                            {t("meterReadings.confirm")}
+                          </button>
+                          <button type="button" className="button button--ghost button--small" onClick={() => setConfirming(null)}>
+                            {t("meterReadings.cancel")}
+                          </button>
+                        </span>
+                      ) : (
+                        <span className="button-row">
+                          <button
+                            type="button"
+                            className="button button--ghost button--small"
+                            aria-label={t("meterReadings.correctLabel", { when })}
+                            onClick={() => {
+                              setDone(null);
+                              setEditing(r.id);
+                            }}
+                          >
+                            {t("meterReadings.correct")}
+                          </button>
+                          <button
+                            type="button"
+                            className="button button--ghost button--small"
+                            aria-label={t("meterReadings.withdrawLabel", { when })}
+                            onClick={() => {
+                              setDone(null);
+                              withdraw.reset();
+                              setConfirming(r.id);
+                            }}
+                          >
+                            {t("meterReadings.withdraw")}
+                          </button>
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <p className="list-item__meta">{t("meterReadings.resettleNote")}</p>
+        </>
       ) : (
         <p className="muted">{t("meterReadings.none")}</p>
       )}

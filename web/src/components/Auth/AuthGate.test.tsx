@@ -93,11 +93,6 @@ describe("signing in", () => {
     expect(screen.getByLabelText(/^email/i).getAttribute("aria-invalid")).toBe("true");
   });
 
-  it("goes straight to the dashboard on a hub without accounts", async () => {
-    renderApp({ routes: { "/api/sites": SITES } });
-    expect(await screen.findByTestId("site-alpha-pv_w")).toBeTruthy();
-  });
-
   it("returns to sign-in when the session expires", async () => {
     let expired = false;
     const { queryClient } = renderApp({

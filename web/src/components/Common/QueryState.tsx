@@ -1,6 +1,6 @@
 /** Loading / error / empty handling shared by every list page. */
 import type { ReactNode } from "react";
-import type { ListQuery } from "../../hooks/useOptionalResource";
+import type { ListQuery } from "../../hooks/useList";
 import { EmptyState } from "./EmptyState";
 import { ErrorState } from "./ErrorState";
 import { Loading } from "./Loading";

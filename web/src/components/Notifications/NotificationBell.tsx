@@ -6,7 +6,7 @@ import { Icon } from "../Layout/Icon";
 export function NotificationBell() {
   const { t } = useTranslation();
   const notifications = useNotifications();
-  const unread = (notifications.data ?? []).filter((n) => n.read === false).length;
+  const unread = (notifications.data ?? []).filter((n) => n.read_at === null).length;
   const label = unread > 0 ? t("notifications.unread", { unread }) : t("notifications.title");
   return (
     <Link href="/notifications" className="icon-button bell" aria-label={label} data-testid="open-notifications">

@@ -7,8 +7,8 @@ import { useNotificationText } from "./useNotificationText";
 export function NotificationItem({ notification: n }: { notification: AppNotification }) {
   const { t } = useTranslation();
   const mark = useMarkRead();
-  const words = useNotificationText()(n);
-  const unread = n.read === false;
+  const words = useNotificationText()({ kind: n.kind, title: n.title, message: n.body, data: n.data });
+  const unread = n.read_at === null;
   return (
     <article className={`card list-item${unread ? " list-item--unread" : ""}`} data-testid={`notification-${n.id}`}>
       <div className="list-item__row">

@@ -1,0 +1,109 @@
+/**
+ * The form for one hand-entered meter reading: a new one, or the correction of one entered before
+ * (its values filled in, checked against the readings either side of it).
+ */
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { ApiError } from "../../api/client";
+import { fromLocalInput, toLocalInput } from "../../lib/datetime";
+import { kwhToWh } from "../../lib/energy";
+import { formatWhen } from "../../lib/format";
+import {
+  checkReading,
+  meterKwh,
+  readingBody,
+  type Counter,
+  type CounterForm,
+  type MeterReading,
+  type MeterReadingIn,
+  type Neighbours,
+  type Problem,
+} from "../../lib/meterReadings";
+import { Field } from "../Auth/Field";
+
+const typedKwh = (wh: number | null | undefined): string => (wh === null || wh === undefined ? "" : String(wh / 1000));
+
+/** The hub's refusal of a field, in the chosen language where the form knows what it means. */
+function serverProblem(field: string, { previous, next }: Neighbours, locale: string): Problem | null {
+  if (field === "read_at")
+    return previous
+      ? { key: "meterReadings.errors.readAtServer", values: { when: formatWhen(previous.read_at, locale) } }
+      : { key: "meterReadings.errors.future" };
+  const before = previous?.[field as Counter];
+  if (typeof before === "number" && !next) return { key: "meterReadings.errors.backwards", values: { previous: meterKwh(before, locale) } };
+  return null;
+}
+
+interface Props {
+  form: CounterForm;
+  neighbours: Neighbours;
+  /** The reading being corrected; none for a new one. */
+  correcting?: MeterReading;
+  pending: boolean;
+  error: unknown;
+  onSubmit: (body: MeterReadingIn) => void;
+  onCancel?: () => void;
+}
+
+export function MeterReadingForm({ form, neighbours, correcting, pending, error, onSubmit, onCancel }: Props) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language;
+  const [readAt, setReadAt] = useState(() => toLocalInput(correcting ? new Date(correcting.read_at) : new Date()));
+  const [typed, setTyped] = useState<Partial<Record<Counter, string>>>(() =>
+    Object.fromEntries(form.counters.map((name) => [name, typedKwh(correcting?.[name])])),
+  );
+  const [problems, setProblems] = useState<Record<string, Problem>>({});
+
+  const serverFields = error instanceof ApiError ? error.fields : {};
+  const fieldError = (name: string): string | undefined => {
+    const problem = problems[name] ?? (serverFields[name] ? serverProblem(name, neighbours, locale) : null);
+    if (problem) return t(problem.key, problem.values);
+    return serverFields[name];
+  };
+  const generalError = error instanceof Error && Object.keys(serverFields).length === 0 ? error.message : null;
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const when = fromLocalInput(readAt);
+    const counters = Object.fromEntries(form.counters.map((name) => [name, kwhToWh(typed[name] ?? "")])) as Record<Counter, number | null>;
+    const found = checkReading(when, counters, form.counters, neighbours, locale);
+    setProblems(found);
+    if (Object.keys(found).length > 0 || when === null) return;
+    onSubmit(readingBody(when, counters as Record<Counter, number>, form));
+  };
+
+  const label = (name: Counter) => t(name === "production_wh" ? form.productionLabel : `meterReadings.${name}`);
+  return (
+    <form onSubmit={submit} noValidate aria-label={correcting ? t("meterReadings.correcting", { when: formatWhen(correcting.read_at, locale) }) : undefined}>
+      {correcting ? <p className="list-item__title">{t("meterReadings.correcting", { when: formatWhen(correcting.read_at, locale) })}</p> : null}
+      <Field label={t("meterReadings.readAt")} type="datetime-local" value={readAt} onChange={(e) => setReadAt(e.target.value)} error={fieldError("read_at")} />
+      {form.counters.map((name) => (
+        <Field
+          key={name}
+          label={label(name)}
+          type="text"
+          inputMode="decimal"
+          autoComplete="off"
+          value={typed[name] ?? ""}
+          onChange={(e) => setTyped((before) => ({ ...before, [name]: e.target.value }))}
+          error={fieldError(name)}
+        />
+      ))}
+      {generalError ? (
+        <p className="field__error" role="alert">
+          {generalError}
+        </p>
+      ) : null}
+      <div className="button-row">
+        <button type="submit" className="button" disabled={pending}>
+          {correcting ? t("meterReadings.saveCorrection") : t("meterReadings.submit")}
+        </button>
+        {onCancel ? (
+          <button type="button" className="button button--ghost" onClick={onCancel}>
+            {t("meterReadings.cancel")}
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
