@@ -7,13 +7,16 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import websockets
 from sqlalchemy import select
 
-from hub.api.schemas.events import WS_EVENT, Hello, Subscribed, WsError
-from hub.db.models import Transaction, TransactionStatus
+from hub.api.schemas.events import WS_EVENT, Hello, MarketResultEvent, StatusEvent, Subscribed, WsError
+from hub.api.schemas.market import IntervalResult
+from hub.db.models import Mechanism, Transaction, TransactionStatus
+from hub.events import Event, community_channel, site_channel, view_event
 from hub.market.lifecycle import advance
 from powershare_wire import Kind, Status
 from powershare_wire import topics as wire_topics
@@ -24,6 +27,39 @@ from tests.hub.test_market import clear, homes, next_interval, offer, request
 
 BUS_TYPES = {"reading", "status", "stats", "notification", "request", "offer", "transaction", "market_result"}
 REPLY_TYPES = {"hello", "subscribed", "error"}
+
+
+def test_a_view_event_is_written_as_its_model_writes_it() -> None:
+    """The fast path (a cached head, then the view) gives the model's own JSON, whatever the name."""
+    now = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    result = IntervalResult(
+        community="île-nord",
+        start=now,
+        end=now,
+        mechanism=Mechanism.PAY_AS_CLEAR,
+        price=Decimal("0.1500"),
+        volume_wh=1200,
+        trades=1,
+        requests=1,
+        offers=2,
+        requested_wh=1500,
+        offered_wh=1200,
+        grid_import_wh=300,
+        grid_export_wh=0,
+        community_share=0.8,
+        cleared_at=now,
+    )
+    for _ in range(2):  # the second from the cached head
+        event = view_event(MarketResultEvent, "île-nord", ["market:île-nord"], result)
+        assert event.text == MarketResultEvent(community="île-nord", result=result).model_dump_json()
+        assert (event.type, event.community, event.site) == ("market_result", "île-nord", None)
+
+
+def test_a_model_event_goes_to_its_site_and_community_unless_told_otherwise() -> None:
+    status = StatusEvent(community="north", site="home-1", online=False, ts=datetime.now(UTC))
+    assert Event.of(status).channels == (site_channel("home-1"), community_channel("north"))
+    assert Event.of(status, ["user:1"]).channels == ("user:1",)
+    assert WS_EVENT.validate_json(Event.of(status).text) == status
 
 
 async def collect(socket: websockets.ClientConnection, into: list[str]) -> None:

@@ -188,10 +188,11 @@ BusEvent = (
     | MarketResultEvent
 )
 
-WsEvent = Annotated[Hello | Subscribed | WsError | BusEvent, Field(discriminator="type")]
-"""Every frame the hub sends on /ws."""
+Frame = Hello | Subscribed | WsError | BusEvent
+WsEvent = Annotated[Frame, Field(discriminator="type")]
+"""Every frame the hub sends on /ws, told apart by its ``type``."""
 
-WS_EVENT: TypeAdapter[Any] = TypeAdapter(WsEvent)
+WS_EVENT: TypeAdapter[Frame] = TypeAdapter(WsEvent)
 
 
 def ws_json_schema(ref_template: str = "#/$defs/{model}") -> dict[str, Any]:
