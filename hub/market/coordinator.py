@@ -18,6 +18,13 @@ settlement shares the whole interval's meters among its trades as usual. An inte
 has ended is not cleared late: nothing could be dispatched for it any more, so its orders
 only get their final status at the next clearing, as before. Nor is a book with no order
 in it: a missed gate of an empty book loses nobody a trade.
+
+A clearing and a critical request's immediate match read the same book and fill the same
+offers, so they take turns per community: in one process by an asyncio lock, and across
+replicas on PostgreSQL by a transaction-level advisory lock on the community, taken as the
+first statement of either transaction (so everything it reads comes after the other's commit).
+A critical request is placed through any replica's API while the community's owner clears, so
+routing it to the owner would cost a hop and a failure mode; the lock costs one round trip.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -49,6 +56,8 @@ from powershare_wire.clock import Clock, sleep_until
 log = logging.getLogger("hub.market")
 
 DISCOVERY_S = 1.0  # how often (wall seconds) new communities are looked for: a cheap query
+# The first key of the market book's advisory locks (PostgreSQL), the community's hash the second.
+BOOK_LOCK = 0x50534D42  # "PSMB": PowerShare market book
 
 # Turns a community's standing orders into concrete orders for an interval (hub.market.standing).
 Materialize = Callable[[AsyncSession, Community, datetime, datetime], Awaitable[Outbox]]
@@ -188,6 +197,7 @@ class MarketCoordinator:
     async def _clear_alone(self, community_id: str, start: datetime, missed: bool) -> MarketInterval:
         began = time.perf_counter()
         async with self.sessions() as session:
+            await take_turn(session, community_id)
             community = await session.get(Community, community_id)
             if community is None:
                 raise LookupError(f"no community {community_id!r}")
@@ -231,6 +241,7 @@ class MarketCoordinator:
     async def match_critical(self, request: EnergyRequest) -> None:
         """A critical request trades at once with what is left in the current and next interval."""
         async with self._matching[request.community], self.sessions() as session:
+            await take_turn(session, request.community)
             community = await session.get(Community, request.community)
             fresh = await session.get(EnergyRequest, request.id)
             if community is None or fresh is None or fresh.urgency is not Urgency.CRITICAL:
@@ -242,6 +253,16 @@ class MarketCoordinator:
                 outbox.extend(await match_at_once(session, community, fresh, start, now))
             await session.commit()
         outbox.publish(self.bus)
+
+
+async def take_turn(session: AsyncSession, community_id: str) -> None:
+    """Wait for any other replica's clearing or match of this community to commit; held until
+    this transaction ends. SQLite: one hub, whose asyncio lock is enough."""
+    if session.get_bind().dialect.name == "postgresql":
+        # hashtext folds the id to the int4 half of the two-key form; BOOK_LOCK keeps other
+        # advisory locks of the hub (hub.db.partitions) apart from these.
+        lock = func.pg_advisory_xact_lock(cast(BOOK_LOCK, Integer), func.hashtext(community_id))
+        await session.execute(select(lock))
 
 
 def _has_orders(book: Snapshot) -> bool:
