@@ -17,6 +17,9 @@ from hub.energy.intervals import INTERVAL, interval_start
 from hub.error_codes import ErrorCode, Problem
 
 _MICROSECOND = timedelta(microseconds=1)
+# A reading a year and a bit after the one before still makes sense; decades (a typed year
+# wrong) would spread over hundreds of thousands of intervals.
+LONGEST_SPAN = timedelta(days=400)
 
 
 def overlaps(start: datetime, end: datetime) -> list[tuple[datetime, int]]:
@@ -102,8 +105,10 @@ def growth(earlier: Counters, later: Counters, *, checking: Counters | None = No
     (default: ``later``), whose values the refusal quotes.
 
     A counter only one of the two has is left out: read for the first time, it sets its baseline.
-    Refused, naming the field, when time or a counter goes back.
+    Refused, naming the field, when time or a counter goes back, or when an entered reading lies
+    more than ``LONGEST_SPAN`` from its neighbour.
     """
+    entering = checking is not None
     if checking is None:
         checking = later
     neighbour = later if checking is earlier else earlier
@@ -123,6 +128,16 @@ def growth(earlier: Counters, later: Counters, *, checking: Counters | None = No
                 {"next": taken},
             )
         raise CounterRefused("read_at", problem)
+    if entering and later.at - earlier.at > LONGEST_SPAN:
+        days = LONGEST_SPAN.days
+        raise CounterRefused(
+            "read_at",
+            Problem(
+                ErrorCode.SPAN_TOO_LONG,
+                f"at most {days} days from the {side} reading, taken at {neighbour.at.isoformat()}",
+                {"max_days": days},
+            ),
+        )
     deltas: dict[str, int] = {}
     for name, value in later.values.items():
         if name not in earlier.values:

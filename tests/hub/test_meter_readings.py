@@ -4,7 +4,7 @@ settled like any other meter's."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from fractions import Fraction
 from itertools import pairwise
 from typing import Any
@@ -191,6 +191,30 @@ async def test_a_counter_that_goes_back_is_refused_naming_it_and_the_previous_va
 
         # Nothing refused was stored or booked.
         assert len((await owner.get("/api/sites/meter-only/meter-readings")).json()) == 1
+        assert await intervals(hub, "meter-only") == []
+
+
+async def test_a_reading_far_from_its_neighbour_or_out_of_any_calendar_is_refused(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        owner = await hub.resident("m@example.org", "meter-only", community, kind="consumer")
+        # Year 1 with an offset east of UTC: no such instant in UTC.
+        ancient = await post(
+            owner, "meter-only", reading(datetime(1, 1, 1, 3, tzinfo=timezone(timedelta(hours=5))), 1, 0)
+        )
+        assert ancient.status_code == 422
+        assert ancient.json()["detail"][0]["type"] == "date_out_of_range"
+
+        long_ago = DAYS_AGO - timedelta(days=401)
+        assert (await post(owner, "meter-only", reading(long_ago, 1_000, 0))).status_code == 201
+        # A year typed wrong would spread over 38 000 intervals: refused, naming the time.
+        far = await post(owner, "meter-only", reading(DAYS_AGO, 2_000, 0))
+        assert far.status_code == 422
+        assert (far.json()["detail"][0]["loc"], far.json()["detail"][0]["type"]) == (
+            ["body", "read_at"],
+            "span_too_long",
+        )
         assert await intervals(hub, "meter-only") == []
 
 

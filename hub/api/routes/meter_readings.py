@@ -39,6 +39,9 @@ router = APIRouter(tags=["sites"])
 
 MANUAL_SEQ_BASE = 1 << 62  # far above any agent's count (one a second for 10¹¹ years)
 MAX_COUNTER_WH = 10**15  # a terawatt-hour meter; beyond it is a typing slip
+# Readings lie within these: near datetime's limits an offset would overflow on the way to UTC.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 
 # The counters an owner reads off a meter, in the order a form asks for them.
 MANUAL_COUNTERS = (vocabulary.IMPORT_WH, vocabulary.EXPORT_WH, vocabulary.PRODUCTION_WH, vocabulary.WIND_WH)
@@ -197,6 +200,13 @@ async def _site_for_entry(
 ) -> Site:
     site = await _locked_manual_site(session, user, site_id)
     horizon = state["clock"].now() + timedelta(seconds=state["settings"].max_clock_skew_s)
+    if not EARLIEST <= body.read_at <= LATEST:
+        raise field_error(
+            "read_at",
+            ErrorCode.DATE_OUT_OF_RANGE,
+            f"must lie between {EARLIEST:%Y} and {LATEST:%Y}",
+            {"earliest": EARLIEST.year, "latest": LATEST.year},
+        )
     if body.read_at > horizon:
         raise field_error(
             "read_at",
