@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { intervalResult, offer, reading, request, transaction } from "../test/fixtures";
-import { parseEvent } from "./events";
+import { noticeOf, parseEvent } from "./events";
+
+const CREATED = "2026-01-05T12:20:00Z";
+/** A notification frame as hub/notify.py sends it. */
+const pushed = (id: number, kind: string, data: object, body = "") =>
+  JSON.stringify({ type: "notification", community: null, site: null, notification: { id, kind, title: "Matched", body, data, created_at: CREATED } });
+
+function notice(frame: string) {
+  const event = parseEvent(frame);
+  if (event?.type !== "notification") throw new Error(`not a notification: ${frame}`);
+  return noticeOf(event.notification);
+}
 
 describe("parseEvent", () => {
   it("accepts a reading event", () => {
@@ -14,52 +25,50 @@ describe("parseEvent", () => {
   });
 
   it("accepts the hub's status event", () => {
-    expect(
-      parseEvent(JSON.stringify({ type: "status", community: "c", site: "s", online: false, ts: "2026-01-01T00:00:00Z" })),
-    ).toEqual({ type: "status", community: "c", site: "s", online: false, ts: "2026-01-01T00:00:00Z" });
+    const status = { type: "status", community: "c", site: "s", online: false, ts: "2026-01-01T00:00:00Z" };
+    expect(parseEvent(JSON.stringify(status))).toEqual(status);
   });
 
-  it("reads notifications flat or nested", () => {
-    expect(parseEvent(JSON.stringify({ type: "notification", title: "Matched", message: "2 kWh from alpha" }))).toMatchObject({
-      title: "Matched",
-      message: "2 kWh from alpha",
+  it("passes a notification on as the hub sends it, and words it for a toast", () => {
+    const event = parseEvent(pushed(7, "request", {}, "Request filled"));
+    expect(event).toEqual({
+      type: "notification",
+      community: null,
+      site: null,
+      notification: { id: 7, kind: "request", title: "Matched", body: "Request filled", data: {}, created_at: CREATED },
     });
-    expect(
-      parseEvent(JSON.stringify({ type: "notification", notification: { id: 7, body: "Request filled", level: "success" } })),
-    ).toEqual({ type: "notification", id: 7, title: undefined, message: "Request filled", level: "success", kind: undefined });
+    expect(event?.type === "notification" && noticeOf(event.notification)).toEqual({
+      id: 7,
+      title: "Matched",
+      message: "Request filled",
+      level: undefined,
+      kind: "request",
+      data: {},
+    });
   });
 
   it("colours the hub's trade notifications by outcome", () => {
-    const note = (status: string) =>
-      JSON.stringify({
-        type: "notification",
-        community: null,
-        site: null,
-        notification: { id: 3, kind: "transaction", title: `Energy trade ${status}`, body: "", data: { status } },
-      });
-    expect(parseEvent(note("failed"))).toEqual({
-      type: "notification",
+    const level = (status: string) => notice(pushed(3, "transaction", { status })).level;
+    expect(notice(pushed(3, "transaction", { status: "failed" }))).toEqual({
       id: 3,
-      title: "Energy trade failed",
+      title: "Matched",
       message: undefined,
       level: "warning",
       kind: "transaction",
       data: { status: "failed" },
     });
-    expect(parseEvent(note("completed"))).toMatchObject({ level: "success" });
+    expect(level("completed")).toBe("success");
     // The meters showed less (or nothing): a warning, not an error of the system.
-    expect(parseEvent(note("partially_delivered"))).toMatchObject({ level: "warning" });
-    expect(parseEvent(note("scheduled"))).toMatchObject({ level: undefined });
-    expect(parseEvent(note("delivering"))).toMatchObject({ level: undefined });
+    expect(level("partially_delivered")).toBe("warning");
+    expect(level("scheduled")).toBeUndefined();
+    expect(level("delivering")).toBeUndefined();
   });
 
   it("colours settlements by shortfall and battery trades at risk as warnings", () => {
-    const note = (kind: string, data: object) =>
-      JSON.stringify({ type: "notification", notification: { id: 4, kind, title: "t", body: "", data } });
     const settled = { site: "alpha", interval: "2026-01-05T12:00:00Z", revision: 1, sold_wh: 0, bought_wh: 400, earned: "0", paid: "0.0760" };
-    expect(parseEvent(note("settlement", { ...settled, shortfall: false }))).toMatchObject({ level: "success", kind: "settlement", data: { bought_wh: 400 } });
-    expect(parseEvent(note("settlement", { ...settled, shortfall: true }))).toMatchObject({ level: "warning" });
-    expect(parseEvent(note("dispatch", { site: "alpha" }))).toMatchObject({ level: "warning" });
+    expect(notice(pushed(4, "settlement", { ...settled, shortfall: false }))).toMatchObject({ level: "success", kind: "settlement", data: { bought_wh: 400 } });
+    expect(notice(pushed(4, "settlement", { ...settled, shortfall: true }))).toMatchObject({ level: "warning" });
+    expect(notice(pushed(4, "dispatch", { site: "alpha" }))).toMatchObject({ level: "warning" });
   });
 
   it.each([
@@ -70,6 +79,12 @@ describe("parseEvent", () => {
     ["an array", "[1,2]"],
     ["binary", new ArrayBuffer(4)],
     ["empty notification", JSON.stringify({ type: "notification" })],
+    ["flat notification", JSON.stringify({ type: "notification", id: 1, title: "Matched", message: "2 kWh" })],
+    ["status without its time", JSON.stringify({ type: "status", community: "c", site: "s", online: true })],
+    ["stats without figures", JSON.stringify({ type: "stats", community: "c", site: null, ts: CREATED })],
+    ["the socket's hello", JSON.stringify({ type: "hello", user: { id: 1, email: "a@b.c", role: "resident" }, channels: [], everything: false })],
+    ["the socket's error", JSON.stringify({ type: "error", error: "forbidden", detail: "no", channel: "site:x" })],
+    ["a type named like an object's own", JSON.stringify({ type: "toString" })],
   ])("ignores %s", (_label, raw) => {
     expect(parseEvent(raw)).toBeNull();
   });
@@ -79,14 +94,13 @@ describe("market events", () => {
   const frame = (body: object) => JSON.stringify({ community: "demo", site: null, ...body });
 
   it("carry the order, trade and interval result they are about", () => {
-    const req = request({ id: 4, urgency: "critical" });
-    expect(parseEvent(frame({ type: "request", request: req }))).toEqual({ type: "request", request: req });
-    const off = offer({ id: 5 });
-    expect(parseEvent(frame({ type: "offer", offer: off }))).toEqual({ type: "offer", offer: off });
-    const tx = transaction({ id: 6 });
-    expect(parseEvent(frame({ type: "transaction", transaction: tx }))).toEqual({ type: "transaction", transaction: tx });
-    const result = intervalResult();
-    expect(parseEvent(frame({ type: "market_result", result }))).toEqual({ type: "market_result", result });
+    const frames = [
+      { type: "request", request: request({ id: 4, urgency: "critical" }) },
+      { type: "offer", offer: offer({ id: 5 }) },
+      { type: "transaction", transaction: transaction({ id: 6 }) },
+      { type: "market_result", result: intervalResult() },
+    ];
+    for (const body of frames) expect(parseEvent(frame(body))).toEqual({ community: "demo", site: null, ...body });
   });
 
   it("ignore market events without their payload", () => {
@@ -97,8 +111,11 @@ describe("market events", () => {
   });
 
   it("keep a notification's kind (market after a clearing)", () => {
-    expect(parseEvent(frame({ type: "notification", notification: { id: 9, kind: "market", title: "Your request traded 2 kWh with neighbours" } }))).toMatchObject({
-      kind: "market",
-    });
+    expect(notice(pushed(9, "market", {}))).toMatchObject({ kind: "market" });
+  });
+
+  it("ignore a result that does not say its community (its market's cache is found by it)", () => {
+    const { community: _community, ...anywhere } = intervalResult();
+    expect(parseEvent(frame({ type: "market_result", result: anywhere }))).toBeNull();
   });
 });

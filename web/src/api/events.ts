@@ -1,5 +1,36 @@
-/** Parse one WebSocket frame into a known event; anything else is ignored (returns null). */
-import type { EnergyOffer, EnergyRequest, IntervalResult, LiveEvent, LiveFigures, NotificationEvent, Reading, Transaction } from "./types";
+/**
+ * The hub's /ws frames, typed from the hub's own models (hub.gen.ts: `WsEvent`, made by
+ * `make schemas`), and the parsing of one frame into the events the dashboard acts on.
+ *
+ * A frame is checked for its `type` and for the fields the dashboard reads; anything else
+ * (a type it does not know, a frame the hub would not send) is ignored: null.
+ */
+import type { components } from "../client/hub.gen";
+
+type Schemas = components["schemas"];
+
+/** Every frame the hub sends on /ws. */
+export type WsEvent = Schemas["WsEvent"];
+/** A site's newest snapshot, to its owner. */
+export type ReadingEvent = Schemas["ReadingEvent"];
+/** A site came online or went offline. */
+export type StatusEvent = Schemas["StatusEvent"];
+/** Every few seconds per community: its live figures; its statistics may have changed too. */
+export type StatsEvent = Schemas["StatsEvent"];
+/** A community's watts right now over every home's newest snapshot; a figure too few homes feed is null. */
+export type LiveFigures = Schemas["LiveFigures"];
+export type NotificationEvent = Schemas["NotificationEvent"];
+/** A notification as the hub pushes it: its kind ("market" after a clearing, "transaction", "settlement" …) and figures. */
+export type PushedNotification = Schemas["PushedNotification"];
+/** A request or offer as it changed (the market channel's copy is public, the owner's full). */
+export type RequestEvent = Schemas["RequestEvent"];
+export type OfferEvent = Schemas["OfferEvent"];
+export type TransactionEvent = Schemas["TransactionEvent"];
+export type MarketResultEvent = Schemas["MarketResultEvent"];
+
+/** The events of the hub's bus; the socket's own replies (hello, subscribed, error) are not news. */
+export type LiveEvent = Exclude<WsEvent, Schemas["Hello"] | Schemas["Subscribed"] | Schemas["WsError"]>;
+export type LiveEventType = LiveEvent["type"];
 
 type Json = Record<string, unknown>;
 
@@ -8,74 +39,39 @@ const isObject = (value: unknown): value is Json =>
 
 const isString = (value: unknown): value is string => typeof value === "string" && value.length > 0;
 
-function isReading(value: unknown): value is Reading {
-  return (
-    isObject(value) &&
-    typeof value.seq === "number" &&
-    isString(value.ts) &&
-    typeof value.device === "string" &&
-    isObject(value.values)
-  );
-}
-
-const LEVELS = new Set(["info", "success", "warning", "error"]);
-
-function optionalText(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-/** Trade statuses worth a colour: delivered in full, or less than promised (or nothing). */
-const STATUS_LEVELS: Partial<Record<string, NotificationEvent["level"]>> = {
-  completed: "success",
-  partially_delivered: "warning",
-  failed: "warning",
-};
-
-/**
- * The hub sends `kind` and `data`: a trade that completed is good news, one short or failed a
- * warning (the meters decided, nothing broke); so is a settlement with a shortfall, or a battery
- * trade at risk.
- */
-function levelOf(data: Json): NotificationEvent["level"] {
-  if (typeof data.level === "string" && LEVELS.has(data.level)) return data.level as NotificationEvent["level"];
-  const details = isObject(data.data) ? data.data : {};
-  if (data.kind === "settlement") return details.shortfall === true ? "warning" : "success";
-  if (data.kind === "dispatch") return "warning";
-  return typeof details.status === "string" ? STATUS_LEVELS[details.status] : undefined;
-}
-
-function toNotification(data: Json): NotificationEvent | null {
-  const title = optionalText(data.title);
-  const message = optionalText(data.message) ?? optionalText(data.body) ?? optionalText(data.text);
-  if (!title && !message) return null;
-  const id = typeof data.id === "string" || typeof data.id === "number" ? data.id : undefined;
-  return {
-    type: "notification",
-    id,
-    title,
-    message: message || undefined,
-    level: levelOf(data),
-    kind: optionalText(data.kind),
-    data: isObject(data.data) ? data.data : undefined,
-  };
-}
+const isReading = (value: unknown): boolean =>
+  isObject(value) && typeof value.seq === "number" && isString(value.ts) && typeof value.device === "string" && isObject(value.values);
 
 /** An order view as the hub sends it (RequestOut / OfferOut): at least an id, a status and Wh. */
-function isOrder(value: unknown): value is Json {
-  return isObject(value) && (typeof value.id === "number" || typeof value.id === "string") && isString(value.status) && typeof value.energy_wh === "number";
-}
+const isOrder = (value: unknown): boolean =>
+  isObject(value) && typeof value.id === "number" && isString(value.status) && typeof value.energy_wh === "number";
 
-function isTransaction(value: unknown): value is Transaction {
-  return isObject(value) && typeof value.id === "number" && typeof value.energy_wh === "number" && typeof value.buyer_price === "string";
-}
+const isTransaction = (value: unknown): boolean =>
+  isObject(value) && typeof value.id === "number" && typeof value.energy_wh === "number" && typeof value.buyer_price === "string";
 
-function isResult(value: unknown): value is IntervalResult {
-  return isObject(value) && isString(value.start) && typeof value.volume_wh === "number" && typeof value.trades === "number";
-}
+const isResult = (value: unknown): boolean =>
+  isObject(value) && isString(value.community) && isString(value.start) && typeof value.volume_wh === "number" && typeof value.trades === "number";
 
-function isLive(value: unknown): value is LiveFigures {
-  return isObject(value) && typeof value.sites === "number" && typeof value.consumption_w === "number";
-}
+const isLive = (value: unknown): boolean => isObject(value) && typeof value.sites === "number";
+
+const isNotification = (value: unknown): boolean =>
+  isObject(value) && typeof value.id === "number" && typeof value.kind === "string" && typeof value.title === "string" && typeof value.body === "string" && isObject(value.data);
+
+const fromSite = (data: Json): boolean => isString(data.community) && isString(data.site);
+
+/** What each event type must carry for the dashboard to use it. */
+const CHECKS: Record<LiveEventType, (data: Json) => boolean> = {
+  reading: (data) => fromSite(data) && isReading(data.reading),
+  status: (data) => fromSite(data) && typeof data.online === "boolean" && isString(data.ts),
+  stats: (data) => isString(data.community) && isLive(data.live),
+  notification: (data) => isNotification(data.notification),
+  request: (data) => isOrder(data.request),
+  offer: (data) => isOrder(data.offer),
+  transaction: (data) => isTransaction(data.transaction),
+  market_result: (data) => isResult(data.result),
+};
+
+const isLiveEventType = (type: unknown): type is LiveEventType => typeof type === "string" && Object.hasOwn(CHECKS, type);
 
 export function parseEvent(raw: unknown): LiveEvent | null {
   if (typeof raw !== "string") return null;
@@ -85,38 +81,41 @@ export function parseEvent(raw: unknown): LiveEvent | null {
   } catch {
     return null;
   }
-  if (!isObject(data)) return null;
-  switch (data.type) {
-    case "reading":
-      return isString(data.community) && isString(data.site) && isReading(data.reading)
-        ? { type: "reading", community: data.community, site: data.site, reading: data.reading }
-        : null;
-    case "status":
-      return isString(data.community) && isString(data.site) && typeof data.online === "boolean"
-        ? {
-            type: "status",
-            community: data.community,
-            site: data.site,
-            online: data.online,
-            ts: optionalText(data.ts),
-          }
-        : null;
-    case "notification":
-      // The hub may nest the payload (`{type, notification: {...}}`) or flatten it.
-      return toNotification(isObject(data.notification) ? data.notification : data);
-    case "request":
-      return isOrder(data.request) ? { type: "request", request: data.request as unknown as EnergyRequest } : null;
-    case "offer":
-      return isOrder(data.offer) ? { type: "offer", offer: data.offer as unknown as EnergyOffer } : null;
-    case "transaction":
-      return isTransaction(data.transaction) ? { type: "transaction", transaction: data.transaction } : null;
-    case "market_result":
-      return isResult(data.result) ? { type: "market_result", result: data.result } : null;
-    case "stats":
-      return isString(data.community) && isLive(data.live)
-        ? { type: "stats", community: data.community, live: data.live }
-        : { type: "stats" };
-    default:
-      return null;
-  }
+  if (!isObject(data) || !isLiveEventType(data.type)) return null;
+  return CHECKS[data.type](data) ? (data as LiveEvent) : null;
+}
+
+export type NoticeLevel = "info" | "success" | "warning" | "error";
+
+/** A pushed notification as a toast shows it. */
+export interface Notice {
+  id: number;
+  title: string;
+  message?: string;
+  level?: NoticeLevel;
+  kind: string;
+  /** The kind's figures (a settlement's site, interval, kWh and amounts), for wording it in the chosen language. */
+  data: Record<string, unknown>;
+}
+
+/** Trade statuses worth a colour: delivered in full, or less than promised (or nothing). */
+const STATUS_LEVELS: Partial<Record<string, NoticeLevel>> = {
+  completed: "success",
+  partially_delivered: "warning",
+  failed: "warning",
+};
+
+/**
+ * A trade that completed is good news, one short or failed a warning (the meters decided,
+ * nothing broke); so is a settlement with a shortfall, or a battery trade at risk.
+ */
+function levelOf({ kind, data }: PushedNotification): NoticeLevel | undefined {
+  if (kind === "settlement") return data.shortfall === true ? "warning" : "success";
+  if (kind === "dispatch") return "warning";
+  return typeof data.status === "string" ? STATUS_LEVELS[data.status] : undefined;
+}
+
+export function noticeOf(notification: PushedNotification): Notice {
+  const { id, title, body, kind, data } = notification;
+  return { id, title, message: body || undefined, level: levelOf(notification), kind, data };
 }

@@ -6,7 +6,8 @@ import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, type ReactNode } from "react";
 import { billKeys } from "../api/bills";
 import { queryKeys } from "../api/queries";
-import type { EnergyOffer, EnergyRequest, LiveEvent, MarketOverview, SiteSnapshot, Transaction } from "../api/types";
+import { noticeOf, type LiveEvent } from "../api/events";
+import type { EnergyOffer, EnergyRequest, MarketOverview, SiteSnapshot, Transaction } from "../api/types";
 import { applyOrderEvent, upsertResult, type OrderScope } from "../lib/orders";
 import { applyReading, applyStatus } from "../lib/sites";
 import { useToasts } from "./toasts";
@@ -69,21 +70,23 @@ export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
           }
           break;
         }
-        case "notification":
-          push({ id: event.id, title: event.title, message: event.message, level: event.level, kind: event.kind, data: event.data });
+        case "notification": {
+          const notice = noticeOf(event.notification);
+          push(notice);
           void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
           // After a clearing: should an order event have been missed, the lists catch up here.
-          if (event.kind === "market") {
+          if (notice.kind === "market") {
             void queryClient.invalidateQueries({ queryKey: queryKeys.requests });
             void queryClient.invalidateQueries({ queryKey: queryKeys.offers });
             void queryClient.invalidateQueries({ queryKey: queryKeys.providers });
           }
           // An interval was settled (or settled again): its trades' kWh and amounts and the bills changed.
-          if (event.kind === "settlement") {
+          if (notice.kind === "settlement") {
             void queryClient.invalidateQueries({ queryKey: queryKeys.transactions });
             void queryClient.invalidateQueries({ queryKey: billKeys.all });
           }
           break;
+        }
         // Order and trade events carry the view itself: upsert it by id (lists are newest first).
         case "request":
           upsertOrderEverywhere(queryClient, queryKeys.requests, event.request);
@@ -105,7 +108,7 @@ export function useLiveSync(options: LiveSyncOptions = {}): LiveStatus {
           );
           break;
         case "stats":
-          if (event.community && event.live) queryClient.setQueryData(queryKeys.liveStats(event.community), event.live);
+          queryClient.setQueryData(queryKeys.liveStats(event.community), event.live);
           void queryClient.invalidateQueries({ queryKey: queryKeys.stats }); // every community's
           break;
       }

@@ -1,6 +1,6 @@
 import { skipToken, useQuery } from "@tanstack/react-query";
 import { queryKeys } from "../api/queries";
-import type { LiveFigures } from "../api/types";
+import type { LiveFigures } from "../api/events";
 
 /** A community's figures right now as the hub last pushed them over /ws; null until its first push. */
 export function useLiveFigures(community: string): LiveFigures | null {

@@ -3,7 +3,8 @@ import { act, renderHook } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { queryKeys } from "../api/queries";
-import type { LiveEvent, SiteSnapshot } from "../api/types";
+import type { LiveEvent } from "../api/events";
+import type { SiteSnapshot } from "../api/types";
 import { FakeWebSocket } from "../test/FakeWebSocket";
 import { reading, site } from "../test/fixtures";
 import { useLiveSync } from "./live";
@@ -159,9 +160,9 @@ describe("useLiveSync", () => {
   it("warns when one's own site goes offline, but not about neighbours", () => {
     const { hook, socket } = setup([{ ...site("alpha", { pv_w: 1 }), mine: true }, { ...site("beta", null), mine: false, online: true }]);
     act(() => {
-      socket.send({ type: "status", community: "demo", site: "beta", online: false });
-      socket.send({ type: "status", community: "demo", site: "alpha", online: false });
-      socket.send({ type: "status", community: "demo", site: "alpha", online: false }); // no change, no toast
+      socket.send({ type: "status", community: "demo", site: "beta", online: false, ts: "2026-01-01T13:00:00Z" });
+      socket.send({ type: "status", community: "demo", site: "alpha", online: false, ts: "2026-01-01T13:00:00Z" });
+      socket.send({ type: "status", community: "demo", site: "alpha", online: false, ts: "2026-01-01T13:00:00Z" }); // no change, no toast
     });
     expect(hook.result.current.toasts.map((t) => [t.level, t.title])).toEqual([["warning", "alpha went offline"]]);
   });
@@ -175,9 +176,10 @@ describe("useLiveSync", () => {
 
   it("raises a toast for a notification event", () => {
     const { hook, socket } = setup([]);
-    act(() => socket.send({ type: "notification", id: 1, title: "Request matched", message: "alpha sends you 2 kWh" }));
+    const notification = { id: 1, kind: "market", title: "Request matched", body: "alpha sends you 2 kWh", data: {}, created_at: "2026-01-01T13:00:00Z" };
+    act(() => socket.send({ type: "notification", community: null, site: null, notification }));
     expect(hook.result.current.toasts).toEqual([
-      { id: "n-1", level: "info", title: "Request matched", message: "alpha sends you 2 kWh" },
+      { id: "n-1", level: "info", title: "Request matched", message: "alpha sends you 2 kWh", kind: "market", data: {} },
     ]);
   });
 

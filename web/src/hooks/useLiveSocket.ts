@@ -7,8 +7,7 @@
  * The hub closes the socket with 4401 when its session signs out (or never was signed in).
  */
 import { useEffect, useRef, useState } from "react";
-import { parseEvent } from "../api/events";
-import type { LiveEvent } from "../api/types";
+import { parseEvent, type LiveEvent } from "../api/events";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting";
 

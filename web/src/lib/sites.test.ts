@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ReadingEvent } from "../api/types";
+import type { ReadingEvent } from "../api/events";
 import { reading, site } from "../test/fixtures";
 import { applyReading, applyStatus } from "./sites";
 

@@ -1,5 +1,6 @@
 /** Pure updates of the cached site list from live events. */
-import type { ReadingEvent, SiteSnapshot, StatusEvent } from "../api/types";
+import type { ReadingEvent, StatusEvent } from "../api/events";
+import type { SiteSnapshot } from "../api/types";
 
 export const siteKey = (site: { community: string; site: string }): string => `${site.community}/${site.site}`;
 

@@ -10,6 +10,7 @@ import { LiveTotals } from "./LiveTotals";
 beforeEach(() => FakeWebSocket.reset());
 afterEach(() => vi.unstubAllGlobals());
 
+const TS = "2026-01-01T12:00:00Z";
 const LIVE = { sites: 2, production_w: 3700, wind_w: 700, consumption_w: 1400, import_w: 400, export_w: 2700, community_coverage_w: 400, self_sufficiency: 1 };
 
 describe("LiveTotals", () => {
@@ -30,16 +31,17 @@ describe("LiveTotals", () => {
     expect(screen.queryByTestId("community-north-wind")).toBeNull();
     act(() => {
       FakeWebSocket.latest().open();
-      FakeWebSocket.latest().send({ type: "stats", community: "demo", site: null, live: LIVE });
+      FakeWebSocket.latest().send({ type: "stats", community: "demo", site: null, ts: TS, live: LIVE });
     });
     await waitFor(() => expect(screen.getByTestId("community-demo-self").textContent).toBe("100%"));
-    act(() => FakeWebSocket.latest().send({ type: "stats", community: "north", site: null, live: { ...LIVE, self_sufficiency: 0.25 } }));
+    act(() => FakeWebSocket.latest().send({ type: "stats", community: "north", site: null, ts: TS, live: { ...LIVE, self_sufficiency: 0.25 } }));
     await waitFor(() => expect(screen.getByTestId("community-north-self").textContent).toBe("25%"));
     expect(screen.getByTestId("community-demo-self").textContent).toBe("100%"); // each its own
   });
 
-  it("reads a stats event's live figures, and one without them as a plain change", () => {
-    expect(parseEvent(JSON.stringify({ type: "stats", community: "demo", live: LIVE }))).toEqual({ type: "stats", community: "demo", live: LIVE });
-    expect(parseEvent(JSON.stringify({ type: "stats", community: "demo", live: "?" }))).toEqual({ type: "stats" });
+  it("reads a stats event's live figures, and ignores one without them", () => {
+    const stats = { type: "stats", community: "demo", site: null, ts: TS, live: LIVE };
+    expect(parseEvent(JSON.stringify(stats))).toEqual(stats);
+    expect(parseEvent(JSON.stringify({ ...stats, live: "?" }))).toBeNull();
   });
 });

@@ -61,7 +61,7 @@ describe("notification bell", () => {
     unread = 2;
     act(() => {
       FakeWebSocket.latest().open();
-      FakeWebSocket.latest().send({ type: "notification", id: 9, title: "New match" });
+      FakeWebSocket.latest().send({ type: "notification", community: null, site: null, notification: { id: 9, kind: "market", title: "New match", body: "", data: {}, created_at: "2026-01-01T00:00:00Z" } });
     });
     await vi.waitFor(() => expect(screen.getByTestId("unread-count").textContent).toBe("2"));
   });
@@ -73,7 +73,7 @@ describe("notification toasts", () => {
     const socket = FakeWebSocket.latest();
     act(() => {
       socket.open();
-      socket.send({ type: "notification", id: 1, title: "Request matched", message: "alpha sends you 2 kWh", level: "success" });
+      socket.send({ type: "notification", community: null, site: null, notification: { id: 1, kind: "market", title: "Request matched", body: "alpha sends you 2 kWh", data: {}, created_at: "2026-01-01T00:00:00Z" } });
       socket.send({ type: "something-new", title: "not for us" });
     });
     const toasts = screen.getByTestId("toasts");
@@ -91,8 +91,8 @@ describe("notification toasts", () => {
     const socket = FakeWebSocket.latest();
     act(() => {
       socket.open();
-      socket.send({ type: "notification", id: 5, message: "Transfer complete" });
-      socket.send({ type: "notification", id: 5, message: "Transfer complete" });
+      socket.send({ type: "notification", community: null, site: null, notification: { id: 5, kind: "market", title: "Transfer complete", body: "", data: {}, created_at: "2026-01-01T00:00:00Z" } });
+      socket.send({ type: "notification", community: null, site: null, notification: { id: 5, kind: "market", title: "Transfer complete", body: "", data: {}, created_at: "2026-01-01T00:00:00Z" } });
     });
     expect(screen.getAllByText("Transfer complete")).toHaveLength(1);
     act(() => vi.advanceTimersByTime(6000));
