@@ -107,73 +107,76 @@ export function MeterReadings({ site }: { site: string }) {
       ) : null}
       {list.length > 0 ? (
         <>
-          <table className="table">
-            <caption>{t("meterReadings.past")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("meterReadings.readAt")}</th>
-                {columns.map((name) => (
-                  <th key={name} scope="col">
-                    {label(name)}
-                  </th>
-                ))}
-                <th scope="col">{t("meterReadings.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((r) => {
-                const when = formatWhen(r.read_at, locale);
-                return (
-                  <tr key={r.id} data-testid={`meter-reading-${r.id}`}>
-                    <td>{when}</td>
-                    {columns.map((name) => {
-                      const wh = r[name];
-                      return <td key={name}>{wh === null || wh === undefined ? "—" : meterKwh(wh, locale)}</td>;
-                    })}
-                    <td>
-                      {confirming === r.id ? (
-                        <span className="button-row">
-                          <span>{t("meterReadings.confirmWithdraw")}</span>
-                          <button type="button" className="button button--small" disabled={withdraw.isPending} onClick={() => withdraw.mutate(r.id)}>
-                            {t("meterReadings.confirm")}
-                          </button>
-                          <button type="button" className="button button--ghost button--small" onClick={() => setConfirming(null)}>
-                            {t("meterReadings.cancel")}
-                          </button>
-                        </span>
-                      ) : (
-                        <span className="button-row">
-                          <button
-                            type="button"
-                            className="button button--ghost button--small"
-                            aria-label={t("meterReadings.correctLabel", { when })}
-                            onClick={() => {
-                              setDone(null);
-                              setEditing(r.id);
-                            }}
-                          >
-                            {t("meterReadings.correct")}
-                          </button>
-                          <button
-                            type="button"
-                            className="button button--ghost button--small"
-                            aria-label={t("meterReadings.withdrawLabel", { when })}
-                            onClick={() => {
-                              setDone(null);
-                              withdraw.reset();
-                              setConfirming(r.id);
-                            }}
-                          >
-                            {t("meterReadings.withdraw")}
-                          </button>
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          {/* Up to six columns: on a phone the table scrolls sideways instead of widening the page. */}
+          <div style={{ overflowX: "auto" }}>
+            <table className="table">
+              <caption>{t("meterReadings.past")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("meterReadings.readAt")}</th>
+                  {columns.map((name) => (
+                    <th key={name} scope="col">
+                      {label(name)}
+                    </th>
+                  ))}
+                  <th scope="col">{t("meterReadings.actions")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((r) => {
+                  const when = formatWhen(r.read_at, locale);
+                  return (
+                    <tr key={r.id} data-testid={`meter-reading-${r.id}`}>
+                      <td>{when}</td>
+                      {columns.map((name) => {
+                        const wh = r[name];
+                        return <td key={name}>{wh === null || wh === undefined ? "—" : meterKwh(wh, locale)}</td>;
+                      })}
+                      <td>
+                        {confirming === r.id ? (
+                          <span className="button-row">
+                            <span>{t("meterReadings.confirmWithdraw")}</span>
+                            <button type="button" className="button button--small" disabled={withdraw.isPending} onClick={() => withdraw.mutate(r.id)}>
+                              {t("meterReadings.confirm")}
+                            </button>
+                            <button type="button" className="button button--ghost button--small" onClick={() => setConfirming(null)}>
+                              {t("meterReadings.cancel")}
+                            </button>
+                          </span>
+                        ) : (
+                          <span className="button-row">
+                            <button
+                              type="button"
+                              className="button button--ghost button--small"
+                              aria-label={t("meterReadings.correctLabel", { when })}
+                              onClick={() => {
+                                setDone(null);
+                                setEditing(r.id);
+                              }}
+                            >
+                              {t("meterReadings.correct")}
+                            </button>
+                            <button
+                              type="button"
+                              className="button button--ghost button--small"
+                              aria-label={t("meterReadings.withdrawLabel", { when })}
+                              onClick={() => {
+                                setDone(null);
+                                withdraw.reset();
+                                setConfirming(r.id);
+                              }}
+                            >
+                              {t("meterReadings.withdraw")}
+                            </button>
+                          </span>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
           <p className="list-item__meta">{t("meterReadings.resettleNote")}</p>
         </>
       ) : (
