@@ -1,6 +1,6 @@
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
-import { I18nextProvider } from "react-i18next";
+import { I18nextProvider, useTranslation } from "react-i18next";
 import { Route, Router, Switch } from "wouter";
 import { useHashLocation } from "wouter/use-hash-location";
 import { ApiError, isUnauthorized } from "./api/client";
@@ -10,16 +10,8 @@ import { AppShell } from "./components/Layout/AppShell";
 import { LiveProvider, type LiveSyncOptions } from "./hooks/live";
 import { i18n } from "./i18n";
 import { ToastProvider } from "./hooks/toasts";
-import { AccountPage } from "./pages/AccountPage";
-import { BillsPage } from "./pages/BillsPage";
-import { CalendarPage } from "./pages/CalendarPage";
-import { CommunityPage } from "./pages/CommunityPage";
-import { HistoryPage } from "./pages/HistoryPage";
-import { HomePage } from "./pages/HomePage";
-import { MapPage } from "./pages/MapPage";
-import { MarketPage } from "./pages/MarketPage";
-import { NotFoundPage } from "./pages/NotFoundPage";
-import { NotificationsPage } from "./pages/NotificationsPage";
+import { usePageTitle } from "./hooks/usePageTitle";
+import { NOT_FOUND, PAGES, type Page } from "./routes";
 
 export function createQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
@@ -72,19 +64,25 @@ export function Providers({
   );
 }
 
+/** A page with its title in the browser tab. */
+function TitledPage({ page }: { page: Omit<Page, "path"> }) {
+  const { t } = useTranslation();
+  usePageTitle(t(page.title));
+  const Component = page.component;
+  return <Component />;
+}
+
 export function AppRoutes() {
   return (
     <Switch>
-      <Route path="/" component={HomePage} />
-      <Route path="/market" component={MarketPage} />
-      <Route path="/calendar" component={CalendarPage} />
-      <Route path="/map" component={MapPage} />
-      <Route path="/history" component={HistoryPage} />
-      <Route path="/bills" component={BillsPage} />
-      <Route path="/community" component={CommunityPage} />
-      <Route path="/notifications" component={NotificationsPage} />
-      <Route path="/account" component={AccountPage} />
-      <Route component={NotFoundPage} />
+      {PAGES.map((page) => (
+        <Route key={page.path} path={page.path}>
+          <TitledPage page={page} />
+        </Route>
+      ))}
+      <Route>
+        <TitledPage page={NOT_FOUND} />
+      </Route>
     </Switch>
   );
 }

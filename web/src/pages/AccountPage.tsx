@@ -3,11 +3,9 @@ import { LanguageSwitch } from "../components/Account/LanguageSwitch";
 import { MeterReadings } from "../components/Account/MeterReadings";
 import { EmptyState } from "../components/Common/EmptyState";
 import { useCurrentUser, useSignOut } from "../hooks/useAuth";
-import { usePageTitle } from "../hooks/usePageTitle";
 
 export function AccountPage() {
   const { t } = useTranslation();
-  usePageTitle(t("account.title"));
   const user = useCurrentUser();
   const signOut = useSignOut();
   if (!user) {

@@ -14,7 +14,6 @@ import { Loading } from "../components/Common/Loading";
 import { useBill } from "../hooks/useBill";
 import { useCommunityTimeZone } from "../hooks/useCommunityTimeZone";
 import { useHubClock } from "../hooks/useHubClock";
-import { usePageTitle } from "../hooks/usePageTitle";
 import { sign } from "../lib/amounts";
 import { differsFromBrowser, monthIn } from "../lib/period";
 
@@ -24,7 +23,6 @@ const nothingSettled = (bill: Bill) => bill.import_wh === 0 && bill.export_wh ==
 /** A household's monthly bill: the month's figures, corrections from late readings, savings, CSV. */
 export function BillsPage() {
   const { t } = useTranslation();
-  usePageTitle(t("bills.title"));
   const clock = useHubClock();
   // Until a month is picked, the hub's current month (its clock and the community's calendar).
   const [picked, setPicked] = useState<string | null>(null);

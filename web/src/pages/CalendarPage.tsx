@@ -9,12 +9,10 @@ import { Loading } from "../components/Common/Loading";
 import { useOfferBook, useRequestBook } from "../hooks/useMarket";
 import { daysFrom, entriesOn, startOfDay, toEntries } from "../lib/calendar";
 import { useNow } from "../hooks/useNow";
-import { usePageTitle } from "../hooks/usePageTitle";
 import { useSites } from "../hooks/useSites";
 
 export function CalendarPage() {
   const { t, i18n } = useTranslation();
-  usePageTitle(t("calendar.title"));
   // The market's lists (same query keys, kept current by the same live events): one's own orders
   // (`?mine=true`, every status) plus the neighbours' still in the book (`?active=true`), not the
   // plain list, which neighbours' standing orders would fill.

@@ -9,7 +9,6 @@ import { HubHealth } from "../components/Community/HubHealth";
 import { LiveTotals } from "../components/Community/LiveTotals";
 import { SharingStats } from "../components/Community/SharingStats";
 import { useCommunities, useCommunityStats } from "../hooks/useCommunities";
-import { usePageTitle } from "../hooks/usePageTitle";
 import { useSites } from "../hooks/useSites";
 import { communityTotals } from "../lib/totals";
 
@@ -41,7 +40,6 @@ function SharingSoFar() {
 
 export function CommunityPage() {
   const { t } = useTranslation();
-  usePageTitle(t("community.title"));
   const sites = useSites();
   const health = useQuery({ queryKey: queryKeys.health, queryFn: fetchHealth, refetchInterval: 30_000 });
 

@@ -8,7 +8,6 @@ import { TradedPeriod } from "../components/History/TradedPeriod";
 import { TransactionCard } from "../components/History/TransactionCard";
 import { useHubClock } from "../hooks/useHubClock";
 import { useTransactions } from "../hooks/useMarket";
-import { usePageTitle } from "../hooks/usePageTitle";
 import { useSites } from "../hooks/useSites";
 import { PERIOD_KINDS, periodOf, type PeriodKind } from "../lib/tradePeriods";
 
@@ -19,7 +18,6 @@ const newestFirst = (a: Transaction, b: Transaction) =>
 
 export function HistoryPage() {
   const { t } = useTranslation();
-  usePageTitle(t("history.title"));
   const transactions = useTransactions();
   const sites = useSites();
   const clock = useHubClock();

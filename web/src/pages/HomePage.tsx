@@ -9,7 +9,6 @@ import { SiteEnergyCard } from "../components/History/SiteEnergyCard";
 import { SiteList } from "../components/Sites/SiteList";
 import { useSites } from "../hooks/useSites";
 import { siteKey, sortSites } from "../lib/sites";
-import { usePageTitle } from "../hooks/usePageTitle";
 
 /** The site whose flow is shown: the user's pick, else the first own site that has a reading. */
 function pickSite(own: SiteSnapshot[], chosen: string | null): SiteSnapshot | undefined {
@@ -18,7 +17,6 @@ function pickSite(own: SiteSnapshot[], chosen: string | null): SiteSnapshot | un
 
 export function HomePage() {
   const { t } = useTranslation();
-  usePageTitle(t("home.title"));
   const sites = useSites();
   const [chosen, setChosen] = useState<string | null>(null);
 

@@ -5,7 +5,6 @@ import { ErrorState } from "../components/Common/ErrorState";
 import { Loading } from "../components/Common/Loading";
 import { ProviderList } from "../components/Map/ProviderList";
 import { useHubConfig } from "../hooks/useHubConfig";
-import { usePageTitle } from "../hooks/usePageTitle";
 import { useProviderOffers } from "../hooks/useProviderOffers";
 import { useSites } from "../hooks/useSites";
 import { byDistance, clusterDomId, clusterProviders, type Located, type ProviderCluster } from "../lib/clusters";
@@ -30,7 +29,6 @@ function revealInList(cluster: ProviderCluster) {
 
 export function MapPage() {
   const { t } = useTranslation();
-  usePageTitle(t("map.title"));
   const sites = useSites();
   const config = useHubConfig();
   const [selectedKey, setSelectedKey] = useState<string | null>(null);

@@ -10,7 +10,6 @@ import { RequestCard } from "../components/Market/RequestCard";
 import { StandingOrders } from "../components/Market/StandingOrders";
 import { useCommunities } from "../hooks/useCommunities";
 import { useMarketOverview, useOfferBook, useRequestBook, useTransactions } from "../hooks/useMarket";
-import { usePageTitle } from "../hooks/usePageTitle";
 import { useSites } from "../hooks/useSites";
 import { orderKindsFor } from "../lib/orders";
 
@@ -18,7 +17,6 @@ type View = "requests" | "offers";
 
 export function MarketPage() {
   const { t } = useTranslation();
-  usePageTitle(t("market.title"));
   const views = [
     { key: "requests", label: t("market.requests") },
     { key: "offers", label: t("market.offers") },

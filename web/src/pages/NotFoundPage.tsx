@@ -1,11 +1,9 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "wouter";
 import { EmptyState } from "../components/Common/EmptyState";
-import { usePageTitle } from "../hooks/usePageTitle";
 
 export function NotFoundPage() {
   const { t } = useTranslation();
-  usePageTitle(t("notFound.title"));
   return (
     <EmptyState title={t("notFound.title")}>
       <p>

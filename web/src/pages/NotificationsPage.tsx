@@ -2,11 +2,9 @@ import { useTranslation } from "react-i18next";
 import { QueryState } from "../components/Common/QueryState";
 import { NotificationItem } from "../components/Notifications/NotificationItem";
 import { useMarkRead, useNotifications } from "../hooks/useNotifications";
-import { usePageTitle } from "../hooks/usePageTitle";
 
 export function NotificationsPage() {
   const { t } = useTranslation();
-  usePageTitle(t("notifications.title"));
   const notifications = useNotifications();
   const mark = useMarkRead();
   const unread = (notifications.data ?? []).some((n) => n.read_at === null);

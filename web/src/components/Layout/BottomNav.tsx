@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link, useLocation } from "wouter";
 import { Icon } from "./Icon";
-import { TABS } from "./routes";
+import { TABS } from "../../routes";
 
 export function BottomNav() {
   const { t } = useTranslation();
