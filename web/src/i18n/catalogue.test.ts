@@ -1,7 +1,10 @@
 /** Every key in both catalogues (a key missing from either fails), with the same placeholders. */
 import { describe, expect, it } from "vitest";
-import { en } from "./en";
-import { ko } from "./ko";
+import { resources } from ".";
+
+// What the app loads: en.ts and ko.ts with the error texts (errors.*.ts) under `errors`.
+const en = resources.en.translation;
+const ko = resources.ko.translation;
 
 type Tree = { [key: string]: string | Tree };
 

@@ -5,6 +5,9 @@
  * tests/hub/test_error_codes.py fails when a hub code is missing from this file or errors.ko.ts.
  */
 export const errorsEn = {
+  // The dashboard's own
+  unreachable: "The hub could not be reached. Check your connection and try again.",
+  hub_failed: "Something went wrong on the hub. Try again in a moment.",
   // Any request
   not_found: "Not found.",
   method_not_allowed: "The hub does not allow this here.",
@@ -120,7 +123,6 @@ export const errorsEn = {
   timezone_aware: "Needs a time zone.",
   date_parsing: "Not a valid date.",
   json_invalid: "The hub could not read this request.",
-  value_error: "Not a valid value.",
 } as const;
 
 export type ErrorKey = keyof typeof errorsEn;

@@ -2,6 +2,9 @@
 import type { ErrorKey } from "./errors.en";
 
 export const errorsKo: Record<ErrorKey, string> = {
+  // The dashboard's own
+  unreachable: "허브에 연결할 수 없습니다. 연결을 확인하고 다시 시도하세요.",
+  hub_failed: "허브에서 문제가 생겼습니다. 잠시 후 다시 시도하세요.",
   // Any request
   not_found: "찾을 수 없습니다.",
   method_not_allowed: "허브에서 허용하지 않는 요청입니다.",
@@ -117,5 +120,4 @@ export const errorsKo: Record<ErrorKey, string> = {
   timezone_aware: "시간대가 필요합니다.",
   date_parsing: "올바른 날짜가 아닙니다.",
   json_invalid: "허브가 이 요청을 읽을 수 없습니다.",
-  value_error: "올바른 값이 아닙니다.",
 };

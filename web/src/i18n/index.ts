@@ -8,11 +8,14 @@ import { initReactI18next } from "react-i18next";
 import { setFormatLocale } from "../lib/format";
 import { FALLBACK_LANGUAGE, LANGUAGE_STORAGE_KEY, pickLanguage, type Language } from "../lib/language";
 import { en } from "./en";
+import { errorsEn } from "./errors.en";
+import { errorsKo } from "./errors.ko";
 import { ko } from "./ko";
 
+// The hub's error texts live apart (errors.*.ts) and are read as `errors.<code>`.
 export const resources = {
-  en: { translation: en },
-  ko: { translation: ko },
+  en: { translation: { ...en, errors: errorsEn } },
+  ko: { translation: { ...ko, errors: errorsKo } },
 } as const;
 
 function savedLanguage(): string | null {

@@ -1,15 +1,9 @@
 import { useState, type FormEvent } from "react";
-import { ApiError } from "../../api/client";
 import { useRegister, useSignIn } from "../../hooks/useAuth";
+import { useErrorText } from "../../hooks/useErrorText";
 import { Field } from "./Field";
 
 type Mode = "sign-in" | "register";
-
-function messageOf(error: unknown): string | null {
-  if (!error) return null;
-  if (error instanceof ApiError) return error.message;
-  return "The hub could not be reached. Check your connection and try again.";
-}
 
 export function SignIn() {
   const [mode, setMode] = useState<Mode>("sign-in");
@@ -23,7 +17,8 @@ export function SignIn() {
 
   const busy = signIn.isPending || registration.isPending;
   const error = mode === "register" ? (registration.error ?? signIn.error) : signIn.error;
-  const fields = error instanceof ApiError ? error.fields : {};
+  const refusal = useErrorText(error);
+  const fields = refusal.fields;
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -107,7 +102,7 @@ export function SignIn() {
         ) : null}
         {error && Object.keys(fields).length === 0 ? (
           <p className="auth__error" role="alert">
-            {messageOf(error)}
+            {refusal.message}
           </p>
         ) : null}
         <button type="submit" className="button auth__submit" disabled={busy}>

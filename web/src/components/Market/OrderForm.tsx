@@ -1,8 +1,8 @@
 /** Post a request (I need energy) or an offer (I can spare energy) from one of my sites, as that site's kind allows. */
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../../api/client";
 import type { MarketOverview, SiteSnapshot } from "../../api/types";
+import { useErrorText } from "../../hooks/useErrorText";
 import { useHubClock } from "../../hooks/useHubClock";
 import { useCreateOrder } from "../../hooks/useOrders";
 import { addHours, fromLocalInput, nextHour, toLocalInput } from "../../lib/datetime";
@@ -57,7 +57,8 @@ export function OrderForm({ sites, neighbours, overview, kind: wanted, window: s
   const currency = overview?.currency;
   const locale = i18n.language;
 
-  const serverFields = create.error instanceof ApiError ? create.error.fields : {};
+  const refusal = useErrorText(create.error);
+  const serverFields = refusal.fields;
   const fieldError = (name: string) => (problems[name] ? t(problems[name]) : serverFields[name]);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -89,7 +90,7 @@ export function OrderForm({ sites, neighbours, overview, kind: wanted, window: s
 
   const shownFields = new Set(["site", "energy_wh", "window_start", "window_end", priceField(kind), "urgency", "green_only", "max_distance_km", "preferred_partners", "excluded_partners", "source"]);
   const generalError =
-    create.error && !Object.keys(serverFields).some((name) => shownFields.has(name)) ? create.error.message : null;
+    create.error && !Object.keys(serverFields).some((name) => shownFields.has(name)) ? refusal.message : null;
   const toggle = (site: string) => (list: string[]) => (list.includes(site) ? list.filter((s) => s !== site) : [...list, site]);
   // The site itself is never its own partner.
   const partners = neighbours.filter((n) => n.site !== siteId);

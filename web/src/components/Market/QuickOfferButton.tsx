@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { EnergyRequest } from "../../api/types";
+import { useErrorText } from "../../hooks/useErrorText";
 import { useHubClock } from "../../hooks/useHubClock";
 import { useMarketOverview } from "../../hooks/useMarket";
 import { useCreateOrder } from "../../hooks/useOrders";
@@ -17,6 +18,7 @@ export function QuickOfferButton({ request }: { request: EnergyRequest }) {
   const overview = useMarketOverview(request.community);
   const create = useCreateOrder();
   const [sent, setSent] = useState(false);
+  const refusal = useErrorText(create.error);
   const own = (sites.data ?? []).filter((s) => s.mine === true);
   const quick = quickOffer(request, own, clock.now(), overview.data?.feed_in_price);
   if (sent) return <p className="muted note" role="status">{t("market.quick.sent")}</p>;
@@ -42,7 +44,7 @@ export function QuickOfferButton({ request }: { request: EnergyRequest }) {
       <span className="muted note">{t("market.quick.from", { site: siteTitle(quick.site) })}</span>
       {create.error ? (
         <p id={`quick-offer-${request.id}-error`} className="field__error" role="alert">
-          {create.error.message}
+          {refusal.message}
         </p>
       ) : null}
     </div>

@@ -1,8 +1,8 @@
 /** One own site's standing orders (rules the market turns into orders each interval): list, add, delete. */
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../../api/client";
 import type { MarketOverview, SiteSnapshot, StandingOrder } from "../../api/types";
+import { useErrorText } from "../../hooks/useErrorText";
 import { useStandingOrders } from "../../hooks/useMarket";
 import { useCreateStandingOrder, useDeleteStandingOrder } from "../../hooks/useOrders";
 import { checkPrice, formatPricePerKwh, normalisePrice } from "../../lib/money";
@@ -49,7 +49,8 @@ function StandingForm({ site, overview, onDone }: { site: SiteSnapshot; overview
   const [problems, setProblems] = useState<Record<string, string>>({});
   const create = useCreateStandingOrder(site.site);
   const priceText = price ?? (kind === "buy_deficit" ? overview?.retail_price : overview?.feed_in_price) ?? "";
-  const server = create.error instanceof ApiError ? create.error.fields : {};
+  const refusal = useErrorText(create.error);
+  const server = refusal.fields;
   const error = (name: string) => (problems[name] ? t(problems[name]) : server[name]);
   const battery = kind === "sell_battery";
 
@@ -74,7 +75,7 @@ function StandingForm({ site, overview, onDone }: { site: SiteSnapshot; overview
     );
   };
 
-  const general = create.error && Object.keys(server).length === 0 ? create.error.message : null;
+  const general = create.error && Object.keys(server).length === 0 ? refusal.message : null;
   return (
     <form className="order-form" onSubmit={submit} aria-label={t("market.standing.formLabel", { site: siteTitle(site) })} noValidate>
       <div className="field">
