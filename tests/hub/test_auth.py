@@ -98,6 +98,8 @@ async def test_wrong_password_and_anonymous_calls_are_refused(
             assert response.status_code == 401, path
             assert "sign in" in response.json()["detail"]
             assert response.json()["code"] == "sign_in_required"
+        missing = await hub.http.get("/api/no-such-thing")  # the framework's own 404 has a code too
+        assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
 
 
 async def test_seeding_is_idempotent_and_gives_sites_owners(
