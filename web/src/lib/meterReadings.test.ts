@@ -62,4 +62,13 @@ describe("a reading between its neighbours", () => {
     expect(check("2026-03-02T09:00:00Z", 99).import_wh).toEqual({ key: "meterReadings.errors.backwards", values: { previous: "0.1 kWh" } });
     expect(check("2026-03-02T09:00:00Z", 301).import_wh).toEqual({ key: "meterReadings.errors.aboveNext", values: { next: "0.3 kWh" } });
   });
+
+  it("lets a production counter stay empty, but not the whole production beside its wind part", () => {
+    const asked = ["import_wh", "export_wh", "production_wh", "wind_wh"] as const;
+    const check = (more: object) => checkReading("2026-03-02T09:00:00Z", { import_wh: 250, export_wh: 0, ...more }, asked, neighboursIn(list, 2), "en");
+    expect(check({})).toEqual({});
+    expect(check({ production_wh: null })).toEqual({ production_wh: { key: "meterReadings.errors.kwh" } });
+    expect(check({ wind_wh: 5 })).toEqual({ production_wh: { key: "meterReadings.errors.productionWithWind" } });
+    expect(check({ production_wh: 4, wind_wh: 5 }).wind_wh?.key).toBe("meterReadings.errors.windAboveProduction");
+  });
 });

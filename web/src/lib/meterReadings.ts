@@ -13,6 +13,9 @@ export type MeterReadingIn = components["schemas"]["MeterReadingIn"];
 /** The counters of the site vocabulary (powershare_wire/site.py) an owner reads off a meter. */
 export type Counter = "import_wh" | "export_wh" | "production_wh" | "wind_wh";
 
+/** Not every generating site has a generation meter: these may stay empty (then they are not sent). */
+export const OPTIONAL_COUNTERS: readonly Counter[] = ["production_wh", "wind_wh"];
+
 /** A form's message: an i18n key with its values, so it follows the chosen language. */
 export type Problem = { key: string; values?: Record<string, string> };
 
@@ -69,7 +72,7 @@ const value = (reading: MeterReading | undefined, name: Counter): number | undef
   return v === null || v === undefined ? undefined : v;
 };
 
-/** What is wrong with the typed values against their neighbours, by field. */
+/** What is wrong with the typed values against their neighbours, by field (undefined: left empty). */
 export function checkReading(
   readAt: string | null,
   counters: Partial<Record<Counter, number | null>>,
@@ -87,22 +90,31 @@ export function checkReading(
     const typed = counters[name];
     const before = value(previous, name);
     const after = value(next, name);
+    if (typed === undefined && OPTIONAL_COUNTERS.includes(name)) continue;
     if (typed === null || typed === undefined) problems[name] = { key: "meterReadings.errors.kwh" };
     else if (before !== undefined && typed < before) problems[name] = { key: "meterReadings.errors.backwards", values: { previous: meterKwh(before, locale) } };
     else if (after !== undefined && typed > after) problems[name] = { key: "meterReadings.errors.aboveNext", values: { next: meterKwh(after, locale) } };
   }
   const production = counters.production_wh;
   const wind = counters.wind_wh;
-  if (!problems.wind_wh && typeof wind === "number" && typeof production === "number" && wind > production)
+  if (typeof wind === "number" && production === undefined) problems.production_wh = { key: "meterReadings.errors.productionWithWind" };
+  else if (!problems.wind_wh && typeof wind === "number" && typeof production === "number" && wind > production)
     problems.wind_wh = { key: "meterReadings.errors.windAboveProduction", values: { production: meterKwh(production, locale) } };
   return problems;
 }
 
-/** The body the hub takes: the counters asked, whole Wh; wind alone sends its counter as both. */
-export function readingBody(readAt: string, counters: Record<Counter, number>, form: CounterForm): MeterReadingIn {
+/** The body the hub takes: the counters given, whole Wh; wind alone sends its counter as both. */
+export function readingBody(
+  readAt: string,
+  counters: { import_wh: number; export_wh: number; production_wh?: number; wind_wh?: number },
+  form: CounterForm,
+): MeterReadingIn {
   const body: MeterReadingIn = { read_at: readAt, import_wh: counters.import_wh, export_wh: counters.export_wh };
-  if (form.counters.includes("production_wh")) body.production_wh = counters.production_wh;
-  if (form.counters.includes("wind_wh")) body.wind_wh = counters.wind_wh;
-  else if (form.windOnly && form.counters.includes("production_wh")) body.wind_wh = counters.production_wh;
+  const { production_wh: production, wind_wh: wind } = counters;
+  if (form.counters.includes("production_wh") && production !== undefined) {
+    body.production_wh = production;
+    if (form.windOnly) body.wind_wh = production;
+  }
+  if (form.counters.includes("wind_wh") && wind !== undefined) body.wind_wh = wind;
   return body;
 }

@@ -11,6 +11,7 @@ import { formatWhen } from "../../lib/format";
 import {
   checkReading,
   meterKwh,
+  OPTIONAL_COUNTERS,
   readingBody,
   type Counter,
   type CounterForm,
@@ -65,11 +66,16 @@ export function MeterReadingForm({ form, neighbours, correcting, pending, error,
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const when = fromLocalInput(readAt);
-    const counters = Object.fromEntries(form.counters.map((name) => [name, kwhToWh(typed[name] ?? "")])) as Record<Counter, number | null>;
+    const counters: Partial<Record<Counter, number | null>> = {};
+    for (const name of form.counters) {
+      const text = (typed[name] ?? "").trim();
+      if (text !== "" || !OPTIONAL_COUNTERS.includes(name)) counters[name] = kwhToWh(text);
+    }
     const found = checkReading(when, counters, form.counters, neighbours, locale);
     setProblems(found);
-    if (Object.keys(found).length > 0 || when === null) return;
-    onSubmit(readingBody(when, counters as Record<Counter, number>, form));
+    const { import_wh, export_wh, production_wh, wind_wh } = counters;
+    if (Object.keys(found).length > 0 || when === null || typeof import_wh !== "number" || typeof export_wh !== "number") return;
+    onSubmit(readingBody(when, { import_wh, export_wh, production_wh: production_wh ?? undefined, wind_wh: wind_wh ?? undefined }, form));
   };
 
   const label = (name: Counter) => t(name === "production_wh" ? form.productionLabel : `meterReadings.${name}`);
@@ -85,6 +91,7 @@ export function MeterReadingForm({ form, neighbours, correcting, pending, error,
           inputMode="decimal"
           autoComplete="off"
           value={typed[name] ?? ""}
+          hint={OPTIONAL_COUNTERS.includes(name) ? t("meterReadings.optional") : undefined}
           onChange={(e) => setTyped((before) => ({ ...before, [name]: e.target.value }))}
           error={fieldError(name)}
         />

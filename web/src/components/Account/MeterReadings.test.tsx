@@ -97,6 +97,25 @@ describe("meter readings entered by hand", () => {
     expect(sent[0]).not.toHaveProperty("wind_wh");
   });
 
+  it("sends no production counter when the owner has no generation meter and leaves it empty", async () => {
+    const sent: unknown[] = [];
+    renderWithApp(<MeterReadings site="alpha" />, {
+      routes: {
+        "/api/sites": [{ ...site("alpha", null), assets: [asset("solar", 5)] }],
+        "/api/sites/alpha/meter-readings": [PREVIOUS],
+        "POST /api/sites/alpha/meter-readings": (init) => {
+          sent.push(JSON.parse(String(init?.body)));
+          return json({ ...PREVIOUS, id: 2 }, 201);
+        },
+      },
+    });
+    expect(await screen.findByText("Leave empty if the site has no meter for it.")).toBeTruthy();
+    fill("2026-03-02T09:00", "1001", "20.5");
+    fireEvent.click(screen.getByRole("button", { name: "Save reading" }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toEqual({ read_at: new Date("2026-03-02T09:00").toISOString(), import_wh: 1_001_000, export_wh: 20_500 });
+  });
+
   it("leaves production out for a consumer", async () => {
     renderWithApp(<MeterReadings site="alpha" />, {
       routes: { "/api/sites": [{ ...site("alpha", null), kind: "consumer", assets: [] }], "/api/sites/alpha/meter-readings": [PREVIOUS] },
