@@ -5,7 +5,7 @@ import { formatEnergy, formatPercent, getFormatLocale } from "../../lib/format";
 import { formatPeriod } from "../../lib/period";
 import { StatGrid, type Stat } from "./StatGrid";
 
-const kwh = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
+const kwh = (value: number) => value * 1000;
 
 /**
  * Totals over a period from GET /api/communities/{id}/stats. "Shared" is what neighbours delivered
@@ -19,13 +19,13 @@ export function SharingStats({ stats }: { stats: CommunityStats }) {
     { label: t("stats.coverage"), value: formatEnergy(kwh(stats.community_coverage_kwh)), testId: id("coverage") },
     {
       label: t("stats.self"),
-      value: formatPercent(stats.self_sufficiency === undefined ? undefined : stats.self_sufficiency * 100),
+      value: formatPercent(stats.self_sufficiency * 100),
       testId: id("self"),
     },
-    { label: t("stats.savings"), value: stats.savings === undefined ? "—" : formatDecimalPrice(stats.savings, { locale: getFormatLocale() ?? "en", currency: stats.currency }), testId: id("savings") },
+    { label: t("stats.savings"), value: formatDecimalPrice(stats.savings, { locale: getFormatLocale() ?? "en", currency: stats.currency }), testId: id("savings") },
     {
       label: t("stats.co2"),
-      value: stats.co2_avoided_kg === undefined ? "—" : `${stats.co2_avoided_kg.toFixed(1)} kg`,
+      value: `${stats.co2_avoided_kg.toFixed(1)} kg`,
       testId: id("co2"),
     },
     { label: t("stats.produced"), value: formatEnergy(kwh(stats.produced_kwh)) },
@@ -37,12 +37,10 @@ export function SharingStats({ stats }: { stats: CommunityStats }) {
     <section aria-labelledby={id("heading")}>
       <h3 id={id("heading")} className="subsection-title">
         {stats.community}
-        {stats.start && stats.end ? (
-          <span className="muted">
-            {" "}
-            · {formatPeriod(stats.start, stats.end)}
-          </span>
-        ) : null}
+        <span className="muted">
+          {" "}
+          · {formatPeriod(stats.start, stats.end)}
+        </span>
       </h3>
       <StatGrid label={t("stats.label", { community: stats.community })} stats={items} />
     </section>

@@ -19,7 +19,7 @@ function onlineKey(online: boolean | null): string {
 
 function assetsText(site: SiteSnapshot): string {
   const kinds = [...new Set((site.assets ?? []).map((asset) => asset.kind))];
-  return kinds.length > 0 ? kinds.join(" + ") : (site.kind ?? "");
+  return kinds.length > 0 ? kinds.join(" + ") : site.kind;
 }
 
 export function SiteCard({ site, selected = false, onSelect }: Props) {
