@@ -13,7 +13,7 @@ from hub.api.schemas.events import NotificationEvent, PushedNotification
 from hub.db.bulk import insert_json_rows
 from hub.db.models import Notification
 from hub.db.models.base import utcnow
-from hub.events import Event, EventBus, user_channel
+from hub.events import EventBus, user_channel, view_event
 
 
 def notify(
@@ -95,4 +95,5 @@ def push(bus: EventBus, notes: Iterable[Note]) -> None:
             data=note.data,
             created_at=note.created_at,
         )
-        bus.publish(Event.of(NotificationEvent(notification=shown), [user_channel(note.user_id)]))
+        # No envelope model: a settlement pushes one to every resident of a city.
+        bus.publish(view_event(NotificationEvent, None, [user_channel(note.user_id)], shown))
