@@ -483,8 +483,6 @@ export const en = {
       when: "Enter when you read the meter.",
       kwh: "Enter the counter in kWh, e.g. 12345.678.",
       notAfter: "Must be after the previous reading ({{when}}).",
-      future: "Must not be in the future.",
-      readAtServer: "Must be after the previous reading ({{when}}) and not in the future.",
       notBefore: "Must be before the next reading ({{when}}).",
       aboveNext: "Higher than the next reading ({{next}}); a meter's counter only grows.",
       windAboveProduction: "More than the whole production ({{production}}).",

@@ -476,8 +476,6 @@ export const ko: PartialCatalogue = {
       when: "계량기를 읽은 시각을 입력하세요.",
       kwh: "누적값을 kWh로 입력하세요. 예: 12345.678",
       notAfter: "이전 검침({{when}}) 이후여야 합니다.",
-      future: "미래 시각일 수 없습니다.",
-      readAtServer: "이전 검침({{when}}) 이후이고 미래가 아니어야 합니다.",
       notBefore: "다음 검침({{when}})보다 앞이어야 합니다.",
       aboveNext: "다음 검침({{next}})보다 큽니다. 계량기 누적값은 줄지 않습니다.",
       windAboveProduction: "전체 발전량({{production}})보다 많습니다.",

@@ -4,13 +4,12 @@
  */
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError } from "../../api/client";
 import { fromLocalInput, toLocalInput } from "../../lib/datetime";
 import { kwhToWh } from "../../lib/energy";
+import { useErrorText } from "../../hooks/useErrorText";
 import { formatWhen } from "../../lib/format";
 import {
   checkReading,
-  meterKwh,
   OPTIONAL_COUNTERS,
   readingBody,
   type Counter,
@@ -23,17 +22,6 @@ import {
 import { Field } from "../Auth/Field";
 
 const typedKwh = (wh: number | null | undefined): string => (wh === null || wh === undefined ? "" : String(wh / 1000));
-
-/** The hub's refusal of a field, in the chosen language where the form knows what it means. */
-function serverProblem(field: string, { previous, next }: Neighbours, locale: string): Problem | null {
-  if (field === "read_at")
-    return previous
-      ? { key: "meterReadings.errors.readAtServer", values: { when: formatWhen(previous.read_at, locale) } }
-      : { key: "meterReadings.errors.future" };
-  const before = previous?.[field as Counter];
-  if (typeof before === "number" && !next) return { key: "meterReadings.errors.backwards", values: { previous: meterKwh(before, locale) } };
-  return null;
-}
 
 interface Props {
   form: CounterForm;
@@ -55,13 +43,13 @@ export function MeterReadingForm({ form, neighbours, correcting, pending, error,
   );
   const [problems, setProblems] = useState<Record<string, Problem>>({});
 
-  const serverFields = error instanceof ApiError ? error.fields : {};
+  // The form's own checks first (they quote the neighbours in kWh); then the hub's, from its codes.
+  const refused = useErrorText(error);
   const fieldError = (name: string): string | undefined => {
-    const problem = problems[name] ?? (serverFields[name] ? serverProblem(name, neighbours, locale) : null);
-    if (problem) return t(problem.key, problem.values);
-    return serverFields[name];
+    const problem = problems[name];
+    return problem ? t(problem.key, problem.values) : refused.fields[name];
   };
-  const generalError = error instanceof Error && Object.keys(serverFields).length === 0 ? error.message : null;
+  const generalError = Object.keys(refused.fields).length === 0 ? refused.message : null;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

@@ -58,7 +58,7 @@ describe("meter readings entered by hand", () => {
       routes: {
         "/api/sites/alpha/meter-readings": [],
         "POST /api/sites/alpha/meter-readings": () =>
-          json({ detail: [{ loc: ["body", "read_at"], msg: "2026-03-02T09:00:00+00:00 is in the future", type: "value_error" }] }, 422),
+          json({ detail: [{ loc: ["body", "read_at"], msg: "2026-03-02T09:00:00+00:00 is in the future", type: "reading_in_the_future" }] }, 422),
       },
     });
     expect(await screen.findByText("아직 입력한 검침이 없습니다.")).toBeTruthy();
@@ -68,7 +68,8 @@ describe("meter readings entered by hand", () => {
     fireEvent.change(screen.getByLabelText("전력망으로 보낸 양 (kWh)"), { target: { value: "0" } });
     fireEvent.click(screen.getByRole("button", { name: "검침 저장" }));
 
-    const error = await screen.findByText("미래 시각일 수 없습니다.");
+    // Worded from the hub's code, in the chosen language.
+    const error = await screen.findByText("미래의 시각입니다. 계량기를 읽은 시각을 입력하세요.");
     expect(error.closest(".field")?.querySelector("input")?.getAttribute("aria-invalid")).toBe("true");
   });
 
@@ -217,6 +218,20 @@ describe("correcting a hand-entered reading", () => {
       "Reading deleted. The intervals it covered are settled again; your bill shows the change as a correction.",
     );
     await waitFor(() => expect(fetchMock.mock.calls.filter(([url]) => url === "/api/sites/alpha/meter-readings")).toHaveLength(2));
+  });
+
+  it("says in words when the hub no longer has the reading", async () => {
+    renderWithApp(<MeterReadings site="alpha" />, {
+      routes: {
+        "/api/sites/alpha/meter-readings": [NEWER, OLDER],
+        "DELETE /api/sites/alpha/meter-readings/2": () =>
+          json({ detail: "meter reading 2 of site 'alpha' not found", code: "meter_reading_not_found", ctx: { reading: 2, site: "alpha" } }, 404),
+      },
+    });
+    const row = await screen.findByTestId("meter-reading-2");
+    fireEvent.click(within(row).getByRole("button", { name: /^Delete the reading of/ }));
+    fireEvent.click(within(row).getByRole("button", { name: "Delete reading" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("This meter reading was not found.");
   });
 
   it("offers the correction in Korean", async () => {

@@ -8,6 +8,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { getJson, sendJson } from "../../api/client";
+import { useErrorText } from "../../hooks/useErrorText";
 import { useSites } from "../../hooks/useSites";
 import { equipmentOf, UNKNOWN_EQUIPMENT } from "../../lib/equipment";
 import { formatWhen } from "../../lib/format";
@@ -56,6 +57,7 @@ export function MeterReadings({ site }: { site: string }) {
     onSuccess: () => settled("withdrawn"),
   });
 
+  const withdrawRefused = useErrorText(withdraw.error);
   const correcting = list.find((r) => r.id === editing);
   const columns = form.counters;
   const label = (name: (typeof columns)[number]) => t(name === "production_wh" ? form.productionLabel : `meterReadings.${name}`);
@@ -102,7 +104,7 @@ export function MeterReadings({ site }: { site: string }) {
       ) : null}
       {withdraw.error ? (
         <p className="field__error" role="alert">
-          {withdraw.error.message}
+          {withdrawRefused.message}
         </p>
       ) : null}
       {list.length > 0 ? (
