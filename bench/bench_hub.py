@@ -5,9 +5,11 @@ run on this machine (a bare aiomqtt subscriber for ingest, and for batched inges
 ``COPY`` of the same rows into the same PostgreSQL; a bare ``websockets`` broadcast server for
 /ws). Needs PostgreSQL (POWERSHARE_TEST_PG, default 127.0.0.1:5432/test) and
 the mosquitto binary (the bench runs its own broker, tuned for bursts). Every run uses a fresh
-database and its own community, so runs never meet. Bounded to well under 3 minutes.
+database and its own community, so runs never meet. The ingest part is bounded to well under
+3 minutes; the /ws part (1,000, 5,000 and 10,000 clients: p50, p95, p99 and the server's peak
+memory, each beside the bare server's) takes about 4.
 
-    .venv/bin/python bench/bench_hub.py [--quick]
+    .venv/bin/python bench/bench_hub.py [--quick] [--only ingest|ws]
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
@@ -39,7 +42,7 @@ import httpx
 import psycopg
 import uvloop
 import websockets
-from ws_load import LoadResult, run_load
+from ws_load import LoadResult, raise_open_files_limit, run_load
 
 PG_ADMIN = os.environ.get("POWERSHARE_TEST_PG", "postgresql://127.0.0.1:5432/test")
 MQTT_HOST = "127.0.0.1"
@@ -340,6 +343,13 @@ def on_uvloop(main: Coroutine[Any, Any, None]) -> None:
 
 @contextmanager
 def running_hub_process(database_url: str, community: str) -> Iterator[str]:
+    with hub_process_and_pid(database_url, community) as (base, _pid):
+        yield base
+
+
+@contextmanager
+def hub_process_and_pid(database_url: str, community: str) -> Iterator[tuple[str, int]]:
+    """The hub's base URL and its process id (whose memory the /ws part reads)."""
     port = free_port()
     ready, stop = mp.Event(), mp.Event()
     process = mp.Process(target=hub_process, args=(database_url, port, community, MQTT_PORT, ready, stop))
@@ -349,7 +359,8 @@ def running_hub_process(database_url: str, community: str) -> Iterator[str]:
             raise RuntimeError("the hub did not start")
         base = f"http://127.0.0.1:{port}"
         wait_for(lambda: httpx.get(f"{base}/api/health").json()["mqtt"]["connected"], 20)
-        yield base
+        assert process.pid is not None
+        yield base, process.pid
     finally:
         stop.set()
         process.join(20)
@@ -438,18 +449,63 @@ def copy_rate(database_url: str, since: float) -> list[float]:
 # --- /ws fan-out ---------------------------------------------------------------------------------
 
 
-def fan_out(
-    url: str, clients: int, seconds: int, send: Callable[[int], None], cookie: str = ""
-) -> LoadResult:
-    """One update per second for ``seconds`` to ``clients`` websocket clients (see ws_load).
+WS_CLIENTS = (1000, 5000, 10_000)
+CLIENTS_PER_PROCESS = 5000  # one load process did as well as two up to here; 10,000 take two
 
-    One process of raw-protocol clients: measured against the bare server, it costs about a
-    quarter of the CPU per event of ``websockets`` clients, and a second process only adds
-    scheduling on two cores.
+
+@dataclass
+class FanOut:
+    load: LoadResult
+    peak_rss_mb: float  # the server's resident memory at its highest during the run
+
+
+def fan_out(
+    url: str, clients: int, seconds: int, send: Callable[[int], None], server_pid: int, cookie: str = ""
+) -> FanOut:
+    """One update per second for ``seconds`` to ``clients`` websocket clients (see ws_load),
+    while the server's resident memory is watched.
+
+    Raw-protocol clients: measured against the bare server, they cost about a quarter of the CPU
+    per event of ``websockets`` clients; a second process only adds scheduling on two cores, so
+    one carries up to 5,000 clients.
     """
-    result = run_load(url, clients, seconds, send, processes=1, cookie=cookie)
+    processes = -(-clients // CLIENTS_PER_PROCESS)
+    with PeakRss(server_pid) as rss:
+        result = run_load(url, clients, seconds, send, processes=processes, cookie=cookie)
     print(result.summary(), flush=True)
-    return result
+    print(f"    server's peak RSS {rss.peak_mb:,.0f} MB", flush=True)
+    return FanOut(result, rss.peak_mb)
+
+
+class PeakRss:
+    """The highest resident set size of a process while the block runs (Linux /proc)."""
+
+    def __init__(self, pid: int, every_s: float = 0.2) -> None:
+        self.pid, self.every_s = pid, every_s
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while True:
+            self.peak_mb = max(self.peak_mb, rss_mb(self.pid))
+            if self._stop.wait(self.every_s):
+                return
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024  # kB
+    return float("nan")
 
 
 def bare_ws_server(port: int, updates: Any, ready: Any, stop: Any) -> None:
@@ -496,6 +552,8 @@ def main() -> None:
     single = int(60_000 * scale)  # messages of one reading
     batched = int(3_000 * scale)  # messages of 100 readings
     rows: list[Row] = []
+    # The hub and the bare server, started from here, each hold every /ws client's socket.
+    raise_open_files_limit(max(WS_CLIENTS) + 1000)
     with own_mosquitto() as port:
         global MQTT_PORT
         MQTT_PORT = port
@@ -511,7 +569,7 @@ def run_all(quick: bool, only: str | None, single: int, batched: int, rows: list
 
     with fresh_database() as database_url:
         community = f"c{uuid.uuid4().hex[:10]}"
-        with running_hub_process(database_url, community) as base:
+        with hub_process_and_pid(database_url, community) as (base, hub_pid):
             print("hub: warm-up …", flush=True)
             ingest_run(base, database_url, community, WARM_UP, 1, seq=1)
             if only != "ws":
@@ -572,7 +630,9 @@ def run_all(quick: bool, only: str | None, single: int, batched: int, rows: list
                     await client.publish(topic(community, 0), payload, qos=1)
 
             seconds = 5 if quick else 10
-            for clients in (1000, 5000):
+            # What the peak RSS rows add to: the hub with no /ws client (after any ingest part).
+            rows.append(Row("/ws: hub's RSS before any client", rss_mb(hub_pid), "MB", "—", None, False))
+            for clients in WS_CLIENTS:
                 print(f"/ws: {clients} clients, bare websockets baseline …", flush=True)
                 port = free_port()
                 updates: Queue[str | None] = mp.Queue()
@@ -584,25 +644,43 @@ def run_all(quick: bool, only: str | None, single: int, batched: int, rows: list
                 def send_bare(n: int, q: Queue[str | None] = updates) -> None:
                     q.put(update_text(n))
 
-                bare = fan_out(f"ws://127.0.0.1:{port}", clients, seconds, send_bare)
+                assert server.pid is not None
+                bare = fan_out(f"ws://127.0.0.1:{port}", clients, seconds, send_bare, server.pid)
                 stop.set()
                 updates.put(None)
                 server.join(10)
                 print(f"/ws: {clients} clients, hub …", flush=True)
-                hub = fan_out(ws_url, clients, seconds, lambda n: asyncio.run(one_update(n)), session)
-                rows.append(
-                    Row(
-                        f"/ws {clients} clients, 1 update/s: p99",
-                        hub.p99 * 1000,
-                        "ms",
-                        "≤ 250",
-                        bare.p99 * 1000,
-                        False,
-                    )
+                hub = fan_out(
+                    ws_url, clients, seconds, lambda n: asyncio.run(one_update(n)), hub_pid, session
                 )
-                rows.append(
-                    Row(f"  events delivered (of {hub.expected})", hub.delivered, "", "all", bare.delivered)
-                )
+                rows += ws_rows(clients, hub, bare)
+
+
+def ws_rows(clients: int, hub: FanOut, bare: FanOut) -> list[Row]:
+    """Publish → received delays (the issue's goal is on p99) and the server's memory, each
+    beside the bare broadcast server's at the same number of clients."""
+    rows = [
+        Row(
+            f"/ws {clients:,} clients, 1 update/s: p{p}",
+            hub.load.percentile(p) * 1000,
+            "ms",
+            "≤ 250" if p == 99 else "—",
+            bare.load.percentile(p) * 1000,
+            False,
+        )
+        for p in (50, 95, 99)
+    ]
+    rows.append(Row("  hub's peak RSS", hub.peak_rss_mb, "MB", "—", bare.peak_rss_mb, False))
+    rows.append(
+        Row(
+            f"  events delivered (of {hub.load.expected:,})",
+            hub.load.delivered,
+            "",
+            "all",
+            bare.load.delivered,
+        )
+    )
+    return rows
 
 
 def print_table(rows: list[Row]) -> None:

@@ -31,6 +31,7 @@ import json
 import multiprocessing as mp
 import os
 import queue
+import resource
 import statistics
 import time
 from array import array
@@ -355,9 +356,13 @@ class LoadResult:
     def delivered(self) -> int:
         return len(self.delays)
 
+    def percentile(self, p: int) -> float:
+        """The ``p``-th percentile of the delays, in seconds (NaN without two of them)."""
+        return statistics.quantiles(self.delays, n=100)[p - 1] if len(self.delays) > 1 else float("nan")
+
     @property
     def p99(self) -> float:
-        return statistics.quantiles(self.delays, n=100)[98] if len(self.delays) > 1 else float("nan")
+        return self.percentile(99)
 
     def summary(self) -> str:
         per_event = self.cpu_s / self.delivered * 1e6 if self.delivered else float("nan")
@@ -389,6 +394,7 @@ def run_load(
 
     The run ends as soon as every client has every update, or ``grace_s`` after the last one.
     """
+    raise_open_files_limit(clients // processes + 1 + 100)
     shares = [clients // processes + (1 if n < clients % processes else 0) for n in range(processes)]
     links = [ProcessLink.create() for _ in shares]
     workers = [
@@ -415,6 +421,17 @@ def run_load(
     if result.connected < clients:
         raise LoadError(f"only {result.connected} of {clients} clients connected: {result.problems}")
     return result
+
+
+def raise_open_files_limit(needed: int) -> None:
+    """Let this process (and the processes it starts after) hold ``needed`` sockets: the soft
+    limit is often 1,024, the hard limit much more; beyond the hard limit only root helps."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        if wanted < needed:
+            raise LoadError(f"{needed} sockets need an open-files limit above the hard limit {hard}")
 
 
 def wait_ready(link: ProcessLink, worker: mp.Process, within_s: float = 180.0) -> bool:
