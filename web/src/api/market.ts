@@ -15,14 +15,15 @@ export function createOrder(draft: OrderDraft): Promise<EnergyRequest | EnergyOf
   return sendJson("POST", collection(draft.kind), draft.body);
 }
 
-export function cancelOrder(kind: OrderKind, id: string | number): Promise<unknown> {
-  return sendJson("POST", `${collection(kind)}/${encodeURIComponent(String(id))}/cancel`);
+/** The order as the hub now has it. */
+export function cancelOrder(kind: OrderKind, id: number): Promise<EnergyRequest | EnergyOffer> {
+  return sendJson("POST", `${collection(kind)}/${id}/cancel`);
 }
 
 export function createStandingOrder(site: string, body: StandingOrderCreate): Promise<StandingOrder> {
   return sendJson("POST", endpoints.standingOrders(site), body);
 }
 
-export function deleteStandingOrder(id: number): Promise<unknown> {
+export function deleteStandingOrder(id: number): Promise<void> {
   return sendJson("DELETE", endpoints.standingOrder(id));
 }

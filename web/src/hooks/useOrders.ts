@@ -25,7 +25,7 @@ export function useCancelOrder(kind: OrderKind) {
   const { push } = useToasts();
   const { t } = useTranslation();
   return useMutation({
-    mutationFn: (id: string | number) => cancelOrder(kind, id),
+    mutationFn: (id: number) => cancelOrder(kind, id),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: keyOf(kind) }),
     onError: (error) => push({ level: "error", title: t("market.cancel.failed"), message: error.message }),
   });

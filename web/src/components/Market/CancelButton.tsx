@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import type { OrderKind } from "../../api/market";
 import { useCancelOrder } from "../../hooks/useOrders";
 
-export function CancelButton({ kind, id }: { kind: OrderKind; id: string | number }) {
+export function CancelButton({ kind, id }: { kind: OrderKind; id: number }) {
   const { t } = useTranslation();
   const cancel = useCancelOrder(kind);
   return (
