@@ -6,8 +6,9 @@ INSERTs would take minutes to write. SQLite gets ordinary executemany statements
 inside the session's transaction, through SQLAlchemy's documented raw-connection access.
 
 Rows given as tuples of plain values (``insert_values``) skip the per-value conversion of
-``insert_rows``: the ledger writes thousands of lines per interval, and converting each
-value costs more than COPY does. Rows whose new ids are needed (``insert_json_rows``) go as
+``insert_rows`` and go as COPY text built in one pass, the values all rows share written
+once: the ledger writes thousands of lines per interval, and converting each value costs
+more than COPY does. Rows whose new ids are needed (``insert_json_rows``) go as
 one JSON document in one ``INSERT … RETURNING``.
 """
 
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -65,21 +67,59 @@ async def insert_rows(
 
 
 async def insert_values(
-    session: AsyncSession, model: type[DeclarativeBase], columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    session: AsyncSession,
+    model: type[DeclarativeBase],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    same: Mapping[str, Any] | None = None,
 ) -> None:
-    """Insert ``rows``, each the values of ``columns`` in that order, plain: enums as their
-    stored values (``Enum.value``), money as Decimal, times as aware datetimes."""
+    """Insert ``rows``, each the values of ``columns`` in that order, and with each the values of
+    ``same`` (one value for every row). Values plain: enums as their stored values
+    (``Enum.value``), money as Decimal, times as aware datetimes."""
     if not rows:
         return
     table = _table(model)
+    constants = dict(same or {})
     if not _on_postgresql(session):
-        await session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        statement = insert(table).values({c: _plain(v) for c, v in constants.items()})
+        await session.execute(statement, [dict(zip(columns, row, strict=True)) for row in rows])
         return
-    names = ", ".join(f'"{c}"' for c in columns)
+    # COPY's text format, built here: a value's text costs less than psycopg's write_row spends
+    # on it, and the values every row shares are written out once.
+    names = ", ".join(f'"{c}"' for c in (*constants, *columns))
+    head = "".join(f"{_copy_text(v)}\t" for v in constants.values())
+    text = "".join([head + "\t".join(map(_copy_text, row)) + "\n" for row in rows])
     driver = await _driver(session)
     async with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            await copy.write_row(row)
+        await copy.write(text.encode())
+
+
+def _text(value: str) -> str:
+    if _SPECIAL.search(value) is None:
+        return value
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+_SPECIAL = re.compile(r"[\\\t\n\r]")  # what COPY's text format escapes with a backslash
+
+# A value's text in COPY's text format, by its exact type (so True is t, not the int 1).
+_COPY_TEXT: dict[type, Callable[[Any], str]] = {
+    str: _text,
+    int: str,
+    Decimal: str,  # PostgreSQL parses a decimal's text (exponents too) exactly
+    bool: lambda value: "t" if value else "f",
+    type(None): lambda _: "\\N",
+    datetime: datetime.isoformat,
+}
+
+
+def _copy_text(value: Any) -> str:
+    to_text = _COPY_TEXT.get(type(value))
+    if to_text is not None:
+        return to_text(value)
+    if isinstance(value, enum.Enum):
+        return _copy_text(value.value)
+    raise TypeError(f"cannot COPY a {type(value).__name__}")
 
 
 async def update_rows(

@@ -39,6 +39,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.db.models import LedgerKind, LedgerLine, Settlement
+from hub.market.correction_notes import CorrectionNote, stored
 from hub.market.ledger import money, site_account
 
 # Sums start here so that every figure carries four decimals ("0.0000", never "0").
@@ -110,7 +111,7 @@ class Settled:
     retail_price: Decimal
     feed_in_price: Decimal
     revision: int = 1
-    note: str | None = None
+    correction: CorrectionNote | None = None  # why the latest revision was needed
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +126,15 @@ class Adjustment:
 
     interval_start: datetime
     revision: int  # the interval's latest
-    note: str | None
+    correction: CorrectionNote | None  # why it was settled again
     amount: Decimal  # > 0 the household pays more
     import_wh: int  # change in energy received
     export_wh: int  # change in energy given
+
+    @property
+    def note(self) -> str | None:
+        """Why, in English (the CSV export's wording)."""
+        return None if self.correction is None else self.correction.text()
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +234,7 @@ def _adjustment(start: datetime, lines: list[Line], tariff: Settled) -> Adjustme
     return Adjustment(
         interval_start=start,
         revision=tariff.revision,
-        note=tariff.note,
+        correction=tariff.correction,
         amount=ZERO - sum((line.amount for line in lines), ZERO),
         import_wh=imported,
         export_wh=exported,
@@ -292,7 +298,7 @@ async def load_lines(
             )
         )
         settled = {
-            s.start: Settled(s.retail_price, s.feed_in_price, s.revision, s.note)
+            s.start: Settled(s.retail_price, s.feed_in_price, s.revision, stored(s.note_code, s.note_sites))
             for s in settlements
             if s.start in starts
         }

@@ -48,6 +48,7 @@ from hub.db.models import (
     TransactionStatus,
 )
 from hub.events import EventBus
+from hub.market.correction_notes import why
 from hub.market.expost import Metered, allocation_price
 from hub.market.intervals import floor_to, starts_between
 from hub.market.ledger import Line, Posting, Tariff, money, reversal
@@ -56,7 +57,7 @@ from hub.market.orders import interval_of
 from hub.market.settlement import Delivery, ExPost, Outcome, Trade, digest, settle
 from hub.market.sharing import period_at
 from hub.metrics import HubMetrics
-from hub.notify import Notice, Stored, notify_all
+from hub.notify import Note, Notice, Stored, notify_all
 from hub.outbox import Outbox
 from powershare_wire.clock import Clock
 
@@ -72,8 +73,7 @@ REVISION_OVERLAP = timedelta(seconds=60)  # ingest stamps rows before it commits
 class Inputs:
     """Everything one settlement depends on, read in one transaction."""
 
-    booked: Sequence[Row[Any]]  # the interval's trades as stored, in id order: BOOKED first, then the rest
-    columns: tuple[str, ...]  # the names of booked's columns
+    booked: Sequence[Row[Any]]  # the interval's trades as stored (BOOKED's columns), in id order
     trades: list[Trade]  # the same trades, as settlement reads them
     meters: dict[str, Metered]
     tariff: Tariff
@@ -84,8 +84,8 @@ class Inputs:
         return digest(self.mode, self.trades, self.meters, self.tariff, self.ex_post)
 
 
-# The columns settlement reads of a stored trade, first in its row and in this order: the
-# Trade, then its outcome as last settled. The row's other columns follow, for its view.
+# The columns settlement reads of a stored trade, in this order: the Trade, then its outcome
+# as last settled. A view's other columns are read only for the trades that need one (_views).
 BOOKED = (
     "id",
     "seller_site_id",
@@ -127,17 +127,12 @@ async def inputs(
     session: AsyncSession, community: Community, start: datetime, settled: Settlement | None
 ) -> Inputs:
     end = start + interval_of(community)
-    # Plain rows, neither ORM objects nor views: an interval of a city holds thousands of
-    # trades, and only those whose outcome changes become views (for their /ws events). A
-    # first settlement changes every trade, so it reads whole rows; a correction changes a
-    # few, so it reads what settlement needs and the rest of the changed rows after (_views).
+    # Plain rows of the columns settlement needs, neither ORM objects nor views: an interval of
+    # a city holds thousands of trades, and few of them become views (_views).
     table = _table(Transaction)
-    columns = [table.c[name] for name in BOOKED]
-    if settled is None:
-        columns += [c for c in table.c if c.name not in BOOKED]
     booked = (
         await session.execute(
-            select(*columns)
+            select(*(table.c[name] for name in BOOKED))
             .where(
                 table.c.community == community.id,
                 table.c.window_start == start,
@@ -159,10 +154,7 @@ async def inputs(
         shares = {site: Decimal(str(weight)) for site, weight in (period.shares or {}).items()}
         ex_post = ExPost(period.key, price, shares)
     mode = SharingMode.EX_POST if ex_post is not None else SharingMode.MARKET
-    names = tuple(c.name for c in columns)
-    return Inputs(
-        booked, names, trades, await metered(session, community.id, start, end), tariff, mode, ex_post
-    )
+    return Inputs(booked, trades, await metered(session, community.id, start, end), tariff, mode, ex_post)
 
 
 async def settle_interval(
@@ -195,30 +187,26 @@ async def settle_interval(
     settled.retail_price, settled.feed_in_price = read.tariff.retail, read.tariff.feed_in
     settled.shared_wh = outcome.shared_wh
     metered_now = {site: [m.import_wh, m.export_wh] for site, m in sorted(read.meters.items())}
-    settled.note = _why(settled.metered or {}, metered_now) if revision > 1 else None
+    note = why(settled.metered or {}, metered_now) if revision > 1 else None
+    settled.note_code = None if note is None else note.code.value
+    settled.note_sites = list(note.sites) if note is not None and note.sites else None
     settled.metered = metered_now
     settled.settled_at = now
-    outbox = Outbox(events=[transaction_event(view) for view in await _views(session, read, changed)])
-    outbox.notes += await _tell_residents(session, community.id, start, revision, read, outcome, changed)
-    return outbox
-
-
-def _why(before: dict[str, Any], after: dict[str, Any]) -> str:
-    """What made a re-settlement necessary, for the bill: the sites whose meters changed."""
-    changed = sorted(site for site in before.keys() | after.keys() if before.get(site) != after.get(site))
-    if changed:
-        return "late readings from " + ", ".join(changed)
-    return "trades changed"
+    notes, told = await _tell_residents(session, community.id, start, revision, read, outcome, changed)
+    # A resident's notice makes the dashboard fetch the trades again, so a trade's own event goes
+    # out only when one of its sites has no resident to tell (a watcher of that site hears it so).
+    untold = [t for t in changed if not {t["seller_site_id"], t["buyer_site_id"]} <= told]
+    return Outbox(
+        events=[transaction_event(view) for view in await _views(session, untold)], notes=list[Note](notes)
+    )
 
 
 # A posting's identity within its interval: a trade's own posting, or the one posting of its kind.
 PostingKey = tuple[LedgerKind, int | None]
 
 
+# A ledger row's own columns; the interval's (community, interval_start, revision) are the same for all.
 LEDGER_COLUMNS = (
-    "community",
-    "interval_start",
-    "revision",
     "entry",
     "account",
     "kind",
@@ -294,21 +282,11 @@ async def _post(
     for entry, (reversing, posting) in enumerate(batches):
         kind, trade = posting.kind.value, posting.transaction_id
         rows += [
-            (
-                community,
-                start,
-                revision,
-                entry,
-                line.account,
-                kind,
-                line.amount,
-                line.energy_wh,
-                trade,
-                reversing,
-            )
+            (entry, line.account, kind, line.amount, line.energy_wh, trade, reversing)
             for line in posting.lines
         ]
-    await insert_values(session, LedgerLine, LEDGER_COLUMNS, rows)
+    interval = {"community": community, "interval_start": start, "revision": revision}
+    await insert_values(session, LedgerLine, LEDGER_COLUMNS, rows, interval)
 
 
 async def _store_allocations(
@@ -351,7 +329,7 @@ def _apply_deliveries(read: Inputs, done: Sequence[Delivery], now: datetime) -> 
         if status is not delivery.status and not can_move(status, delivery.status):
             log.warning("trade %s cannot become %s from %s", delivery.trade_id, delivery.status, status)
             continue
-        trade = dict(zip(read.columns, row, strict=True))
+        trade = dict(zip(BOOKED, row, strict=True))
         trade.update(
             status=delivery.status,
             delivered_wh=delivery.delivered_wh,
@@ -364,15 +342,13 @@ def _apply_deliveries(read: Inputs, done: Sequence[Delivery], now: datetime) -> 
     return changed
 
 
-async def _views(
-    session: AsyncSession, read: Inputs, changed: Sequence[Mapping[str, Any]]
-) -> list[TransactionOut]:
-    """The changed trades as the API shows them; their other columns read now if not yet."""
+async def _views(session: AsyncSession, changed: Sequence[Mapping[str, Any]]) -> list[TransactionOut]:
+    """The changed trades as the API shows them, their other columns read now."""
+    if not changed:
+        return []
     table = _table(Transaction)
-    if not changed or len(read.columns) == len(table.c):
-        return _VIEWS.validate_python(changed)
     rows = await session.execute(
-        select(*(c for c in table.c if c.name not in read.columns))
+        select(*(c for c in table.c if c.name not in BOOKED))
         .add_columns(table.c.id)
         .where(table.c.id.in_([trade["id"] for trade in changed]))
     )
@@ -411,9 +387,10 @@ async def _tell_residents(
     read: Inputs,
     outcome: Outcome,
     changed: Sequence[Mapping[str, Any]],
-) -> list[Stored]:
+) -> tuple[list[Stored], set[str]]:
     """One notification per resident and interval (not per trade): what was delivered, what it
-    came to, and any shortfall; on a re-settlement only to those whose trades changed."""
+    came to, and any shortfall; on a re-settlement only to those whose trades changed. The
+    notifications, and the sites whose residents they tell."""
     news: dict[str, _SiteNews] = defaultdict(_SiteNews)
     # Each trade as it stands now: as delivered if its outcome changed, else as stored.
     latest: dict[int, tuple[TransactionStatus, int, Decimal | None]] = {
@@ -443,7 +420,7 @@ async def _tell_residents(
             news[site].sold_wh += share.given_wh
             news[site].bought_wh += share.received_wh
     if not news:
-        return []
+        return [], set()
     # The community's owned sites in one read rather than a list of every site with news.
     sites = _table(Site).c
     rows = await session.execute(
@@ -451,10 +428,12 @@ async def _tell_residents(
     )
     owners: dict[str, int | None] = dict(rows.all())
     notices = []
+    told = set()
     for site, item in sorted(news.items()):
         owner = owners.get(site)
         if owner is None:
             continue
+        told.add(site)
         title, body = _headline(site, item, revision)
         data = {
             "site": site,
@@ -467,7 +446,7 @@ async def _tell_residents(
             "shortfall": item.short > 0,
         }
         notices.append(Notice(owner, "settlement", title, body, data))
-    return await notify_all(session, notices)
+    return await notify_all(session, notices), told
 
 
 def _kwh(wh: int) -> str:

@@ -31,6 +31,7 @@ from hub.db.models import (
     UserRole,
 )
 from hub.market.bills import Bill, Item, Line, Settled, bill, month_span, statement
+from hub.market.correction_notes import CorrectionNote, NoteCode
 from hub.market.settler import settle_interval
 from hub.seed import ensure_community, ensure_site, ensure_user
 from tests.conftest import BrokerAddress
@@ -81,6 +82,7 @@ SECOND = [
     *transfer(K.GRID_IMPORT, A, "grid", "0.0600", 200, revision=2),
 ]
 LATE = "late readings from home-b"
+LATE_NOTE = CorrectionNote(NoteCode.LATE_READINGS, ("home-b",))
 
 
 def lines_of(account: str, lines: Sequence[Line]) -> list[Line]:
@@ -150,7 +152,7 @@ def lines_of(account: str, lines: Sequence[Line]) -> list[Line]:
         pytest.param(
             [*FIRST, *SECOND],
             A,
-            {T1: Settled(TARIFF.retail_price, TARIFF.feed_in_price, 2, LATE)},
+            {T1: Settled(TARIFF.retail_price, TARIFF.feed_in_price, 2, LATE_NOTE)},
             {Item.BOUGHT_FROM_GRID: (500, "0.1500")},  # as first settled; the correction is an adjustment
             "0.1110",
             "0.1500",
@@ -191,10 +193,12 @@ def test_a_re_settlement_is_one_adjustment_with_its_note() -> None:
         *transfer(K.TRADE, A, B, "0.0750", 500, revision=3),
         *transfer(K.GRID_FEE, A, "network", "0.0100", 0, revision=3),
     ]
-    settled = {T1: Settled(TARIFF.retail_price, TARIFF.feed_in_price, 3, "late readings from home-a")}
+    late = CorrectionNote(NoteCode.LATE_READINGS, ("home-a",))
+    settled = {T1: Settled(TARIFF.retail_price, TARIFF.feed_in_price, 3, late)}
     s = statement(lines_of(A, [*FIRST, *SECOND, *third]), settled)
     [adjustment] = s.adjustments
-    assert (adjustment.revision, adjustment.note) == (3, "late readings from home-a")
+    assert (adjustment.revision, adjustment.correction) == (3, late)
+    assert adjustment.note == "late readings from home-a"  # the CSV export's wording
     # All of it came from home-b in the end: 0.0750 + 0.0100 instead of 0.1500 from the grid.
     assert str(adjustment.amount) == "-0.0650"
     assert (adjustment.import_wh, adjustment.export_wh) == (0, 0)
@@ -277,7 +281,8 @@ def ledgers(draw: st.DrawFn) -> tuple[list[Line], dict[datetime, Settled]]:
             current = replacement
         retail = Decimal(draw(st.integers(1000, 5000))) / 10_000
         feed_in = Decimal(draw(st.integers(0, 1000))) / 10_000
-        settled[at] = Settled(retail, feed_in, revisions, f"revision {revisions}" if revisions > 1 else None)
+        note = CorrectionNote(NoteCode.TRADES_CHANGED) if revisions > 1 else None
+        settled[at] = Settled(retail, feed_in, revisions, note)
     return lines, settled
 
 
@@ -315,7 +320,9 @@ def test_households_grid_network_and_pool_sum_to_zero(
 BERLIN_JUNE_START = datetime(2026, 5, 31, 22, 0, tzinfo=UTC)  # 1 June, 00:00 in Berlin
 
 
-def settlement(community: str, start: datetime, revision: int = 1, note: str | None = None) -> Settlement:
+def settlement(
+    community: str, start: datetime, revision: int = 1, note: CorrectionNote | None = None
+) -> Settlement:
     return Settlement(
         community=community,
         start=start,
@@ -326,7 +333,8 @@ def settlement(community: str, start: datetime, revision: int = 1, note: str | N
         retail_price=Decimal("0.3000"),
         feed_in_price=Decimal("0.0800"),
         shared_wh=0,
-        note=note,
+        note_code=None if note is None else note.code.value,
+        note_sites=None if note is None else list(note.sites),
         settled_at=start + timedelta(minutes=20),
     )
 
@@ -361,7 +369,11 @@ async def seed_ledger(session: AsyncSession, community: str) -> None:
     first_hour = BERLIN_JUNE_START + timedelta(minutes=15)
     july = datetime(2026, 7, 1, 8, tzinfo=UTC)
     session.add_all(
-        [settlement(community, first_hour, 2, LATE), settlement(community, T1), settlement(community, july)]
+        [
+            settlement(community, first_hour, 2, LATE_NOTE),
+            settlement(community, T1),
+            settlement(community, july),
+        ]
     )
     session.add_all(ledger_rows(community, moved([*FIRST, *SECOND], first_hour)))
     session.add_all(ledger_rows(community, MARKET))
@@ -395,6 +407,7 @@ async def test_a_household_gets_its_bill_as_json_and_csv(
         assert figure(body, "sold_to_grid") == (0, "0.0000")
         [adjustment] = body["adjustments"]
         assert (adjustment["note"], adjustment["revision"], adjustment["amount"]) == (LATE, 2, "-0.0390")
+        assert adjustment["correction"] == {"code": "late_readings", "sites": ["home-b"]}
         assert (body["total"], body["grid_only"], body["savings"]) == ("0.7310", "0.9000", "0.1690")
         assert [s["site"] for s in body["sites"]] == ["home-a", "home-c"]
         home_c = body["sites"][1]
@@ -627,5 +640,6 @@ async def test_a_bill_reads_what_the_settler_posts_and_shows_its_correction(
         assert figure(again, "bought_from_neighbours") == (600, "0.0900")  # as first settled
         [adjustment] = again["adjustments"]
         assert (adjustment["revision"], adjustment["note"]) == (2, "late readings from home-b")
+        assert adjustment["correction"] == {"code": "late_readings", "sites": ["home-b"]}
         assert (adjustment["amount"], adjustment["import_wh"]) == ("-0.0520", 0)
         assert (again["total"], again["grid_only"], again["savings"]) == ("0.3200", "0.4500", "0.1300")

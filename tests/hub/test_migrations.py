@@ -12,7 +12,7 @@ from sqlalchemy import Connection, insert, inspect, select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from hub.db.engine import alembic_config, create_engine, migrate
-from hub.db.models import Base, Community, EnergyRequest, Offer, RawReading, Transaction
+from hub.db.models import Base, Community, EnergyRequest, Offer, RawReading, Settlement, Transaction
 from hub.db.partitions import modelled, partition_name
 
 TABLES = {
@@ -156,5 +156,46 @@ async def test_readings_stored_before_0008_move_into_day_partitions_and_back(db_
             if postgres:
                 kind = await conn.exec_driver_sql("SELECT relkind FROM pg_class WHERE relname = 'readings'")
                 assert kind.scalar_one() == "r"  # a plain table again
+    finally:
+        await engine.dispose()
+
+
+async def test_settlement_notes_stored_before_0011_become_codes_and_back(db_url: str) -> None:
+    """A correction's English note becomes its code and sites, so no stored correction loses its why."""
+    engine = create_engine(db_url)
+    try:
+        await migrate(engine, "0010")
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql(
+                "INSERT INTO communities (id, name, currency, retail_price_per_kwh, feed_in_price_per_kwh,"
+                " settlement_interval_min, settlement_grace_s, co2_g_per_kwh, created_at)"
+                " VALUES ('c', 'c', 'EUR', 0.3, 0.08, 15, 300, 380, '2026-06-01 00:00:00+00')"
+            )
+            for minute, note in (
+                (0, "'late readings from home-a, home-b'"),
+                (15, "'trades changed'"),
+                (30, "NULL"),
+            ):
+                await conn.exec_driver_sql(
+                    'INSERT INTO settlements (community, start, "end", mode, revision, digest, retail_price,'
+                    " feed_in_price, shared_wh, metered, note, settled_at) VALUES ('c',"
+                    f" '2026-06-01 10:{minute:02d}:00+00', '2026-06-01 11:00:00+00', 'market', 2, 'x', 0.3,"
+                    f" 0.08, 0, '{{}}', {note}, '2026-06-01 12:00:00+00')"
+                )
+        await migrate(engine)
+        async with async_sessionmaker(engine)() as session:
+            rows = await session.scalars(select(Settlement).order_by(Settlement.start))
+            assert [(s.note_code, s.note_sites) for s in rows] == [
+                ("late_readings", ["home-a", "home-b"]),
+                ("trades_changed", None),
+                (None, None),
+            ]
+        async with engine.connect() as conn:
+            if engine.dialect.name == "sqlite":  # as hub.db.engine.migrate does: batch rebuilds drop tables
+                await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await conn.run_sync(lambda c: command.downgrade(alembic_config(c), "0010"))
+            await conn.commit()
+            back = await conn.exec_driver_sql("SELECT note FROM settlements ORDER BY start")
+            assert [row[0] for row in back] == ["late readings from home-a, home-b", "trades changed", None]
     finally:
         await engine.dispose()

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hub.db.models import AllocationKey, LedgerKind, SharingMode, Shortfall, TransactionStatus
+from hub.market.correction_notes import CorrectionNote, NoteCode, stored, why
 from hub.market.expost import Metered
 from hub.market.ledger import GRID, NETWORK, Tariff, balances, money, site_account
 from hub.market.settlement import ExPost, Trade, deliveries, digest, pro_rata, settle
@@ -184,3 +185,31 @@ def test_the_digest_changes_with_any_input() -> None:
     assert digest(SharingMode.MARKET, trades, {**meters, "home": Metered(999, 0)}, TARIFF) != base
     assert digest(SharingMode.MARKET, [], meters, TARIFF) != base
     assert digest(SharingMode.MARKET, trades, meters, Tariff(Decimal("0.3100"), TARIFF.feed_in)) != base
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "note", "text"),
+    [
+        (
+            {"a": [100, 0], "b": [0, 50]},
+            {"a": [100, 0], "b": [0, 80]},
+            CorrectionNote(NoteCode.LATE_READINGS, ("b",)),
+            "late readings from b",
+        ),
+        # A site heard of for the first time, and one whose readings were withdrawn, both count.
+        (
+            {"c": [10, 0], "a": [5, 0]},
+            {"a": [5, 0], "b": [0, 1]},
+            CorrectionNote(NoteCode.LATE_READINGS, ("b", "c")),
+            "late readings from b, c",
+        ),
+        ({"a": [100, 0]}, {"a": [100, 0]}, CorrectionNote(NoteCode.TRADES_CHANGED), "trades changed"),
+    ],
+)
+def test_a_correction_is_noted_as_a_code_and_the_sites_whose_meters_changed(
+    before: dict[str, list[int]], after: dict[str, list[int]], note: CorrectionNote, text: str
+) -> None:
+    assert why(before, after) == note
+    assert note.text() == text
+    assert stored(note.code.value, list(note.sites) or None) == note
+    assert stored(None, None) is None

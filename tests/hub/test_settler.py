@@ -4,6 +4,7 @@ ledger balances, and late readings re-settle it, once."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,9 @@ from hub.db.models import (
     Settlement,
     SharingMode,
     SharingPeriod,
+    Site,
     SiteInterval,
+    SiteKind,
     Transaction,
     TransactionStatus,
 )
@@ -33,6 +36,7 @@ from hub.market.expost import Metered
 from hub.market.ledger import Line, Tariff, money
 from hub.market.settlement import Trade, settle
 from hub.market.settler import settle_interval
+from hub.outbox import Outbox
 from tests.conftest import BrokerAddress
 from tests.hub.conftest import HubFactory, RunningHub
 from tests.hub.test_bills import trade
@@ -130,7 +134,7 @@ async def test_a_trade_is_settled_from_the_meters_and_corrected_by_late_readings
         row = await hub.seed(settlement)
         assert row is not None
         assert row.revision == 2
-        assert row.note == "late readings from home-near"
+        assert (row.note_code, row.note_sites) == ("late_readings", ["home-near"])
         lines = await ledger(hub, community)
         assert sum(line.amount for line in lines) == 0
         reversed_lines = [line for line in lines if line.reversal]
@@ -154,9 +158,10 @@ async def test_a_trade_is_settled_from_the_meters_and_corrected_by_late_readings
                 params={"start": start.isoformat(), "end": (start + timedelta(minutes=15)).isoformat()},
             )
         ).json()
-        assert [(s["revision"], s["note"], s["shared_wh"]) for s in settlements] == [
-            (2, "late readings from home-near", 1000)
+        assert [(s["revision"], s["correction"], s["shared_wh"]) for s in settlements] == [
+            (2, {"code": "late_readings", "sites": ["home-near"]}, 1000)
         ]
+        assert settlements[0]["note"] == "late readings from home-near"  # in English too, as before
         admin = await hub.admin()
         checked = (await admin.get(f"/api/communities/{community}/ledger/audit")).json()
         assert (checked["balanced"], checked["lines"]) == (True, len(lines))
@@ -381,3 +386,48 @@ async def test_a_correction_reverses_only_the_postings_it_changes(
             return await audit(session, community)
 
         assert (await hub.seed(checked)).balanced
+
+
+async def test_a_settled_trade_is_announced_on_its_own_only_to_a_site_without_a_resident(
+    amqtt_broker: BrokerAddress, db_url: str, start_hub: HubFactory, community: str
+) -> None:
+    """Residents hear of a settlement by one notice per site (their dashboard then fetches the
+    trades again), so a trade's own /ws event goes out only when one of its sites has nobody to tell."""
+    async with start_hub(amqtt_broker, db_url) as hub:
+        for name, kind in (("a", "consumer"), ("b", "provider")):
+            await hub.resident(f"{name}@example.org", f"home-{name}", community, kind=kind)
+
+        async def seeded(session: AsyncSession) -> tuple[int, int]:
+            session.add(Site(id="home-x", community=community, name="x", kind=SiteKind.PROVIDER, assets=[]))
+            await session.flush()  # before the rows that name it
+            rows = [
+                trade(community, "home-b", "home-a", PAST, TransactionStatus.SCHEDULED, 1000, 0, None),
+                trade(community, "home-x", "home-a", PAST, TransactionStatus.SCHEDULED, 500, 0, None),
+            ]
+            session.add_all(rows)
+            for site, imported, exported in (("home-a", 1500, 0), ("home-b", 0, 1000), ("home-x", 0, 500)):
+                session.add(
+                    SiteInterval(
+                        site_id=site, start=PAST, import_wh=imported, export_wh=exported, readings=10
+                    )
+                )
+            await session.flush()
+            return rows[0].id, rows[1].id
+
+        between_residents, from_nobody = await hub.seed(seeded)
+
+        async def settled(session: AsyncSession) -> Outbox:
+            found = await session.get(Community, community)
+            assert found is not None
+            outbox = await settle_interval(session, found, PAST, PAST + timedelta(hours=1))
+            assert outbox is not None
+            return outbox
+
+        outbox = await hub.seed(settled)
+        assert sorted(note.data["site"] for note in outbox.notes) == ["home-a", "home-b"]
+        events = [json.loads(event.text) for event in outbox.events]
+        assert [(e["type"], e["transaction"]["id"]) for e in events] == [("transaction", from_nobody)]
+        [announced] = events
+        assert announced["transaction"]["status"] == "completed"
+        assert announced["transaction"]["delivered_wh"] == 500
+        assert between_residents != from_nobody

@@ -17,6 +17,7 @@ from hub.api.schemas.settlement import (
     LedgerAudit,
     SettlementOut,
     UnbalancedPosting,
+    settlement_out,
 )
 from hub.db.models import Allocation, AllocationKey, Settlement, SharingPeriod, UserRole
 from hub.market.audit import audit
@@ -47,7 +48,7 @@ async def list_settlements(
         .where(Settlement.community == community.id, Settlement.start >= since, Settlement.start < until)
         .order_by(Settlement.start.desc())
     )
-    return [SettlementOut.model_validate(row) for row in rows]
+    return [settlement_out(row) for row in rows]
 
 
 @router.get("/communities/{community_id}/ledger/audit", operation_id="ledger-audit")

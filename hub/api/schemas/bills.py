@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from hub.api.schemas.settlement import CorrectionOut, correction_out
 from hub.market.bills import Adjustment, Bill, Figure, Item, Statement
 
 
@@ -22,7 +23,8 @@ class FigureOut(BaseModel):
 class AdjustmentOut(BaseModel):
     interval_start: datetime
     revision: int = Field(description="The interval's latest settlement")
-    note: str | None = Field(description="Why it was settled again, e.g. late readings from a site")
+    correction: CorrectionOut | None = Field(description="Why it was settled again, as a code")
+    note: str | None = Field(description="The correction in English, e.g. late readings from a site")
     amount: Decimal = Field(description="> 0 the household pays more than first billed")
     import_wh: int = Field(description="Change in energy received")
     export_wh: int = Field(description="Change in energy given")
@@ -73,6 +75,7 @@ def _adjustment(a: Adjustment) -> AdjustmentOut:
     return AdjustmentOut(
         interval_start=a.interval_start,
         revision=a.revision,
+        correction=correction_out(a.correction),
         note=a.note,
         amount=a.amount,
         import_wh=a.import_wh,

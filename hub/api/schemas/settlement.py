@@ -6,15 +6,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from hub.db.models import AllocationKey, SharingMode
+from hub.db.models import AllocationKey, Settlement, SharingMode
+from hub.market.correction_notes import CorrectionNote, NoteCode, stored
 
 
 class SettlementOut(BaseModel):
     """One interval of a community as last settled from the meters."""
-
-    model_config = ConfigDict(from_attributes=True)
 
     start: datetime
     end: datetime
@@ -25,8 +24,41 @@ class SettlementOut(BaseModel):
     )
     retail_price: Decimal
     feed_in_price: Decimal
-    note: str | None = Field(description="Why the latest revision was needed, e.g. late readings from a site")
+    correction: CorrectionOut | None = Field(
+        description="Why the latest revision was needed, as a code (null: a first settlement)"
+    )
+    note: str | None = Field(description="The correction in English, e.g. late readings from a site")
     settled_at: datetime
+
+
+class CorrectionOut(BaseModel):
+    """Why an interval was settled again, as a code the dashboard words in the resident's language."""
+
+    code: NoteCode = Field(
+        description="late_readings: the meters of the sites listed in sites showed something new;"
+        " trades_changed: the meters did not change, the interval's trades (or its sharing) did"
+    )
+    sites: list[str] = Field(description="late_readings: the sites whose meters changed, sorted")
+
+
+def correction_out(note: CorrectionNote | None) -> CorrectionOut | None:
+    return None if note is None else CorrectionOut(code=note.code, sites=list(note.sites))
+
+
+def settlement_out(row: Settlement) -> SettlementOut:
+    note = stored(row.note_code, row.note_sites)
+    return SettlementOut(
+        start=row.start,
+        end=row.end,
+        mode=row.mode,
+        revision=row.revision,
+        shared_wh=row.shared_wh,
+        retail_price=row.retail_price,
+        feed_in_price=row.feed_in_price,
+        correction=correction_out(note),
+        note=None if note is None else note.text(),
+        settled_at=row.settled_at,
+    )
 
 
 class UnbalancedPosting(BaseModel):

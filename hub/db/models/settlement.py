@@ -56,7 +56,10 @@ class Settlement(Base):
     shared_wh: Mapped[int] = mapped_column(BigInteger, default=0)  # delivered between neighbours
     # The meters it was settled from, {site: [import_wh, export_wh]}: a correction names what changed.
     metered: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    note: Mapped[str | None] = mapped_column(String(500))  # why the latest revision was needed
+    # Why the latest revision was needed, as a code (hub.market.correction_notes.NoteCode) and,
+    # for late readings, the sites whose meters changed; None on a first settlement.
+    note_code: Mapped[str | None] = mapped_column(String(32))
+    note_sites: Mapped[list[str] | None]
     settled_at: Mapped[datetime]
 
 
