@@ -7,6 +7,7 @@ import asyncio
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -79,6 +80,42 @@ async def eventually(probe: Any, done: Any, what: str, seconds: float = 20) -> A
             return value
         await asyncio.sleep(0.1)
     raise AssertionError(f"no {what} within {seconds} s; last: {value!r}")
+
+
+@dataclass(frozen=True)
+class FailedTrade:
+    """A cleared trade whose interval was settled without the seller's meter."""
+
+    hub: RunningHub
+    seller: httpx.AsyncClient
+    start: datetime
+
+    async def status(self) -> tuple[str, str | None]:
+        """The trade's status and shortfall, as its seller lists it."""
+        [row] = (await self.seller.get("/api/transactions")).json()
+        return row["status"], row["shortfall"]
+
+    async def delivered_wh_once_settled(self) -> int:
+        """Wait until a re-settlement completes the trade; what it delivered."""
+        done = await eventually(self.status, lambda s: s[0] == "completed", "re-settlement")
+        assert done == ("completed", None)
+
+        async def stored(session: AsyncSession) -> Transaction:
+            return (await session.scalars(select(Transaction))).one()
+
+        return (await self.hub.seed(stored)).delivered_wh
+
+
+async def failed_trade(hub: RunningHub, clock: SimClock, community: str, wh: int = 800) -> FailedTrade:
+    """A consumer buys ``wh`` from its near neighbour; only the buyer's meter reports, so once
+    the interval and its grace have passed the trade fails for the seller's missing readings."""
+    _, near, start = await one_trade(hub, community, wh, "0.1000")
+    await meters(hub, start, home_c=(wh, 0))
+    clock.advance((start + timedelta(minutes=15) + GRACE - clock.now()).total_seconds() + 1)
+    failed = FailedTrade(hub, near, start)
+    settled = await eventually(failed.status, lambda s: s[0] == "failed", "settlement")
+    assert settled == ("failed", "readings_missing")
+    return failed
 
 
 async def ledger(hub: RunningHub, community: str) -> list[LedgerLine]:
@@ -192,30 +229,14 @@ async def test_a_trade_whose_seller_sent_no_readings_fails_until_they_arrive(
 ) -> None:
     clock = SimClock.stepped(datetime(2026, 6, 21, 10, 7, tzinfo=UTC))
     async with start_hub(amqtt_broker, sqlite_url, clock=clock) as hub:
-        _, near, start = await one_trade(hub, community, 800, "0.1000")
-        await meters(hub, start, home_c=(800, 0))
-        clock.advance((start + timedelta(minutes=15) + GRACE - clock.now()).total_seconds() + 1)
-
-        async def status() -> tuple[str, str | None]:
-            [row] = (await near.get("/api/transactions")).json()
-            return row["status"], row["shortfall"]
-
-        assert await eventually(status, lambda s: s[0] == "failed", "settlement") == (
-            "failed",
-            "readings_missing",
-        )
+        failed = await failed_trade(hub, clock, community, 800)
         # Nobody is billed for the missing side: the buyer's import went to the grid meanwhile.
         lines = await ledger(hub, community)
         assert {line.kind.value for line in lines if line.account == "site:home-c"} == {"grid_import"}
         assert not [line for line in lines if line.account == "site:home-near"]
 
-        await meters(hub, start, home_near=(0, 800))
-        assert await eventually(status, lambda s: s[0] == "completed", "re-settlement") == ("completed", None)
-
-        async def trade(session: AsyncSession) -> Transaction:
-            return (await session.scalars(select(Transaction))).one()
-
-        assert (await hub.seed(trade)).delivered_wh == 800
+        await meters(hub, failed.start, home_near=(0, 800))
+        assert await failed.delivered_wh_once_settled() == 800
         # The interval's settlements keep balancing through the correction.
         assert sum(line.amount for line in await ledger(hub, community)) == 0
 
