@@ -1,11 +1,15 @@
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { useRegister, useSignIn } from "../../hooks/useAuth";
 import { useErrorText } from "../../hooks/useErrorText";
+import { LanguageSwitch } from "../Account/LanguageSwitch";
 import { Field } from "./Field";
 
 type Mode = "sign-in" | "register";
 
+/** Sign in, or create an account; the language can be chosen here before anything else. */
 export function SignIn() {
+  const { t } = useTranslation();
   const [mode, setMode] = useState<Mode>("sign-in");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -44,25 +48,28 @@ export function SignIn() {
     registration.reset();
   };
 
-  const title = mode === "sign-in" ? "Sign in" : "Create your account";
+  const title = mode === "sign-in" ? t("auth.signIn") : t("auth.register");
   return (
     <main className="auth" id="main">
       <div className="auth__brand">
         <span className="brand__mark" aria-hidden="true">
           ⚡
         </span>
-        PowerShare
+        {t("app.name")}
+      </div>
+      <div className="auth__language">
+        <LanguageSwitch />
       </div>
       <form className="card auth__form" onSubmit={(e) => void submit(e)} aria-labelledby="auth-title" noValidate>
         <h1 id="auth-title" className="page-title">
           {title}
         </h1>
-        <p className="muted auth__lead">Share energy with your neighbours and watch it flow live.</p>
+        <p className="muted auth__lead">{t("auth.lead")}</p>
         {mode === "register" ? (
-          <Field label="Your name" autoComplete="name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+          <Field label={t("auth.name")} autoComplete="name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
         ) : null}
         <Field
-          label="Email"
+          label={t("auth.email")}
           type="email"
           autoComplete="email"
           required
@@ -71,12 +78,12 @@ export function SignIn() {
           error={fields.email}
         />
         <Field
-          label="Password"
+          label={t("auth.password")}
           type="password"
           autoComplete={mode === "sign-in" ? "current-password" : "new-password"}
           required
           minLength={mode === "register" ? 8 : undefined}
-          hint={mode === "register" ? "At least 8 characters, not a common or easily guessed one." : undefined}
+          hint={mode === "register" ? t("auth.passwordHint") : undefined}
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           error={fields.password}
@@ -84,15 +91,15 @@ export function SignIn() {
         {mode === "register" ? (
           <>
             <Field
-              label="Community (optional)"
-              hint="The id your community organiser gave you. Without an invitation, an admin approves you first."
+              label={t("auth.community")}
+              hint={t("auth.communityHint")}
               value={community}
               onChange={(e) => setCommunity(e.target.value)}
               error={fields.community}
             />
             <Field
-              label="Invitation code (optional)"
-              hint="Joins the community at once."
+              label={t("auth.invitation")}
+              hint={t("auth.invitationHint")}
               autoComplete="off"
               value={invitation}
               onChange={(e) => setInvitation(e.target.value)}
@@ -106,12 +113,12 @@ export function SignIn() {
           </p>
         ) : null}
         <button type="submit" className="button auth__submit" disabled={busy}>
-          {busy ? "Please wait…" : title}
+          {busy ? t("auth.wait") : title}
         </button>
         <p className="auth__switch">
-          {mode === "sign-in" ? "New here? " : "Already have an account? "}
+          {mode === "sign-in" ? t("auth.newHere") : t("auth.haveAccount")}{" "}
           <button type="button" className="link-button" onClick={() => switchTo(mode === "sign-in" ? "register" : "sign-in")}>
-            {mode === "sign-in" ? "Create an account" : "Sign in"}
+            {mode === "sign-in" ? t("auth.toRegister") : t("auth.toSignIn")}
           </button>
         </p>
       </form>
