@@ -26,8 +26,9 @@ export interface LiveSyncOptions {
 }
 
 /**
- * Put an event's item into a cached list. The cache holds the hub's raw answer (the list hooks
- * normalise in `select`): a bare array is updated in place; any other shape is fetched again.
+ * Put an event's item into a cached list. The cache holds the hub's answer as it came (useList
+ * reads a bare array of the generated type, with no `select`), so an array is updated in place;
+ * anything else in the cache is fetched again.
  */
 function upsertInto<T>(queryClient: QueryClient, key: readonly string[], update: (list: T[]) => T[]): void {
   const data = queryClient.getQueryData(key);
