@@ -6,8 +6,10 @@ Accounts are ``site:<id>``, ``grid`` (the retailer the community buys from and s
 (> 0 the account receives money) and quantized to 0.0001 of the currency; energy is signed
 the same way (> 0 the account received energy).
 
-Per delivered trade the buyer pays the seller the energy price (a ``trade`` posting). The
-grid fees of an interval are one posting: each buyer pays the network its trades' fees.
+For each delivered trade the buyer pays the seller the energy price: one ``trade`` posting per
+seller and interval, a line per trade for its buyer (naming the trade) and one line for the
+seller (their sum), so a trade costs one line and a seller one more, not two lines a trade.
+The grid fees of an interval are one posting: each buyer pays the network its trades' fees.
 What a site imported beyond what neighbours delivered it was bought from the grid at retail,
 and what it exported beyond what it delivered to neighbours was sold to the grid at
 feed-in: one posting each per interval, a line per site against one line of the grid.
@@ -48,13 +50,13 @@ class Line:
     account: str
     amount: Decimal
     energy_wh: int = 0
+    transaction_id: int | None = None  # the trade this line pays or is paid for, if one
 
 
 @dataclass(frozen=True, slots=True)
 class Posting:
     kind: LedgerKind
     lines: tuple[Line, ...]
-    transaction_id: int | None = None
 
     def balance(self) -> Decimal:
         return sum((line.amount for line in self.lines), Decimal(0))
@@ -69,7 +71,8 @@ def transfer(
     transaction_id: int | None = None,
 ) -> Posting:
     """``payer`` pays ``payee`` for ``energy_wh`` going the other way (0: money only)."""
-    return Posting(kind, (Line(payer, -amount, energy_wh), Line(payee, amount, -energy_wh)), transaction_id)
+    lines = (Line(payer, -amount, energy_wh, transaction_id), Line(payee, amount, -energy_wh, transaction_id))
+    return Posting(kind, lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,16 +93,24 @@ class Delivered:
     fee: Decimal
 
 
-def trade_posting(trade: Delivered) -> Posting:
-    """The buyer pays the seller for what was delivered."""
-    return transfer(
-        LedgerKind.TRADE,
-        site_account(trade.buyer),
-        site_account(trade.seller),
-        money(trade.energy_price, trade.delivered_wh),
-        trade.delivered_wh,
-        trade.transaction_id,
+def seller_posting(trades: Sequence[Delivered]) -> Posting:
+    """One seller's delivered trades of an interval: each buyer pays for its trade (a line each,
+    naming the trade), and the seller is paid their sum (one line, naming none)."""
+    bought = tuple(
+        Line(site_account(t.buyer), -money(t.energy_price, t.delivered_wh), t.delivered_wh, t.transaction_id)
+        for t in trades
     )
+    earned = -sum((line.amount for line in bought), Decimal(0))
+    sold = -sum(line.energy_wh for line in bought)
+    return Posting(LedgerKind.TRADE, (Line(site_account(trades[0].seller), earned, sold), *bought))
+
+
+def trade_postings(trades: Iterable[Delivered]) -> list[Posting]:
+    """A posting per seller (in account order), its trades in the order given."""
+    by_seller: dict[str, list[Delivered]] = defaultdict(list)
+    for trade in trades:
+        by_seller[trade.seller].append(trade)
+    return [seller_posting(by_seller[seller]) for seller in sorted(by_seller)]
 
 
 def gathered(
@@ -164,4 +175,4 @@ def balances(postings: Iterable[Posting]) -> dict[str, Decimal]:
 
 def reversal(lines: Sequence[Line]) -> tuple[Line, ...]:
     """The lines that cancel ``lines``: a correction never edits what was posted."""
-    return tuple(Line(line.account, -line.amount, -line.energy_wh) for line in lines)
+    return tuple(Line(line.account, -line.amount, -line.energy_wh, line.transaction_id) for line in lines)

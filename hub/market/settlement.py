@@ -29,7 +29,7 @@ from hub.market.ledger import (
     fee_posting,
     grid_postings,
     money,
-    trade_posting,
+    trade_postings,
 )
 
 
@@ -160,7 +160,7 @@ def settle(
         for trade in delivered:
             bought[trade.buyer] += trade.delivered_wh
             sold[trade.seller] += trade.delivered_wh
-        postings += [trade_posting(trade) for trade in delivered]
+        postings += trade_postings(delivered)
         fees = fee_posting(delivered)
         if fees is not None:
             postings.append(fees)

@@ -201,8 +201,10 @@ async def settle_interval(
     )
 
 
-# A posting's identity within its interval: a trade's own posting, or the one posting of its kind.
-PostingKey = tuple[LedgerKind, int | None]
+# A posting's identity within its interval: a seller's trades (their account), a trade's own
+# posting (its id: how trades were posted before one posting per seller), or the one posting of
+# its kind (None).
+PostingKey = tuple[LedgerKind, str | int | None]
 
 
 # A ledger row's own columns; the interval's (community, interval_start, revision) are the same for all.
@@ -218,7 +220,11 @@ LEDGER_COLUMNS = (
 
 
 def _key(posting: Posting) -> PostingKey:
-    return posting.kind, posting.transaction_id
+    trades = {line.transaction_id for line in posting.lines}
+    if len(trades) == 1:  # every line for one trade, or for none
+        return posting.kind, trades.pop()
+    # A seller's trades: a line for each trade's buyer, and the seller's line, for no one trade.
+    return posting.kind, next(line.account for line in posting.lines if line.transaction_id is None)
 
 
 async def _standing_postings(
@@ -250,12 +256,15 @@ async def _standing_postings(
     standing: dict[PostingKey, Posting] = {}
     for _, entry in groupby(rows, key=_posting_of):
         posted = list(entry)
-        _, _, reversing, kind, transaction_id, _, _, _ = posted[0]
+        reversing, kind = posted[0][2], posted[0][3]
+        lines_posted = tuple(
+            Line(account, amount, energy, trade) for *_, trade, account, amount, energy in posted
+        )
         if reversing:
-            standing.pop((kind, transaction_id), None)
+            standing.pop(_key(Posting(kind, lines_posted)), None)
         else:
-            posted_lines = tuple(Line(account, amount, energy) for *_, account, amount, energy in posted)
-            standing[kind, transaction_id] = Posting(kind, posted_lines, transaction_id)
+            posting = Posting(kind, lines_posted)
+            standing[_key(posting)] = posting
     return standing
 
 
@@ -271,18 +280,18 @@ async def _post(
     stands are reversed and replaced, the others stay as they were posted."""
     fresh = {_key(p): p for p in postings}
     if len(fresh) != len(postings):
-        raise ValueError("two postings of one interval share a kind and trade: one would be lost")
+        raise ValueError("two postings of one interval share a kind and key: one would be lost")
     gone = [p for k, p in standing.items() if fresh.get(k) != p]
     new = [p for k, p in fresh.items() if standing.get(k) != p] if standing else postings
     batches: Iterable[tuple[bool, Posting]] = [
-        *((True, Posting(p.kind, reversal(p.lines), p.transaction_id)) for p in gone),
+        *((True, Posting(p.kind, reversal(p.lines))) for p in gone),
         *((False, p) for p in new),
     ]
     rows: list[tuple[Any, ...]] = []
     for entry, (reversing, posting) in enumerate(batches):
-        kind, trade = posting.kind.value, posting.transaction_id
+        kind = posting.kind.value
         rows += [
-            (entry, line.account, kind, line.amount, line.energy_wh, trade, reversing)
+            (entry, line.account, kind, line.amount, line.energy_wh, line.transaction_id, reversing)
             for line in posting.lines
         ]
     interval = {"community": community, "interval_start": start, "revision": revision}

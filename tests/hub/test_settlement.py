@@ -88,6 +88,23 @@ def test_the_ledger_of_one_interval_pays_seller_network_and_grid() -> None:
     assert outcome.shared_wh == 1000
 
 
+def test_a_sellers_trades_are_one_posting_a_line_per_trade_and_one_for_the_seller() -> None:
+    trades = [trade(1, "sun", "a", 600), trade(2, "sun", "b", 400), trade(3, "wind", "a", 100)]
+    meters = {"sun": Metered(0, 1000), "wind": Metered(0, 100), "a": Metered(700, 0), "b": Metered(400, 0)}
+    traded = [p for p in settle(trades, meters, TARIFF).postings if p.kind is LedgerKind.TRADE]
+    assert [[(x.account, x.amount, x.energy_wh, x.transaction_id) for x in p.lines] for p in traded] == [
+        [
+            (site_account("sun"), money(PRICE, 600) + money(PRICE, 400), -1000, None),
+            (site_account("a"), -money(PRICE, 600), 600, 1),
+            (site_account("b"), -money(PRICE, 400), 400, 2),
+        ],
+        [
+            (site_account("wind"), money(PRICE, 100), -100, None),
+            (site_account("a"), -money(PRICE, 100), 100, 3),
+        ],
+    ]
+
+
 def test_ex_post_shares_surplus_through_the_pool() -> None:
     meters = {"sun": Metered(0, 1000), "a": Metered(600, 0), "b": Metered(1400, 0)}
     outcome = settle([], meters, TARIFF, ExPost(AllocationKey.DYNAMIC, Decimal("0.2000")))

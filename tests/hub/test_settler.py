@@ -388,7 +388,7 @@ async def test_a_correction_reverses_only_the_postings_it_changes(
         lines, notes = await stored()
         assert settled.revision == 2
         reversed_trades = {x.transaction_id for x in lines if x.reversal and x.kind is LedgerKind.TRADE}
-        assert reversed_trades == {from_b.id}
+        assert reversed_trades == {from_b.id, None}  # home-b's posting: its trade's line, and home-b's own
         assert {x.revision for x in lines if x.transaction_id == from_c.id} == {1}  # home-c's trade stands
         assert nets(lines) == settled_afresh(settled, **second)
         told = [n.data["site"] for n in notes if n.data["revision"] == 2]
@@ -400,7 +400,7 @@ async def test_a_correction_reverses_only_the_postings_it_changes(
         lines, _ = await stored()
         assert settled.revision == 3
         latest = [x for x in lines if x.revision == 3 and x.kind is LedgerKind.TRADE]
-        assert {x.transaction_id for x in latest if x.reversal} == {from_c.id}
+        assert {x.transaction_id for x in latest if x.reversal} == {from_c.id, None}
         assert nets(lines) == settled_afresh(settled, **third)
 
         async def checked(session: AsyncSession) -> Audit:
@@ -452,3 +452,100 @@ async def test_a_settled_trade_is_announced_on_its_own_only_to_a_site_without_a_
         assert announced["transaction"]["status"] == "completed"
         assert announced["transaction"]["delivered_wh"] == 500
         assert between_residents != from_nobody
+
+
+async def test_an_interval_posted_a_posting_per_trade_is_corrected_exactly(
+    amqtt_broker: BrokerAddress, db_url: str, start_hub: HubFactory, community: str
+) -> None:
+    """Intervals settled before trades were posted per seller keep their lines: a correction
+    reverses the per-trade postings and posts the seller's, and the ledger nets to what settling
+    the final meters at once would post."""
+    async with start_hub(amqtt_broker, db_url) as hub:
+        for name, kind in (("a", "consumer"), ("b", "provider")):
+            await hub.resident(f"{name}@example.org", f"home-{name}", community, kind=kind)
+
+        async def seeded(session: AsyncSession) -> list[Trade]:
+            rows = [
+                trade(community, "home-b", "home-a", PAST, TransactionStatus.SCHEDULED, 600, 0, None),
+                trade(community, "home-b", "home-a", PAST, TransactionStatus.SCHEDULED, 400, 0, None),
+            ]
+            session.add_all(rows)
+            for site, imported, exported in (("home-a", 1000, 0), ("home-b", 0, 500)):
+                session.add(
+                    SiteInterval(
+                        site_id=site, start=PAST, import_wh=imported, export_wh=exported, readings=10
+                    )
+                )
+            await session.flush()
+            return [
+                Trade(t.id, t.seller_site_id, t.buyer_site_id, t.energy_wh, t.energy_price, t.fee)
+                for t in rows
+            ]
+
+        trades = await hub.seed(seeded)
+
+        async def settled_once(session: AsyncSession) -> None:
+            found = await session.get(Community, community)
+            assert found is not None
+            assert await settle_interval(session, found, PAST, PAST + timedelta(hours=1)) is not None
+            # As the settler posted trades before: a posting of two lines per trade, both naming it.
+            posted = await session.scalars(
+                select(LedgerLine).where(
+                    LedgerLine.community == community, LedgerLine.kind == LedgerKind.TRADE
+                )
+            )
+            [seller, *buyers] = sorted(posted, key=lambda x: x.transaction_id or 0)
+            assert seller.transaction_id is None
+            for n, line in enumerate(buyers):
+                session.add(
+                    LedgerLine(
+                        community=community,
+                        interval_start=PAST,
+                        revision=1,
+                        entry=100 + n,
+                        account=seller.account,
+                        kind=LedgerKind.TRADE,
+                        amount=-line.amount,
+                        energy_wh=-line.energy_wh,
+                        transaction_id=line.transaction_id,
+                        reversal=False,
+                    )
+                )
+                line.entry = 100 + n
+            await session.delete(seller)
+
+        await hub.seed(settled_once)
+
+        async def corrected(session: AsyncSession) -> tuple[list[LedgerLine], Audit, Settlement]:
+            await session.execute(
+                update(SiteInterval)
+                .where(SiteInterval.site_id == "home-b", SiteInterval.start == PAST)
+                .values(export_wh=1000)
+            )
+            found = await session.get(Community, community)
+            assert found is not None
+            assert await settle_interval(session, found, PAST, PAST + timedelta(hours=2)) is not None
+            lines = await session.scalars(select(LedgerLine).where(LedgerLine.community == community))
+            settled = await session.get(Settlement, (community, PAST))
+            assert settled is not None
+            return list(lines), await audit(session, community), settled
+
+        lines, checked, settled = await hub.seed(corrected)
+        assert checked.balanced
+        assert {
+            (x.transaction_id, x.revision) for x in lines if x.reversal and x.kind is LedgerKind.TRADE
+        } == {
+            (trades[0].id, 2),
+            (trades[1].id, 2),
+        }
+        held: dict[str, tuple[Decimal, int]] = defaultdict(lambda: (Decimal(0), 0))
+        for line in lines:
+            amount, energy = held[line.account]
+            held[line.account] = (amount + line.amount, energy + line.energy_wh)
+        meters = {"home-a": Metered(1000, 0), "home-b": Metered(0, 1000)}
+        afresh: dict[str, tuple[Decimal, int]] = defaultdict(lambda: (Decimal(0), 0))
+        for posting in settle(trades, meters, Tariff(settled.retail_price, settled.feed_in_price)).postings:
+            for x in posting.lines:
+                amount, energy = afresh[x.account]
+                afresh[x.account] = (amount + x.amount, energy + x.energy_wh)
+        assert {k: v for k, v in held.items() if any(v)} == {k: v for k, v in afresh.items() if any(v)}
