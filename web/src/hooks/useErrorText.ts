@@ -1,4 +1,4 @@
-import { useMemo } from "react";
+import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { errorText, fieldErrorTexts, type ErrorTextContext } from "../lib/errorText";
 
@@ -9,16 +9,30 @@ export interface ErrorWords {
   fields: Record<string, string>;
 }
 
-/** A hub error in the chosen language, for a form to show beside its fields. */
-export function useErrorText(error: unknown): ErrorWords {
+/** What lib/errorText needs of the catalogue, in the chosen language. */
+function useErrorContext(): ErrorTextContext {
   const { t, i18n } = useTranslation();
-  return useMemo(() => {
-    if (!error) return { message: null, fields: {} };
-    const ctx: ErrorTextContext = {
+  return useMemo(
+    () => ({
       t: (key, values) => t(key, values ?? {}) as string,
       exists: (key) => i18n.exists(key),
       locale: i18n.language,
-    };
+    }),
+    [t, i18n, i18n.language],
+  );
+}
+
+/** A hub error in the chosen language, for a form to show beside its fields. */
+export function useErrorText(error: unknown): ErrorWords {
+  const ctx = useErrorContext();
+  return useMemo(() => {
+    if (!error) return { message: null, fields: {} };
     return { message: errorText(error, ctx), fields: fieldErrorTexts(error, ctx) };
-  }, [error, t, i18n, i18n.language]);
+  }, [error, ctx]);
+}
+
+/** Words for an error as it happens (a toast raised in a mutation's onError), in the chosen language. */
+export function useErrorWording(): (error: unknown) => string {
+  const ctx = useErrorContext();
+  return useCallback((error: unknown) => errorText(error, ctx), [ctx]);
 }

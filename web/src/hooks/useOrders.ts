@@ -4,6 +4,7 @@ import { cancelOrder, createOrder, createStandingOrder, deleteStandingOrder, typ
 import { queryKeys } from "../api/queries";
 import type { StandingOrderCreate } from "../api/types";
 import { useToasts } from "./toasts";
+import { useErrorWording } from "./useErrorText";
 
 const keyOf = (kind: OrderKind) => (kind === "request" ? queryKeys.requests : queryKeys.offers);
 
@@ -24,10 +25,11 @@ export function useCancelOrder(kind: OrderKind) {
   const queryClient = useQueryClient();
   const { push } = useToasts();
   const { t } = useTranslation();
+  const wording = useErrorWording();
   return useMutation({
     mutationFn: (id: number) => cancelOrder(kind, id),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: keyOf(kind) }),
-    onError: (error) => push({ level: "error", title: t("market.cancel.failed"), message: error.message }),
+    onError: (error) => push({ level: "error", title: t("market.cancel.failed"), message: wording(error) }),
   });
 }
 
@@ -43,9 +45,10 @@ export function useDeleteStandingOrder(site: string) {
   const queryClient = useQueryClient();
   const { push } = useToasts();
   const { t } = useTranslation();
+  const wording = useErrorWording();
   return useMutation({
     mutationFn: (id: number) => deleteStandingOrder(id),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: queryKeys.standingOrders(site) }),
-    onError: (error) => push({ level: "error", title: t("market.standing.deleteFailed"), message: error.message }),
+    onError: (error) => push({ level: "error", title: t("market.standing.deleteFailed"), message: wording(error) }),
   });
 }

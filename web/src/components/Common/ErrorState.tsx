@@ -1,8 +1,10 @@
 import { useTranslation } from "react-i18next";
+import { useErrorText } from "../../hooks/useErrorText";
 
 export function ErrorState({ what, error, onRetry }: { what: string; error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
-  const detail = error instanceof Error ? error.message : String(error);
+  // The hub's refusal from its code, in the chosen language; anything else means the hub was not reached.
+  const detail = useErrorText(error).message;
   return (
     <div className="error" role="alert">
       <p className="error__title">{t("common.couldNotLoad", { what })}</p>
