@@ -1,5 +1,6 @@
 /** Keeps one broken page from blanking the whole app; resets when the route changes. */
 import { Component, type ErrorInfo, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 
 interface Props {
   children: ReactNode;
@@ -29,14 +30,20 @@ export class ErrorBoundary extends Component<Props, State> {
 
   override render(): ReactNode {
     if (!this.state.error) return this.props.children;
-    return (
-      <div className="error" role="alert">
-        <p className="error__title">Something went wrong on this page.</p>
-        <p className="error__detail">{this.state.error.message}</p>
-        <button type="button" className="button" onClick={() => this.setState({ error: null })}>
-          Try again
-        </button>
-      </div>
-    );
+    return <CrashNotice detail={this.state.error.message} onRetry={() => this.setState({ error: null })} />;
   }
+}
+
+// A function component, so the notice is worded with the hook like every other text.
+function CrashNotice({ detail, onRetry }: { detail: string; onRetry: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="error" role="alert">
+      <p className="error__title">{t("common.crashed")}</p>
+      <p className="error__detail">{detail}</p>
+      <button type="button" className="button" onClick={onRetry}>
+        {t("common.tryAgain")}
+      </button>
+    </div>
+  );
 }
