@@ -15,7 +15,7 @@ import pytest
 from playwright.async_api import Page, ViewportSize, async_playwright, expect
 
 from hub.core.config import REPO_ROOT
-from powershare_demo.seeding import DEMO_PASSWORD, resident_email
+from powershare_demo.seeding import DEMO_PASSWORD, DEMO_TIMEZONE, resident_email
 from tests.e2e.stack import NEIGHBOUR_SITE, NEW_HOME, SITE, running_market, running_stack, walk
 
 pytestmark = pytest.mark.browser
@@ -337,12 +337,14 @@ async def test_every_screen_passes_axe_and_reads_in_korean(
             await show(page, "/account")
             await page.get_by_label("Language").select_option("ko")
             await expect(page.locator("html")).to_have_attribute("lang", "ko")
-            # Data, not interface: the site's and community's ids, the resident's email address, and
+            # Data, not interface: the site's and community's ids, the resident's email address, the
+            # community's time zone (the bills name it where it differs from the browser's), and
             # English named in itself in the language picker.
             email = re.findall(r"[A-Za-z]+", resident_email(SITE))
             # (The community id is random hex: a run of its letters, "cde" say, is data too.)
             ids = {*re.findall(r"[A-Za-z]+", community), *re.findall(r"[A-Za-z]+", SITE)}
-            names = {SITE, community, *ids, *email, "English"}
+            zone = re.findall(r"[A-Za-z]+", DEMO_TIMEZONE)
+            names = {SITE, community, *ids, *email, *zone, "English"}
             english_left: dict[str, set[str]] = {}
             for size, viewport in SIZES.items():
                 await page.set_viewport_size(viewport)
@@ -355,6 +357,21 @@ async def test_every_screen_passes_axe_and_reads_in_korean(
                     if words:
                         english_left[f"{route} ({size})"] = words
                     await keep_screenshot(page, screen_name(route), "ko", size)
+
+            # Signed out, the sign-in screen keeps the language chosen, its picker included.
+            await show(page, "/account")
+            await page.get_by_role("button", name="로그아웃").click()
+            await expect(page.get_by_role("heading", name="로그인", level=1)).to_be_visible()
+            await expect(page.get_by_label("언어")).to_have_value("ko")
+            for size, viewport in SIZES.items():
+                await page.set_viewport_size(viewport)
+                text = await page.locator("body").inner_text()
+                words = set(re.findall(r"[A-Za-z][A-Za-z']{2,}", text)) - LATIN_ALLOWED - names
+                if words:
+                    english_left[f"sign-in ({size})"] = words
+                if size in AXE_SIZES:
+                    assert await serious_violations(page) == [], f"Korean sign-in screen ({size})"
+                await keep_screenshot(page, "sign-in", "ko", size)
             assert english_left == {}, f"English left on Korean screens: {english_left}"
         finally:
             await browser.close()
