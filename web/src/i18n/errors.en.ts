@@ -62,7 +62,7 @@ export const errorsEn = {
   partner_not_in_community: "There is no site {{site}} in this community.",
   partner_is_self: "A site cannot be its own partner.",
   order_not_found: "This order was not found.",
-  order_not_cancellable: "This order is {{status}}: only open orders can be cancelled.",
+  order_not_cancellable: "This order is no longer open ({{status}}): only open orders can be cancelled.",
   interval_already_cleared: "This interval has been cleared already.",
   standing_only_buys: "This site can only buy.",
   standing_only_sells: "This site can only sell.",

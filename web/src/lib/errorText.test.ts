@@ -54,6 +54,13 @@ describe("problemText", () => {
     expect(problemText(problem("greater_than", { gt: 0 }), en)).toBe("Must be greater than 0.");
   });
 
+  it("words an order's status in the chosen language, not the hub's English word", () => {
+    const matched = problem("order_not_cancellable", { status: "matched" });
+    expect(problemText(matched, ko)).toBe("이 주문은 거래 성사 상태입니다. 진행 중인 주문만 취소할 수 있습니다.");
+    expect(problemText(matched, ko)).not.toContain("matched");
+    expect(problemText(problem("order_not_cancellable", { status: "someday" }), en)).toContain("someday");
+  });
+
   it("writes a time the hub gives for the reader", () => {
     const first = "2026-06-21T10:15:00+00:00";
     const past = problem("window_in_the_past", { first });

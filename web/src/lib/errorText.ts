@@ -24,11 +24,20 @@ function shown(value: unknown, locale: string): unknown {
   return value;
 }
 
+// Values that are words of the hub's vocabulary, worded by the catalogue's own terms for them.
+const TERMS: Record<string, string> = { status: "market.status" };
+
+function worded(name: string, value: unknown, ctx: ErrorTextContext): unknown {
+  const terms = TERMS[name];
+  if (terms !== undefined && typeof value === "string" && ctx.exists(`${terms}.${value}`)) return ctx.t(`${terms}.${value}`);
+  return shown(value, ctx.locale);
+}
+
 /** One problem in words: the catalogue's text for its code, else the hub's English. */
 export function problemText(problem: ErrorProblem, ctx: ErrorTextContext): string {
   const key = `errors.${problem.code}`;
   if (!CODE.test(problem.code) || !ctx.exists(key)) return problem.text;
-  const values = Object.fromEntries(Object.entries(problem.params).map(([name, value]) => [name, shown(value, ctx.locale)]));
+  const values = Object.fromEntries(Object.entries(problem.params).map(([name, value]) => [name, worded(name, value, ctx)]));
   return ctx.t(key, values);
 }
 
