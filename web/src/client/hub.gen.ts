@@ -1259,6 +1259,19 @@ export interface components {
             /** Offers */
             offers: components["schemas"]["OfferOut"][];
         };
+        /** BrokerLinkOut */
+        BrokerLinkOut: {
+            /** Broker */
+            broker: string;
+            /** Connected */
+            connected: boolean;
+            /** Last Error */
+            last_error: string | null;
+            /** Since */
+            since: string | null;
+            /** Reconnects */
+            reconnects: number;
+        };
         /** BrokerVerdict */
         BrokerVerdict: {
             /**
@@ -1621,6 +1634,20 @@ export interface components {
             /** Cap */
             cap?: string | null;
         };
+        /** HealthOut */
+        HealthOut: {
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            /** Database */
+            database: string;
+            mqtt: components["schemas"]["BrokerLinkOut"];
+            ingest: components["schemas"]["IngestCountersOut"];
+            /** Ws Clients */
+            ws_clients: number;
+        };
         /** History */
         History: {
             /** Site */
@@ -1663,6 +1690,25 @@ export interface components {
             discharge_kwh: number;
             /** Readings */
             readings: number;
+        };
+        /** IngestCountersOut */
+        IngestCountersOut: {
+            /** Accepted */
+            accepted: number;
+            /** Duplicates */
+            duplicates: number;
+            /** Rejected */
+            rejected: {
+                [key: string]: number;
+            };
+            /** Batches */
+            batches: number;
+            /** Last Batch Size */
+            last_batch_size: number;
+            /** Write Errors */
+            write_errors: number;
+            /** Queued */
+            queued: number;
         };
         /**
          * IntervalResult
@@ -3217,9 +3263,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["HealthOut"];
                 };
             };
             /** @description Refused: English text and a code (docs/api.md) */
