@@ -634,6 +634,7 @@ export const en = {
       energy: "Received {{received}}, given {{given}} more than first billed",
       total: "Corrections in total",
       lateReadings: "Late readings from {{sites}}",
+      tradesChanged: "The interval's trades or sharing changed",
     },
     perSite: "Per site",
     siteCaption: "Bill of {{site}}",

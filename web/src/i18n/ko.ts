@@ -626,6 +626,7 @@ export const ko: PartialCatalogue = {
       energy: "처음 청구보다 {{received}} 더 받고 {{given}} 더 보냄",
       total: "정정 합계",
       lateReadings: "늦게 도착한 측정값: {{sites}}",
+      tradesChanged: "이 구간의 거래 또는 나눔이 바뀌었습니다",
     },
     perSite: "사이트별",
     siteCaption: "{{site}} 청구서",

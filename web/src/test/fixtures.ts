@@ -172,7 +172,7 @@ export function bill(fields: Partial<Bill> = {}): Bill {
       {
         interval_start: "2026-06-10T08:00:00Z",
         revision: 2,
-        correction: null,
+        correction: { code: "late_readings" as const, sites: ["beta"] },
         note: "late readings from beta",
         amount: "-0.0200",
         import_wh: -100,

@@ -7,9 +7,6 @@ import { formatWhenIn } from "../../lib/period";
 import { siteNames } from "../../lib/sites";
 import { useSites } from "../../hooks/useSites";
 
-/** The settler's note (hub/market/settler.py) names the sites whose readings came late; other notes show as sent. */
-const LATE = "late readings from ";
-
 /** Corrections from intervals settled again (late readings): when, why, and what it changed. */
 export function Adjustments({
   adjustments,
@@ -27,10 +24,14 @@ export function Adjustments({
   const locale = i18n.language;
   const sites = useSites();
   const names = useMemo(() => siteNames(sites.data), [sites.data]);
-  const note = (text: string) =>
-    text.startsWith(LATE)
-      ? t("bills.adjustments.lateReadings", { sites: text.slice(LATE.length).split(", ").map((id) => names.get(id) ?? id).join(", ") })
-      : text;
+  // Why an interval was settled again, from the hub's code (hub/market/correction_notes.py).
+  const why = ({ correction }: Adjustment): string | null => {
+    if (correction === null) return null;
+    if (correction.code === "late_readings") {
+      return t("bills.adjustments.lateReadings", { sites: correction.sites.map((id) => names.get(id) ?? id).join(", ") });
+    }
+    return t("bills.adjustments.tradesChanged");
+  };
   if (adjustments.length === 0) return null;
   return (
     <section className="card stack" aria-labelledby="adjustments-heading" data-testid="bill-adjustments">
@@ -47,7 +48,7 @@ export function Adjustments({
               </span>
               <span className="amount">{formatAmount(a.amount, currency, locale)}</span>
             </div>
-            {a.note ? <p className="list-item__meta">{note(a.note)}</p> : null}
+            {why(a) ? <p className="list-item__meta">{why(a)}</p> : null}
             {a.import_wh !== 0 || a.export_wh !== 0 ? (
               <p className="list-item__meta">
                 {t("bills.adjustments.energy", { received: formatKwh(a.import_wh, locale), given: formatKwh(a.export_wh, locale) })}
