@@ -16,12 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from firmware_sims.clock import SimClock
-from hub.db.models import MeterReadingCorrection, RawReading, SiteInterval, Transaction
+from hub.db.models import MeterReadingCorrection, RawReading, SiteInterval
 from hub.energy.intervals import INTERVAL
 from hub.ingest.manual import Counters, rechained, spread
 from tests.conftest import BrokerAddress
 from tests.hub.conftest import HubFactory, RunningHub
-from tests.hub.test_settler import GRACE, eventually, meters, one_trade
+from tests.hub.test_settler import GRACE, eventually, failed_trade, meters, one_trade
 
 DAYS_AGO = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(days=2)
 
@@ -244,30 +244,15 @@ async def test_a_settled_interval_settles_again_from_the_sellers_hand_entered_re
 ) -> None:
     clock = SimClock.stepped(datetime(2026, 6, 21, 10, 7, tzinfo=UTC))
     async with start_hub(amqtt_broker, sqlite_url, clock=clock) as hub:
-        _, near, start = await one_trade(hub, community, 800, "0.1000")
-        await meters(hub, start, home_c=(800, 0))
-        clock.advance((start + timedelta(minutes=15) + GRACE - clock.now()).total_seconds() + 1)
-
-        async def status() -> tuple[str, str | None]:
-            [row] = (await near.get("/api/transactions")).json()
-            return row["status"], row["shortfall"]
-
-        assert await eventually(status, lambda s: s[0] == "failed", "settlement") == (
-            "failed",
-            "readings_missing",
-        )
+        failed = await failed_trade(hub, clock, community, 800)
+        near, start = failed.seller, failed.start
 
         # The seller's meter has no agent: its owner reads it before and after the interval.
         assert (await post(near, "home-near", reading(start, 40_000, 10_000))).status_code == 201
         after = await post(near, "home-near", reading(start + timedelta(minutes=15), 40_000, 10_800))
         assert after.status_code == 201, after.text
 
-        assert await eventually(status, lambda s: s[0] == "completed", "re-settlement") == ("completed", None)
-
-        async def trade(session: AsyncSession) -> Transaction:
-            return (await session.scalars(select(Transaction))).one()
-
-        assert (await hub.seed(trade)).delivered_wh == 800
+        assert await failed.delivered_wh_once_settled() == 800
 
 
 async def test_a_site_whose_agent_reports_its_meter_refuses_hand_entered_counters(
