@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from soak.ports import port_open as port_open  # one probe for the soak and the tests
+
 CI = os.environ.get("CI", "").lower() == "true"
 
 PG_ADMIN_URL = os.environ.get("POWERSHARE_TEST_PG", "postgresql://127.0.0.1:5432/test")
@@ -32,14 +34,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def port_open(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 @dataclass(frozen=True)
