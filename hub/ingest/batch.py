@@ -1,9 +1,12 @@
 """A batch of accepted messages, gathered while the batch before it is being written.
 
-Each message is sorted in as it is taken from the queue: its raw readings, its statuses,
-each site's newest snapshot, and the interval bookings it would add (a ``Plan``). The
-writer then only has to store the batch, so working this out overlaps the database's
-work on the previous batch instead of adding to it.
+Each message is sorted in as it is taken from the queue: its raw readings, its statuses and
+its site snapshots, gathered per site. When the batch is sealed (:meth:`Batch.seal`, just
+before it is handed to the writer) each site's snapshots are booked in one go: the interval
+bookings they would add (a ``Plan``) and the site's newest snapshot. The writer then only has
+to store the batch, so working this out overlaps the database's work on earlier batches
+instead of adding to it; booking per site rather than per message sorts and chains a site's
+readings once per batch, where one reading a message would pay for both every time.
 """
 
 from __future__ import annotations
@@ -50,8 +53,10 @@ class Batch:
     items: list[Accepted] = field(default_factory=list)
     rows: RawRows = field(default_factory=RawRows)
     statuses: list[Status] = field(default_factory=list)
-    latest: Latest = field(default_factory=dict)  # if every reading turns out to be new
+    latest: Latest = field(default_factory=dict)  # if every reading turns out to be new; set by seal
     size: int = 0  # readings and statuses
+    # Site snapshots gathered so far, per site (with its community), booked by seal.
+    snapshots: dict[str, tuple[str, list[Reading]]] = field(default_factory=dict)
 
     def add(self, item: Accepted) -> None:
         self.items.append(item)
@@ -65,8 +70,19 @@ class Batch:
         snapshots = [r for r in message.readings if r.device == SITE_DEVICE]
         if not snapshots:
             return
-        self.plan.add(message.site, snapshots)
-        keep_newest(self.latest, message.site, item.community, snapshots)
+        gathered = self.snapshots.get(message.site)
+        if gathered is None:
+            self.snapshots[message.site] = (item.community, snapshots)
+        else:
+            gathered[1].extend(snapshots)
+
+    def seal(self) -> None:
+        """Book the gathered snapshots into the plan and keep each site's newest; once, when
+        the batch goes to the writer (the plan builds on the heads of batches sealed before)."""
+        for site, (community, snapshots) in self.snapshots.items():
+            self.plan.add(site, snapshots)
+            keep_newest(self.latest, site, community, snapshots)
+        self.snapshots = {}
 
     @classmethod
     def unplanned(cls, plan: Plan, items: Iterable[Accepted]) -> Batch:
@@ -80,6 +96,7 @@ class Batch:
         batch = cls(plan)
         for item in items:
             batch.add(item)
+        batch.seal()
         return batch
 
     def acknowledge(self) -> None:

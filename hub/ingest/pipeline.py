@@ -53,6 +53,7 @@ from powershare_wire import topics as wire_topics
 from powershare_wire.bounds import OUT_OF_BOUNDS
 from powershare_wire.clock import WALL_CLOCK, Clock
 from powershare_wire.messages import CONTROL_CHARACTER
+from powershare_wire.topics import TopicParts
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,8 @@ def _length(column: str) -> int:
 # A device's texts as long as their columns hold: an agent's problem text can run long, and
 # the database would refuse the whole status, which also tells whether the site is online.
 _DEVICE_TEXT = {column: _length(column) for column in ("manufacturer", "model", "problem")}
+
+TOPICS_REMEMBERED = 100_000  # parsed topics kept (two per site: telemetry and status)
 
 ORDER_WAIT_S = 5.0  # how long a write waits, in its transaction, for the one before it
 
@@ -131,7 +134,11 @@ class Ingest:
         self._bus = bus
         self._settings = settings
         self._insert = _dialect_insert(engine)
-        self._queue: asyncio.Queue[Accepted | None] = asyncio.Queue()  # None: a write finished
+        # Accepted messages not yet in a batch. A plain deque, not an asyncio.Queue: the writer
+        # is woken only when it can start a write (see run_writer), not once per message.
+        self._queue: deque[Accepted] = deque()
+        self._wakeup: asyncio.Future[None] | None = None  # the writer's, while it sleeps
+        self._wants_messages = False  # it sleeps with a write slot free: a message wakes it
         self._known_sites: dict[str, str] = {}  # site → community
         self._persisted: set[str] = set()  # sites with a row in the database
         self._shown: dict[str, datetime] = {}  # site → time of the newest snapshot pushed to /ws
@@ -140,6 +147,7 @@ class Ingest:
         self.stats = IngestStats(metrics or HubMetrics())
         self.acks = AckBook()  # the app sets acks.post to its MQTT link's retained outbox
         self.live = LiveStats()
+        self._topics: dict[str, TopicParts | None] = {}  # see _parse_topic
 
     async def load_sites(self) -> None:
         async with self._engine.connect() as conn:
@@ -196,14 +204,33 @@ class Ingest:
             self.acks.flush(self.clock.now())
 
     def _done(self, items: list[Accepted]) -> None:
+        # Gathered per site first: the ack book sorts a site's seqs once per batch, not per message.
+        seqs: dict[tuple[str, str], list[int]] = {}
         for item in items:
             message = item.message
             if isinstance(message, Telemetry):
-                self.acks.done(item.community, message.site, (r.seq for r in message.readings))
+                key = (item.community, message.site)
+                found = seqs.get(key)
+                if found is None:
+                    found = seqs[key] = []
+                found.extend([r.seq for r in message.readings])
+        for (community, site), done in seqs.items():
+            self.acks.done(community, site, done)
         self.acks.flush(self.clock.now())
 
+    def _parse_topic(self, topic: str) -> TopicParts | None:
+        """``wire_topics.parse``, remembered: a site sends on the same few topics all day."""
+        try:
+            return self._topics[topic]
+        except KeyError:
+            pass
+        if len(self._topics) >= TOPICS_REMEMBERED:
+            self._topics.clear()  # a flood of odd topics costs parsing again, not memory
+        parts = self._topics[topic] = wire_topics.parse(topic)
+        return parts
+
     def _queue_message(self, topic: str, payload: bytes, done: Callable[[], None]) -> bool:
-        parts = wire_topics.parse(topic)
+        parts = self._parse_topic(topic)
         if parts is None or parts.kind not in (Kind.TELEMETRY, Kind.STATUS):
             return False  # not ours (brokers may replay other filters' retained messages)
         model = Telemetry if parts.kind is Kind.TELEMETRY else Status
@@ -238,7 +265,9 @@ class Ingest:
         else:
             newest = message.ts
         self._known_sites.setdefault(parts.site, parts.community)
-        self._queue.put_nowait(Accepted(parts.community, message, raw, done, newest))
+        self._queue.append(Accepted(parts.community, message, raw, done, newest))
+        if self._wants_messages:
+            self._wake_writer()
         return True
 
     def _valid_readings(self, topic: str, payload: bytes, exc: ValidationError) -> Telemetry | None:
@@ -294,46 +323,60 @@ class Ingest:
         limit = self._settings.ingest_batch_max
         wait_s = self._settings.ingest_batch_wait_ms / 1000
         depth = 2 if self._engine.dialect.name == "postgresql" else 1  # SQLite has one writer
+        loop = asyncio.get_running_loop()
         queue = self._queue
         writing: deque[asyncio.Task[None]] = deque()
         previous = 0  # messages in the previous batch
         self._gathering = batch = self._new_batch()
         try:
             while True:
-                if len(writing) >= depth and batch.size >= limit:
-                    await asyncio.wait({writing[0]})  # full: let the oldest write finish first
-                else:
-                    item = await queue.get()  # None: a write has finished
-                    if item is not None:
-                        batch.add(item)
-                        _fill(queue, batch, limit)
                 while writing and writing[0].done():
                     writing.popleft()
-                if batch.items and len(writing) < depth:
+                if len(writing) < depth and (queue or batch.items):
+                    _fill(queue, batch, limit)
                     # Under load (the last batch held more than one message) let this one
                     # fill a little: each transaction has a fixed cost. A lone message goes at once.
                     if previous > 1 and wait_s > 0 and batch.size < limit:
                         await asyncio.sleep(wait_s)
                         _fill(queue, batch, limit)
                     previous = len(batch.items)
-                    self._aggregates.seal(batch.plan)  # before the next batch plans on top of it
+                    self._seal(batch)
                     task = asyncio.create_task(self.write_batch(batch, writing[-1] if writing else None))
-                    task.add_done_callback(lambda _task: queue.put_nowait(None))
+                    task.add_done_callback(self._wake_writer)
                     writing.append(task)
                     self._gathering = batch = self._new_batch()
+                    continue
+                # Nothing to start now. Sleep until a write ends or, with a slot free, a message
+                # comes: with every slot taken, arrivals wait in the queue without waking anyone.
+                self._wakeup = loop.create_future()
+                self._wants_messages = len(writing) < depth
+                try:
+                    await self._wakeup
+                finally:
+                    self._wakeup, self._wants_messages = None, False
         finally:
             for task in writing:
                 task.cancel()  # unacknowledged: the broker sends these again
 
+    def _wake_writer(self, _finished: object = None) -> None:
+        wakeup = self._wakeup
+        if wakeup is not None and not wakeup.done():
+            wakeup.set_result(None)
+
     def _new_batch(self) -> Batch:
         return Batch(self._aggregates.plan())
+
+    def _seal(self, batch: Batch) -> None:
+        """Book the batch's plan, then let later plans build on it: it goes to the database next."""
+        batch.seal()
+        self._aggregates.seal(batch.plan)
 
     async def write(self, items: list[Accepted]) -> None:
         """Write these messages as one batch (the writer task's path, for callers and tests)."""
         batch = self._new_batch()
         for item in items:
             batch.add(item)
-        self._aggregates.seal(batch.plan)
+        self._seal(batch)
         await self.write_batch(batch)
 
     async def write_batch(self, batch: Batch, after: asyncio.Task[None] | None = None) -> None:
@@ -342,6 +385,8 @@ class Ingest:
         A batch the database refuses (one message it cannot take, say) is split in halves
         until the refused message stands alone: that one is rejected, the others are stored.
         """
+        if batch.snapshots:  # handed over unsealed (a test's batch): book it now
+            batch.seal()
         refusal = await self._store(batch, after)
         if refusal is None:
             return
@@ -520,7 +565,7 @@ class Ingest:
 
     def queued(self) -> int:
         """Messages accepted but not yet being written."""
-        return self._queue.qsize() + len(self._gathering.items)
+        return len(self._queue) + len(self._gathering.items)
 
 
 def _seqs_in(payload: bytes) -> list[int]:
@@ -536,9 +581,7 @@ def _seqs_in(payload: bytes) -> list[int]:
     return [s for s in seqs if isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 2**63]
 
 
-def _fill(queue: asyncio.Queue[Accepted | None], batch: Batch, limit: int) -> None:
-    """Move what has queued into the batch, up to ``limit`` readings (None marks are skipped)."""
-    while batch.size < limit and not queue.empty():
-        item = queue.get_nowait()
-        if item is not None:
-            batch.add(item)
+def _fill(queue: deque[Accepted], batch: Batch, limit: int) -> None:
+    """Move what has queued into the batch, up to ``limit`` readings."""
+    while batch.size < limit and queue:
+        batch.add(queue.popleft())
