@@ -11,6 +11,8 @@ Events are serialised once and shared by every subscriber.
 Publishing is on the hot path of /ws fan-out (one call reaches thousands of admins'
 buffers), so subscribers who want everything sit in a set of their own rather than behind a
 filter, and a waiting reader is woken through one future rather than an ``asyncio.Event``.
+A /ws socket keeps one subscriber per client for as long as it is open, so a subscriber holds
+slots only (no ``__dict__``), and ``close`` ends its reader's ``next`` without another task.
 """
 
 from __future__ import annotations
@@ -138,9 +140,9 @@ def everything(_event: Event) -> bool:
     return True
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Subscription:
-    """One reader's bounded buffer of events; read by a single consumer through ``get``."""
+    """One reader's bounded buffer of events; read by a single consumer through ``get`` or ``next``."""
 
     accepts: EventFilter | None  # None: only the channels subscribed to
     maxlen: int
@@ -149,6 +151,7 @@ class Subscription:
     _buffer: deque[Event] = field(init=False)
     _waiter: asyncio.Future[None] | None = field(default=None, init=False, repr=False)
     _bus: EventBus | None = field(default=None, repr=False)
+    _closed: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._buffer = deque(maxlen=self.maxlen)
@@ -169,18 +172,35 @@ class Subscription:
             if self._bus is not None:
                 self._bus.dropped += 1
         self._buffer.append(event)  # a full deque drops its oldest event
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        self._wake()
 
     async def get(self) -> Event:
         while not self._buffer:
-            self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                await self._waiter
-            finally:
-                self._waiter = None
+            await self._wait()
         return self._buffer.popleft()
+
+    async def next(self) -> Event | None:
+        """The next event, or None once ``close`` was called (buffered events are then left)."""
+        while not self._buffer and not self._closed:
+            await self._wait()
+        return None if self._closed else self._buffer.popleft()
+
+    def close(self) -> None:
+        """End the reader's ``next``: its client has gone, or must go (signed out)."""
+        self._closed = True
+        self._wake()
+
+    async def _wait(self) -> None:
+        self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            await self._waiter
+        finally:
+            self._waiter = None
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def pending(self) -> int:
         return len(self._buffer)
