@@ -457,6 +457,7 @@ CLIENTS_PER_PROCESS = 5000  # one load process did as well as two up to here; 10
 class FanOut:
     load: LoadResult
     peak_rss_mb: float  # the server's resident memory at its highest during the run
+    cpu_us_per_event: float  # the server's CPU per event per client, from the first update to the last
 
 
 def fan_out(
@@ -470,11 +471,32 @@ def fan_out(
     one carries up to 5,000 clients.
     """
     processes = -(-clients // CLIENTS_PER_PROCESS)
+    cpu_at_update: list[float] = []
+
+    def timed_send(n: int) -> None:
+        cpu_at_update.append(cpu_s(server_pid))
+        send(n)
+
     with PeakRss(server_pid) as rss:
-        result = run_load(url, clients, seconds, send, processes=processes, cookie=cookie)
+        result = run_load(url, clients, seconds, timed_send, processes=processes, cookie=cookie)
+    # The updates are a second apart and each is delivered well within it, so the CPU between the
+    # first update and the last is that of (updates - 1) fan-outs, with none of the connecting.
+    fan_outs = (len(cpu_at_update) - 1) * clients
+    cpu_us = (cpu_at_update[-1] - cpu_at_update[0]) / fan_outs * 1e6 if fan_outs > 0 else float("nan")
     print(result.summary(), flush=True)
-    print(f"    server's peak RSS {rss.peak_mb:,.0f} MB", flush=True)
-    return FanOut(result, rss.peak_mb)
+    print(
+        f"    server's peak RSS {rss.peak_mb:,.0f} MB; server's CPU {cpu_us:.1f} µs per event per client; "
+        f"load average {os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
+    return FanOut(result, rss.peak_mb, cpu_us)
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc): steadier than delays
+    on a machine shared with other work."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class PeakRss:
@@ -671,6 +693,11 @@ def ws_rows(clients: int, hub: FanOut, bare: FanOut) -> list[Row]:
         for p in (50, 95, 99)
     ]
     rows.append(Row("  hub's peak RSS", hub.peak_rss_mb, "MB", "—", bare.peak_rss_mb, False))
+    rows.append(
+        Row(
+            "  server CPU per event per client", hub.cpu_us_per_event, "µs", "—", bare.cpu_us_per_event, False
+        )
+    )
     rows.append(
         Row(
             f"  events delivered (of {hub.load.expected:,})",

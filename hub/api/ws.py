@@ -10,10 +10,11 @@ asking for a channel it may not see gets an ``error`` event, and the socket stay
 Each client has a bounded buffer (see hub.events): a slow one loses its oldest events.
 Every frame sent is one of ``hub.api.schemas.events.WsEvent`` (``docs/ws/README.md``).
 
-A hub holds thousands of these sockets (docs/scaling.md), so each costs as little as it can:
-the handler's own task sends the events, one task reads the client's messages and one waits for
-sign-out; events go out as the text the bus serialised once, and the viewer keeps plain values
-rather than the database's user row.
+A hub holds thousands of these sockets (docs/scaling.md), so each costs as little as it can.
+Events are sent by a task of their own rather than by the handler: waking a task resumes every
+coroutine it is suspended in, and the handler sits under some twenty frames of ASGI middleware
+and routing, which each event to each client would otherwise pass through twice. Events go out
+as the text the bus serialised once, and the viewer keeps plain values, not the user's row.
 """
 
 from __future__ import annotations
@@ -103,16 +104,17 @@ async def _serve(websocket: WebSocket, state: HubState, viewer: Viewer, signed_o
         for channel in await _default_channels(state, viewer):
             subscription.join(channel)
         lock = asyncio.Lock()  # replies and events share the socket; one frame at a time
+        async with lock:
+            await _send_json(websocket, _hello(viewer, subscription))
+        sender = asyncio.create_task(_send_events(websocket, subscription, lock))
         receiver = asyncio.create_task(_receive(websocket, state, viewer, subscription, lock))
         waiter = asyncio.create_task(signed_out.wait())
         # The client leaving (or sending what fails) and the session signing out both end the
-        # stream of events below; the tasks only close the subscription, which wakes it.
+        # sender: they close the subscription, which wakes it.
         receiver.add_done_callback(lambda _task: subscription.close())
         waiter.add_done_callback(lambda _task: subscription.close())
         try:
-            async with lock:
-                await _send_json(websocket, _hello(viewer, subscription))
-            await _send_events(websocket, subscription, lock)
+            await sender
             if signed_out.is_set():
                 async with lock:
                     await _send_json(websocket, _error("signed_out", "this session was signed out"))
@@ -120,8 +122,8 @@ async def _serve(websocket: WebSocket, state: HubState, viewer: Viewer, signed_o
             elif receiver.done():
                 receiver.result()  # a disconnect ends the socket as before
         finally:
-            receiver.cancel()
-            waiter.cancel()
+            for task in (sender, receiver, waiter):
+                task.cancel()
 
 
 async def _receive(
@@ -251,9 +253,13 @@ async def _send_json(websocket: WebSocket, frame: Hello | Subscribed | WsError) 
 
 
 async def _send_events(websocket: WebSocket, subscription: Subscription, lock: asyncio.Lock) -> None:
-    """Until the subscription is closed. The message is what ``send_text`` would build, made here
-    so that each of thousands of sends per event is one call less."""
+    """Until the subscription is closed, or the client is gone (the receiver then says so). The
+    message is what ``send_text`` would build, made here: one call less in each of thousands of
+    sends per event."""
     send = websocket.send
-    while (event := await subscription.next()) is not None:
-        async with lock:
-            await send({"type": "websocket.send", "text": event.text})
+    try:
+        while (event := await subscription.next()) is not None:
+            async with lock:
+                await send({"type": "websocket.send", "text": event.text})
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        return
