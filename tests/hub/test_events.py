@@ -49,6 +49,21 @@ async def test_a_waiting_reader_wakes_for_the_next_event() -> None:
         assert await asyncio.wait_for(waiting, 1) == reading_event(1)
 
 
+async def test_closing_a_subscription_ends_its_waiting_reader_and_nothing_else() -> None:
+    bus = EventBus()
+    with bus.subscribe() as leaving, bus.subscribe() as staying:
+        bus.publish(reading_event(1))
+        assert await leaving.next() == reading_event(1)
+        waiting = asyncio.create_task(leaving.next())
+        await asyncio.sleep(0)  # the reader now waits on an empty buffer
+        leaving.close()  # its client went away, or signed out
+        assert await asyncio.wait_for(waiting, 1) is None
+        bus.publish(reading_event(2))
+        assert await leaving.next() is None  # closed stays closed, events or not
+        assert await asyncio.wait_for(staying.next(), 1) == reading_event(1)
+        assert await asyncio.wait_for(staying.next(), 1) == reading_event(2)
+
+
 async def test_a_cancelled_reader_leaves_the_subscription_usable() -> None:
     bus = EventBus()
     with bus.subscribe() as reader:

@@ -9,7 +9,7 @@ from websockets.typing import Origin
 
 from hub.api.ws import UNAUTHORISED_CLOSE, allowed_origin
 from tests.conftest import BrokerAddress
-from tests.helpers import session_cookie
+from tests.helpers import eventually, session_cookie
 from tests.hub.conftest import HubFactory
 from tests.hub.test_ws import next_of
 
@@ -33,6 +33,8 @@ async def test_signing_out_closes_that_sessions_socket_only(
                 await gone.recv()
             assert closed.value.rcvd is not None
             assert closed.value.rcvd.code == UNAUTHORISED_CLOSE
+            # the closed socket stops costing the hub: its subscriber is gone, the other's stays
+            await eventually(lambda: hub.http.get("/api/health"), lambda r: r.json()["ws_clients"] == 1)
             # the other session of the same resident keeps its socket
             await kept.send('{"subscribe": []}')
             assert (await next_of(kept, "subscribed"))["type"] == "subscribed"
