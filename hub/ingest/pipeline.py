@@ -134,11 +134,7 @@ class Ingest:
         self._bus = bus
         self._settings = settings
         self._insert = _dialect_insert(engine)
-        # Accepted messages not yet in a batch. A plain deque, not an asyncio.Queue: the writer
-        # is woken only when it can start a write (see run_writer), not once per message.
-        self._queue: deque[Accepted] = deque()
-        self._wakeup: asyncio.Future[None] | None = None  # the writer's, while it sleeps
-        self._wants_messages = False  # it sleeps with a write slot free: a message wakes it
+        self._queue: asyncio.Queue[Accepted | None] = asyncio.Queue()  # None: a write finished
         self._known_sites: dict[str, str] = {}  # site → community
         self._persisted: set[str] = set()  # sites with a row in the database
         self._shown: dict[str, datetime] = {}  # site → time of the newest snapshot pushed to /ws
@@ -265,9 +261,7 @@ class Ingest:
         else:
             newest = message.ts
         self._known_sites.setdefault(parts.site, parts.community)
-        self._queue.append(Accepted(parts.community, message, raw, done, newest))
-        if self._wants_messages:
-            self._wake_writer()
+        self._queue.put_nowait(Accepted(parts.community, message, raw, done, newest))
         return True
 
     def _valid_readings(self, topic: str, payload: bytes, exc: ValidationError) -> Telemetry | None:
@@ -323,17 +317,22 @@ class Ingest:
         limit = self._settings.ingest_batch_max
         wait_s = self._settings.ingest_batch_wait_ms / 1000
         depth = 2 if self._engine.dialect.name == "postgresql" else 1  # SQLite has one writer
-        loop = asyncio.get_running_loop()
         queue = self._queue
         writing: deque[asyncio.Task[None]] = deque()
         previous = 0  # messages in the previous batch
         self._gathering = batch = self._new_batch()
         try:
             while True:
+                if len(writing) >= depth and batch.size >= limit:
+                    await asyncio.wait({writing[0]})  # full: let the oldest write finish first
+                else:
+                    item = await queue.get()  # None: a write has finished
+                    if item is not None:
+                        batch.add(item)
+                        _fill(queue, batch, limit)
                 while writing and writing[0].done():
                     writing.popleft()
-                if len(writing) < depth and (queue or batch.items):
-                    _fill(queue, batch, limit)
+                if batch.items and len(writing) < depth:
                     # Under load (the last batch held more than one message) let this one
                     # fill a little: each transaction has a fixed cost. A lone message goes at once.
                     if previous > 1 and wait_s > 0 and batch.size < limit:
@@ -342,26 +341,12 @@ class Ingest:
                     previous = len(batch.items)
                     self._seal(batch)
                     task = asyncio.create_task(self.write_batch(batch, writing[-1] if writing else None))
-                    task.add_done_callback(self._wake_writer)
+                    task.add_done_callback(lambda _task: queue.put_nowait(None))
                     writing.append(task)
                     self._gathering = batch = self._new_batch()
-                    continue
-                # Nothing to start now. Sleep until a write ends or, with a slot free, a message
-                # comes: with every slot taken, arrivals wait in the queue without waking anyone.
-                self._wakeup = loop.create_future()
-                self._wants_messages = len(writing) < depth
-                try:
-                    await self._wakeup
-                finally:
-                    self._wakeup, self._wants_messages = None, False
         finally:
             for task in writing:
                 task.cancel()  # unacknowledged: the broker sends these again
-
-    def _wake_writer(self, _finished: object = None) -> None:
-        wakeup = self._wakeup
-        if wakeup is not None and not wakeup.done():
-            wakeup.set_result(None)
 
     def _new_batch(self) -> Batch:
         return Batch(self._aggregates.plan())
@@ -565,7 +550,7 @@ class Ingest:
 
     def queued(self) -> int:
         """Messages accepted but not yet being written."""
-        return len(self._queue) + len(self._gathering.items)
+        return self._queue.qsize() + len(self._gathering.items)
 
 
 def _seqs_in(payload: bytes) -> list[int]:
@@ -581,7 +566,9 @@ def _seqs_in(payload: bytes) -> list[int]:
     return [s for s in seqs if isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 2**63]
 
 
-def _fill(queue: deque[Accepted], batch: Batch, limit: int) -> None:
-    """Move what has queued into the batch, up to ``limit`` readings."""
-    while batch.size < limit and queue:
-        batch.add(queue.popleft())
+def _fill(queue: asyncio.Queue[Accepted | None], batch: Batch, limit: int) -> None:
+    """Move what has queued into the batch, up to ``limit`` readings (None marks are skipped)."""
+    while batch.size < limit and not queue.empty():
+        item = queue.get_nowait()
+        if item is not None:
+            batch.add(item)

@@ -143,7 +143,7 @@ async def test_a_message_the_database_refuses_costs_only_itself(
             if key == BAD:  # as if validation had let it through: straight into the writer's queue
                 raw = message(site, poisoned(reading.seq)).model_dump_json().encode()
                 bad = Accepted(COMMUNITY, message(site, poisoned(reading.seq)), raw, partial(ack, key))
-                ingest._queue.append(bad)
+                ingest._queue.put_nowait(bad)
             else:
                 ingest.submit(
                     topic(site), message(site, reading).model_dump_json().encode(), partial(ack, key)
@@ -210,8 +210,11 @@ async def test_any_number_of_refused_messages_cost_only_themselves(
 
 
 def _drain(ingest: Ingest) -> list[Accepted]:
-    items = list(ingest._queue)
-    ingest._queue.clear()
+    items = []
+    while not ingest._queue.empty():
+        item = ingest._queue.get_nowait()
+        assert item is not None
+        items.append(item)
     return items
 
 
