@@ -15,6 +15,10 @@ Events are sent by a task of their own rather than by the handler: waking a task
 coroutine it is suspended in, and the handler sits under some twenty frames of ASGI middleware
 and routing, which each event to each client would otherwise pass through twice. Events go out
 as the text the bus serialised once, and the viewer keeps plain values, not the user's row.
+The route is a plain ASGI app rather than a FastAPI endpoint, so that events go straight to the
+server's ``send`` (not through ``WebSocket.send`` and the route's exception wrapper each time)
+and a socket keeps no dependency-injection state; sign-in, replies and closing still use
+Starlette's ``WebSocket``.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select
+from starlette.routing import WebSocketRoute
+from starlette.types import Receive, Scope, Send
 
 from hub.api.schemas.events import Hello, HelloUser, Subscribed, WsError, WsErrorCode
 from hub.api.state import HubState, socket_state
@@ -78,8 +84,17 @@ def allowed_origin(origin: str | None, host: str | None, allowed: frozenset[str]
     return scheme in ("http", "https") and host is not None and rest == host
 
 
-@router.websocket("/ws")
-async def events_socket(websocket: WebSocket) -> None:
+class EventsSocket:
+    """The /ws ASGI app (a class: Starlette hands a function a ``WebSocket``, not ``send``)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await events_socket(WebSocket(scope, receive, send), send)
+
+
+router.routes.append(WebSocketRoute("/ws", EventsSocket(), name="events_socket"))
+
+
+async def events_socket(websocket: WebSocket, send: Send) -> None:
     state = socket_state(websocket)
     origins = state["settings"].websocket_origins()
     if not allowed_origin(websocket.headers.get("origin"), websocket.headers.get("host"), origins):
@@ -92,12 +107,14 @@ async def events_socket(websocket: WebSocket) -> None:
             return
         sessions: LiveSessions = websocket.app.state.live_sessions
         with sessions.watch(viewer.token_hash) as signed_out:
-            await _serve(websocket, state, viewer, signed_out)
+            await _serve(websocket, send, state, viewer, signed_out)
     except (WebSocketDisconnect, RuntimeError, OSError):
         return
 
 
-async def _serve(websocket: WebSocket, state: HubState, viewer: Viewer, signed_out: asyncio.Event) -> None:
+async def _serve(
+    websocket: WebSocket, send: Send, state: HubState, viewer: Viewer, signed_out: asyncio.Event
+) -> None:
     accepts = everything if viewer.admin else None  # admins watch everything
     maxlen = state["settings"].ws_buffer
     with state["bus"].subscribe(accepts, maxlen) as subscription:
@@ -106,7 +123,7 @@ async def _serve(websocket: WebSocket, state: HubState, viewer: Viewer, signed_o
         lock = asyncio.Lock()  # replies and events share the socket; one frame at a time
         async with lock:
             await _send_json(websocket, _hello(viewer, subscription))
-        sender = asyncio.create_task(_send_events(websocket, subscription, lock))
+        sender = asyncio.create_task(_send_events(send, subscription, lock))
         receiver = asyncio.create_task(_receive(websocket, state, viewer, subscription, lock))
         waiter = asyncio.create_task(signed_out.wait())
         # The client leaving (or sending what fails) and the session signing out both end the
@@ -252,11 +269,11 @@ async def _send_json(websocket: WebSocket, frame: Hello | Subscribed | WsError) 
     await websocket.send_text(frame.model_dump_json(exclude_none=True))
 
 
-async def _send_events(websocket: WebSocket, subscription: Subscription, lock: asyncio.Lock) -> None:
+async def _send_events(send: Send, subscription: Subscription, lock: asyncio.Lock) -> None:
     """Until the subscription is closed, or the client is gone (the receiver then says so). The
-    message is what ``send_text`` would build, made here: one call less in each of thousands of
-    sends per event."""
-    send = websocket.send
+    message is the one ``send_text`` builds, given to the server's ``send`` directly: thousands
+    of sends per event, each a few calls shorter. The socket is accepted and open by now, which is
+    all that ``WebSocket.send`` would check."""
     try:
         while (event := await subscription.next()) is not None:
             async with lock:
