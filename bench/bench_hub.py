@@ -11,8 +11,8 @@ memory, each beside the bare server's) takes about 4.
 
     .venv/bin/python bench/bench_hub.py [--quick] [--only ingest|ws]
 
-The hub process sets Python's garbage collector as ``powershare-hub serve`` does
-(``hub.ingest.collector``); BENCH_GC_DEFAULT=1 leaves it as Python sets it, to compare.
+The hub process sets Python's garbage collector as every hub does, in its lifespan
+(``hub.core.gc_tuning``).
 BENCH_PROFILE=<file> profiles the hub process (cProfile).
 """
 
@@ -293,13 +293,9 @@ def hub_process(
     from hub.core.config import Settings
     from hub.db.engine import create_engine, migrate
     from hub.db.models import UserRole
-    from hub.ingest.collector import settle_for_ingest
     from hub.seed import ensure_user
     from hub.server import running_hub
     from powershare_wire.clock import WALL_CLOCK, Clock
-
-    if not os.environ.get("BENCH_GC_DEFAULT"):  # set: measure with Python's collector as it comes
-        settle_for_ingest()  # as `powershare-hub serve` does
 
     async def run() -> None:
         engine = create_engine(database_url)

@@ -30,7 +30,6 @@ from hub.core.ports import PortTakenError, ensure_free
 from hub.db.engine import create_engine, migrate
 from hub.db.models import UserRole
 from hub.db.partitions import Report, maintain
-from hub.ingest.collector import settle_for_ingest
 from hub.server import uvicorn_server
 
 MOSQUITTO_HINT = " (an MQTT broker such as Mosquitto may already run on this machine)"
@@ -100,9 +99,7 @@ def main(argv: list[str] | None = None) -> None:
         check_ports(settings)
     except (ConfigError, PortTakenError, AccountError) as exc:
         sys.exit(f"powershare-hub: {exc}")
-    server = uvicorn_server(settings, args.log_level)
-    settle_for_ingest()  # the app and its modules are loaded now: see hub.ingest.collector
-    server.run()
+    uvicorn_server(settings, args.log_level).run()
 
 
 class AccountError(Exception):
