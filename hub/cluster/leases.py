@@ -144,7 +144,10 @@ class LeaseKeeper:
                 alone = False
             else:
                 owned = await self._renew_and_share(session, now, until, (others or 0) + int(fit))
-                alone = (others or 0) + int(fit) <= 1
+                # Cut off, it is not alone even if no one else is alive: every replica cut off
+                # from a shared broker counts no one, and all of them hearing `+` on its return
+                # would ingest every community at once.
+                alone = fit and not others
             # Heartbeats of replicas gone for a while are only clutter.
             await session.execute(delete(ClusterReplica).where(ClusterReplica.seen_until < now - 10 * ttl))
         self._owned = frozenset(owned)

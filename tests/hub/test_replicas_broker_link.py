@@ -128,6 +128,9 @@ async def test_keepers_all_cut_off_leave_no_community_without_an_owner(pg_url: s
         assert await rounds(3) == settled
         for community in ["a1", "a2"]:
             assert [k.owns(community) for k in keepers].count(True) == 1
+        # None of them counts itself alone: alone, each would hear every community (`+`) once
+        # the broker is back, and two replicas would ingest the same sites at once.
+        assert [k.alone for k in keepers] == [False, False]
     finally:
         await engine.dispose()
 
