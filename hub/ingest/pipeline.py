@@ -22,6 +22,7 @@ even on a stepped test clock.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections import deque
@@ -164,6 +165,21 @@ class Ingest:
                     )
                 if last_seen is not None:
                     self._shown[site] = last_seen
+
+    async def reload_heads(self, communities: frozenset[str]) -> None:
+        """Take these communities' sites' chain heads from the database ("+": every site's).
+
+        Called as the hub starts hearing them: another replica may have ingested them since this
+        one loaded its heads, and chaining from an older head would book that energy twice.
+        """
+        query = select(Site.id, Site.latest)
+        if "+" not in communities:
+            query = query.where(Site.community.in_(communities))
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        for site, latest in rows:
+            with contextlib.suppress(ValidationError):  # load_sites said so once already
+                self._aggregates.remember(site, latest)
 
     def communities(self) -> frozenset[str]:
         """The communities of the sites this hub knows (whose topics it may have subscribed to)."""

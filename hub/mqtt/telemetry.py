@@ -111,6 +111,7 @@ class TelemetryLink:
                     continue
                 wanted = filters_of(communities)
                 if new := sorted(wanted - self.subscribed):
+                    await self.ingest.reload_heads(communities)
                     await session.subscribe(new)
                 if gone := sorted((self.subscribed | held) - wanted):
                     await session.unsubscribe(gone)

@@ -174,3 +174,15 @@ def test_a_chain_books_each_step_into_the_interval_it_ends_in(
     for key, energy in expected.energy.items():
         assert got.energy[key].import_wh == pytest.approx(energy.import_wh, abs=1e-6)
         assert got.energy[key].export_wh == pytest.approx(energy.export_wh, abs=1e-6)
+
+
+async def test_a_community_taken_over_chains_from_what_the_other_replica_stored(db_url: str) -> None:
+    """Replica B loaded its heads, then A ingested the site; once B hears the community (its lease
+    moved), B chains from A's newest reading, so A's energy is not booked a second time."""
+    async with ingest_on(db_url) as a:
+        await send(a, counters(1, 0, 0))
+        async with ingest_on(db_url) as b:  # B starts: the site's head is seq 1
+            await send(a, counters(2, 5, 100), counters(3, 10, 250))
+            await b.reload_heads(frozenset({"north"}))  # as B's telemetry link starts hearing it
+            await send(b, counters(4, 14, 300))
+            assert await intervals(b) == {0: (300.0, 0.0, 4)}
