@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
@@ -108,6 +109,17 @@ def start_hub(community: str) -> HubFactory:
             base = f"http://{settings.http_host}:{settings.http_port}"
             http = await stack.enter_async_context(httpx.AsyncClient(base_url=base, timeout=10))
             state = cast(HubState, server.lifespan.state)  # the hub runs in this process
+            await _subscribed(state)
             yield RunningHub(settings, http, stack, state)
 
     return start
+
+
+async def _subscribed(state: HubState, within_s: float = 10) -> None:
+    """Wait until the hub hears its telemetry topics: a test's first readings, published at
+    once and not retained, would otherwise reach a broker with no subscriber yet. A test whose
+    broker is away on purpose goes on after ``within_s``."""
+    for _ in range(int(within_s / 0.02)):
+        if state["mqtt"].connected:
+            return
+        await asyncio.sleep(0.02)
