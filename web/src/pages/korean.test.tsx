@@ -5,7 +5,7 @@ import { i18n } from "../i18n";
 import { PAGES } from "../routes";
 import { englishLeft } from "../test/englishLeft";
 import { FakeWebSocket } from "../test/FakeWebSocket";
-import { json, offer, request, site, transaction } from "../test/fixtures";
+import { communityStats, json, offer, request, site, transaction } from "../test/fixtures";
 import { renderApp } from "../test/render";
 
 beforeEach(() => FakeWebSocket.reset());
@@ -24,22 +24,7 @@ const ROUTES = {
   "/api/notifications": [],
   "/api/communities": [{ id: "demo", name: "Demo", currency: "EUR" }],
   "/api/health": { status: "ok", ingest: { accepted: 12, duplicates: 1, rejected: {} } },
-  "/api/communities/demo/stats": {
-    community: "demo",
-    start: "2026-01-05T00:00:00Z",
-    end: "2026-01-06T00:00:00Z",
-    sites: 2,
-    produced_kwh: 30,
-    consumed_kwh: 25,
-    shared_kwh: 12.5,
-    community_coverage_kwh: 20,
-    imported_kwh: 5,
-    exported_kwh: 10,
-    self_sufficiency: 0.42,
-    savings: "2.75",
-    co2_avoided_kg: 4.75,
-    currency: "EUR",
-  },
+  "/api/communities/demo/stats": communityStats(),
 };
 
 describe("every page in Korean", () => {

@@ -1,7 +1,7 @@
 import { fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakeWebSocket } from "../test/FakeWebSocket";
-import { offer, request, site, transaction } from "../test/fixtures";
+import { communityStats, offer, request, site, transaction } from "../test/fixtures";
 import { renderWithApp } from "../test/render";
 import { CalendarPage } from "./CalendarPage";
 import { CommunityPage } from "./CommunityPage";
@@ -116,22 +116,10 @@ describe("pages with data", () => {
       routes: {
         "/api/sites": [],
         "/api/communities": [{ id: "demo", name: "Demo", currency: "EUR" }],
-        "/api/communities/demo/stats": {
-          community: "demo",
+        "/api/communities/demo/stats": communityStats({
           start: `${new Date().toISOString().slice(0, 10)}T00:00:00Z`,
           end: new Date(Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`) + 86_400_000).toISOString(),
-          sites: 2,
-          produced_kwh: 30,
-          consumed_kwh: 25,
-          shared_kwh: 12.5,
-          community_coverage_kwh: 20,
-          imported_kwh: 5,
-          exported_kwh: 10,
-          self_sufficiency: 0.42,
-          savings: "2.75",
-          co2_avoided_kg: 4.75,
-          currency: "EUR",
-        },
+        }),
       },
     });
     expect((await screen.findByTestId("stats-demo-shared")).textContent).toBe("12.50 kWh");

@@ -1,6 +1,6 @@
 /** Builders for hub payloads used across tests. */
 import type { Bill } from "../api/bills";
-import type { Asset, EnergyOffer, EnergyRequest, IntervalResult, MarketOverview, Quantity, Reading, SiteSnapshot, Transaction, Unit } from "../api/types";
+import type { Asset, CommunityStats, EnergyOffer, EnergyRequest, IntervalResult, MarketOverview, Quantity, Reading, SiteSnapshot, Transaction, Unit } from "../api/types";
 
 export function reading(values: Record<string, number | null>, seq = 1, ts = "2026-01-01T12:00:00Z"): Reading {
   const unitOf = (name: string): Unit => (name.endsWith("_pct") ? "%" : name.endsWith("_wh") ? "Wh" : "W");
@@ -195,6 +195,27 @@ export function bill(fields: Partial<Bill> = {}): Bill {
     month: "2026-06",
     currency: "EUR",
     sites: [{ ...statement, site: "alpha" }],
+    ...fields,
+  };
+}
+
+/** A day of community statistics as the hub serves them (start, end: the day asked). */
+export function communityStats(fields: Partial<CommunityStats> = {}): CommunityStats {
+  return {
+    community: "demo",
+    start: "2026-01-05T00:00:00Z",
+    end: "2026-01-06T00:00:00Z",
+    sites: 2,
+    produced_kwh: 30,
+    consumed_kwh: 25,
+    shared_kwh: 12.5,
+    community_coverage_kwh: 20,
+    imported_kwh: 5,
+    exported_kwh: 10,
+    self_sufficiency: 0.42,
+    savings: "2.75",
+    co2_avoided_kg: 4.75,
+    currency: "EUR",
     ...fields,
   };
 }
