@@ -5,6 +5,10 @@ returns the result and drops the cancellation (gh-86296, fixed in 3.12). aiomqtt
 await through ``wait_for``, so a loop around them can keep running after ``cancel()``. The task
 still counts the request (``Task.cancelling()``), so loops check it, and code that cancels
 tasks repeats the request until they are done.
+
+A task in a database call is the exception: cancelled a second time while SQLAlchemy closes the
+aiosqlite connection the first cancel aborted, that close waits forever on a thread already
+stopped. Such tasks are cancelled once and given a grace to finish (``cancel_once_and_wait``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import asyncio
 from collections.abc import Iterable
 
 RECANCEL_EVERY_S = 0.5
+GRACE_S = 5.0
 
 
 def raise_if_cancelling() -> None:
@@ -38,3 +43,23 @@ async def cancel_and_wait(tasks: Iterable[asyncio.Task[object]] | Iterable[async
     for task in tasks:
         if not task.cancelled():
             task.exception()  # marks the error as retrieved
+
+
+async def cancel_once_and_wait(tasks: Iterable[asyncio.Task[None]], grace_s: float = GRACE_S) -> None:
+    """Cancel ``tasks`` once and wait until they are done, for ``grace_s`` even if the caller is
+    cancelled meanwhile (its cancellation is raised after); only what is still running then is
+    cancelled again, as by :func:`cancel_and_wait`."""
+    tasks = list(tasks)
+    for task in tasks:
+        task.cancel()
+    cancelled = False
+    deadline = asyncio.get_running_loop().time() + grace_s
+    pending = {task for task in tasks if not task.done()}
+    while pending and (left := deadline - asyncio.get_running_loop().time()) > 0:
+        try:
+            _, pending = await asyncio.wait(pending, timeout=left)  # waiting cancels none of them
+        except asyncio.CancelledError:
+            cancelled = True
+    await cancel_and_wait(tasks)
+    if cancelled:
+        raise asyncio.CancelledError

@@ -65,7 +65,7 @@ from hub.mqtt.commands import CommandLink
 from hub.mqtt.session import MqttLink
 from hub.mqtt.target import BrokerTarget
 from hub.mqtt.telemetry import TelemetryLink
-from powershare_wire.cancellation import cancel_and_wait
+from powershare_wire.cancellation import cancel_once_and_wait
 from powershare_wire.clock import WALL_CLOCK, Clock
 
 log = logging.getLogger("hub")
@@ -234,8 +234,9 @@ def _mount_web(app: FastAPI, settings: Settings) -> None:
 
 
 async def _cancel(tasks: list[asyncio.Task[None]]) -> None:
-    # Cancelled again until done: a cancel that 3.11's wait_for swallowed would hang the stop.
-    await cancel_and_wait(tasks)
+    # Cancelled once, then again after a grace: a cancel that 3.11's wait_for swallowed would hang
+    # the stop, and so would a second cancel of a task closing its aborted database connection.
+    await cancel_once_and_wait(tasks)
     for task in tasks:
         if not task.cancelled() and (error := task.exception()) is not None:
             log.error("task %s failed: %r", task.get_name(), error)

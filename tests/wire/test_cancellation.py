@@ -1,4 +1,5 @@
-"""Stopping tasks: a swallowed cancel is sent again, and no error is left for asyncio to log."""
+"""Stopping tasks: a swallowed cancel is sent again, a task cleaning up is not cancelled twice,
+and no error is left for asyncio to log."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 import gc
 from typing import Any
 
-from powershare_wire.cancellation import cancel_and_wait
+from powershare_wire.cancellation import cancel_and_wait, cancel_once_and_wait
 
 
 async def test_a_second_failure_of_a_dropped_session_is_not_logged_as_unretrieved() -> None:
@@ -26,27 +27,74 @@ async def test_a_second_failure_of_a_dropped_session_is_not_logged_as_unretrieve
     assert reported == []
 
 
-async def test_a_task_that_swallowed_its_cancel_is_cancelled_again() -> None:
-    """Python 3.11's wait_for drops a cancel that arrives as its future completes; the hub's and
-    the simulators' shutdown must not wait forever for such a task (the demo's Ctrl-C hung so)."""
-    swallowed = 0
+class SwallowsOnce:
+    """A loop that drops the first cancel it gets and carries on, as 3.11's wait_for's caller does."""
 
-    async def loop_that_swallows_once() -> None:
-        nonlocal swallowed
+    def __init__(self) -> None:
+        self.swallowed = 0
+
+    async def run(self) -> None:
         while True:
             try:
                 await asyncio.sleep(3600)
             except asyncio.CancelledError:
-                if swallowed:
+                if self.swallowed:
                     raise
-                swallowed += 1
+                self.swallowed += 1
                 current = asyncio.current_task()
                 assert current is not None
-                current.uncancel()  # and carries on, as wait_for's caller does
+                current.uncancel()
 
-    task = asyncio.create_task(loop_that_swallows_once())
+
+async def test_a_task_that_swallowed_its_cancel_is_cancelled_again() -> None:
+    """Python 3.11's wait_for drops a cancel that arrives as its future completes; the hub's and
+    the simulators' shutdown must not wait forever for such a task (the demo's Ctrl-C hung so)."""
+    loop = SwallowsOnce()
+    task = asyncio.create_task(loop.run())
     await asyncio.sleep(0)
     async with asyncio.timeout(5):
         await cancel_and_wait([task])
     assert task.cancelled()
-    assert swallowed == 1
+    assert loop.swallowed == 1
+
+
+async def test_a_task_cleaning_up_after_its_cancel_is_not_cancelled_again() -> None:
+    """A write whose database connection is being closed after the first cancel must not get a
+    second one, even while the task stopping it is itself cancelled again and again (the hub's
+    stop re-cancels every half second); the stopper's own cancellation is raised after."""
+    cancels_seen = 0
+    cleaned_up = asyncio.Event()
+
+    async def write() -> None:
+        nonlocal cancels_seen
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancels_seen += 1
+            try:
+                await asyncio.sleep(0.3)  # closing the aborted connection
+            except asyncio.CancelledError:
+                cancels_seen += 1
+                raise
+            cleaned_up.set()
+            raise
+
+    writing = asyncio.create_task(write())
+    await asyncio.sleep(0)
+    stopper = asyncio.create_task(cancel_once_and_wait([writing], grace_s=5))
+    for _ in range(5):
+        await asyncio.sleep(0.05)
+        stopper.cancel()
+    done, _ = await asyncio.wait([stopper], timeout=5)
+    assert done == {stopper}
+    assert stopper.cancelled()
+    assert (cancels_seen, cleaned_up.is_set(), writing.cancelled()) == (1, True, True)
+
+
+async def test_a_task_still_running_after_the_grace_is_cancelled_again() -> None:
+    loop = SwallowsOnce()
+    task = asyncio.create_task(loop.run())
+    await asyncio.sleep(0)
+    async with asyncio.timeout(5):
+        await cancel_once_and_wait([task], grace_s=0.2)
+    assert (task.cancelled(), loop.swallowed) == (True, 1)
