@@ -1,4 +1,7 @@
-"""The soak's own Mosquitto and PostgreSQL, each restartable (or killable) on its port and data."""
+"""The soak's own Mosquitto and PostgreSQL, each restartable (or killable) on its port and data.
+
+The tests that kill and restart a broker of their own use this Mosquitto too.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from soak.ports import listener_port, wait_for_port
@@ -27,35 +31,42 @@ def require(tool: str, package: str) -> str:
 
 
 class Mosquitto:
-    """Mosquitto as deploy/mosquitto/powershare.conf sets it up: no anonymous clients, the
-    shipped ACL, persistence; on a free port with its files in ``root``.
+    """Mosquitto with persistence, its files in ``root``, restartable on its port (one below the
+    ephemeral range, see :func:`soak.ports.listener_port`).
+
+    With ``logins`` it is set up as deploy/mosquitto/powershare.conf sets it: no anonymous
+    clients, the shipped ACL. Without, anyone may connect (the tests' brokers). The in-flight
+    limits default to the soak's, whose hub drains thousands of queued readings after a
+    restart; ``None`` leaves Mosquitto's own.
 
     ``autosave_interval`` is long, so nothing is saved unless :meth:`save` asks for it: a
     ``kill -9`` then loses whatever the broker held in memory since its last save.
     """
 
-    def __init__(self, root: Path, logins: dict[str, str]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        logins: Mapping[str, str] | None = None,
+        *,
+        max_inflight_messages: int | None = 5000,
+        max_inflight_bytes: int | None = 20_000_000,
+    ) -> None:
         require("mosquitto", "mosquitto")
-        passwd_tool = require("mosquitto_passwd", "mosquitto-clients / mosquitto")
         self.root = root
         self.port = listener_port()
         self.log = root / "mosquitto.log"
         root.mkdir(parents=True, exist_ok=True)
-        passwords = root / "powershare.passwd"
-        passwords.unlink(missing_ok=True)
-        for user, password in logins.items():
-            create = ["-c"] if not passwords.exists() else []
-            subprocess.run([passwd_tool, *create, "-b", str(passwords), user, password], check=True)
-        shutil.copy(SHIPPED_ACL, root / "powershare.acl")
         lines = [
             "per_listener_settings false",
-            "allow_anonymous false",
-            f"password_file {passwords}",
-            f"acl_file {root / 'powershare.acl'}",
+            *self._access(logins),
             f"listener {self.port} 127.0.0.1",
             "max_queued_messages 100000",
-            "max_inflight_messages 5000",
-            "max_inflight_bytes 20000000",
+        ]
+        if max_inflight_messages is not None:
+            lines.append(f"max_inflight_messages {max_inflight_messages}")
+        if max_inflight_bytes is not None:
+            lines.append(f"max_inflight_bytes {max_inflight_bytes}")
+        lines += [
             "persistence true",
             f"persistence_location {root}/",
             "autosave_interval 86400",  # saves only when asked (SIGUSR1) or on a clean exit
@@ -65,6 +76,23 @@ class Mosquitto:
         self.config = root / "mosquitto.conf"
         self.config.write_text("\n".join(lines) + "\n")
         self.process: subprocess.Popen[bytes] | None = None
+
+    def _access(self, logins: Mapping[str, str] | None) -> list[str]:
+        """Configuration lines for who may connect: anyone, or ``logins`` under the shipped ACL."""
+        if logins is None:
+            return ["allow_anonymous true"]
+        passwd_tool = require("mosquitto_passwd", "mosquitto-clients / mosquitto")
+        passwords = self.root / "powershare.passwd"
+        passwords.unlink(missing_ok=True)
+        for user, password in logins.items():
+            create = ["-c"] if not passwords.exists() else []
+            subprocess.run([passwd_tool, *create, "-b", str(passwords), user, password], check=True)
+        shutil.copy(SHIPPED_ACL, self.root / "powershare.acl")
+        return [
+            "allow_anonymous false",
+            f"password_file {passwords}",
+            f"acl_file {self.root / 'powershare.acl'}",
+        ]
 
     @property
     def database(self) -> Path:

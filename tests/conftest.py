@@ -13,10 +13,15 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from soak.ports import port_open as port_open  # one probe for the soak and the tests
+
+if TYPE_CHECKING:
+    from tests.brokers import Mosquitto
 
 CI = os.environ.get("CI", "").lower() == "true"
 
@@ -111,6 +116,21 @@ def broker(request: pytest.FixtureRequest) -> BrokerAddress:
     if request.param == "amqtt":
         return request.getfixturevalue("amqtt_broker")  # type: ignore[no-any-return]
     return request.getfixturevalue("mosquitto")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def own_mosquitto(tmp_path: Path) -> Iterator[Mosquitto]:
+    """A Mosquitto of the test's own, to stop, kill and start again."""
+    from tests.brokers import Mosquitto
+
+    if shutil.which("mosquitto") is None:
+        service_missing("the mosquitto binary is not installed")
+    broker = Mosquitto(tmp_path / "own-mosquitto")
+    broker.start()
+    try:
+        yield broker
+    finally:
+        broker.stop()
 
 
 @pytest.fixture

@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import aiomqtt
+from pydantic import BaseModel
 
 from powershare_wire import Kind, Quantity, Reading, Telemetry, Unit
 from powershare_wire import topics as wire_topics
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 async def eventually(
@@ -28,6 +30,16 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or 'condition'}; last value: {value!r}")
         await asyncio.sleep(0.05)
+
+
+async def next_message(client: aiomqtt.Client, kind: Kind, model: type[M], within: float = 10.0) -> M:
+    """The next message ``client`` hears on a topic of ``kind``, as ``model``; others are skipped."""
+    async with asyncio.timeout(within):
+        async for message in client.messages:
+            parts = wire_topics.parse(str(message.topic))
+            if parts is not None and parts.kind is kind and isinstance(message.payload, bytes):
+                return model.model_validate_json(message.payload)
+    raise AssertionError(f"the client's connection ended before a {kind.value} message")
 
 
 def site_reading(seq: int, pv_w: float = 1000.0, ts: datetime | None = None, device: str = "site") -> Reading:

@@ -30,11 +30,9 @@ from powershare_wire.topics import Kind, topic
 from soak.proxy import TcpProxy
 from tests.agent.mqtt_client import mqtt_client
 from tests.agent.test_app import agent_config, running, three_devices
+from tests.brokers import Mosquitto
 from tests.conftest import BrokerAddress, free_port
 from tests.helpers import site_reading
-from tests.hub.test_broker_crash import Mosquitto, own_mosquitto
-
-__all__ = ["own_mosquitto"]  # a fixture, used by name
 
 TEMPLATE = re.compile(r"^\{\{ value_json\.([a-z0-9_]+) \}\}$")
 COUNTERS = {"import_wh", "export_wh", "production_wh", "charge_wh", "discharge_wh"}

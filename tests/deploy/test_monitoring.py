@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
-from tests.conftest import BrokerAddress
+from tests.conftest import BrokerAddress, service_missing
 from tests.hub.conftest import HubFactory, start_hub
 
 __all__ = ["start_hub"]  # a fixture, used by name
@@ -140,8 +139,9 @@ async def test_alerts_and_dashboard_read_only_metrics_the_hub_serves(
     assert {"powershare_broker_connected", "powershare_settlement_backlog_intervals"} <= used
 
 
-@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")
 def test_promtool_accepts_the_rules_and_the_config() -> None:
+    if shutil.which("promtool") is None:
+        service_missing("promtool is not installed (apt-get install --no-install-recommends prometheus)")
     for args in (["check", "rules", str(ALERTS)], ["check", "config", str(SCRAPE)]):
         result = subprocess.run(["promtool", *args], capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stdout + result.stderr

@@ -9,13 +9,8 @@ stored (the hub's database) and still spooled: lost = produced − stored − sp
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import signal
 import sqlite3
-import subprocess
-import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -25,69 +20,12 @@ from edge_agent import mqtt_link
 from edge_agent.app import Agent, make_slots
 from edge_agent.spool import Spool
 from tests.agent.test_app import agent_config, three_devices
-from tests.conftest import BrokerAddress, free_port, port_open, service_missing
+from tests.brokers import Mosquitto
+from tests.conftest import BrokerAddress
 from tests.helpers import eventually
 from tests.hub.conftest import HubFactory
 
 pytestmark = pytest.mark.mosquitto
-
-
-class Mosquitto:
-    """A Mosquitto of the test's own, restartable on its port with its persistence directory."""
-
-    def __init__(self, root: Path) -> None:
-        self.port = free_port()
-        self.root = root
-        self.config = root / "mosquitto.conf"
-        lines = [
-            f"listener {self.port} 127.0.0.1",
-            "allow_anonymous true",
-            "persistence true",
-            f"persistence_location {root}/",
-            "autosave_interval 3600",  # no save during the test: only a clean exit would write
-            "max_queued_messages 100000",
-        ]
-        if os.geteuid() == 0:  # else it drops to user mosquitto, who cannot write the test's files
-            lines.insert(0, "user root")
-        self.config.write_text("\n".join(lines) + "\n")
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def address(self) -> BrokerAddress:
-        return BrokerAddress("127.0.0.1", self.port, "mosquitto")
-
-    def start(self) -> None:
-        with (self.root / "mosquitto.log").open("ab") as log:  # the child keeps its own handle
-            self.process = subprocess.Popen(["mosquitto", "-c", str(self.config)], stdout=log, stderr=log)
-        deadline = time.monotonic() + 10
-        while not port_open("127.0.0.1", self.port):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"mosquitto did not start: {(self.root / 'mosquitto.log').read_text()}")
-            time.sleep(0.05)
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self.process = None
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-@pytest.fixture
-def own_mosquitto(tmp_path: Path) -> Iterator[Mosquitto]:
-    if shutil.which("mosquitto") is None:
-        service_missing("the mosquitto binary is not installed")
-    broker = Mosquitto(tmp_path)
-    broker.start()
-    try:
-        yield broker
-    finally:
-        broker.stop()
 
 
 @asynccontextmanager

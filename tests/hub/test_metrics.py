@@ -25,12 +25,10 @@ from hub.scrape_figures import community_figures, due_window
 from hub.seed import ensure_community, ensure_site
 from powershare_wire import Kind, Status
 from powershare_wire import topics as wire_topics
+from tests.brokers import Mosquitto
 from tests.conftest import BrokerAddress
 from tests.helpers import eventually, publish_telemetry, site_reading
 from tests.hub.conftest import HubFactory, RunningHub
-from tests.hub.test_broker_crash import Mosquitto, own_mosquitto
-
-__all__ = ["own_mosquitto"]  # a fixture, used by name
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
