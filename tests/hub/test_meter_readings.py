@@ -218,6 +218,31 @@ async def test_a_reading_far_from_its_neighbour_or_out_of_any_calendar_is_refuse
         assert await intervals(hub, "meter-only") == []
 
 
+async def test_a_correction_next_to_a_long_span_left_by_a_withdrawal_is_checked_as_it_will_be(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    """Withdrawing the middle of two 201-day spans leaves one of 402 days, longer than an entered
+    reading may be from its neighbour. Moving the last reading to 300 days after the first
+    shortens it: only the span it makes is checked, not the one it replaces."""
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        owner = await hub.resident("m@example.org", "meter-only", community, kind="consumer")
+        first = DAYS_AGO - timedelta(days=402)
+        for days, imported in ((0, 10_000), (201, 12_000), (402, 14_000)):
+            assert (
+                await post(owner, "meter-only", reading(first + timedelta(days=days), imported, 0))
+            ).status_code == 201
+        latest, middle, _ = [
+            r["id"] for r in (await owner.get("/api/sites/meter-only/meter-readings")).json()
+        ]
+        assert (await owner.delete(f"/api/sites/meter-only/meter-readings/{middle}")).status_code == 204
+
+        moved = await put(owner, "meter-only", latest, reading(first + timedelta(days=300), 13_000, 0))
+        assert moved.status_code == 200, moved.json()
+        rows = await intervals(hub, "meter-only")
+        assert sum(r.import_wh for r in rows) == 3_000
+        assert all(r.import_wh == 0 for r in rows if r.start >= first + timedelta(days=300))
+
+
 async def test_only_the_owner_or_an_admin_may_enter_or_see_a_sites_meter_readings(
     amqtt_broker: BrokerAddress, db_url: str, start_hub: HubFactory, community: str
 ) -> None:

@@ -336,7 +336,8 @@ async def _rebook(
 ) -> None:
     """Check every span first (a refusal names the entered field), then take back and book."""
     try:
-        deltas = [growth(s.earlier, s.later, checking=entered) for s in spans]
+        # Spans taken back were checked when booked; only the new ones are the entered reading's.
+        deltas = [growth(s.earlier, s.later, checking=entered if s.sign > 0 else None) for s in spans]
     except CounterRefused as refused:
         raise field_error(refused.field, refused.problem) from None
     for span, delta in zip(spans, deltas, strict=True):
