@@ -1,5 +1,6 @@
 import { useCallback, useMemo } from "react";
 import { useTranslation } from "react-i18next";
+import { useCurrency } from "./useCommunities";
 import { errorText, fieldErrorTexts, type ErrorTextContext } from "../lib/errorText";
 
 export interface ErrorWords {
@@ -9,16 +10,19 @@ export interface ErrorWords {
   fields: Record<string, string>;
 }
 
-/** What lib/errorText needs of the catalogue, in the chosen language. */
+/** What lib/errorText needs of the catalogue, in the chosen language, with the community's currency. */
 function useErrorContext(): ErrorTextContext {
   const { t, i18n } = useTranslation();
+  // From the cache only: the sign-in screen shows errors too, and asking there answers 401.
+  const currency = useCurrency(undefined, { fetch: false });
   return useMemo(
     () => ({
       t: (key, values) => t(key, values ?? {}) as string,
       exists: (key) => i18n.exists(key),
       locale: i18n.language,
+      currency,
     }),
-    [t, i18n, i18n.language],
+    [t, i18n, i18n.language, currency],
   );
 }
 

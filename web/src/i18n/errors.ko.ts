@@ -55,7 +55,7 @@ export const errorsKo: Record<ErrorKey, string> = {
   window_in_the_past: "이미 지난 시간대입니다. 아직 주문을 받는 구간은 {{first}}부터입니다.",
   orders_not_needed_ex_post: "이 커뮤니티는 {{since}}부터 계량기 기준으로 나눕니다. 주문이 필요 없습니다.",
   no_market_ex_post: "이 커뮤니티는 {{since}}부터 계량기 기준으로 나눕니다. 체결할 시장이 없습니다.",
-  price_outside_corridor: "kWh당 역송 단가 {{low}}와 소매 단가 {{high}} 사이여야 합니다.",
+  price_outside_corridor: "kWh당 역송 단가 {{low}}와(과) 소매 단가 {{high}} 사이여야 합니다.",
   partner_not_in_community: "이 커뮤니티에 {{site}} 사이트가 없습니다.",
   partner_is_self: "사이트는 자기 자신의 거래 상대가 될 수 없습니다.",
   order_not_found: "주문을 찾을 수 없습니다.",

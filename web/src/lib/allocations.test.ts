@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { monthSpan, sharedIntervals, type Allocation } from "./allocations";
+import { sharedIntervals, type Allocation } from "./allocations";
 
 const allocation = (fields: Partial<Allocation>): Allocation => ({
   community: "demo",
@@ -12,16 +12,6 @@ const allocation = (fields: Partial<Allocation>): Allocation => ({
   key: "dynamic",
   explanation: { code: "dynamic_share" },
   ...fields,
-});
-
-describe("monthSpan", () => {
-  it("spans a month from its first instant to the next month's", () => {
-    expect(monthSpan("2026-12")).toEqual({ start: new Date(2026, 11, 1).toISOString(), end: new Date(2027, 0, 1).toISOString() });
-  });
-
-  it.each(["2026-13", "2026-6", "June"])("refuses %s", (month) => {
-    expect(monthSpan(month)).toBeNull();
-  });
 });
 
 describe("sharedIntervals", () => {

@@ -4,9 +4,9 @@ import { createI18n } from "../i18n";
 import { errorText, fieldErrorTexts, problemText, type ErrorTextContext } from "./errorText";
 import { formatWhen } from "./format";
 
-function context(language: "en" | "ko"): ErrorTextContext {
+function context(language: "en" | "ko", currency?: string): ErrorTextContext {
   const i18n = createI18n(language);
-  return { t: (key, values) => i18n.t(key, values ?? {}), exists: (key) => i18n.exists(key), locale: language };
+  return { t: (key, values) => i18n.t(key, values ?? {}), exists: (key) => i18n.exists(key), locale: language, currency };
 }
 
 const en = context("en");
@@ -41,10 +41,26 @@ describe("problemText", () => {
   const problem = (code: string, params: Record<string, unknown> = {}, text = "hub text"): ErrorProblem => ({ code, params, text });
 
   it("words the hub's codes with their values in the chosen language", () => {
-    const corridor = problem("price_outside_corridor", { low: "0.0800", high: "0.3000", price: "0.5000" });
-    expect(problemText(corridor, en)).toBe("Must lie between the feed-in price 0.0800 and the retail price 0.3000 per kWh.");
-    expect(problemText(corridor, ko)).toBe("kWh당 역송 단가 0.0800와 소매 단가 0.3000 사이여야 합니다.");
     expect(problemText(problem("rate_limited", { retry_after: 30 }), ko)).toBe("시도 횟수가 너무 많습니다. 30초 후에 다시 시도하세요.");
+    expect(problemText(problem("span_too_long", { max_days: 31 }), en)).toBe("At most 31 days at once.");
+  });
+
+  const corridor = problem("price_outside_corridor", { low: "0.0800", high: "0.3000", price: "0.5000" });
+  const wonCorridor = problem("price_outside_corridor", { low: "80.0000", high: "300.0000", price: "500.0000" });
+  const aboveRetail = problem("feed_in_above_retail", { retail: "0.3000" });
+  it.each([
+    ["en", "EUR", corridor, "Must lie between the feed-in price €0.0800 and the retail price €0.3000 per kWh."],
+    ["ko", "EUR", corridor, "kWh당 역송 단가 €0.0800와(과) 소매 단가 €0.3000 사이여야 합니다."],
+    ["ko", "KRW", wonCorridor, "kWh당 역송 단가 ₩80와(과) 소매 단가 ₩300 사이여야 합니다."],
+    ["en", "EUR", aboveRetail, "Must not be above the retail price €0.3000."],
+    ["ko", "EUR", aboveRetail, "소매 단가 €0.3000보다 높을 수 없습니다."],
+    ["en", undefined, corridor, "Must lie between the feed-in price 0.0800 and the retail price 0.3000 per kWh."],
+  ] as const)("writes the prices a refusal names as money: %s, %s (%#)", (language, currency, refusal, expected) => {
+    expect(problemText(refusal, context(language, currency))).toBe(expected);
+  });
+
+  it("shows a price the hub spells oddly as it came", () => {
+    expect(problemText(problem("feed_in_above_retail", { retail: "n/a" }), context("en", "EUR"))).toBe("Must not be above the retail price n/a.");
   });
 
   it("words pydantic's own codes", () => {

@@ -1,17 +1,20 @@
 /**
  * The hub's errors in the chosen language: a problem's code looked up as `errors.<code>` (the
- * hub's codes and pydantic's, web/src/i18n/errors.*.ts) with its values, times among them
- * written for the reader; a code with no text there shows the hub's own English. Pure: the
- * translate function and locale come in.
+ * hub's codes and pydantic's, web/src/i18n/errors.*.ts) with its values, times and prices among
+ * them written for the reader; a code with no text there shows the hub's own English. Pure: the
+ * translate function, locale and currency come in.
  */
 import { ApiError, type ErrorProblem } from "../api/client";
-import { formatWhen } from "./format";
+import { formatDecimalPrice } from "./explanations";
+import { MISSING, formatWhen } from "./format";
 
 export interface ErrorTextContext {
   t: (key: string, values?: Record<string, unknown>) => string;
   /** Whether the catalogue has this key (in the language or its fallback). */
   exists: (key: string) => boolean;
   locale: string;
+  /** The community's currency code (EUR, KRW …); prices show as plain numbers without one. */
+  currency?: string;
 }
 
 const CODE = /^[a-z0-9_]+$/;
@@ -24,12 +27,23 @@ function shown(value: unknown, locale: string): unknown {
   return value;
 }
 
+// The `ctx` values that are prices, by name: the hub sends money as decimal text ("0.3000",
+// docs/api.md), which alone does not tell a price from any other number. All are prices per kWh:
+// price_outside_corridor's low, high and price, feed_in_above_retail's retail.
+const PRICES: ReadonlySet<string> = new Set(["low", "high", "price", "retail"]);
+
+function price(value: unknown, ctx: ErrorTextContext): string | null {
+  const text = formatDecimalPrice(value, { locale: ctx.locale, currency: ctx.currency });
+  return text === MISSING ? null : text;
+}
+
 // Values that are words of the hub's vocabulary, worded by the catalogue's own terms for them.
 const TERMS: Record<string, string> = { status: "market.status" };
 
 function worded(name: string, value: unknown, ctx: ErrorTextContext): unknown {
   const terms = TERMS[name];
   if (terms !== undefined && typeof value === "string" && ctx.exists(`${terms}.${value}`)) return ctx.t(`${terms}.${value}`);
+  if (PRICES.has(name)) return price(value, ctx) ?? shown(value, ctx.locale);
   return shown(value, ctx.locale);
 }
 

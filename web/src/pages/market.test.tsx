@@ -172,6 +172,35 @@ describe("posting to the market", () => {
     expect(JSON.parse(String((post.mock.calls[0] as unknown as [RequestInit])[0]?.body))).toMatchObject({ energy_wh: 1500, min_price: "0.1000", source: "solar" });
   });
 
+  it("words the hub's corridor refusal with its prices in the community's currency, in English and Korean", async () => {
+    // The page's corridor is out of date (0.0500): the form lets 0.0600 through and the hub refuses it.
+    const refusal = {
+      loc: ["body", "min_price"],
+      msg: "must lie in the community's corridor: between the feed-in price 0.0800 and the retail price 0.3000 per kWh (got 0.0600)",
+      type: "price_outside_corridor",
+      ctx: { low: "0.0800", high: "0.3000", price: "0.0600" },
+    };
+    renderWithApp(<MarketPage />, {
+      routes: {
+        "/api/sites": [PROVIDER],
+        "/api/communities": [COMMUNITY],
+        [MARKET]: marketOverview({ feed_in_price: "0.0500" }),
+        "/api/offers": [],
+        "/api/requests": [],
+        "POST /api/offers": () => json({ detail: [refusal] }, 422),
+      },
+    });
+    const form = await openForm();
+    const price = within(form).getByLabelText(/lowest price per kwh/i);
+    fireEvent.change(price, { target: { value: "0.0600" } });
+    fireEvent.click(within(form).getByRole("button", { name: "Post offer" }));
+
+    const message = await within(form).findByText("Must lie between the feed-in price €0.0800 and the retail price €0.3000 per kWh.");
+    expect(price.getAttribute("aria-describedby")).toContain(message.id);
+    await act(() => i18n.changeLanguage("ko"));
+    expect(within(form).getByText("kWh당 역송 단가 €0.0800와(과) 소매 단가 €0.3000 사이여야 합니다.")).toBeTruthy();
+  });
+
   it("offers no posting without a site of one's own", async () => {
     renderWithApp(<MarketPage />, { routes: { "/api/sites": [{ ...site("x", null), mine: false }], "/api/requests": [] } });
     await screen.findByText("No requests yet");

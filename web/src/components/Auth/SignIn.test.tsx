@@ -35,11 +35,12 @@ type Words = (typeof WORDS)[keyof typeof WORDS];
 const signedOut = { "/api/session": () => json({ user: null }) };
 
 async function registerWithShortPassword(words: Words = WORDS.en) {
-  renderApp({ routes: { ...signedOut, "POST /api/auth/register": () => json(TOO_SHORT, 422) } });
+  const app = renderApp({ routes: { ...signedOut, "POST /api/auth/register": () => json(TOO_SHORT, 422) } });
   fireEvent.click(await screen.findByRole("button", { name: words.toRegister }));
   fill(new RegExp(`^${words.email}`), "ada@example.org");
   fill(new RegExp(`^${words.password}`), "short");
   fireEvent.click(screen.getByRole("button", { name: words.register }));
+  return app;
 }
 
 /** The error text the password field points to (aria-describedby). */
@@ -57,6 +58,12 @@ describe("sign-up refused by the hub", () => {
     expect(passwordError()).toBe("At least 8 characters.");
     expect(screen.getByLabelText(/^password/i).getAttribute("aria-invalid")).toBe("true");
     expect(screen.queryByText("String should have at least 8 characters")).toBeNull();
+  });
+
+  it("asks the hub for no community to word it, which would answer a signed-out visitor 401", async () => {
+    const { fetchMock } = await registerWithShortPassword();
+    await screen.findByText("At least 8 characters.");
+    expect(fetchMock.mock.calls.map(([input]) => String(input))).not.toContain("/api/communities");
   });
 
   it("says it in Korean when Korean is chosen", async () => {
