@@ -129,6 +129,13 @@ class MqttConfig(_Strict):
     password: SecretStr | None = None
     ca_file: Path | None = Field(default=None, description="CA bundle for mqtts://; system CAs if unset.")
     keepalive_s: int = Field(default=30, ge=5, le=3600)
+    publish_every_s: float = Field(
+        default=0,
+        ge=0,
+        le=300,
+        description="At most one telemetry message this often (0: each poll's readings at once); "
+        "the readings in between wait in the spool and go out together.",
+    )
 
     @field_validator("url")
     @classmethod

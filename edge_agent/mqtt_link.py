@@ -154,7 +154,12 @@ class MqttLink:
 
     async def _publish_live(self, client: aiomqtt.Client, watermark: int) -> None:
         """Readings spooled since this session began, read back from the spool in order, so
-        none is missed however far publishing falls behind (they then go out batched)."""
+        none is missed however far publishing falls behind (they then go out batched).
+
+        With ``publish_every_s``, what a message holds is what gathered since the last one: a
+        hub spends more on each message than on each reading in it, so a city's agents sending
+        one message every 10 s instead of one per poll cost its hubs a fraction (docs/scaling.md).
+        """
         self._live_cursor = watermark
         while True:
             await self._new_readings.wait()
@@ -162,6 +167,8 @@ class MqttLink:
             while batch := await self.spool.since(self._live_cursor, MAX_BATCH):
                 await self._publish_readings(client, batch)
                 self._live_cursor = batch[-1].seq + 1
+            if self.config.mqtt.publish_every_s:
+                await asyncio.sleep(self.config.mqtt.publish_every_s)
 
     async def _drain_backlog(self, client: aiomqtt.Client, watermark: int) -> None:
         """Send everything spooled before this session, then send again what the hub leaves
@@ -173,9 +180,12 @@ class MqttLink:
         timeout = self.ack_timeout_s
         while True:
             oldest = await self.spool.oldest_seq()
+            sent_before = self._live_cursor  # what was out when the wait began
             await asyncio.sleep(timeout)
             still = await self.spool.oldest_seq()
-            if still is None or still != oldest or still >= self._live_cursor:
+            # Only what was sent a whole timeout ago counts as lost: with publish_every_s a
+            # reading may have gone out only just now.
+            if still is None or still != oldest or still >= sent_before:
                 timeout = self.ack_timeout_s  # the hub is confirming (or nothing was sent yet)
                 continue
             # Sent at least a timeout ago and still unconfirmed: lost on its way to the hub.

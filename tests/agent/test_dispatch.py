@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import aiomqtt
 import pytest
 
 from edge_agent.config import TcpDevice
@@ -24,7 +23,7 @@ from tests.agent.fakes import MemoryLink, serve_image
 from tests.agent.mqtt_client import mqtt_client
 from tests.agent.test_app import agent_config, running
 from tests.conftest import BrokerAddress, free_port
-from tests.helpers import eventually
+from tests.helpers import eventually, next_message
 
 Out = DispatchOutcome
 STORCTL = 40134 + 5  # model 124 StorCtl_Mod in the test battery image
@@ -77,14 +76,6 @@ async def read_124(port: int) -> dict[str, int | float | str | None]:
     }
 
 
-async def next_ack(client: aiomqtt.Client, within: float = 10) -> DispatchAck:
-    async with asyncio.timeout(within):
-        async for message in client.messages:
-            if str(message.topic).endswith("cmd/dispatch/ack") and isinstance(message.payload, bytes):
-                return DispatchAck.model_validate_json(message.payload)
-    raise AssertionError("no ack")
-
-
 async def test_dispatch_round_trip_clamp_and_revert(
     broker: BrokerAddress, community: str, tmp_path: Path
 ) -> None:
@@ -107,13 +98,13 @@ async def test_dispatch_round_trip_clamp_and_revert(
             await asyncio.sleep(0.3)  # one poll so SoC is known
             cmd = command(DispatchMode.DISCHARGE, 8000, duration_s=2, id="d-1")
             await hub.publish(topic(community, "home-1", Kind.DISPATCH), cmd.model_dump_json(), qos=1)
-            first = await next_ack(hub)
+            first = await next_message(hub, Kind.DISPATCH_ACK, DispatchAck)
             assert (first.id, first.outcome, first.power_w) == ("d-1", Out.CLAMPED, 5000)
             assert first.until is not None
             registers = await read_124(port)
             # Forced discharge: CHARGE bit with a negative charge limit (the Fronius/SMA convention).
             assert registers == {"StorCtl_Mod": 1, "OutWRte": 100, "InWRte": -100, "RvrtTms": 2 + 30}
-            done = await next_ack(hub)
+            done = await next_message(hub, Kind.DISPATCH_ACK, DispatchAck)
             assert (done.id, done.outcome) == ("d-1", Out.COMPLETED)
             assert (await read_124(port))["StorCtl_Mod"] == 0
 
@@ -121,7 +112,7 @@ async def test_dispatch_round_trip_clamp_and_revert(
             for cid in ("c-1", "c-2"):
                 cmd = command(DispatchMode.CHARGE, 1000, duration_s=30, id=cid)
                 await hub.publish(topic(community, "home-1", Kind.DISPATCH), cmd.model_dump_json(), qos=1)
-            acks = [await next_ack(hub) for _ in range(3)]
+            acks = [await next_message(hub, Kind.DISPATCH_ACK, DispatchAck) for _ in range(3)]
             assert [(a.id, a.outcome) for a in acks] == [
                 ("c-1", Out.ACCEPTED),
                 ("c-1", Out.REVERTED),
@@ -133,11 +124,11 @@ async def test_dispatch_round_trip_clamp_and_revert(
             # Rejections: wrong battery, malformed.
             bad = command(DispatchMode.CHARGE, 100, id="x-1", device="NOPE")
             await hub.publish(topic(community, "home-1", Kind.DISPATCH), bad.model_dump_json(), qos=1)
-            assert (await next_ack(hub)).outcome is Out.REJECTED
+            assert (await next_message(hub, Kind.DISPATCH_ACK, DispatchAck)).outcome is Out.REJECTED
             await hub.publish(
                 topic(community, "home-1", Kind.DISPATCH), b'{"id": "x-2", "mode": "boost"}', qos=1
             )
-            rejected = await next_ack(hub)
+            rejected = await next_message(hub, Kind.DISPATCH_ACK, DispatchAck)
             assert (rejected.id, rejected.outcome) == ("x-2", Out.REJECTED)
         # Stopping the agent hands the battery back.
         assert (await read_124(port))["StorCtl_Mod"] == 0

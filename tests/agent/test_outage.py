@@ -150,3 +150,32 @@ async def test_network_outage_to_mosquitto(mosquitto: BrokerAddress, community: 
             await collector.wait_for(max(collector.seqs) + 120)
             await proxy.stop()
     assert_none_lost(collector, spool)
+
+
+async def test_with_publish_every_s_the_readings_between_go_out_together(
+    community: str, tmp_path: Path
+) -> None:
+    """At most one telemetry message a second, whatever the poll's pace, and none lost."""
+    port = listener_port()
+    spool = tmp_path / "spool.db"
+    async with three_devices() as devices:
+        config = agent_config(
+            community,
+            f"mqtt://127.0.0.1:{port}",
+            devices,
+            spool,
+            poll_interval_s=0.1,
+            mqtt={"url": f"mqtt://127.0.0.1:{port}", "publish_every_s": 1.0},
+        )
+        collector = Collector("127.0.0.1", port, community)
+        async with embedded_broker("127.0.0.1", port), collecting(collector):
+            await eventually(
+                lambda: asyncio.sleep(0, collector.connected.is_set()), bool, what="the collector"
+            )
+            started = asyncio.get_running_loop().time()
+            async with running(config):
+                await collector.wait_for(100)
+                elapsed = asyncio.get_running_loop().time() - started
+                messages = len(collector.batch_sizes)
+    assert messages <= elapsed / 1.0 + 1, (messages, elapsed)
+    assert_none_lost(collector, spool)
