@@ -142,7 +142,8 @@ def everything(_event: Event) -> bool:
 
 @dataclass(eq=False, slots=True)
 class Subscription:
-    """One reader's bounded buffer of events; read by a single consumer through ``get`` or ``next``."""
+    """One reader's bounded buffer of events; read by a single consumer through ``get`` or ``next``,
+    or drained by a ``listener`` that ``offer`` and ``close`` call (the /ws fan-out)."""
 
     accepts: EventFilter | None  # None: only the channels subscribed to
     maxlen: int
@@ -152,6 +153,7 @@ class Subscription:
     _waiter: asyncio.Future[None] | None = field(default=None, init=False, repr=False)
     _bus: EventBus | None = field(default=None, repr=False)
     _closed: bool = field(default=False, init=False, repr=False)
+    listener: Callable[[], None] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._buffer = deque(maxlen=self.maxlen)
@@ -197,10 +199,20 @@ class Subscription:
         finally:
             self._waiter = None
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def take(self) -> Event | None:
+        """The oldest buffered event, None when there is none (for a ``listener``)."""
+        return self._buffer.popleft() if self._buffer else None
+
     def _wake(self) -> None:
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+        if self.listener is not None:
+            self.listener()
 
     def pending(self) -> int:
         return len(self._buffer)

@@ -11,10 +11,10 @@ Each client has a bounded buffer (see hub.events): a slow one loses its oldest e
 Every frame sent is one of ``hub.api.schemas.events.WsEvent`` (``docs/ws/README.md``).
 
 A hub holds thousands of these sockets (docs/scaling.md), so each costs as little as it can.
-Events are sent by a task of their own rather than by the handler: waking a task resumes every
-coroutine it is suspended in, and the handler sits under some twenty frames of ASGI middleware
-and routing, which each event to each client would otherwise pass through twice. Events go out
-as the text the bus serialised once, and the viewer keeps plain values, not the user's row.
+Events are written by the publisher's own call, one socket after another (hub.api.ws_feed),
+rather than by a task per socket: waking a task per socket per event cost more than the write,
+and the handler itself sits under some twenty frames of ASGI middleware and routing. Events go
+out as the text the bus serialised once, and the viewer keeps plain values, not the user's row.
 The route is a plain ASGI app rather than a FastAPI endpoint, so that events go straight to the
 server's ``send`` (not through ``WebSocket.send`` and the route's exception wrapper each time)
 and a socket keeps no dependency-injection state; sign-in, replies and closing still use
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,7 @@ from starlette.types import Receive, Scope, Send
 
 from hub.api.schemas.events import Hello, HelloUser, Subscribed, WsError, WsErrorCode
 from hub.api.state import HubState, socket_state
+from hub.api.ws_feed import SocketFeed
 from hub.auth.live_sessions import LiveSessions
 from hub.auth.tokens import COOKIE_NAME, token_hash, user_for_token
 from hub.db.models import Site, User, UserRole
@@ -120,36 +122,47 @@ async def _serve(
     with state["bus"].subscribe(accepts, maxlen) as subscription:
         for channel in await _default_channels(state, viewer):
             subscription.join(channel)
-        lock = asyncio.Lock()  # replies and events share the socket; one frame at a time
-        async with lock:
-            await _send_json(websocket, _hello(viewer, subscription))
-        sender = asyncio.create_task(_send_events(send, subscription, lock))
-        receiver = asyncio.create_task(_receive(websocket, state, viewer, subscription, lock))
+        await _send_json(websocket, _hello(viewer, subscription))
+        # Replies come from the receiver, events from whoever publishes them (ws_feed): each
+        # send writes one whole frame, so they may interleave but never mix.
+        feed = SocketFeed(send, subscription)
+        feed.start()
+        receiver = asyncio.create_task(_receive(websocket, state, viewer, subscription))
         waiter = asyncio.create_task(signed_out.wait())
         # The client leaving (or sending what fails) and the session signing out both end the
-        # sender: they close the subscription, which wakes it.
-        receiver.add_done_callback(lambda _task: subscription.close())
+        # feed: they close the subscription.
+        receiver.add_done_callback(_closing(subscription))
         waiter.add_done_callback(lambda _task: subscription.close())
         try:
-            await sender
+            await feed.ended.wait()
+            feed.stop()
             if signed_out.is_set():
-                async with lock:
-                    await _send_json(websocket, _error("signed_out", "this session was signed out"))
-                    await websocket.close(UNAUTHORISED_CLOSE)
+                await _send_json(websocket, _error("signed_out", "this session was signed out"))
+                await websocket.close(UNAUTHORISED_CLOSE)
             elif receiver.done():
                 receiver.result()  # a disconnect ends the socket as before
         finally:
-            for task in (sender, receiver, waiter):
+            feed.stop()
+            for task in (receiver, waiter):
                 task.cancel()
 
 
-async def _receive(
-    websocket: WebSocket, state: HubState, viewer: Viewer, subscription: Subscription, lock: asyncio.Lock
-) -> None:
+def _closing(subscription: Subscription) -> Callable[[asyncio.Task[None]], None]:
+    """The receiver's end closes the subscription; its error is read here too, since the
+    handler reads it only when the socket did not end by signing out."""
+
+    def ended(task: asyncio.Task[None]) -> None:
+        if not task.cancelled():
+            task.exception()
+        subscription.close()
+
+    return ended
+
+
+async def _receive(websocket: WebSocket, state: HubState, viewer: Viewer, subscription: Subscription) -> None:
     while True:
         text = await websocket.receive_text()
-        async with lock:
-            await _handle(websocket, state, viewer, subscription, text)
+        await _handle(websocket, state, viewer, subscription, text)
 
 
 async def _sign_in(websocket: WebSocket, state: HubState) -> Viewer | None:
@@ -267,16 +280,3 @@ def _error(code: WsErrorCode, detail: str, channel: str | None = None) -> WsErro
 async def _send_json(websocket: WebSocket, frame: Hello | Subscribed | WsError) -> None:
     # A frame leaves out what it lacks (an error's channel) rather than send it as null.
     await websocket.send_text(frame.model_dump_json(exclude_none=True))
-
-
-async def _send_events(send: Send, subscription: Subscription, lock: asyncio.Lock) -> None:
-    """Until the subscription is closed, or the client is gone (the receiver then says so). The
-    message is the one ``send_text`` builds, given to the server's ``send`` directly: thousands
-    of sends per event, each a few calls shorter. The socket is accepted and open by now, which is
-    all that ``WebSocket.send`` would check."""
-    try:
-        while (event := await subscription.next()) is not None:
-            async with lock:
-                await send({"type": "websocket.send", "text": event.text})
-    except (WebSocketDisconnect, RuntimeError, OSError):
-        return
