@@ -12,6 +12,11 @@ fetches: nothing to store, prune or fetch in a second round trip, and an event r
 others in one commit. Readings cross too, although they are per-site and frequent, because a
 resident's browser may be on any replica; their envelope is small.
 
+A replica with no other replica around (none renewed its leases within a lease's time,
+``LeaseKeeper.peers``) sends nothing: a single hub on PostgreSQL would otherwise NOTIFY every
+reading to no one. One that starts is seen at the others' next renewal (2 s), before its
+first browsers are likely to have signed in. A batch of events goes as one statement.
+
 Delivery is best-effort, like the in-process bus under a slow client: a bounded queue between
 ``publish`` (synchronous, on ingest's hot path) and the sending connection drops its oldest
 events when full, and events sent while a replica's listening connection is down are not seen
@@ -26,6 +31,7 @@ import itertools
 import json
 import logging
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -59,7 +65,9 @@ def envelopes(origin: str, sequence: int, event: Event) -> list[str]:
         separators=(",", ":"),
         ensure_ascii=False,
     )
-    whole = json.dumps({"o": origin, "e": body}, separators=(",", ":"), ensure_ascii=False)
+    # The sequence also tells apart two identical events: PostgreSQL delivers a payload sent
+    # twice in one transaction only once.
+    whole = json.dumps({"o": origin, "s": sequence, "e": body}, separators=(",", ":"), ensure_ascii=False)
     if len(whole.encode()) <= PAYLOAD_MAX:
         return [whole]
     pieces = [body[i : i + PIECE_CHARS] for i in range(0, len(body), PIECE_CHARS)]
@@ -99,8 +107,16 @@ class Assembler:
 
 
 class PgEventBridge:
-    def __init__(self, conninfo: str, bus: EventBus, replica_id: str, queue_max: int = QUEUE_MAX) -> None:
+    def __init__(
+        self,
+        conninfo: str,
+        bus: EventBus,
+        replica_id: str,
+        queue_max: int = QUEUE_MAX,
+        peers: Callable[[], bool] = lambda: True,
+    ) -> None:
         self.conninfo = conninfo
+        self.peers = peers  # whether any other replica may be listening
         self.bus = bus
         self.replica_id = replica_id
         self.dropped = 0  # events the others did not get: queue full or a send that failed
@@ -112,6 +128,8 @@ class PgEventBridge:
 
     def forward(self, event: Event) -> None:
         """The bus's hook: never blocks, so a slow database never slows ingest."""
+        if not self.peers():
+            return
         if len(self._queue) == self._queue.maxlen:
             self.dropped += 1
         self._queue.append(event)
@@ -150,10 +168,9 @@ class PgEventBridge:
                 await asyncio.sleep(backoff.next_delay())
 
     async def _send(self, conn: psycopg.AsyncConnection[Any], batch: list[Event]) -> None:
-        async with conn.transaction(), conn.cursor() as cursor:
-            for event in batch:
-                for payload in envelopes(self.replica_id, next(self._sequence), event):
-                    await cursor.execute("SELECT pg_notify(%s, %s)", (CHANNEL, payload))
+        payloads = [p for event in batch for p in envelopes(self.replica_id, next(self._sequence), event)]
+        async with conn.transaction():
+            await conn.execute("SELECT pg_notify(%s, p) FROM unnest(%s::text[]) AS p", (CHANNEL, payloads))
 
     async def _listen_forever(self) -> None:
         backoff = Backoff()

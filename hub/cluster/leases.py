@@ -17,19 +17,24 @@ need not agree), a replica:
 
 1. marks itself alive in ``cluster_replicas`` until now + ttl;
 2. renews every lease it holds;
-3. counts the live replicas and takes its fair share, ceil(communities / replicas), of the
-   communities whose lease is missing or expired, or gives back what it holds beyond that share
-   (a replica that just joined then finds them free). Taking is an upsert that only replaces an
-   expired lease, so two replicas racing for one community cannot both win. A replica limited
-   to one community's agents (POWERSHARE_MQTT_COMMUNITY) takes only that community.
+3. counts the live replicas and takes its fair share of the communities whose lease is missing
+   or expired, or gives back what it holds beyond that share (a replica that just joined then
+   finds them free). Taking is an upsert that only replaces an expired lease, so two replicas
+   racing for one community cannot both win. A replica limited to one community's agents
+   (POWERSHARE_MQTT_COMMUNITY) takes only that community, and says so in its heartbeat
+   (``serves``); the replicas that hear every community (``+``) share the others among
+   themselves, ceil(communities without a live replica of their own / such replicas) each,
+   and give a community back to its own replica once that one is alive.
 
 A replica whose ingest link to the broker has been down for longer than a grace
 (``ingest_link_grace_s``, 10 s; hub.cluster.link_guard) would own communities nobody ingests. It
 stops counting itself alive and, if any replica is alive (its link up), gives back every lease
-and takes none, so the others take them at their next renewal: within grace + renew (12 s by
+such a replica may take (all, unless the live ones are limited to other communities) and takes
+none, so the others take them at their next renewal: within grace + renew (12 s by
 default). With no such replica (the one broker down for all), it keeps what it holds, since
-the market and settlement still need an owner. Its link back, it counts itself alive again and
-takes its fair share as a joining replica does.
+the market and settlement still need an owner. Its link back and up for the grace too (so a
+flapping link moves nothing back and forth), it counts itself alive again and takes its fair
+share as a joining replica does.
 
 A dead replica's communities are thus taken over within ttl + renew (12 s by default, inside the
 15 s the issue asks for). A replica that cannot reach the database stops acting on its
@@ -77,14 +82,14 @@ class LeaseKeeper:
         replica_id: str,
         ttl_s: float,
         renew_s: float,
-        serves: Owns = owns_everything,
+        community: str = "+",
         link: LinkGuard | None = None,
     ) -> None:
         self.sessions = sessions
         self.link = link  # None: no ingest link to watch (the leases alone, in tests)
-        # Only communities whose agents this replica hears (POWERSHARE_MQTT_COMMUNITY): delivery
-        # needs their acknowledgements.
-        self.serves = serves
+        # Only communities whose agents this replica hears (POWERSHARE_MQTT_COMMUNITY, "+": all):
+        # delivery needs their acknowledgements.
+        self.community = community
         self.replica_id = replica_id
         self.ttl_s = ttl_s
         self.renew_s = renew_s
@@ -92,6 +97,11 @@ class LeaseKeeper:
         self._valid_until = 0.0  # time.monotonic() after which the held leases may be someone else's
         self.ticked = False  # one renewal done: what this replica owns is known
         self._alone = False  # the only live replica at the last renewal
+        self._peers = False  # another replica heard from within a lease's time at the last renewal
+
+    def serves(self, community_id: str) -> bool:
+        """Whether this replica may take ``community_id``: it hears that community's agents."""
+        return self.community in ("+", community_id)
 
     def owns(self, community_id: str) -> bool:
         return community_id in self._owned and time.monotonic() < self._valid_until
@@ -105,6 +115,12 @@ class LeaseKeeper:
     def alone(self) -> bool:
         """The only live replica (so every community is its fair share), while its leases hold."""
         return self._alone and time.monotonic() < self._valid_until
+
+    @property
+    def peers(self) -> bool:
+        """Whether another replica may be serving /ws: one renewed within a lease's time (fit
+        for leases or not), or this replica has not heard lately (so it cannot tell)."""
+        return self._peers or time.monotonic() >= self._valid_until
 
     async def run(self) -> None:
         try:
@@ -128,22 +144,27 @@ class LeaseKeeper:
             fit = self.link is None or self.link.fit()
             # Unfit, it is present but not alive: the others count it out of the fair share.
             seen_until = until if fit else now
+            heartbeat = {"seen_until": seen_until, "serves": self.community}
             await session.execute(
                 insert(ClusterReplica)
-                .values(replica_id=self.replica_id, seen_until=seen_until)
-                .on_conflict_do_update(index_elements=["replica_id"], set_={"seen_until": seen_until})
+                .values(replica_id=self.replica_id, **heartbeat)
+                .on_conflict_do_update(index_elements=["replica_id"], set_=heartbeat)
             )
-            others = await session.scalar(
-                select(func.count())
-                .select_from(ClusterReplica)
-                .where(ClusterReplica.seen_until > now, ClusterReplica.replica_id != self.replica_id)
-            )
+            # Alive: counted in the fair share. Present: renewing, alive or not (a replica cut
+            # off from its broker still serves the API and /ws).
+            present = (
+                await session.execute(
+                    select(ClusterReplica.seen_until > now, ClusterReplica.serves).where(
+                        ClusterReplica.seen_until > now - ttl, ClusterReplica.replica_id != self.replica_id
+                    )
+                )
+            ).all()
+            others = [serves for alive, serves in present if alive]
             if not fit and others:
-                await self._give_up(session)
-                owned: set[str] = set()
+                owned = await self._give_up(session, until, others)
                 alone = False
             else:
-                owned = await self._renew_and_share(session, now, until, (others or 0) + int(fit))
+                owned = await self._renew_and_share(session, now, until, [*others, *[self.community] * fit])
                 # Cut off, it is not alone even if no one else is alive: every replica cut off
                 # from a shared broker counts no one, and all of them hearing `+` on its return
                 # would ingest every community at once.
@@ -152,6 +173,7 @@ class LeaseKeeper:
             await session.execute(delete(ClusterReplica).where(ClusterReplica.seen_until < now - 10 * ttl))
         self._owned = frozenset(owned)
         self._alone = alone
+        self._peers = bool(present)
         self._valid_until = began + self.ttl_s
         self.ticked = True
         return self._owned
@@ -163,32 +185,54 @@ class LeaseKeeper:
             return left + 0.05  # just past it, so that tick finds the replica unfit
         return self.renew_s
 
-    async def _give_up(self, session: AsyncSession) -> None:
-        """The ingest link is down past its grace and another replica is alive: hand over all."""
-        if self._owned:
-            log.warning(
-                "replica %r gives back %s: its broker link is down", self.replica_id, sorted(self._owned)
+    async def _renew_held(self, session: AsyncSession, until: datetime) -> set[str]:
+        """Extend every lease this replica holds to ``until``; returns their communities."""
+        renewed = await session.scalars(
+            update(CommunityLease)
+            .where(CommunityLease.owner == self.replica_id)
+            .values(expires_at=until)
+            .returning(CommunityLease.community)
+        )
+        return set(renewed)
+
+    async def _give_up(self, session: AsyncSession, until: datetime, others: list[str]) -> set[str]:
+        """The ingest link is down past its grace and another replica is alive: hand over what
+        a live replica may take (``others``: what each serves); keep and renew the rest, which
+        would otherwise have no owner at all. Returns what it keeps."""
+        held = await self._renew_held(session, until)
+        handed = {c for c in held if "+" in others or c in others}
+        if handed:
+            log.warning("replica %r gives back %s: its broker link is down", self.replica_id, sorted(handed))
+            self._owned = frozenset(held - handed)  # stop acting before the others can start
+            await session.execute(
+                delete(CommunityLease).where(
+                    CommunityLease.owner == self.replica_id, CommunityLease.community.in_(handed)
+                )
             )
-        self._owned = frozenset()  # stop acting before the others can start
-        await session.execute(delete(CommunityLease).where(CommunityLease.owner == self.replica_id))
+        return held - handed
 
     async def _renew_and_share(
-        self, session: AsyncSession, now: datetime, until: datetime, alive: int
+        self, session: AsyncSession, now: datetime, until: datetime, alive: list[str]
     ) -> set[str]:
-        """Renew what this replica holds, then take or give back to reach its fair share."""
+        """Renew what this replica holds, then take or give back to reach its fair share.
+
+        ``alive``: what each live replica serves, this one included while it is fit.
+        """
         leases = CommunityLease.__table__
-        owned = set(
-            await session.scalars(
-                update(CommunityLease)
-                .where(CommunityLease.owner == self.replica_id)
-                .values(expires_at=until)
-                .returning(CommunityLease.community)
+        owned = await self._renew_held(session, until)
+        # Communities with a live replica of their own are that replica's; the rest are shared
+        # by the replicas that hear every community.
+        own_replica = {serves for serves in alive if serves != "+"}
+        if self.community == "+":
+            shared = await session.scalar(
+                select(func.count()).select_from(Community).where(Community.id.not_in(own_replica))
             )
-        )
-        communities = await session.scalar(select(func.count()).select_from(Community))
-        fair = math.ceil((communities or 0) / max(alive, 1))
-        if len(owned) > fair:
-            surplus = sorted(owned)[fair:]
+            fair = math.ceil((shared or 0) / max(alive.count("+"), 1))
+        else:
+            fair = 1
+        keep = sorted(owned - own_replica) if self.community == "+" else sorted(owned)
+        if len(keep) < len(owned) or len(owned) > fair:
+            surplus = sorted(owned - set(keep[:fair]))
             self._owned = frozenset(owned - set(surplus))  # stop acting before the others can start
             await session.execute(
                 delete(CommunityLease).where(
@@ -204,7 +248,8 @@ class LeaseKeeper:
                 .where(or_(CommunityLease.community.is_(None), CommunityLease.expires_at <= now))
                 .order_by(Community.id)
             )
-            for community_id in [c for c in free if self.serves(c)][: fair - len(owned)]:
+            takeable = [c for c in free if self.serves(c) and (c not in own_replica or c == self.community)]
+            for community_id in takeable[: fair - len(owned)]:
                 taken = await session.scalar(
                     insert(CommunityLease)
                     .values(community=community_id, owner=self.replica_id, expires_at=until)

@@ -5,7 +5,9 @@ A replica that holds a community's lease is the only one that ingests it (hub.mq
 so a replica cut off from its broker while still renewing leaves that community's readings
 piling up unconfirmed at the agents. Past the grace, the lease keeper hands such a replica's
 communities to a replica whose link is up (hub.cluster.leases). The grace keeps a broker's
-restart of a second or two from moving every community.
+restart of a second or two from moving every community. Once unfit, a replica counts itself fit
+again only after its link has stayed up for the grace too: a link that flaps would otherwise
+move its communities away and back with every drop.
 
 The link's state is sampled every ``WATCH_S`` on this process's monotonic clock rather than
 read from the link's own timestamps, which are on the hub's (possibly accelerated) clock.
@@ -31,17 +33,31 @@ class LinkGuard:
         self.clock = clock
         # A replica starting is given the grace to connect, as if its link had just dropped.
         self._down_since: float | None = clock()
+        self._up_since: float | None = None
+        self._tripped = False  # down past the grace, and not yet up for as long since
 
     def look(self) -> None:
-        """Note the link's state now: down since this moment if it was up at the last look."""
+        """Note the link's state now: when it went down, or came back up, if it changed."""
+        now = self.clock()
         if self.connected():
             self._down_since = None
-        elif self._down_since is None:
-            self._down_since = self.clock()
+            if self._up_since is None:
+                self._up_since = now
+            if self._tripped and now - self._up_since >= self.grace_s:
+                self._tripped = False
+        else:
+            self._up_since = None
+            if self._down_since is None:
+                self._down_since = now
+            if now - self._down_since >= self.grace_s:
+                self._tripped = True
 
     def unfit_in(self) -> float | None:
-        """Seconds until the grace is over (0 once over); None while the link is up."""
+        """Seconds until the grace is over (0 once over, and while a link back has not yet stayed
+        up for the grace); None while the link is up and fit."""
         self.look()
+        if self._tripped:
+            return 0.0
         if self._down_since is None:
             return None
         return max(0.0, self._down_since + self.grace_s - self.clock())

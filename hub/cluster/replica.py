@@ -40,7 +40,7 @@ def replica_tasks(
         settings.replica_id,
         settings.lease_ttl_s,
         settings.lease_renew_s,
-        serves=lambda community: settings.mqtt_community in ("+", community),
+        community=settings.mqtt_community,
         link=guard,
     )
     everything = frozenset({settings.mqtt_community})
@@ -52,7 +52,9 @@ def replica_tasks(
         # renewal: hearing all of them at once loses nothing of a new community's first minute.
         return everything if keeper.alone else keeper.owned
 
-    bridge = PgEventBridge(conninfo_of(settings.database_url), bus, settings.replica_id)
+    bridge = PgEventBridge(
+        conninfo_of(settings.database_url), bus, settings.replica_id, peers=lambda: keeper.peers
+    )
     tasks: Tasks = [
         ("ingest-link-guard", guard.watch()),
         ("leases", keeper.run()),

@@ -123,7 +123,7 @@ class Settings(BaseSettings):
         default=10.0,
         gt=0,
         description="A replica whose broker link has been down this long gives its communities to "
-        "replicas whose link is up, and takes them back once its own is up again",
+        "replicas whose link is up, and takes them back once its own has stayed up as long",
     )
 
     # Raw readings only (hub.db.partitions): interval energy, trades, settlements and the ledger stay.

@@ -14,14 +14,16 @@ import random
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 
+import psycopg
 import pytest
 import websockets
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from firmware_sims.clock import SimClock
-from hub.cluster.bridge import PAYLOAD_MAX, Assembler, envelopes
+from hub.cluster.bridge import CHANNEL, PAYLOAD_MAX, Assembler, PgEventBridge, conninfo_of, envelopes
 from hub.cluster.leases import LeaseKeeper
+from hub.cluster.link_guard import LinkGuard
 from hub.db.engine import create_engine, migrate
 from hub.db.models import Community, CommunityLease, MarketInterval, Settlement
 from hub.events import Event, EventBus, site_channel
@@ -31,6 +33,7 @@ from hub.market.settler import SettlementCoordinator
 from hub.market.standing import materialize_standing
 from hub.metrics import HubMetrics
 from hub.seed import ensure_community
+from powershare_wire.cancellation import cancel_and_wait
 from powershare_wire.clock import WALL_CLOCK
 from tests.conftest import BrokerAddress
 from tests.helpers import eventually, session_cookie
@@ -47,6 +50,7 @@ def test_a_small_event_fits_one_notify_and_a_large_one_comes_back_whole_from_its
     small = Event.build("trade", "c", None, price="0.12")
     [one] = envelopes("a", 0, small)
     assert Assembler().receive(json.loads(one)) == small
+    assert envelopes("a", 1, small) != [one]  # sent twice in one transaction, both arrive
 
     # Quotes and non-ASCII text grow when escaped: every piece must still fit.
     large = Event.build("market_result", "c", None, channels=["market:c"], book=['"한글" \\ ' * 2000])
@@ -156,13 +160,124 @@ async def test_a_replica_joining_takes_only_what_the_other_gives_back(pg_url: st
 
 
 @pytest.mark.postgres
+async def test_a_replica_knows_whether_another_replica_is_around_to_hear_its_events(pg_url: str) -> None:
+    """What the event bridge asks before it NOTIFYs: a lone hub on PostgreSQL sends nothing."""
+    engine = await _database(pg_url, ["p1"])
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    lone = LeaseKeeper(sessions, "lone", ttl_s=2, renew_s=0.5)
+    # Cut off from its broker past its grace: no share of the leases, but it serves /ws.
+    cut_off = LeaseKeeper(sessions, "cut-off", ttl_s=2, renew_s=0.5, link=LinkGuard(lambda: False, 0))
+    try:
+        assert lone.peers  # before its first renewal it cannot tell
+        await lone.tick()
+        assert not lone.peers
+        await cut_off.tick()
+        assert cut_off.peers
+        assert await cut_off.tick() == frozenset()
+        await lone.tick()
+        assert lone.peers  # the cut-off replica is not alive for the leases, yet it listens
+        # It stops renewing: a lease's time later it is no one to send to.
+        await eventually(lone.tick, lambda _: not lone.peers, within=TAKEOVER_S)
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_bridge_sends_only_while_another_replica_is_around(pg_url: str) -> None:
+    engine = await _database(pg_url, [])
+    await engine.dispose()
+    conninfo = conninfo_of(pg_url)
+    around = False
+    bus = EventBus()
+    bridge = PgEventBridge(conninfo, bus, "a", peers=lambda: around)
+    heard: list[str] = []
+    async with await psycopg.AsyncConnection.connect(conninfo, autocommit=True) as listener:
+        await listener.execute(f"LISTEN {CHANNEL}")
+
+        async def hear() -> None:
+            async for notify in listener.notifies():
+                heard.append(json.loads(notify.payload)["e"])
+
+        tasks = [asyncio.create_task(bridge.run()), asyncio.create_task(hear())]
+        try:
+            await eventually(
+                lambda: asyncio.sleep(0, bus.forward), lambda f: f is not None, what="the bridge"
+            )
+            bus.publish(Event.build("notification", "c", None, title="no one hears this"))
+            around = True
+            for n in range(3):
+                bus.publish(Event.build("notification", "c", None, title=f"b hears {n}"))
+            await eventually(lambda: asyncio.sleep(0, heard), lambda h: len(h) >= 3, what="three events")
+        finally:
+            await cancel_and_wait(tasks)
+    assert [json.loads(json.loads(e)[-1])["title"] for e in heard] == [f"b hears {n}" for n in range(3)]
+
+
+@pytest.mark.postgres
 async def test_a_replica_hearing_one_communitys_agents_takes_only_that_community(pg_url: str) -> None:
     engine = await _database(pg_url, ["green", "oak"])
     sessions = async_sessionmaker(engine, expire_on_commit=False)
-    green = LeaseKeeper(sessions, "green-hub", ttl_s=10, renew_s=2, serves=lambda c: c == "green")
+    green = LeaseKeeper(sessions, "green-hub", ttl_s=10, renew_s=2, community="green")
     try:
         assert await green.tick() == frozenset({"green"})
         assert await _leases(sessions) == {"green": "green-hub"}  # oak waits for a replica that hears it
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_replicas_hearing_every_community_leave_one_with_its_own_replica_to_it(pg_url: str) -> None:
+    """Before heartbeats said what a replica serves, the green replica counted as one of two in
+    the fair share: the other kept ceil(4 / 2) = 2 of the other three, and one had no owner."""
+    names = ["a", "b", "c", "green"]
+    engine = await _database(pg_url, names)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    everywhere = LeaseKeeper(sessions, "everywhere", ttl_s=2, renew_s=0.5)
+    green = LeaseKeeper(sessions, "green-hub", ttl_s=2, renew_s=0.5, community="green")
+    try:
+        assert await everywhere.tick() == frozenset(names)  # alone, it runs them all
+        await green.tick()  # green is leased and live: it waits
+
+        async def round_() -> dict[str, str]:
+            await everywhere.tick()
+            await green.tick()
+            return await _leases(sessions)
+
+        # It hands green to the replica of its own, and keeps the rest.
+        await eventually(
+            round_,
+            lambda leases: (
+                leases == {"a": "everywhere", "b": "everywhere", "c": "everywhere", "green": "green-hub"}
+            ),
+            what="green with its own replica, the rest with the other",
+        )
+        # The green replica dies (no more renewals): its community goes back to the other.
+        await eventually(
+            everywhere.tick, lambda owned: owned == frozenset(names), within=TAKEOVER_S, what="all four"
+        )
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_replica_cut_off_from_its_broker_keeps_what_no_live_replica_may_take(pg_url: str) -> None:
+    """Its link down, the replica hearing every community hands over only what the live one,
+    limited to c1, may take: c2 and c3 would otherwise have no owner at all."""
+    names = ["c1", "c2", "c3"]
+    engine = await _database(pg_url, names)
+    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    link_up = True
+    everywhere = LeaseKeeper(sessions, "everywhere", ttl_s=10, renew_s=2, link=LinkGuard(lambda: link_up, 0))
+    c1_hub = LeaseKeeper(sessions, "c1-hub", ttl_s=10, renew_s=2, community="c1")
+    try:
+        await everywhere.tick()
+        await c1_hub.tick()
+        await everywhere.tick()  # c1 has a replica of its own now: given back
+        await c1_hub.tick()
+        assert await _leases(sessions) == {"c1": "c1-hub", "c2": "everywhere", "c3": "everywhere"}
+        link_up = False
+        assert await everywhere.tick() == frozenset({"c2", "c3"})
+        assert await _leases(sessions) == {"c1": "c1-hub", "c2": "everywhere", "c3": "everywhere"}
     finally:
         await engine.dispose()
 

@@ -21,11 +21,11 @@ from hub.cluster.link_guard import LinkGuard
 from hub.db.engine import create_engine, migrate
 from hub.db.models import CommunityLease, RawReading, UserRole
 from hub.seed import ensure_community, ensure_site, ensure_user
+from tests.brokers import Mosquitto
 from tests.conftest import BrokerAddress
 from tests.helpers import eventually
 from tests.hub.conftest import PASSWORD, HubFactory
 from tests.hub.replica_stack import SharedClock, Site
-from tests.hub.test_broker_crash import Mosquitto
 
 TAKEOVER_S = 15.0
 GRACE_S = 10.0
@@ -92,7 +92,11 @@ async def test_a_keeper_whose_link_is_down_past_the_grace_gives_all_back_and_tak
         assert await cut.tick() == frozenset()  # and takes nothing while cut off
 
         link.set(connected=True)
-        assert await cut.tick() == frozenset()  # nothing is free yet
+        link.now += GRACE_S - 1
+        assert await cut.tick() == frozenset()  # back, but not yet up for the grace: a flap moves nothing
+        assert len(await up.tick()) == 4
+        link.now += 1
+        assert await cut.tick() == frozenset()  # fit again; nothing is free yet
         assert len(await up.tick()) == 2
         assert len(await cut.tick()) == 2
         assert cut.owned.isdisjoint(up.owned)

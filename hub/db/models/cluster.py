@@ -21,6 +21,8 @@ class ClusterReplica(Base):
 
     replica_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     seen_until: Mapped[datetime]
+    # The communities it may take: "+" (any) or the one it hears (POWERSHARE_MQTT_COMMUNITY).
+    serves: Mapped[str] = mapped_column(String(64), server_default="+")
 
 
 class CommunityLease(Base):
