@@ -50,7 +50,7 @@ from hub.market.orders import OrderRejected, gate_lead, interval_of
 from hub.market.sharing import mode_at, period_at
 from hub.metrics import HubMetrics
 from hub.outbox import Outbox
-from powershare_wire.cancellation import cancel_and_wait
+from powershare_wire.cancellation import cancel_once_and_wait
 from powershare_wire.clock import Clock, sleep_until
 
 log = logging.getLogger("hub.market")
@@ -110,7 +110,7 @@ class MarketCoordinator:
                     self._tasks.pop(community_id).cancel()  # another replica clears it now
                 await asyncio.sleep(DISCOVERY_S)
         finally:
-            await cancel_and_wait(self._tasks.values())
+            await cancel_once_and_wait(self._tasks.values())  # clearings in a database call
 
     async def _clear_forever(self, community_id: str) -> None:
         while True:

@@ -35,6 +35,7 @@ from hub.cluster.leases import Owns, owns_everything
 from hub.db.models import (
     AssetKind,
     Community,
+    EnergyRequest,
     Notification,
     Offer,
     Site,
@@ -64,7 +65,7 @@ from hub.mqtt.commands import CommandLink, CommandNotSent, SiteAck
 from hub.notify import notify
 from hub.outbox import Outbox
 from powershare_wire import DispatchAck, DispatchCommand, DispatchMode
-from powershare_wire.cancellation import cancel_and_wait
+from powershare_wire.cancellation import cancel_once_and_wait
 from powershare_wire.clock import Clock
 
 log = logging.getLogger("hub.delivery")
@@ -134,7 +135,7 @@ class DeliveryCoordinator:
                     self._tasks.pop(community_id).cancel()  # another replica delivers it now
                 await asyncio.sleep(DISCOVERY_S)
         finally:
-            await cancel_and_wait([acks, *self._tasks.values(), *self._waits])
+            await cancel_once_and_wait([acks, *self._tasks.values(), *self._waits])  # in database calls
 
     async def _deliver_forever(self, community_id: str) -> None:
         while True:
@@ -164,8 +165,9 @@ class DeliveryCoordinator:
                 return
             rows = (
                 await session.execute(
-                    select(Transaction, Offer)
+                    select(Transaction, Offer, EnergyRequest.standing_order_id)
                     .outerjoin(Offer, Offer.id == Transaction.offer_id)
+                    .outerjoin(EnergyRequest, EnergyRequest.id == Transaction.request_id)
                     .where(
                         Transaction.community == community_id,
                         Transaction.window_start == start,
@@ -177,7 +179,7 @@ class DeliveryCoordinator:
             if not rows:
                 return
             batteries: dict[str, list[Offer]] = defaultdict(list)
-            for trade, offer in rows:
+            for trade, offer, _standing in rows:
                 if offer is not None and offer.source is AssetKind.BATTERY:
                     batteries[trade.seller_site_id].append(offer)
             outbox = Outbox()
@@ -185,8 +187,14 @@ class DeliveryCoordinator:
                 await self._plan(session, community_id, site, offers, start, now, outbox)
                 for site, offers in batteries.items()
             ]
-            for trade, _offer in rows:
-                outbox.extend(await advance(session, trade, TransactionStatus.DELIVERING, now))
+            for trade, offer, bought_by_rule in rows:
+                # A side a standing order placed trades every interval: the market screen shows it, no ping.
+                quiet: set[str] = set()
+                if offer is not None and offer.standing_order_id is not None:
+                    quiet.add(trade.seller_site_id)
+                if bought_by_rule is not None:
+                    quiet.add(trade.buyer_site_id)
+                outbox.extend(await advance(session, trade, TransactionStatus.DELIVERING, now, quiet=quiet))
             await session.commit()
         outbox.publish(self.bus)
         # Side by side: with the broker away they wait out ``send_within_s`` together.

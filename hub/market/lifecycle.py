@@ -10,6 +10,7 @@ commits: each returns what to publish once the caller has committed.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,7 +48,9 @@ async def advance(
     now: datetime,
     delivered_wh: int | None = None,
     reason: str | None = None,
+    quiet: Set[str] = frozenset(),
 ) -> Outbox:
+    """Move the trade on and tell its residents, except those of the ``quiet`` sites."""
     if not can_move(transaction.status, target):
         raise TransitionError(f"a {transaction.status.value} transaction cannot become {target.value}")
     transaction.status = target
@@ -58,6 +61,8 @@ async def advance(
         transaction.failure_reason = reason
     owners = []
     for site_id in (transaction.seller_site_id, transaction.buyer_site_id):
+        if site_id in quiet:
+            continue
         site = await session.get(Site, site_id)
         if site is not None and site.owner_id is not None:
             owners.append(site.owner_id)

@@ -3,7 +3,6 @@ is dispatched over a real broker, and the agent's answer (or its silence) lands 
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +18,7 @@ from powershare_wire import DispatchAck, DispatchCommand, DispatchMode, Dispatch
 from powershare_wire.topics import Kind, topic
 from tests.agent.mqtt_client import mqtt_client
 from tests.conftest import BrokerAddress, free_port
-from tests.helpers import eventually, session_cookie
+from tests.helpers import eventually, next_message, session_cookie
 from tests.hub.conftest import HubFactory, RunningHub
 from tests.hub.test_market import INTERVAL, clear, next_interval, offer, request
 from tests.hub.test_ws import next_of
@@ -58,14 +57,6 @@ async def trade_from_the_battery(
     return start
 
 
-async def next_command(agent: aiomqtt.Client, within: float = 15) -> DispatchCommand:
-    async with asyncio.timeout(within):
-        async for message in agent.messages:
-            if str(message.topic).endswith("/cmd/dispatch") and isinstance(message.payload, bytes):
-                return DispatchCommand.model_validate_json(message.payload)
-    raise AssertionError("no command")
-
-
 async def answer(
     agent: aiomqtt.Client, community: str, command: DispatchCommand, outcome: DispatchOutcome, **extra: Any
 ) -> None:
@@ -102,7 +93,7 @@ async def test_a_battery_trade_is_dispatched_at_its_interval_and_the_ack_recorde
         assert before["home-bat"]["dispatch"] is None  # nothing is sent before the interval starts
 
         clock.advance((start - clock.now()).total_seconds())
-        command = await next_command(agent)
+        command = await next_message(agent, Kind.DISPATCH, DispatchCommand, within=15)
         # 1 kWh over a quarter hour is 4 kW; the battery holds 8 kWh, well above any reserve.
         assert (command.site, command.mode, command.power_w, command.duration_s) == (
             "home-bat",
@@ -147,6 +138,31 @@ async def test_a_battery_trade_is_dispatched_at_its_interval_and_the_ack_recorde
         assert (await trades_by_seller(homes["home-bat"]))["home-bat"]["at_risk"] is False
 
 
+async def test_a_trade_a_standing_order_made_starts_without_pinging_its_owner(
+    amqtt_broker: BrokerAddress, sqlite_url: str, start_hub: HubFactory, community: str
+) -> None:
+    clock = SimClock.stepped(T0)
+    async with start_hub(amqtt_broker, sqlite_url, clock=clock) as hub:
+        homes = await community_of_three(hub, community)
+        rule = {"kind": "sell_battery", "price": "0.1000", "min_soc_pct": 40, "from_hour": 0, "to_hour": 24}
+        made = await homes["home-bat"].post("/api/sites/home-bat/standing-orders", json=rule)
+        assert made.status_code == 201, made.text
+        start = next_interval(hub)
+        await request(homes["home-c"], 800, "0.2500", start)  # typed by the resident
+        assert (await clear(hub, community, start))["trades"] == 1
+
+        clock.advance((start - clock.now()).total_seconds())
+        await eventually(
+            lambda: trades_by_seller(homes["home-c"]),
+            lambda t: t["home-bat"]["status"] == "delivering",
+            what="the rule's trade delivering",
+        )
+        # The buyer typed the request and hears it start; the rule's owner sees it on the market screen.
+        buyer = (await homes["home-c"].get("/api/notifications")).json()
+        assert "delivering" in [n["data"].get("status") for n in buyer]
+        assert "transaction" not in await kinds_of_notes(hub, "b@example.org")
+
+
 @pytest.mark.parametrize("outcome", [DispatchOutcome.REJECTED, None], ids=["rejected", "no-answer"])
 async def test_a_refused_or_unanswered_dispatch_puts_the_trade_at_risk_and_tells_the_seller(
     amqtt_broker: BrokerAddress,
@@ -169,7 +185,7 @@ async def test_a_refused_or_unanswered_dispatch_puts_the_trade_at_risk_and_tells
         async with websockets.connect(hub.ws_url, additional_headers=session_cookie(token)) as socket:
             await next_of(socket, "hello")
             clock.advance((start - clock.now()).total_seconds())
-            command = await next_command(agent)
+            command = await next_message(agent, Kind.DISPATCH, DispatchCommand, within=15)
             if outcome is not None:
                 await answer(
                     agent, community, command, outcome, reason="SoC 9% is at or below the reserve 10%"
@@ -246,7 +262,7 @@ async def test_the_kept_reserve_caps_the_command_and_what_it_leaves_out_is_at_ri
             await session.commit()
 
         clock.advance((start - clock.now()).total_seconds())
-        command = await next_command(agent)
+        command = await next_message(agent, Kind.DISPATCH, DispatchCommand, within=15)
         assert command.power_w == 2000.0  # the 500 Wh above 40 %, over a quarter hour
         [trade] = (await homes["home-bat"].get("/api/transactions")).json()
         assert (trade["at_risk"], trade["dispatch"]["outcome"]) == (True, "sent")
@@ -274,7 +290,7 @@ async def test_a_trade_made_in_the_running_interval_starts_at_once_and_supersede
         await request(homes["home-c"], 1000, "0.2500", start)
         await clear(hub, community, start)
         clock.advance((start - clock.now()).total_seconds())
-        first = await next_command(agent)
+        first = await next_message(agent, Kind.DISPATCH, DispatchCommand, within=15)
         assert first.power_w == 4000.0
         await answer(agent, community, first, DispatchOutcome.ACCEPTED, power_w=4000.0)
 
@@ -287,7 +303,7 @@ async def test_a_trade_made_in_the_running_interval_starts_at_once_and_supersede
             urgency="critical",
         )
         assert critical["filled_wh"] == 500
-        second = await next_command(agent)
+        second = await next_message(agent, Kind.DISPATCH, DispatchCommand, within=15)
         # 4 kW for the 10 minutes left (the first trade's rest) + 0.5 kWh in 10 minutes (3 kW).
         assert (second.power_w, second.duration_s) == (7000.0, 600)
         assert second.id != first.id
