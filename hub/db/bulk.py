@@ -94,7 +94,8 @@ async def insert_values(
         await copy.write(text.encode())
 
 
-def _text(value: str) -> str:
+def copy_text(value: str) -> str:
+    """``value`` as a field of COPY's text format."""
     if _SPECIAL.search(value) is None:
         return value
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
@@ -104,7 +105,7 @@ _SPECIAL = re.compile(r"[\\\t\n\r]")  # what COPY's text format escapes with a b
 
 # A value's text in COPY's text format, by its exact type (so True is t, not the int 1).
 _COPY_TEXT: dict[type, Callable[[Any], str]] = {
-    str: _text,
+    str: copy_text,
     int: str,
     Decimal: str,  # PostgreSQL parses a decimal's text (exponents too) exactly
     bool: lambda value: "t" if value else "f",

@@ -45,8 +45,17 @@ class Snapshot:
     def power(self, counter: str) -> float | None:
         """The power (W, ≥ 0) that feeds ``counter``, by the wire's sign conventions."""
         powers, sense = _FED_BY[counter]
-        present = [self.values[name] for name in powers if name in self.values]
-        return max(sense * sum(present), 0.0) if present else None
+        return _power(self.values, powers, sense)
+
+
+def _power(values: Mapping[str, float], powers: tuple[str, ...], sense: int) -> float | None:
+    total, found = 0.0, False
+    for name in powers:
+        value = values.get(name)
+        if value is not None:
+            total += value
+            found = True
+    return max(sense * total, 0.0) if found else None
 
 
 @dataclass(slots=True)
@@ -93,18 +102,27 @@ def counter_delta(previous: float, current: float) -> float:
     return current - previous if current >= previous else current
 
 
+# Energy's fields in their order, each with what feeds it: energy_between builds an Energy
+# positionally, for it runs for every site reading ingested.
+_FEEDS = tuple((name, *_FED_BY[name]) for name in Energy.__dataclass_fields__)
+assert {name for name, _powers, _sense in _FEEDS} == set(COUNTERS)
+_NO_TIME = timedelta(0)
+
+
 def energy_between(earlier: Snapshot, later: Snapshot) -> Energy:
-    energy = Energy()
+    before, after = earlier.values, later.values
     gap = later.ts - earlier.ts
-    for counter in COUNTERS:
-        if counter in earlier.values and counter in later.values:
-            setattr(energy, counter, counter_delta(earlier.values[counter], later.values[counter]))
+    hours = gap.total_seconds() / 3600 if _NO_TIME < gap <= MAX_POWER_GAP else 0.0
+    amounts = []
+    for counter, powers, sense in _FEEDS:
+        old, new = before.get(counter), after.get(counter)
+        if old is not None and new is not None:
+            amounts.append(counter_delta(old, new))
             continue
-        if timedelta(0) < gap <= MAX_POWER_GAP:
-            p0, p1 = earlier.power(counter), later.power(counter)
-            if p0 is not None and p1 is not None:
-                setattr(energy, counter, (p0 + p1) / 2 * gap.total_seconds() / 3600)
-    return energy
+        p0 = _power(before, powers, sense) if hours else None
+        p1 = _power(after, powers, sense) if p0 is not None else None
+        amounts.append((p0 + p1) / 2 * hours if p0 is not None and p1 is not None else 0.0)
+    return Energy(*amounts)
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

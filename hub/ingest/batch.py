@@ -24,9 +24,6 @@ from powershare_wire import Reading, Status, Telemetry
 class Accepted:
     community: str
     message: Telemetry | Status
-    # The payload as received, when every reading in it was kept: PostgreSQL stores it as is,
-    # sparing a serialisation per reading. None when readings were dropped (or in tests).
-    raw: bytes | None = None
     # Called once the message is committed (or refused): the MQTT consumer acknowledges it then.
     done: Callable[[], None] | None = None
     newest: datetime = field(default_factory=lambda: datetime.now(UTC))  # its newest timestamp: for the lag
@@ -65,7 +62,7 @@ class Batch:
             self.statuses.append(message)
             self.size += 1
             return
-        self.rows.add_message(message, item.raw)
+        self.rows.add_message(message)
         self.size += len(message.readings)
         snapshots = [r for r in message.readings if r.device == SITE_DEVICE]
         if not snapshots:

@@ -46,11 +46,21 @@ def snapshot(seq: int, values: dict[str, Quantity] | None = None) -> Reading:
     )
 
 
-def poisoned(seq: int) -> Reading:
-    """Passes validation as it stood before #12; json_to_recordset refuses the NUL (22P05)."""
+def with_nul(seq: int) -> Reading:
+    """Passed validation before #12; the database refused the NUL (22P05) of its batch."""
     good = snapshot(seq)
     values = {**good.values, "import\x00wh": good.values["import_wh"]}
     return Reading.model_construct(seq=good.seq, ts=good.ts, device=good.device, values=values)
+
+
+UNSTORABLE = 2**63  # added to a seq: past PostgreSQL's bigint
+
+
+def unstorable(seq: int) -> Reading:
+    """A site snapshot in its place in the chain that the database refuses (22003), by COPY or
+    by INSERT; it comes from ``model_construct``, as validation would refuse it."""
+    good = snapshot(seq)
+    return Reading.model_construct(seq=UNSTORABLE + seq, ts=good.ts, device=good.device, values=good.values)
 
 
 def message(site: str, reading: Reading) -> Telemetry:
@@ -141,8 +151,7 @@ async def test_a_message_the_database_refuses_costs_only_itself(
         for site, reading in arrivals():
             key = (site, reading.seq)
             if key == BAD:  # as if validation had let it through: straight into the writer's queue
-                raw = message(site, poisoned(reading.seq)).model_dump_json().encode()
-                bad = Accepted(COMMUNITY, message(site, poisoned(reading.seq)), raw, partial(ack, key))
+                bad = Accepted(COMMUNITY, message(site, unstorable(reading.seq)), partial(ack, key))
                 ingest._queue.put_nowait(bad)
             else:
                 ingest.submit(
@@ -162,8 +171,8 @@ async def test_a_message_the_database_refuses_costs_only_itself(
         assert registry.get_sample_value("powershare_ingest_refused_writes_total") == 7
         refusals = [r.getMessage() for r in caplog.records if "write_refused" in r.getMessage()]
         assert len(refusals) == 1
-        assert "site 'home-b', seq 37" in refusals[0]
-        assert "22P05" in refusals[0]  # PostgreSQL's untranslatable_character
+        assert f"site 'home-b', seq {UNSTORABLE + 37}" in refusals[0]
+        assert "22003" in refusals[0]  # PostgreSQL's numeric_value_out_of_range
 
 
 @pytest.mark.postgres
@@ -172,7 +181,7 @@ async def test_validation_refuses_the_nul_before_it_reaches_the_database(pg_url:
         expected = await reference(ingest)
         results = []
         for site, reading in arrivals():
-            reading = poisoned(reading.seq) if (site, reading.seq) == BAD else reading
+            reading = with_nul(reading.seq) if (site, reading.seq) == BAD else reading
             results.append(ingest.submit(topic(site), message(site, reading).model_dump_json().encode()))
         assert results.count(False) == 1
         assert ingest.stats.rejected == {"control_character": 1}
@@ -199,7 +208,7 @@ async def test_any_number_of_refused_messages_cost_only_themselves(
         expected = await reference(ingest, without=bad)
         await ingest.write(
             [
-                Accepted(COMMUNITY, message(site, poisoned(r.seq) if (site, r.seq) in bad else r))
+                Accepted(COMMUNITY, message(site, unstorable(r.seq) if (site, r.seq) in bad else r))
                 for site, r in arrivals()
             ]
         )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +21,7 @@ from hub.ingest.batch import Accepted
 from hub.ingest.pipeline import Ingest
 from hub.mqtt.retained import RetainedOutbox
 from powershare_wire import Telemetry, TelemetryAck
-from tests.helpers import site_reading
+from tests.helpers import eventually, site_reading
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -100,3 +103,74 @@ def test_the_outbox_keeps_only_the_latest_ack_per_site() -> None:
     outbox.put("powershare/v1/c/b/telemetry/ack", b"1")
     outbox.put("powershare/v1/c/a/telemetry/ack", b"2")  # replaces a's first, still unsent
     assert outbox.pending() == 2
+
+
+class FlakyBroker:
+    """A session's publish as the outbox sees it: refuses while ``down``, records what it took."""
+
+    def __init__(self) -> None:
+        self.down = True
+        self.taken: list[tuple[str, bytes, int, bool]] = []
+
+    async def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
+        if self.down:
+            raise ConnectionError("the broker is away")
+        self.taken.append((topic, payload, qos, retain))
+
+
+async def test_the_outbox_keeps_what_a_refused_publish_held_and_sends_the_latest_once_it_can() -> None:
+    outbox = RetainedOutbox()
+    broker = FlakyBroker()
+    outbox.put("powershare/v1/c/a/telemetry/ack", b"1")
+    publishing = asyncio.create_task(outbox.publish_with(broker))
+    await asyncio.sleep(0.05)  # the first try is refused: kept, tried again a second later
+    outbox.put("powershare/v1/c/a/telemetry/ack", b"2")  # newer than the kept one: replaces it
+    outbox.put("powershare/v1/c/b/telemetry/ack", b"1")
+    broker.down = False
+
+    async def pending() -> int:
+        return outbox.pending()
+
+    await eventually(pending, lambda left: left == 0, within=5, what="the outbox to empty")
+    publishing.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await publishing
+    # Retained, at QoS 1, and only the latest per site.
+    assert sorted(broker.taken) == [
+        ("powershare/v1/c/a/telemetry/ack", b"2", 1, True),
+        ("powershare/v1/c/b/telemetry/ack", b"1", 1, True),
+    ]
+    assert outbox.published == 2
+
+
+async def test_after_a_busy_round_the_outbox_lets_each_sites_next_ack_gather() -> None:
+    """A city's hub acks a site every ``pace_s``, not every commit; a village's acks go at once."""
+    outbox = RetainedOutbox(busy=3, pace_s=0.5)
+    broker = FlakyBroker()
+    broker.down = False
+    publishing = asyncio.create_task(outbox.publish_with(broker))
+    try:
+        outbox.put("powershare/v1/c/lone/telemetry/ack", b"1")  # a quiet round: at once
+        await eventually(_published(broker), lambda n: n == 1, within=2, what="the lone ack")
+        for site in "abc":  # a busy round
+            outbox.put(f"powershare/v1/c/{site}/telemetry/ack", b"1")
+        await eventually(_published(broker), lambda n: n == 4, within=2, what="the busy round")
+        began = asyncio.get_running_loop().time()
+        for payload in (b"2", b"3"):  # two commits of a during the pause
+            outbox.put("powershare/v1/c/a/telemetry/ack", payload)
+            await asyncio.sleep(0.1)
+        assert len(broker.taken) == 4  # still gathering
+        await eventually(_published(broker), lambda n: n == 5, within=2, what="a's gathered ack")
+        assert asyncio.get_running_loop().time() - began >= 0.3  # the busy round began 0.5 s before the next
+        assert broker.taken[-1][:2] == ("powershare/v1/c/a/telemetry/ack", b"3")  # the latest only
+    finally:
+        publishing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await publishing
+
+
+def _published(broker: FlakyBroker) -> Callable[[], Awaitable[int]]:
+    async def count() -> int:
+        return len(broker.taken)
+
+    return count
