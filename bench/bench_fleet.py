@@ -12,9 +12,12 @@ hub committed and their publish → commit lag (``received_at - ts``; ``received
 the hub's batch was written). The table shows the sustained rate against the offered one, the
 lag p50/p99 of the first and the last 10 s, and whether the lag stayed flat (last p99 ÷ first).
 The sites share the generator's few connections: this measures the hub, not the broker's
-connection count.
+connection count. With ``--every N`` each site sends one message every N seconds holding N
+polls' readings (the agent's ``[mqtt] publish_every_s``): the same readings per second in an
+N-th of the messages, the sites' turns spread over the N seconds. The lag is still counted from
+the publish, not from the poll that took the reading.
 
-    .venv/bin/python bench/bench_fleet.py [--sites 10000] [--seconds 60] [--publishers 2]
+    .venv/bin/python bench/bench_fleet.py [--sites 10000] [--seconds 60] [--publishers 2] [--every 1]
 """
 
 from __future__ import annotations
@@ -77,6 +80,11 @@ class Load:
     publishers: int
     start: float  # wall time of the first second
     first_seq: int
+    every: int = 1  # seconds between a site's messages, each holding that many polls' readings
+
+    @property
+    def per_message(self) -> int:
+        return self.readings * self.every
 
 
 GRACE = 10  # seconds a publisher may run past its schedule before it stops
@@ -111,7 +119,7 @@ def publisher(index: int, load: Load, port: int, results: Queue[tuple[int, float
     published, late, finished = 0, 0.0, load.start
     stop = load.start + load.seconds + GRACE
     for second in range(load.seconds):
-        seq = load.first_seq + second * load.readings
+        seq = load.first_seq + (second // load.every) * load.per_message
         for n, sites in enumerate(slices):
             due = load.start + second + n / TICKS
             wait = due - time.time()
@@ -123,9 +131,11 @@ def publisher(index: int, load: Load, port: int, results: Queue[tuple[int, float
                 break
             ts = datetime.now(UTC).isoformat(timespec="microseconds")
             for site in sites:
+                if site % load.every != second % load.every:
+                    continue  # not this site's turn
                 while published - acked > OUTSTANDING:
                     time.sleep(0.001)
-                info = client.publish(topics[site], payload(site, seq, load.readings, ts), qos=1)
+                info = client.publish(topics[site], payload(site, seq, load.per_message, ts), qos=1)
                 if info.rc != mqtt.MQTT_ERR_SUCCESS:
                     raise RuntimeError(f"publish refused: {mqtt.error_string(info.rc)}")
                 published += 1
@@ -215,8 +225,11 @@ def window_lag(database_url: str, since: float, until: float) -> tuple[float, fl
     return float(row[0]) * 1000, float(row[1]) * 1000
 
 
-def run(sites: int, seconds: int, readings: int, publishers: int) -> None:
-    print(f"fleet: {sites:,} sites × {readings} readings at 1 Hz for {seconds} s, {publishers} publishers")
+def run(sites: int, seconds: int, readings: int, publishers: int, every: int = 1) -> None:
+    print(
+        f"fleet: {sites:,} sites × {readings} readings at 1 Hz for {seconds} s, {publishers} publishers,"
+        f" a message every {every} s"
+    )
     with bench_hub.own_mosquitto() as port, bench_hub.fresh_database() as database_url:
         bench_hub.MQTT_PORT = port
         community = f"f{uuid.uuid4().hex[:10]}"
@@ -228,16 +241,18 @@ def run(sites: int, seconds: int, readings: int, publishers: int) -> None:
                 raise SystemExit("the hub did not take the warm-up in 120 s: try fewer --sites")
             before = accepted(base)
             start = float(int(time.time()) + 2)  # whole seconds, so windows are whole seconds
-            load = Load(community, sites, seconds, readings, publishers, start, first_seq=readings)
+            load = Load(
+                community, sites, seconds, readings, publishers, start, first_seq=readings, every=every
+            )
             print("measuring …", flush=True)
             published, late, finished = offer(load, port)
-            expected = published * readings
+            expected = published * load.per_message
             done = drain(base, before + expected, 120) - before
             per_second, last_commit = lag_by_second(database_url, start)
             first50, first99 = window_lag(database_url, start, start + WINDOW)
             last50, last99 = window_lag(database_url, start + seconds - WINDOW, start + seconds)
     # Over the time the generator took: its schedule's seconds, or longer if it fell behind.
-    offered = published * readings / max(float(seconds), finished - start)
+    offered = expected / max(float(seconds), finished - start)
     sustained = done / (last_commit - start)
     print("\nsecond  readings  lag p50 ms  lag p99 ms")
     for s in per_second:
@@ -278,12 +293,17 @@ def main() -> None:
         "--readings", type=int, default=4, help="readings per message: site and 3 devices (4)"
     )
     parser.add_argument("--publishers", type=int, default=2, help="generator processes (2)")
+    parser.add_argument(
+        "--every", type=int, default=1, help="seconds between a site's messages, as publish_every_s (1)"
+    )
     args = parser.parse_args()
     if args.seconds < 2 * WINDOW:
         parser.error(
             f"--seconds must be at least {2 * WINDOW}: the first and the last {WINDOW} s are compared"
         )
-    run(args.sites, args.seconds, args.readings, args.publishers)
+    if args.every < 1 or args.seconds % args.every:
+        parser.error("--every must be at least 1 and divide --seconds")
+    run(args.sites, args.seconds, args.readings, args.publishers, args.every)
 
 
 if __name__ == "__main__":
