@@ -48,7 +48,9 @@ async def cancel_and_wait(tasks: Iterable[asyncio.Task[object]] | Iterable[async
 async def cancel_once_and_wait(tasks: Iterable[asyncio.Task[None]], grace_s: float = GRACE_S) -> None:
     """Cancel ``tasks`` once and wait until they are done, for ``grace_s`` even if the caller is
     cancelled meanwhile (its cancellation is raised after); only what is still running then is
-    cancelled again, as by :func:`cancel_and_wait`."""
+    cancelled again, as by :func:`cancel_and_wait`. A caller cancelled meanwhile still returns
+    only once every task is done: nested inside a task that another stop cancels, it would
+    otherwise leave its tasks running past what its caller closes next (the database engine)."""
     tasks = list(tasks)
     for task in tasks:
         task.cancel()
@@ -60,6 +62,11 @@ async def cancel_once_and_wait(tasks: Iterable[asyncio.Task[None]], grace_s: flo
             _, pending = await asyncio.wait(pending, timeout=left)  # waiting cancels none of them
         except asyncio.CancelledError:
             cancelled = True
-    await cancel_and_wait(tasks)
+    while True:  # the caller's own cancels wait too: it returns only once its tasks are done
+        try:
+            await cancel_and_wait(tasks)
+            break
+        except asyncio.CancelledError:
+            cancelled = True
     if cancelled:
         raise asyncio.CancelledError

@@ -4,6 +4,7 @@ and no error is left for asyncio to log."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 from typing import Any
 
@@ -98,3 +99,36 @@ async def test_a_task_still_running_after_the_grace_is_cancelled_again() -> None
     async with asyncio.timeout(5):
         await cancel_once_and_wait([task], grace_s=0.2)
     assert (task.cancelled(), loop.swallowed) == (True, 1)
+
+
+async def test_a_stopper_cancelled_past_its_grace_returns_only_once_its_tasks_are_done() -> None:
+    """The hub's stop cancels the ingest writer, which stops its own writes the same way: when
+    the outer grace ends first, the writer must not finish (and the engine close) under a write."""
+    write_done = asyncio.Event()
+
+    async def write() -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            # A slow database close that no cancel cuts short, past both graces.
+            loop = asyncio.get_running_loop()
+            closed_at = loop.time() + 0.8
+            while (left := closed_at - loop.time()) > 0:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.sleep(left)
+            write_done.set()
+            raise
+
+    async def writer() -> None:
+        writing = asyncio.create_task(write())
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            await cancel_once_and_wait([writing], grace_s=0.3)
+
+    stopping = asyncio.create_task(writer())
+    await asyncio.sleep(0)
+    async with asyncio.timeout(5):
+        await cancel_once_and_wait([stopping], grace_s=0.2)
+    assert stopping.done()
+    assert write_done.is_set()
