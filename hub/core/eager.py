@@ -25,7 +25,11 @@ def start_eagerly(coro: Awaitable[None]) -> asyncio.Future[None] | None:
         waits_on = coro.send(None)
     except StopIteration:
         return None
-    return asyncio.get_running_loop().create_task(_finish(coro, waits_on))
+    task = asyncio.get_running_loop().create_task(_finish(coro, waits_on))
+    # A task cancelled before its first step never runs _finish's body: close the coroutine, so
+    # its finally blocks run now (closing a finished coroutine does nothing).
+    task.add_done_callback(lambda _task: coro.close())
+    return task
 
 
 async def _finish(coro: Coroutine[Any, Any, None], waits_on: Any) -> None:

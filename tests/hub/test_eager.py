@@ -82,6 +82,26 @@ async def test_cancelling_the_task_cancels_what_the_coroutine_waits_on_as_a_task
         pass
 
 
+async def test_a_task_cancelled_before_its_first_step_still_runs_the_coroutines_cleanup() -> None:
+    """The feed stops a waiting send in the same turn it began to wait (a socket closing):
+    what the send holds is let go at once, not when the garbage collector finds it."""
+    writable = asyncio.Event()
+    released: list[str] = []
+
+    async def send() -> None:
+        try:
+            await writable.wait()
+        finally:
+            released.append("released")
+
+    task = start_eagerly(send())
+    assert task is not None
+    task.cancel()  # before the task's first step
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert released == ["released"]
+
+
 class Socket:
     """An ASGI send that waits while its write buffer is full, as uvicorn's does."""
 
