@@ -75,6 +75,7 @@ class RetainedOutbox:
                 except BaseException:  # cancelled: keep what may not have gone out
                     for topic, payload in taken:
                         self._pending.setdefault(topic, payload)
+                    self._wake.set()  # for the next session's round, which no put may start
                     raise
                 failed = [(t, p, r) for (t, p), r in zip(taken, results, strict=True) if r is not None]
                 for topic, payload, _error in failed:

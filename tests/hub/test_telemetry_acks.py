@@ -169,6 +169,35 @@ async def test_after_a_busy_round_the_outbox_lets_each_sites_next_ack_gather() -
             await publishing
 
 
+class StalledBroker(FlakyBroker):
+    """A session whose publish never gets its PUBACK: the link cancels it when the session drops."""
+
+    async def publish(self, topic: str, payload: bytes, *, qos: int = 1, retain: bool = False) -> None:
+        await asyncio.sleep(3600)
+
+
+async def test_what_a_dropped_session_held_goes_out_on_the_next_one_without_a_new_ack() -> None:
+    """On a quiet hub no other ack may come to wake the outbox: what the dropped session was
+    publishing goes out as soon as the next session starts."""
+    outbox = RetainedOutbox()
+    outbox.put("powershare/v1/c/a/telemetry/ack", b"1")
+    dropped = asyncio.create_task(outbox.publish_with(StalledBroker()))
+    await asyncio.sleep(0.05)
+    dropped.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await dropped
+    broker = FlakyBroker()
+    broker.down = False
+    publishing = asyncio.create_task(outbox.publish_with(broker))
+    try:
+        await eventually(_published(broker), lambda n: n == 1, within=2, what="the kept ack")
+        assert broker.taken[0][:2] == ("powershare/v1/c/a/telemetry/ack", b"1")
+    finally:
+        publishing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await publishing
+
+
 def _published(broker: FlakyBroker) -> Callable[[], Awaitable[int]]:
     async def count() -> int:
         return len(broker.taken)
