@@ -225,13 +225,17 @@ async def _handle(
     for channel in _names(message.get("unsubscribe")):
         for resolved in _resolve(channel, viewer):
             subscription.leave(resolved)
+    allowed: list[str] = []
     for channel in _names(message.get("subscribe")):
         problem = await _forbidden(state, viewer, channel)
         if problem:
             await _send_json(websocket, _error("forbidden", problem, channel))
             continue
-        for resolved in _resolve(channel, viewer):
-            subscription.join(resolved)
+        allowed += _resolve(channel, viewer)
+    # Joined only now, in the turn that sends the reply: events are written by their publisher
+    # (ws_feed), so one joined before a later channel's check could reach the client first.
+    for resolved in allowed:
+        subscription.join(resolved)
     await _send_json(websocket, Subscribed(channels=sorted(subscription.channels)))
 
 

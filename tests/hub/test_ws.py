@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import websockets
 
+from hub.api import ws as ws_module
 from hub.events import Event, site_channel
 from powershare_wire import Reading
 from tests.conftest import BrokerAddress
@@ -106,6 +107,44 @@ async def test_a_resident_may_not_subscribe_to_another_residents_site(
                 amqtt_broker.host, amqtt_broker.port, community, "home-c", [site_reading(1)]
             )
             assert (await next_of(socket, "reading"))["site"] == "home-c"
+
+
+async def test_no_event_of_a_requested_channel_comes_before_the_reply_that_subscribed_it(
+    amqtt_broker: BrokerAddress,
+    sqlite_url: str,
+    start_hub: HubFactory,
+    community: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A client reads events of a channel only after "subscribed" names it: a reading of its
+    own site published while a later channel of the same request is being checked is not sent
+    ahead of the reply."""
+    checking = ws_module._forbidden
+    published = asyncio.Event()
+
+    async def check_and_meanwhile_publish(state: Any, viewer: Any, channel: str) -> str | None:
+        if channel == "site:home-f":  # the second channel: home-e is allowed by now
+            bus = state["bus"]
+            bus.publish(Event.build("reading", community, "home-e", channels=[site_channel("home-e")], n=1))
+            published.set()
+        return await checking(state, viewer, channel)
+
+    monkeypatch.setattr(ws_module, "_forbidden", check_and_meanwhile_publish)
+    async with start_hub(amqtt_broker, sqlite_url) as hub:
+        await hub.resident("ed@example.org", "home-e", community)
+        await hub.resident("fi@example.org", "home-f", community)
+        token = await hub.token("ed@example.org")
+        async with websockets.connect(hub.ws_url, additional_headers=session_cookie(token)) as socket:
+            await next_of(socket, "hello")
+            await socket.send(json.dumps({"unsubscribe": ["site:home-e"]}))
+            assert "site:home-e" not in (await next_of(socket, "subscribed"))["channels"]
+            await socket.send(json.dumps({"subscribe": ["site:home-e", "site:home-f"]}))
+            frames: list[dict[str, Any]] = []
+            while not frames or frames[-1]["type"] != "subscribed":
+                frames.append(json.loads(await asyncio.wait_for(socket.recv(), 10)))
+            assert published.is_set()
+            assert [f["type"] for f in frames if f["type"] != "community_stats"] == ["error", "subscribed"]
+            assert "site:home-e" in frames[-1]["channels"]
 
 
 async def stalled_client(host: str, port: int, token: str) -> asyncio.StreamWriter:
