@@ -167,6 +167,10 @@ class MqttLink:
             while batch := await self.spool.since(self._live_cursor, MAX_BATCH):
                 await self._publish_readings(client, batch)
                 self._live_cursor = batch[-1].seq + 1
+                if len(batch) < MAX_BATCH:
+                    # All that had gathered; what a slow publish let gather meanwhile is the
+                    # next message's (the event is set again), after publish_every_s.
+                    break
             if self.config.mqtt.publish_every_s:
                 await asyncio.sleep(self.config.mqtt.publish_every_s)
 

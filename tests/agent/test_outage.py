@@ -15,10 +15,12 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiomqtt
 import pytest
 
+from edge_agent.mqtt_link import MqttLink
 from hub.broker import embedded_broker
 from hub.ingest.acks import AckBook
 from powershare_wire import Telemetry
@@ -153,9 +155,17 @@ async def test_network_outage_to_mosquitto(mosquitto: BrokerAddress, community: 
 
 
 async def test_with_publish_every_s_the_readings_between_go_out_together(
-    community: str, tmp_path: Path
+    community: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """At most one telemetry message a second, whatever the poll's pace, and none lost."""
+    """At most one telemetry message a second, whatever the poll's pace and however slow each
+    publish is (here three polls long, as on a poor link), and none lost."""
+    publish = MqttLink._publish_readings
+
+    async def slow_publish(self: MqttLink, client: Any, batch: Any) -> None:
+        await asyncio.sleep(0.3)
+        await publish(self, client, batch)
+
+    monkeypatch.setattr(MqttLink, "_publish_readings", slow_publish)
     port = listener_port()
     spool = tmp_path / "spool.db"
     async with three_devices() as devices:
