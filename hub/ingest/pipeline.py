@@ -431,6 +431,11 @@ class Ingest:
     async def _store(self, batch: Batch, after: asyncio.Task[None] | None) -> SQLAlchemyError | None:
         """Write ``batch`` until it is committed (None) or refused (the database's error)."""
         backoff = Backoff(initial_s=0.2, maximum_s=10)
+        if after is not None and not batch.plan.in_order:
+            # A replay may hold readings the write before is storing: inserted first, they
+            # would make that write wait on this one's locks while this one waits for it.
+            await asyncio.wait({after})
+            after = None
         while True:
             try:
                 await self._write_once(batch, after)
@@ -492,19 +497,9 @@ class Ingest:
         sites = {item.message.site: item.community for item in batch.items}
         unseen = {site: community for site, community in sites.items() if site not in self._persisted}
         rows = batch.rows
+        if unseen:
+            await self._register_sites(unseen, now)
         async with self._engine.begin() as conn:
-            if unseen:
-                await conn.execute(
-                    self._insert(Community).on_conflict_do_nothing(),
-                    [{"id": community, "name": community} for community in set(unseen.values())],
-                )
-                await conn.execute(
-                    self._insert(Site).on_conflict_do_nothing(),
-                    [
-                        {"id": site, "community": community, "created_at": now}
-                        for site, community in unseen.items()
-                    ],
-                )
             new = await rows.insert(conn, self._insert, received, replays_likely=not batch.plan.in_order)
             if after is not None and not after.done():
                 # Bookings build on the batch before: commit in order.
@@ -543,6 +538,26 @@ class Ingest:
                     community=item.community, site=status.site, online=status.online, ts=status.ts
                 )
                 self._bus.publish(Event.of(news))
+
+    async def _register_sites(self, unseen: dict[str, str], now: datetime) -> None:
+        """Sites heard for the first time, and their communities, in a transaction of their own.
+
+        Committed at once: inside a batch's transaction, the batch after it (written at the same
+        time, with the same new site) could insert the row first, and then this batch would wait
+        on that one's lock while that one waits for this one to commit.
+        """
+        async with self._engine.begin() as conn:
+            await conn.execute(
+                self._insert(Community).on_conflict_do_nothing(),
+                [{"id": community, "name": community} for community in set(unseen.values())],
+            )
+            await conn.execute(
+                self._insert(Site).on_conflict_do_nothing(),
+                [
+                    {"id": site, "community": community, "created_at": now}
+                    for site, community in unseen.items()
+                ],
+            )
 
     async def _write_status(self, conn: AsyncConnection, status: Status, now: datetime) -> None:
         await conn.execute(update(Site).where(Site.id == status.site).values(online=status.online))

@@ -16,6 +16,7 @@ from hub.db.engine import create_engine, migrate
 from hub.db.models import RawReading, SiteInterval
 from hub.events import EventBus
 from hub.ingest import pipeline
+from hub.ingest.batch import Batch
 from hub.ingest.pipeline import Ingest
 from powershare_wire import Telemetry
 from tests.helpers import site_reading
@@ -108,3 +109,51 @@ async def test_a_write_stuck_behind_an_earlier_one_lets_go_and_retries(
         assert acked == ["same", "later"]
         async with ingest._engine.connect() as conn:
             assert await conn.scalar(select(func.count()).select_from(RawReading)) == 5
+
+
+def sealed_batch(ingest: Ingest, site: str, first: int, count: int, acked: list[str], name: str) -> Batch:
+    batch = ingest._new_batch()
+    ingest.submit(topic(site), payload(site, first, count), lambda: acked.append(name))
+    item = ingest._queue.get_nowait()
+    assert item is not None
+    batch.add(item)
+    ingest._seal(batch)
+    return batch
+
+
+async def write_late(ingest: Ingest, batch: Batch) -> None:
+    """The earlier of two writes, slow to reach the database (waiting for a pooled connection, say)."""
+    await asyncio.sleep(0.3)
+    await ingest.write_batch(batch)
+
+
+@pytest.mark.parametrize(
+    ("known", "earlier", "later"),
+    [
+        pytest.param(0, (1, 5), (6, 5), id="a-new-site-in-both"),
+        pytest.param(5, (6, 5), (1, 10), id="a-replay-of-the-earlier-one"),
+    ],
+)
+async def test_a_later_write_taking_the_lead_does_not_hold_the_earlier_one_up(
+    pg_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    known: int,
+    earlier: tuple[int, int],
+    later: tuple[int, int],
+) -> None:
+    """Two writes at once, the later one reaching the database first: the earlier must not
+    wait on rows the later one holds while the later one waits for it to commit."""
+    monkeypatch.setattr(pipeline, "ORDER_WAIT_S", 60.0)  # the deadlock, were there one, would last
+    async with ingest_on(pg_url) as ingest:
+        acked: list[str] = []
+        if known:
+            await ingest.write([sealed_batch(ingest, "home-1", 1, known, acked, "known").items[0]])
+        first = sealed_batch(ingest, "home-1", *earlier, acked, "earlier")
+        second = sealed_batch(ingest, "home-1", *later, acked, "later")
+        earlier_write = asyncio.create_task(write_late(ingest, first))
+        await asyncio.wait_for(asyncio.gather(earlier_write, ingest.write_batch(second, earlier_write)), 20)
+        async with ingest._engine.connect() as conn:
+            stored = await conn.scalar(select(func.count()).select_from(RawReading))
+            booked = await conn.scalar(select(func.sum(SiteInterval.readings)))
+    assert acked[-2:] == ["earlier", "later"]
+    assert stored == booked == max(known, earlier[0] + earlier[1] - 1, later[0] + later[1] - 1)
